@@ -1,0 +1,124 @@
+/**
+ * LabApi: the one contract between the UI and the main side. Electron IPC (preload) and
+ * the web host's WebSocket both carry exactly this: a request → response map and a
+ * push-event map. Payloads are plain JSON.
+ */
+import { z } from 'zod';
+import type { FieldSpec, Hyperparams } from './hyperparams';
+import type { MetricRow, RunListEntry, RunPatch, RunRecord } from './records';
+import { RunIdSchema, RunPatchSchema } from './records';
+
+export interface BackendInfo {
+  name: 'tensorflow' | 'wasm' | 'cpu';
+  available: boolean;
+  /** Why it is unavailable, and how to get it. */
+  reason: string | null;
+}
+
+export interface SystemInfo {
+  backends: BackendInfo[];
+  /** What `auto` resolves to on this machine. */
+  autoBackend: string;
+  versions: Record<string, string>;
+  dataDir: string;
+  platform: string;
+  /** How many runs train at once; the rest wait in the queue. */
+  concurrency: number;
+}
+
+export interface SchemaInfo {
+  fields: ReadonlyArray<FieldSpec & { key: string }>;
+  defaults: Hyperparams;
+  presets: ReadonlyArray<{ id: string; label: string; config: Partial<Hyperparams> }>;
+}
+
+export interface ExportFile {
+  filename: string;
+  mime: string;
+  content: string;
+}
+
+/** Request payload schemas: every transport validates what it receives with these. */
+export const RequestSchemas = {
+  listRuns: z.object({}).strict(),
+  getRun: z.object({ id: RunIdSchema }).strict(),
+  getMetrics: z.object({ ids: z.array(RunIdSchema).min(1).max(50) }).strict(),
+  startRun: z
+    .object({
+      // Validated against the hyperparameter schema by the service, which names each bad field.
+      config: z.record(z.string(), z.unknown()),
+      name: z.string().trim().min(1).max(200).optional(),
+      tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+      notes: z.string().max(20_000).optional(),
+    })
+    .strict(),
+  cancelRun: z.object({ id: RunIdSchema }).strict(),
+  updateRun: z.object({ id: RunIdSchema, patch: RunPatchSchema }).strict(),
+  deleteRun: z.object({ id: RunIdSchema }).strict(),
+  exportRun: z.object({ id: RunIdSchema, format: z.enum(['csv', 'json']) }).strict(),
+  getSchema: z.object({}).strict(),
+  systemInfo: z.object({}).strict(),
+} as const;
+
+export type LabMethod = keyof typeof RequestSchemas;
+export const LAB_METHODS = Object.keys(RequestSchemas) as LabMethod[];
+
+export interface LabResponses {
+  listRuns: RunListEntry[];
+  getRun: RunRecord;
+  getMetrics: Record<string, MetricRow[]>;
+  startRun: RunRecord;
+  cancelRun: RunRecord;
+  updateRun: RunRecord;
+  deleteRun: { id: string };
+  exportRun: ExportFile;
+  getSchema: SchemaInfo;
+  systemInfo: SystemInfo;
+}
+
+export type LabRequests = { [M in LabMethod]: z.input<(typeof RequestSchemas)[M]> };
+
+/** Events pushed from the main side. Metric rows are coalesced: one message carries many. */
+export interface LabEvents {
+  'run:updated': RunRecord;
+  'run:deleted': { id: string };
+  'run:metrics': { id: string; rows: MetricRow[] };
+}
+export type LabEventName = keyof LabEvents;
+export const LAB_EVENTS: readonly LabEventName[] = ['run:updated', 'run:deleted', 'run:metrics'];
+
+/** The API as the renderer sees it (window.lab in Electron, a WebSocket client in a browser). */
+export type LabApi = {
+  [M in LabMethod]: (request: LabRequests[M]) => Promise<LabResponses[M]>;
+} & {
+  on<E extends LabEventName>(event: E, listener: (payload: LabEvents[E]) => void): () => void;
+};
+
+/** An error that reaches a person: a code, a message, and the field it concerns if any. */
+export interface LabErrorInfo {
+  code: 'invalid' | 'not_found' | 'conflict' | 'internal' | 'unavailable';
+  message: string;
+  field?: string;
+  errors?: { field: string; message: string }[];
+}
+
+export class LabError extends Error {
+  readonly code: LabErrorInfo['code'];
+  readonly field: string | undefined;
+  readonly errors: { field: string; message: string }[] | undefined;
+  constructor(info: LabErrorInfo) {
+    super(info.message);
+    this.name = 'LabError';
+    this.code = info.code;
+    this.field = info.field;
+    this.errors = info.errors;
+  }
+  toInfo(): LabErrorInfo {
+    return { code: this.code, message: this.message, field: this.field, errors: this.errors };
+  }
+}
+
+/** Wire envelope for a response, shared by IPC and WebSocket. */
+export type LabReply<T> = { ok: true; value: T } | { ok: false; error: LabErrorInfo };
+
+export type { RunPatch };

@@ -1,0 +1,132 @@
+/**
+ * What a run is, on disk and on the wire: statuses, metric rows and the run record.
+ * Schemas validate everything read back from a file or received across a process boundary.
+ */
+import { z } from 'zod';
+import { HyperparamsSchema } from './hyperparams';
+
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'cancelled', 'failed', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'cancelled', 'failed', 'interrupted'];
+
+/** Bump when run.json changes shape; readers refuse versions they do not know. */
+export const RUN_SCHEMA_VERSION = 1;
+
+const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
+/** Losses may legitimately diverge to NaN/Infinity; JSON carries those as null. */
+const lossValue = z.number().nullable();
+
+/** One training iteration: what the Recorder keeps (loss and lr per step). */
+export const IterRowSchema = z.object({
+  kind: z.literal('iter'),
+  /** 1-based count of training iterations so far. */
+  iter: z.number().int().min(1),
+  /** Fractional epochs done, as TrainEvalCallback counts them. */
+  epoch: finite,
+  loss: lossValue,
+  lr: finite,
+  /** Milliseconds since the run's fit began. */
+  t: finite,
+});
+export type IterRow = z.infer<typeof IterRowSchema>;
+
+/** One epoch: what AvgStatsCallback prints, train and valid. */
+export const EpochRowSchema = z.object({
+  kind: z.literal('epoch'),
+  /** 1-based epoch number. */
+  epoch: z.number().int().min(1),
+  iter: z.number().int().min(0),
+  train_loss: lossValue,
+  train_accuracy: lossValue,
+  valid_loss: lossValue,
+  valid_accuracy: lossValue,
+  /** Seconds the epoch took, train and validation. */
+  seconds: finite,
+  t: finite,
+});
+export type EpochRow = z.infer<typeof EpochRowSchema>;
+
+export const MetricRowSchema = z.discriminatedUnion('kind', [IterRowSchema, EpochRowSchema]);
+export type MetricRow = z.infer<typeof MetricRowSchema>;
+
+export const MetricsSnapshotSchema = z.object({
+  train_loss: lossValue,
+  train_accuracy: lossValue,
+  valid_loss: lossValue,
+  valid_accuracy: lossValue,
+});
+export type MetricsSnapshot = z.infer<typeof MetricsSnapshotSchema>;
+
+export const RunSummarySchema = z.object({
+  epochs: z.number().int().min(0),
+  iterations: z.number().int().min(0),
+  /** Metrics of the last finished epoch. */
+  final: MetricsSnapshotSchema.nullable(),
+  best_valid_accuracy: lossValue,
+  best_valid_loss: lossValue,
+  best_epoch: z.number().int().min(0).nullable(),
+  samples_per_second: z.number().min(0).nullable(),
+  /** Why the loop stopped early, when it did (stop-after, early stopping, NaN, user). */
+  stopped_by: z.string().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const ProgressSchema = z.object({
+  iter: z.number().int().min(0),
+  total_iters: z.number().int().min(0),
+  epoch: z.number().min(0),
+  epochs: z.number().int().min(0),
+});
+export type Progress = z.infer<typeof ProgressSchema>;
+
+const isoTime = z.string().datetime({ offset: true });
+
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const RunIdSchema = z.string().regex(RUN_ID_PATTERN, {
+  error: 'Run id must be 1-64 letters, digits, "-" or "_" (no paths)',
+});
+
+export const RunRecordSchema = z.object({
+  schema: z.literal(RUN_SCHEMA_VERSION),
+  id: RunIdSchema,
+  name: z.string().max(200),
+  tags: z.array(z.string().min(1).max(50)).max(50),
+  notes: z.string().max(20_000),
+  config: HyperparamsSchema,
+  status: z.enum(RUN_STATUSES),
+  /** The tfjs backend that trained it (tensorflow | wasm | cpu) and a device description. */
+  backend: z.string().nullable(),
+  device: z.string().nullable(),
+  created: isoTime,
+  started: isoTime.nullable(),
+  ended: isoTime.nullable(),
+  progress: ProgressSchema.nullable(),
+  summary: RunSummarySchema.nullable(),
+  error: z.string().nullable(),
+  /** Pid of the process supervising the run while it is queued or running; lets a later
+   * start tell a run whose supervisor died (→ interrupted) from one another process owns. */
+  owner_pid: z.number().int().nullable(),
+});
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+
+/** A run folder whose run.json cannot be read or is invalid: listed, never rewritten. */
+export interface DamagedRun {
+  id: string;
+  damaged: true;
+  reason: string;
+}
+export type RunListEntry = RunRecord | DamagedRun;
+
+export function isDamaged(entry: RunListEntry): entry is DamagedRun {
+  return 'damaged' in entry && entry.damaged === true;
+}
+
+/** Editable fields of a run. */
+export const RunPatchSchema = z
+  .object({
+    name: z.string().trim().min(1, { error: 'Name must not be empty' }).max(200, { error: 'Name must be at most 200 characters' }).optional(),
+    tags: z.array(z.string().trim().min(1, { error: 'A tag must not be empty' }).max(50, { error: 'A tag must be at most 50 characters' })).max(50).optional(),
+    notes: z.string().max(20_000, { error: 'Notes must be at most 20,000 characters' }).optional(),
+  })
+  .strict();
+export type RunPatch = z.infer<typeof RunPatchSchema>;
