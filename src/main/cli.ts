@@ -1,0 +1,53 @@
+/**
+ * The `runlab` command line: train | runs | serve | start. Every command goes through
+ * LabService (or, for `train --no-save`, the engine's runJob), never a copy of their logic.
+ */
+import { Command, CommanderError } from 'commander';
+import { LabService } from './lab';
+import { CliError, errorLine } from './cli/cli-error';
+import { runsCommand } from './cli/runs-command';
+import { serveCommand, startCommand } from './cli/serve-command';
+import { trainCommand } from './cli/train-command';
+
+/** Runs the command line and resolves with the exit code (bin/runlab.js exits with it). */
+export async function main(argv: string[] = process.argv): Promise<number> {
+  let exitCode = 0;
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command('runlab')
+    .description('Runlab: train neural networks (the fastai Runner with callbacks on TensorFlow.js) and compare runs')
+    .option('--data-dir <dir>', 'where runs are stored (default: $RUNLAB_HOME or ~/.runlab)')
+    .exitOverride()
+    .showHelpAfterError(false);
+  const dataDir = (): string | undefined => program.opts<{ dataDir?: string }>().dataDir;
+  const openService = () => LabService.open({ dataDir: dataDir() });
+
+  for (const command of [
+    trainCommand(dataDir, setExitCode),
+    runsCommand(openService),
+    serveCommand(openService),
+    startCommand(openService, setExitCode),
+  ]) {
+    program.addCommand(command);
+  }
+  // Subcommands (and theirs) report their own usage errors through the same override.
+  const override = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(override);
+  };
+  override(program);
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its one-line message (or the help).
+      return error.exitCode;
+    }
+    process.stderr.write(`${errorLine(error)}\n`);
+    if (process.env.RUNLAB_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return error instanceof CliError ? error.exitCode : 1;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Command-line flags derived from the hyperparameter schema: one flag per field, with its
+ * help, default and bounds, so `runlab train --help` and the New-run form cannot disagree.
+ */
+import { Option, type Command } from 'commander';
+import { FIELDS, PRESETS, type FieldKey, type FieldSpec } from '../../shared/hyperparams';
+import { CliError } from './cli-error';
+
+type Field = FieldSpec & { key: FieldKey };
+
+const GROUP_HEADINGS: Record<FieldSpec['group'], string> = {
+  data: 'Data:',
+  model: 'Model:',
+  training: 'Training:',
+  stopping: 'Stopping:',
+  system: 'System:',
+};
+
+export function addFieldOptions(command: Command): Command {
+  for (const field of FIELDS) {
+    const option = new Option(`--${field.flag} <${placeholder(field)}>`, `${field.help} ${bounds(field)}`.trim())
+      .default(field.default, defaultText(field))
+      .helpGroup(GROUP_HEADINGS[field.group]);
+    command.addOption(option);
+  }
+  return command;
+}
+
+/**
+ * The config the person asked for: a preset if named, then every flag given on the
+ * command line (defaults are left to the schema, so a preset's values are not overridden).
+ */
+export function configFromFlags(command: Command, presetId: string | undefined): Record<string, unknown> {
+  const config: Record<string, unknown> = { ...presetConfig(presetId) };
+  const values = command.opts<Record<string, unknown>>();
+  for (const field of FIELDS) {
+    const key = attributeName(field);
+    if (command.getOptionValueSource(key) !== 'cli') continue;
+    config[field.key] = parseFlagValue(field, values[key]);
+  }
+  return config;
+}
+
+/** `lr` → `--lr`, `batchSize` → `--batch-size`, `hidden.1` → `--hidden`: errors name what the person typed. */
+export function flagForField(path: string): string | undefined {
+  const key = path.split('.')[0];
+  const field = FIELDS.find((f) => f.key === key);
+  return field ? `--${field.flag}` : undefined;
+}
+
+function presetConfig(presetId: string | undefined): Record<string, unknown> {
+  if (presetId === undefined) return {};
+  const preset = PRESETS.find((p) => p.id === presetId);
+  if (!preset) {
+    throw new CliError(`--preset: unknown preset ${JSON.stringify(presetId)}; expected one of: ${PRESETS.map((p) => p.id).join(', ')}`, 2);
+  }
+  return preset.config;
+}
+
+/** Strings become numbers where the schema wants numbers; what cannot be read is left for zod to name. */
+function parseFlagValue(field: Field, raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  switch (field.kind) {
+    case 'int':
+    case 'number':
+      return toNumber(raw);
+    case 'int-list':
+      return raw.split(',').map(toNumber);
+    default:
+      return raw;
+  }
+}
+
+function toNumber(text: string): number | string {
+  const trimmed = text.trim();
+  if (trimmed === '') return text;
+  const value = Number(trimmed);
+  return Number.isNaN(value) ? text : value;
+}
+
+function attributeName(field: Field): string {
+  return new Option(`--${field.flag} <value>`).attributeName();
+}
+
+function placeholder(field: Field): string {
+  switch (field.kind) {
+    case 'int':
+      return 'n';
+    case 'number':
+      return 'x';
+    case 'int-list':
+      return 'n,n,...';
+    case 'choice':
+      return 'name';
+    case 'text':
+      return 'text';
+  }
+}
+
+function bounds(field: Field): string {
+  switch (field.kind) {
+    case 'int':
+      return `[whole number, ${field.min}..${field.max}]`;
+    case 'number':
+      return `[${field.exclusiveMin ? `> ${field.min}` : `≥ ${field.min}`}, ≤ ${field.max}]`;
+    case 'int-list':
+      return `[${field.minItems}-${field.maxItems} whole numbers, each ${field.min}..${field.max}]`;
+    case 'choice':
+      return `[choices: ${field.options.join(', ')}]`;
+    case 'text':
+      return '';
+  }
+}
+
+function defaultText(field: Field): string {
+  if (field.kind === 'int-list') return field.default.join(',');
+  if (field.kind === 'text') return field.default === '' ? 'none' : field.default;
+  return String(field.default);
+}

@@ -1,0 +1,169 @@
+/** `runlab runs list | show | export | rm`: the stored runs, from a terminal. */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { FIELDS } from '../../shared/hyperparams';
+import { isDamaged, type MetricRow, type RunListEntry, type RunRecord } from '../../shared/records';
+import type { LabService } from '../lab';
+import { formatDuration, formatMetric, formatTable } from './table';
+
+type OpenService = () => Promise<LabService>;
+
+export function runsCommand(openService: OpenService): Command {
+  const runs = new Command('runs').description('List, inspect, export and delete saved runs');
+
+  runs
+    .command('list')
+    .description('every saved run, oldest first')
+    .option('--json', 'a JSON array instead of a table')
+    .action(async (flags: { json?: boolean }) => {
+      const entries = await withService(openService, (s) => s.call('listRuns', {}));
+      // The store lists newest first; a terminal reads best with the newest next to the prompt.
+      const rows = entries.map(listEntry).reverse();
+      if (flags.json) return print(JSON.stringify(rows, null, 2));
+      if (rows.length === 0) return print('no runs yet: start one with `runlab train`');
+      const table = formatTable(
+        ['id', 'name', 'status', 'created', 'valid_accuracy'],
+        rows.map((r) => [r.id, r.name ?? `(${r.reason})`, r.status, r.created ?? '-', formatMetric(r.valid_accuracy, 4)]),
+        ['left', 'left', 'left', 'left', 'right'],
+      );
+      print(table.join('\n'));
+    });
+
+  runs
+    .command('show')
+    .description('one run: its record, config, summary and epoch table')
+    .argument('<id>', 'run id')
+    .option('--json', 'the run record as JSON')
+    .action(async (id: string, flags: { json?: boolean }) => {
+      const [record, metrics] = await withService(openService, async (s) => [
+        await s.call('getRun', { id }),
+        (await s.call('getMetrics', { ids: [id] }))[id] ?? [],
+      ] as const);
+      print(flags.json ? JSON.stringify(record, null, 2) : describeRun(record, metrics));
+    });
+
+  runs
+    .command('export')
+    .description('the run as CSV (metric rows) or JSON (record and rows)')
+    .argument('<id>', 'run id')
+    .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json']).default('csv'))
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(async (id: string, flags: { format: 'csv' | 'json'; out?: string }) => {
+      const file = await withService(openService, (s) => s.call('exportRun', { id, format: flags.format }));
+      if (!flags.out) return void process.stdout.write(file.content);
+      const path = resolve(flags.out);
+      await writeFile(path, file.content, 'utf8');
+      process.stderr.write(`wrote ${path}\n`);
+    });
+
+  runs
+    .command('rm')
+    .description('delete a run and its files (a queued or running run is cancelled first)')
+    .argument('<id>', 'run id')
+    .action(async (id: string) => {
+      await withService(openService, (s) => s.call('deleteRun', { id }));
+      print(`deleted ${id}`);
+    });
+
+  return runs;
+}
+
+async function withService<T>(openService: OpenService, use: (service: LabService) => Promise<T>): Promise<T> {
+  const service = await openService();
+  try {
+    return await use(service);
+  } finally {
+    await service.close();
+  }
+}
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+interface ListRow {
+  id: string;
+  name: string | null;
+  status: string;
+  created: string | null;
+  valid_accuracy: number | null;
+  train_loss: number | null;
+  valid_loss: number | null;
+  epochs: number | null;
+  backend: string | null;
+  tags: string[];
+  reason?: string;
+}
+
+function listEntry(entry: RunListEntry): ListRow {
+  if (isDamaged(entry)) {
+    const none = { name: null, created: null, valid_accuracy: null, train_loss: null, valid_loss: null, epochs: null, backend: null };
+    return { id: entry.id, status: 'damaged', ...none, tags: [], reason: entry.reason };
+  }
+  const final = entry.summary?.final;
+  return {
+    id: entry.id,
+    name: entry.name,
+    status: entry.status,
+    created: entry.created,
+    valid_accuracy: final?.valid_accuracy ?? null,
+    train_loss: final?.train_loss ?? null,
+    valid_loss: final?.valid_loss ?? null,
+    epochs: entry.summary?.epochs ?? null,
+    backend: entry.backend,
+    tags: entry.tags,
+  };
+}
+
+function describeRun(run: RunRecord, metrics: MetricRow[]): string {
+  const s = run.summary;
+  const lines: Array<[string, string]> = [
+    ['id', run.id],
+    ['name', run.name],
+    ['status', run.status],
+    ['tags', run.tags.join(', ') || '-'],
+    ['created', run.created],
+    ['started', run.started ?? '-'],
+    ['ended', run.ended ?? '-'],
+    ['backend', run.device ?? run.backend ?? '-'],
+  ];
+  if (run.progress) lines.push(['progress', `iteration ${run.progress.iter}/${run.progress.total_iters}, epoch ${run.progress.epoch.toFixed(2)}/${run.progress.epochs}`]);
+  if (s) {
+    lines.push(
+      ['epochs', `${s.epochs} (${s.iterations} iterations)`],
+      ['final', `train_loss ${formatMetric(s.final?.train_loss)}  valid_loss ${formatMetric(s.final?.valid_loss)}  valid_accuracy ${formatMetric(s.final?.valid_accuracy)}`],
+      ['best', `valid_accuracy ${formatMetric(s.best_valid_accuracy)}  valid_loss ${formatMetric(s.best_valid_loss)}  at epoch ${s.best_epoch ?? '-'}`],
+      ['samples/s', s.samples_per_second == null ? '-' : Math.round(s.samples_per_second).toLocaleString('en-US')],
+    );
+    if (s.stopped_by) lines.push(['stopped by', s.stopped_by]);
+  }
+  if (run.notes) lines.push(['notes', run.notes]);
+  const width = Math.max(...lines.map(([k]) => k.length));
+  const out = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+  if (run.error) out.push('', 'error:', run.error);
+  out.push('', 'config:');
+  for (const field of FIELDS) {
+    const value = run.config[field.key];
+    out.push(`  --${field.flag} ${Array.isArray(value) ? value.join(',') : value === '' ? '(none)' : String(value)}`);
+  }
+  const epochs = metrics.filter((r) => r.kind === 'epoch');
+  if (epochs.length > 0) {
+    out.push('');
+    out.push(
+      ...formatTable(
+        ['epoch', 'train_loss', 'train_accuracy', 'valid_loss', 'valid_accuracy', 'time'],
+        epochs.map((r) => [
+          String(r.epoch),
+          formatMetric(r.train_loss),
+          formatMetric(r.train_accuracy),
+          formatMetric(r.valid_loss),
+          formatMetric(r.valid_accuracy),
+          formatDuration(r.seconds),
+        ]),
+        ['left', 'right', 'right', 'right', 'right', 'right'],
+      ),
+    );
+  }
+  return out.join('\n');
+}

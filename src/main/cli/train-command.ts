@@ -1,0 +1,162 @@
+/**
+ * `runlab train`: a headless run from a terminal. By default it goes through LabService
+ * (a trainer child process, recorded in the store like any run); `--no-save` runs the
+ * engine in this process and records nothing.
+ */
+import { Command, Option } from 'commander';
+import { validateHyperparams, type Hyperparams } from '../../shared/hyperparams';
+import { FINISHED_STATUSES, type RunRecord } from '../../shared/records';
+import { LabService } from '../lab';
+import { ChildProcessLauncher } from '../runs/trainer-launcher';
+import { CliError, errorLine } from './cli-error';
+import { addFieldOptions, configFromFlags, flagForField } from './flags-from-schema';
+import { HumanReporter, JsonReporter, type TrainEnd, type TrainReporter } from './train-reporter';
+
+interface TrainFlags {
+  name?: string;
+  tags?: string;
+  preset?: string;
+  json?: boolean;
+  save: boolean;
+  quiet?: boolean;
+}
+
+export function trainCommand(dataDir: () => string | undefined, setExitCode: (code: number) => void): Command {
+  const command = new Command('train').description(
+    'Train a model in the terminal. The run is saved to the data folder (see --data-dir) unless --no-save.',
+  );
+  addFieldOptions(command);
+  const output = 'Run and output:';
+  command
+    .addOption(new Option('--name <name>', 'name of the run').helpGroup(output))
+    .addOption(new Option('--tags <tags>', 'comma-separated tags for the run').helpGroup(output))
+    .addOption(new Option('--preset <id>', 'start from a preset (lesson9, cnn, mlp-onecycle); flags given override it').helpGroup(output))
+    .addOption(new Option('--json', 'JSON Lines on stdout: one object per epoch, then a summary object').helpGroup(output))
+    .addOption(new Option('--no-save', 'train in this process without recording a run').helpGroup(output))
+    .addOption(new Option('--quiet', 'no progress bar or epoch table; only the final line').helpGroup(output))
+    .action(async (flags: TrainFlags, cmd: Command) => {
+      setExitCode(await train(cmd, flags, dataDir()));
+    });
+  return command;
+}
+
+async function train(cmd: Command, flags: TrainFlags, dataDir: string | undefined): Promise<number> {
+  const config = validConfig(configFromFlags(cmd, flags.preset));
+  const tags = flags.tags?.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const reporter: TrainReporter = flags.json
+    ? new JsonReporter(process.stdout, process.stderr)
+    : new HumanReporter(process.stdout, process.stderr, flags.quiet === true);
+  // TensorFlow.js greets on console.log: stdout is for results only.
+  console.log = console.info = console.debug = console.warn = (...args: unknown[]) => console.error(...args);
+
+  const startedAt = performance.now();
+  const end = flags.save
+    ? await trainSaved(config, { name: flags.name, tags }, dataDir, reporter)
+    : await trainInProcess(config, reporter);
+  reporter.end({ ...end.result, seconds: (performance.now() - startedAt) / 1000 });
+  if (end.result.status === 'failed' && end.result.error) process.stderr.write(`${errorLine(new Error(end.result.error))}\n`);
+  if (end.interrupted && end.result.status === 'cancelled') return 130;
+  return end.result.status === 'completed' || end.result.status === 'cancelled' ? 0 : 1;
+}
+
+function validConfig(config: Record<string, unknown>): Hyperparams {
+  const valid = validateHyperparams(config);
+  if (valid.ok) return valid.value;
+  throw new CliError(valid.errors.map((e) => `${flagForField(e.field) ?? e.field}: ${e.message}`).join('\n'), 2);
+}
+
+interface TrainOutcome {
+  result: Omit<TrainEnd, 'seconds'>;
+  interrupted: boolean;
+}
+
+/** Ctrl-C once: stop cleanly (the run ends cancelled). Twice: leave now. */
+function onInterrupt(reporter: TrainReporter, cancel: () => void): { interrupted: () => boolean; dispose: () => void } {
+  let count = 0;
+  const handler = () => {
+    count += 1;
+    if (count > 1) process.exit(130);
+    reporter.note('cancelling (Ctrl-C again to quit at once)…');
+    cancel();
+  };
+  process.on('SIGINT', handler);
+  return { interrupted: () => count > 0, dispose: () => process.off('SIGINT', handler) };
+}
+
+async function trainSaved(
+  config: Hyperparams,
+  meta: { name?: string; tags?: string[] },
+  dataDir: string | undefined,
+  reporter: TrainReporter,
+): Promise<TrainOutcome> {
+  // The trainer's stdout is TensorFlow.js chatter: keep the terminal for results.
+  const service = await LabService.open({ dataDir, launcher: new ChildProcessLauncher({ stdout: 'ignore' }) });
+  let runId: string | null = null;
+  let announced = false;
+  const unsubscribe = service.subscribe((event, payload) => {
+    if (event === 'run:metrics') {
+      const { id, rows } = payload as { id: string; rows: never[] };
+      if (id === runId) reporter.rows(rows);
+      return;
+    }
+    if (event !== 'run:updated') return;
+    const record = payload as RunRecord;
+    if (record.id !== runId || FINISHED_STATUSES.includes(record.status)) return;
+    if (!announced && record.status === 'running' && record.progress) {
+      announced = true;
+      reporter.start({
+        backend: record.backend ?? '',
+        device: record.device ?? '',
+        totalIters: record.progress.total_iters,
+        epochs: record.progress.epochs,
+      });
+    }
+    if (record.progress) reporter.progress(record.progress);
+  });
+  const interrupt = onInterrupt(reporter, () => {
+    if (runId) void service.call('cancelRun', { id: runId }).catch(() => undefined);
+  });
+  try {
+    const run = await service.call('startRun', { config, ...meta });
+    runId = run.id;
+    // A Ctrl-C that came while the run was being created.
+    if (interrupt.interrupted()) await service.call('cancelRun', { id: run.id });
+    const final = await service.supervisor.whenSettled(run.id);
+    return {
+      interrupted: interrupt.interrupted(),
+      result: {
+        status: final.status,
+        summary: final.summary,
+        backend: final.backend,
+        device: final.device,
+        runId: final.id,
+        error: final.error,
+      },
+    };
+  } finally {
+    interrupt.dispose();
+    unsubscribe();
+    await service.close();
+  }
+}
+
+async function trainInProcess(config: Hyperparams, reporter: TrainReporter): Promise<TrainOutcome> {
+  const { runJob } = await import('../training/job');
+  const abort = new AbortController();
+  const interrupt = onInterrupt(reporter, () => abort.abort());
+  try {
+    const result = await runJob(config, {
+      signal: abort.signal,
+      modelDir: null,
+      onStart: (info) => reporter.start(info),
+      onRows: (rows) => reporter.rows(rows),
+      onProgress: (progress) => reporter.progress(progress),
+    });
+    return {
+      interrupted: interrupt.interrupted(),
+      result: { status: result.status, summary: result.summary, backend: result.backend, device: result.device, runId: null, error: null },
+    };
+  } finally {
+    interrupt.dispose();
+  }
+}

@@ -1,0 +1,378 @@
+/**
+ * RunStore: a folder per run under <dataDir>/runs/<id>/ — run.json (replaced atomically),
+ * metrics.jsonl (append-only) and model/. Every id is checked before it becomes a path,
+ * every file read back is validated, and a damaged run is reported, never rewritten.
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { LabError, type ExportFile } from '../../shared/api';
+import { HyperparamsSchema, type Hyperparams } from '../../shared/hyperparams';
+import {
+  MetricRowSchema,
+  RUN_SCHEMA_VERSION,
+  RunPatchSchema,
+  RunRecordSchema,
+  isDamaged,
+  type DamagedRun,
+  type MetricRow,
+  type RunListEntry,
+  type RunPatch,
+  type RunRecord,
+} from '../../shared/records';
+import { writeFileAtomic } from './atomic-write';
+import { describeIssues, issueFields } from './describe-issues';
+import { metricsToCsv } from './export-csv';
+import { parseMetricsJsonl, toJsonl } from './jsonl';
+import { KeyedMutex } from './keyed-mutex';
+import { mapLimit } from './map-limit';
+import { isPidAlive } from './pid-alive';
+import { formatRunJson, readRunFile } from './run-file';
+import { assertRunId, isValidRunId, newRunId, runIdTime } from './run-id';
+import { defaultRunName } from './run-name';
+
+export const RUN_FILE = 'run.json';
+export const METRICS_FILE = 'metrics.jsonl';
+export const MODEL_DIR = 'model';
+
+/** Enough parallel reads to hide disk latency without exhausting file handles. */
+const LIST_CONCURRENCY = 16;
+const CREATE_ATTEMPTS = 20;
+
+/** Per process, keyed by folder: two RunStore objects on the same data folder still serialize. */
+const runLocks = new KeyedMutex();
+/** Folders this process has made but not yet written run.json into: not damaged, just young. */
+const creating = new Set<string>();
+
+export interface CreateRunInit {
+  config: Hyperparams;
+  name?: string;
+  tags?: string[];
+  notes?: string;
+  status?: 'queued' | 'running';
+  /** The supervising process; defaults to this one. null: nobody owns it (recovered on next start). */
+  ownerPid?: number | null;
+}
+
+export class RunStore {
+  readonly dataDir: string;
+  readonly runsDir: string;
+
+  constructor(dataDir: string) {
+    this.dataDir = resolve(dataDir);
+    this.runsDir = join(this.dataDir, 'runs');
+  }
+
+  /** $RUNLAB_HOME, or ~/.runlab. */
+  static defaultDataDir(): string {
+    const home = process.env.RUNLAB_HOME?.trim();
+    return home ? resolve(home) : join(homedir(), '.runlab');
+  }
+
+  /** The run's folder; throws LabError 'invalid' for anything that is not a plain run id. */
+  runDir(id: string): string {
+    assertRunId(id);
+    const dir = resolve(this.runsDir, id);
+    const rel = relative(this.runsDir, dir);
+    // Defence in depth: the pattern already forbids separators and dots-only names.
+    if (rel !== id || isAbsolute(rel) || rel.startsWith('..')) {
+      throw new LabError({ code: 'invalid', field: 'id', message: `Run id ${JSON.stringify(id)} points outside the runs folder` });
+    }
+    return dir;
+  }
+
+  modelDir(id: string): string {
+    return join(this.runDir(id), MODEL_DIR);
+  }
+
+  async create(init: CreateRunInit): Promise<RunRecord> {
+    const config = HyperparamsSchema.safeParse(init.config);
+    if (!config.success) {
+      const errors = issueFields(config.error).map((e) => ({ ...e, field: `config.${e.field}` }));
+      throw new LabError({ code: 'invalid', field: errors[0]?.field, errors, message: `Invalid config: ${describeIssues(config.error)}` });
+    }
+    const fields = parsePatch({ name: init.name, tags: init.tags, notes: init.notes });
+    const status = init.status ?? 'queued';
+    if (status !== 'queued' && status !== 'running') {
+      throw new LabError({ code: 'invalid', field: 'status', message: `A new run starts queued or running, not ${JSON.stringify(status)}` });
+    }
+    await mkdir(this.runsDir, { recursive: true }).catch((error) => {
+      throw fsError('create the runs folder', this.runsDir, error);
+    });
+    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+      const now = new Date();
+      const id = newRunId(now);
+      const created = now.toISOString();
+      const record = validRecord(id, {
+        schema: RUN_SCHEMA_VERSION,
+        id,
+        name: fields.name ?? defaultRunName(config.data),
+        tags: fields.tags ?? [],
+        notes: fields.notes ?? '',
+        config: config.data,
+        status,
+        backend: null,
+        device: null,
+        created,
+        started: status === 'running' ? created : null,
+        ended: null,
+        progress: null,
+        summary: null,
+        error: null,
+        owner_pid: init.ownerPid === undefined ? process.pid : init.ownerPid,
+      });
+      const dir = this.runDir(id);
+      try {
+        // Not recursive: an existing folder is someone's run, never reused.
+        await mkdir(dir);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw fsError('create the run folder', dir, error);
+      }
+      creating.add(dir);
+      try {
+        await writeFileAtomic(join(dir, RUN_FILE), formatRunJson(record));
+        return record;
+      } catch (error) {
+        // Only removes the folder if it is still the empty one just made.
+        await rmdir(dir).catch(() => undefined);
+        throw fsError('write', join(dir, RUN_FILE), error);
+      } finally {
+        creating.delete(dir);
+      }
+    }
+    throw new LabError({ code: 'internal', message: `Could not find a free run id in ${this.runsDir} after ${CREATE_ATTEMPTS} attempts` });
+  }
+
+  /** Newest first. Reads only each run.json (never metrics), a bounded number at a time. */
+  async list(): Promise<RunListEntry[]> {
+    let names: string[];
+    try {
+      const entries = await readdir(this.runsDir, { withFileTypes: true });
+      // Temp files, stray files, symlinks and hidden folders (deletions in progress) are not runs.
+      names = entries.filter((e) => e.isDirectory() && isValidRunId(e.name)).map((e) => e.name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw fsError('read', this.runsDir, error);
+    }
+    const read = await mapLimit(names, LIST_CONCURRENCY, async (id): Promise<RunListEntry | null> => {
+      const dir = join(this.runsDir, id);
+      const result = await readRunFile(join(dir, RUN_FILE), id);
+      if (result.ok) return result.record;
+      if (result.missing && (creating.has(dir) || !(await isDirectory(dir)))) return null;
+      const damaged: DamagedRun = { id, damaged: true, reason: result.reason };
+      return damaged;
+    });
+    const entries = read.filter((e): e is RunListEntry => e !== null);
+    return entries.sort((a, b) => sortTime(b) - sortTime(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  }
+
+  async get(id: string): Promise<RunRecord> {
+    return this.readExisting(id, this.runDir(id));
+  }
+
+  /** Read-modify-write under the run's lock; the result is validated before it is written. */
+  async update(id: string, change: (r: RunRecord) => RunRecord): Promise<RunRecord> {
+    return this.modify(id, change);
+  }
+
+  /** Rename, tag, note. */
+  async patch(id: string, patch: RunPatch): Promise<RunRecord> {
+    const dir = this.runDir(id);
+    const fields = parsePatch(patch);
+    return this.modify(id, (r) => (Object.keys(fields).length === 0 ? null : { ...r, ...fields }), dir);
+  }
+
+  /** One append per batch, so concurrent batches never interleave within a line. */
+  async appendMetrics(id: string, rows: MetricRow[]): Promise<void> {
+    const dir = this.runDir(id);
+    if (rows.length === 0) return;
+    const valid = rows.map((row, i) => {
+      // Validate what will be stored: JSON turns a diverged NaN/Infinity loss into null.
+      const parsed = MetricRowSchema.safeParse(asStoredJson(row));
+      if (parsed.success) return parsed.data;
+      throw new LabError({ code: 'invalid', field: `rows.${i}`, message: `Metric row ${i + 1} for run ${id} is invalid: ${describeIssues(parsed.error)}` });
+    });
+    const file = join(dir, METRICS_FILE);
+    await runLocks.run(`${dir}#metrics`, async () => {
+      try {
+        await appendFile(file, toJsonl(valid), { encoding: 'utf8', flag: 'a' });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(id);
+        throw fsError('append to', file, error);
+      }
+    });
+  }
+
+  /** A torn last line (a crash mid-append) is dropped; a bad line before it is an error. */
+  async readMetrics(id: string): Promise<MetricRow[]> {
+    const dir = this.runDir(id);
+    const file = join(dir, METRICS_FILE);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        if (await isDirectory(dir)) return [];
+        throw notFound(id);
+      }
+      throw fsError('read', file, error);
+    }
+    return parseMetricsJsonl(text, file).rows;
+  }
+
+  /** Refuses queued or running runs: the service cancels them first. Damaged runs can be deleted. */
+  async delete(id: string): Promise<void> {
+    const dir = this.runDir(id);
+    await runLocks.run(dir, async () => {
+      const result = await readRunFile(join(dir, RUN_FILE), id);
+      if (!result.ok && result.missing && (creating.has(dir) || !(await isDirectory(dir)))) throw notFound(id);
+      if (result.ok && (result.record.status === 'queued' || result.record.status === 'running')) {
+        throw new LabError({
+          code: 'conflict',
+          message: `Run ${id} is ${result.record.status}; stop it before deleting it`,
+        });
+      }
+      // Hide it first, so a list() running meanwhile never sees a half-deleted run.
+      const doomed = join(this.runsDir, `.deleting-${id}-${randomBytes(4).toString('hex')}`);
+      try {
+        await rename(dir, doomed);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(id);
+        throw fsError('delete', dir, error);
+      }
+      await rm(doomed, { recursive: true, force: true }).catch((error) => {
+        throw fsError('remove', doomed, error);
+      });
+    });
+  }
+
+  async exportJson(id: string): Promise<ExportFile> {
+    const run = await this.get(id);
+    const metrics = await this.readMetrics(id);
+    return { filename: `${id}.json`, mime: 'application/json', content: `${JSON.stringify({ run, metrics }, null, 2)}\n` };
+  }
+
+  async exportCsv(id: string): Promise<ExportFile> {
+    await this.get(id);
+    const metrics = await this.readMetrics(id);
+    return { filename: `${id}.csv`, mime: 'text/csv', content: metricsToCsv(metrics) };
+  }
+
+  /**
+   * On start: runs left queued or running by a process that is gone become 'interrupted',
+   * keeping their rows. Runs another live process owns are left alone. Returns their ids.
+   */
+  async recoverInterrupted(isAlive: (pid: number) => boolean = isPidAlive): Promise<string[]> {
+    const orphaned = (r: RunRecord): boolean =>
+      (r.status === 'running' || r.status === 'queued') && (r.owner_pid === null || !isAlive(r.owner_pid));
+    const candidates = (await this.list()).filter((e): e is RunRecord => !isDamaged(e) && orphaned(e));
+    const recovered: string[] = [];
+    for (const run of candidates) {
+      let changed = false;
+      try {
+        await this.modify(run.id, (r) => {
+          // Re-checked under the lock: the run may have finished since list().
+          if (!orphaned(r)) return null;
+          changed = true;
+          const why =
+            r.owner_pid === null
+              ? 'Interrupted: no process was supervising this run when Runlab started again'
+              : `Interrupted: the process supervising this run (pid ${r.owner_pid}) ended before the run finished`;
+          return {
+            ...r,
+            status: 'interrupted',
+            ended: new Date().toISOString(),
+            error: r.status === 'queued' ? 'The app closed before this run started' : why,
+            owner_pid: null,
+          };
+        });
+      } catch (error) {
+        // Deleted or damaged meanwhile: nothing to recover.
+        if (error instanceof LabError && (error.code === 'not_found' || error.code === 'invalid')) continue;
+        throw error;
+      }
+      if (changed) recovered.push(run.id);
+    }
+    return recovered;
+  }
+
+  /** `change` returning null means "no change": nothing is written. */
+  private async modify(id: string, change: (r: RunRecord) => RunRecord | null, dir = this.runDir(id)): Promise<RunRecord> {
+    return runLocks.run(dir, async () => {
+      const current = await this.readExisting(id, dir);
+      // A copy, so a change that edits its argument in place cannot alter `current`.
+      const next = change(structuredClone(current));
+      if (next === null) return current;
+      const record = validRecord(id, next);
+      if (record.id !== id) {
+        throw new LabError({ code: 'invalid', field: 'id', message: `Run ${id} cannot change its id to ${JSON.stringify(record.id)}` });
+      }
+      const file = join(dir, RUN_FILE);
+      await writeFileAtomic(file, formatRunJson(record)).catch((error) => {
+        throw fsError('write', file, error);
+      });
+      return record;
+    });
+  }
+
+  private async readExisting(id: string, dir: string): Promise<RunRecord> {
+    const result = await readRunFile(join(dir, RUN_FILE), id);
+    if (result.ok) return result.record;
+    if (result.missing && (creating.has(dir) || !(await isDirectory(dir)))) throw notFound(id);
+    throw new LabError({ code: 'invalid', field: 'id', message: `Run ${id} is damaged and was left unchanged: ${result.reason}` });
+  }
+}
+
+function parsePatch(input: RunPatch): RunPatch {
+  // Absent fields stay absent: zod's strict object would otherwise keep `undefined` keys.
+  const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  const parsed = RunPatchSchema.safeParse(defined);
+  if (!parsed.success) {
+    const errors = issueFields(parsed.error);
+    throw new LabError({ code: 'invalid', field: errors[0]?.field, errors, message: errors.map((e) => e.message).join('; ') });
+  }
+  const patch = parsed.data;
+  return patch.tags ? { ...patch, tags: [...new Set(patch.tags)] } : patch;
+}
+
+function validRecord(id: string, record: unknown): RunRecord {
+  const parsed = RunRecordSchema.safeParse(record);
+  if (parsed.success) return parsed.data;
+  const errors = issueFields(parsed.error);
+  throw new LabError({ code: 'invalid', field: errors[0]?.field, errors, message: `Run ${id} was not saved: ${describeIssues(parsed.error)}` });
+}
+
+/** The value as it reads back from JSON (NaN → null); undefined when JSON cannot carry it. */
+function asStoredJson(value: unknown): unknown {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function sortTime(entry: RunListEntry): number {
+  if (isDamaged(entry)) return runIdTime(entry.id) ?? 0;
+  return Date.parse(entry.created);
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function notFound(id: string): LabError {
+  return new LabError({ code: 'not_found', field: 'id', message: `Run ${id} not found` });
+}
+
+function fsError(action: string, path: string, error: unknown): LabError {
+  if (error instanceof LabError) return error;
+  const e = error as NodeJS.ErrnoException;
+  return new LabError({ code: 'internal', message: `Could not ${action} ${path}: ${e.message}` });
+}

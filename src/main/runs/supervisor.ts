@@ -1,0 +1,423 @@
+/**
+ * RunSupervisor: queues runs, trains each in its own trainer process, stores what the
+ * trainer reports and pushes it to subscribers. A trainer that crashes, hangs on cancel or
+ * talks nonsense fails its own run; the supervisor and the other runs carry on.
+ */
+import { LabError, type LabEventName, type LabEvents } from '../../shared/api';
+import { validateHyperparams } from '../../shared/hyperparams';
+import type { MetricRow, Progress, RunPatch, RunRecord, RunStatus, RunSummary } from '../../shared/records';
+import type { RunStore } from './store';
+import type { TrainerHandle, TrainerLauncher } from './trainer-launcher';
+import { parseChildMessage, type ChildMessage } from './trainer-protocol';
+
+export interface SupervisorOptions {
+  /** How many trainers run at once; the rest wait in the queue. */
+  concurrency?: number;
+  /** How long a cancelled trainer may take to stop before it is killed. */
+  cancelGraceMs?: number;
+  /** Parent-side coalescing of metric rows before one store append + one push. */
+  flushMs?: number;
+  flushRows?: number;
+  /** Minimum interval between progress pushes ('run:updated') for one run. */
+  progressMs?: number;
+}
+
+export interface RunMeta {
+  name?: string;
+  tags?: string[];
+  notes?: string;
+}
+
+export type LabListener = <E extends LabEventName>(event: E, payload: LabEvents[E]) => void;
+
+interface Outcome {
+  status: Extract<RunStatus, 'completed' | 'cancelled' | 'failed'>;
+  summary: RunSummary | null;
+  error: string | null;
+}
+
+/** One trainer process and what it has told us so far. */
+interface ActiveRun {
+  id: string;
+  handle: TrainerHandle;
+  record: RunRecord;
+  progress: Progress | null;
+  started: boolean;
+  pending: MetricRow[];
+  flushTimer: NodeJS.Timeout | null;
+  progressTimer: NodeJS.Timeout | null;
+  lastProgressPush: number;
+  stopTimer: NodeJS.Timeout | null;
+  /** Store writes for this run, chained so rows land (and are pushed) in order. */
+  writes: Promise<void>;
+  done: { status: 'completed' | 'cancelled'; summary: RunSummary } | null;
+  cancel: null | 'before-start' | 'requested' | 'killed';
+  trainerError: string | null;
+  protocolError: string | null;
+  storeError: string | null;
+}
+
+interface Settled {
+  promise: Promise<RunRecord>;
+  resolve: (record: RunRecord) => void;
+}
+
+export class RunSupervisor {
+  readonly concurrency: number;
+  private readonly cancelGraceMs: number;
+  private readonly flushMs: number;
+  private readonly flushRows: number;
+  private readonly progressMs: number;
+  private readonly queue: RunRecord[] = [];
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly settled = new Map<string, Settled>();
+  private readonly listeners = new Set<LabListener>();
+  private closed = false;
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly launcher: TrainerLauncher,
+    options: SupervisorOptions = {},
+  ) {
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+    this.cancelGraceMs = options.cancelGraceMs ?? 3000;
+    this.flushMs = options.flushMs ?? 100;
+    this.flushRows = Math.max(1, options.flushRows ?? 1000);
+    this.progressMs = options.progressMs ?? 250;
+  }
+
+  subscribe(listener: LabListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Validates the config (nothing is created when it is wrong), stores the run queued and queues it. */
+  async start(config: unknown, meta: RunMeta = {}): Promise<RunRecord> {
+    if (this.closed) throw new LabError({ code: 'unavailable', message: 'Runlab is shutting down; no new runs start' });
+    const valid = validateHyperparams(config);
+    if (!valid.ok) {
+      throw new LabError({
+        code: 'invalid',
+        field: valid.errors[0]?.field,
+        errors: valid.errors,
+        message: valid.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+      });
+    }
+    const record = await this.store.create({ ...meta, config: valid.value, status: 'queued', ownerPid: process.pid });
+    this.settled.set(record.id, deferred());
+    this.queue.push(record);
+    this.emit('run:updated', record);
+    this.pump();
+    return record;
+  }
+
+  /** Queued: removed and marked cancelled. Running: asked to stop, killed after the grace period. */
+  async cancel(id: string): Promise<RunRecord> {
+    const index = this.queue.findIndex((r) => r.id === id);
+    if (index >= 0) {
+      this.queue.splice(index, 1);
+      const record = await this.store.update(id, (r) => ({ ...r, status: 'cancelled', ended: now(), owner_pid: null }));
+      this.emit('run:updated', record);
+      this.settle(id, record);
+      return record;
+    }
+    const run = this.active.get(id);
+    if (run) {
+      this.requestCancel(run);
+      return this.view(run);
+    }
+    return this.store.get(id);
+  }
+
+  /** Rename, tag, note: persisted, and reflected in the live record of an active run. */
+  async patch(id: string, patch: RunPatch): Promise<RunRecord> {
+    const stored = await this.store.patch(id, patch);
+    const run = this.active.get(id);
+    const queued = this.queue.findIndex((r) => r.id === id);
+    if (queued >= 0) this.queue[queued] = stored;
+    let record = stored;
+    if (run) {
+      run.record = stored;
+      record = this.view(run);
+    }
+    this.emit('run:updated', record);
+    return record;
+  }
+
+  /** The live record (with in-memory progress) of a queued or running run; undefined otherwise. */
+  live(id: string): RunRecord | undefined {
+    const run = this.active.get(id);
+    if (run) return this.view(run);
+    return this.queue.find((r) => r.id === id);
+  }
+
+  isActive(id: string): boolean {
+    return this.active.has(id) || this.queue.some((r) => r.id === id);
+  }
+
+  /** Resolves with the final record once the run has finished (at once if it already has). */
+  async whenSettled(id: string): Promise<RunRecord> {
+    const pending = this.settled.get(id);
+    return pending ? pending.promise : this.store.get(id);
+  }
+
+  /** Tells subscribers a run is gone (the service deletes it from the store). */
+  notifyDeleted(id: string): void {
+    this.emit('run:deleted', { id });
+  }
+
+  /** Cancels queued runs, stops running trainers and resolves when every one has exited. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const waits = [...this.settled.values()].map((s) => s.promise);
+    for (const record of [...this.queue]) await this.cancel(record.id).catch(() => undefined);
+    for (const run of this.active.values()) this.requestCancel(run);
+    await Promise.all(waits);
+  }
+
+  private pump(): void {
+    while (!this.closed && this.active.size < this.concurrency && this.queue.length > 0) {
+      this.launch(this.queue.shift()!);
+    }
+  }
+
+  private launch(record: RunRecord): void {
+    let handle: TrainerHandle;
+    try {
+      handle = this.launcher.launch();
+    } catch (error) {
+      void this.finishUnlaunched(record, `could not start a trainer process: ${messageOf(error)}`);
+      return;
+    }
+    const run: ActiveRun = {
+      id: record.id,
+      handle,
+      record,
+      progress: null,
+      started: false,
+      pending: [],
+      flushTimer: null,
+      progressTimer: null,
+      lastProgressPush: 0,
+      stopTimer: null,
+      writes: Promise.resolve(),
+      done: null,
+      cancel: null,
+      trainerError: null,
+      protocolError: null,
+      storeError: null,
+    };
+    this.active.set(record.id, run);
+    handle.onMessage((raw) => this.onMessage(run, raw));
+    handle.onExit((code, signal) => void this.onExit(run, code, signal));
+    handle.send({ type: 'start', runId: record.id, config: record.config, modelDir: this.store.modelDir(record.id) });
+  }
+
+  private onMessage(run: ActiveRun, raw: unknown): void {
+    if (run.protocolError) return;
+    const parsed = parseChildMessage(raw);
+    if (!parsed.ok) return this.protocolFailure(run, parsed.error);
+    const message = parsed.message;
+    switch (message.type) {
+      case 'started':
+        return this.onStarted(run, message);
+      case 'rows':
+        return this.onRows(run, message.rows);
+      case 'done':
+        run.done = { status: message.status, summary: message.summary };
+        this.flush(run);
+        // A trainer that reported done but lingers is not worth waiting for.
+        this.armStopTimer(run, null);
+        return;
+      case 'error':
+        run.trainerError ??= message.message;
+        return;
+    }
+  }
+
+  private onStarted(run: ActiveRun, message: Extract<ChildMessage, { type: 'started' }>): void {
+    if (run.started) return this.protocolFailure(run, 'the trainer sent "started" twice');
+    if (run.cancel === 'before-start') return;
+    run.started = true;
+    const started = now();
+    const fields = { status: 'running' as const, backend: message.backend, device: message.device, started };
+    run.progress = { iter: 0, total_iters: message.totalIters, epoch: 0, epochs: message.epochs };
+    run.record = { ...run.record, ...fields };
+    this.write(run, async () => {
+      const progress = run.progress;
+      run.record = await this.store.update(run.id, (r) => ({ ...r, ...fields, progress }));
+      this.emit('run:updated', this.view(run));
+    });
+  }
+
+  private onRows(run: ActiveRun, rows: MetricRow[]): void {
+    if (rows.length === 0) return;
+    run.pending.push(...rows);
+    if (run.progress) {
+      for (const row of rows) {
+        run.progress = { ...run.progress, iter: row.iter, epoch: row.epoch };
+      }
+      this.scheduleProgressPush(run);
+    }
+    if (run.pending.length >= this.flushRows) this.flush(run);
+    else run.flushTimer ??= setTimeout(() => this.flush(run), this.flushMs);
+  }
+
+  /** Append the pending rows, then push exactly those rows: subscribers see what the store holds. */
+  private flush(run: ActiveRun): void {
+    if (run.flushTimer) clearTimeout(run.flushTimer);
+    run.flushTimer = null;
+    if (run.pending.length === 0) return;
+    const rows = run.pending;
+    run.pending = [];
+    const epochEnded = rows.some((r) => r.kind === 'epoch');
+    this.write(run, async () => {
+      await this.store.appendMetrics(run.id, rows);
+      this.emit('run:metrics', { id: run.id, rows });
+      if (epochEnded) {
+        const progress = run.progress;
+        run.record = await this.store.update(run.id, (r) => ({ ...r, progress }));
+      }
+    });
+  }
+
+  /** Chains a store write; the first failure stops the trainer and fails the run. */
+  private write(run: ActiveRun, task: () => Promise<void>): void {
+    run.writes = run.writes.then(async () => {
+      if (run.storeError) return;
+      try {
+        await task();
+      } catch (error) {
+        run.storeError = `could not save the run: ${messageOf(error)}`;
+        this.requestCancel(run);
+      }
+    });
+  }
+
+  private scheduleProgressPush(run: ActiveRun): void {
+    if (run.progressTimer) return;
+    const wait = Math.max(0, run.lastProgressPush + this.progressMs - Date.now());
+    run.progressTimer = setTimeout(() => {
+      run.progressTimer = null;
+      run.lastProgressPush = Date.now();
+      if (this.active.get(run.id) === run) this.emit('run:updated', this.view(run));
+    }, wait);
+  }
+
+  private protocolFailure(run: ActiveRun, error: string): void {
+    run.protocolError ??= error;
+    run.handle.kill('SIGKILL');
+  }
+
+  private requestCancel(run: ActiveRun): void {
+    if (run.cancel) return;
+    if (!run.started) {
+      // Nothing trained yet: no model to keep, nothing to wait for.
+      run.cancel = 'before-start';
+      run.handle.kill('SIGKILL');
+      return;
+    }
+    run.cancel = 'requested';
+    run.handle.send({ type: 'cancel' });
+    this.armStopTimer(run, 'killed');
+  }
+
+  private armStopTimer(run: ActiveRun, reason: 'killed' | null): void {
+    if (run.stopTimer) return;
+    run.stopTimer = setTimeout(() => {
+      if (reason) run.cancel = reason;
+      run.handle.kill('SIGKILL');
+    }, this.cancelGraceMs);
+  }
+
+  private async onExit(run: ActiveRun, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    for (const timer of [run.stopTimer, run.progressTimer]) if (timer) clearTimeout(timer);
+    run.progressTimer = null;
+    this.flush(run);
+    await run.writes;
+    const outcome = this.outcome(run, code, signal);
+    const ended = now();
+    const progress = run.progress;
+    let record: RunRecord;
+    try {
+      record = await this.store.update(run.id, (r) => ({
+        ...r,
+        status: outcome.status,
+        ended,
+        summary: outcome.summary ?? r.summary,
+        error: outcome.error,
+        progress: progress ?? r.progress,
+        owner_pid: null,
+      }));
+    } catch (error) {
+      // The store refused the final write: report the outcome anyway; the next start recovers the run.
+      record = { ...this.view(run), status: 'failed', ended, error: `${outcome.error ?? outcome.status}; could not save: ${messageOf(error)}` };
+    }
+    this.active.delete(run.id);
+    this.emit('run:updated', record);
+    this.settle(run.id, record);
+    this.pump();
+  }
+
+  private outcome(run: ActiveRun, code: number | null, signal: NodeJS.Signals | null): Outcome {
+    const summary = run.done?.summary ?? null;
+    if (run.storeError) return { status: 'failed', summary, error: run.storeError };
+    if (run.protocolError) return { status: 'failed', summary, error: `trainer protocol error: ${run.protocolError}` };
+    if (run.done) return { status: run.done.status, summary, error: null };
+    if (run.cancel === 'killed') {
+      return { status: 'cancelled', summary, error: `trainer did not stop within ${seconds(this.cancelGraceMs)} s and was killed` };
+    }
+    if (run.cancel === 'before-start') return { status: 'cancelled', summary, error: null };
+    if (run.trainerError) return { status: 'failed', summary, error: run.trainerError };
+    const how = signal ? `was killed by signal ${signal}` : `exited with code ${code ?? 'unknown'}`;
+    const tail = run.handle.stderrTail().trim();
+    return { status: 'failed', summary, error: `trainer process ${how} before finishing${tail ? `; its stderr ended with:\n${tail}` : ''}` };
+  }
+
+  private async finishUnlaunched(record: RunRecord, error: string): Promise<void> {
+    const final = await this.store
+      .update(record.id, (r) => ({ ...r, status: 'failed', ended: now(), error, owner_pid: null }))
+      .catch(() => ({ ...record, status: 'failed' as const, error }));
+    this.emit('run:updated', final);
+    this.settle(record.id, final);
+    this.pump();
+  }
+
+  private view(run: ActiveRun): RunRecord {
+    return run.progress ? { ...run.record, progress: run.progress } : run.record;
+  }
+
+  private settle(id: string, record: RunRecord): void {
+    this.settled.get(id)?.resolve(record);
+    this.settled.delete(id);
+  }
+
+  private emit<E extends LabEventName>(event: E, payload: LabEvents[E]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event, payload);
+      } catch (error) {
+        // A subscriber's bug must not stop training or the other subscribers.
+        console.error(`runlab: a ${event} listener threw:`, error);
+      }
+    }
+  }
+}
+
+function deferred(): Settled {
+  let resolve!: (record: RunRecord) => void;
+  const promise = new Promise<RunRecord>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,109 @@
+/**
+ * How the supervisor starts a trainer process. The interface hides whether it is a Node
+ * child process (CLI, web host, tests) or an Electron utility process (the app).
+ */
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ParentMessage } from './trainer-protocol';
+
+export interface TrainerHandle {
+  /** Undefined until the OS has a process (or if it never started). */
+  readonly pid: number | undefined;
+  /** Sends a message; silently dropped once the process has gone (its exit is reported). */
+  send(message: ParentMessage): void;
+  /** Raw messages: the supervisor validates them. */
+  onMessage(listener: (raw: unknown) => void): void;
+  /** Called exactly once, when the process is gone. */
+  onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
+  kill(signal?: NodeJS.Signals): void;
+  /** The last ~4 KB the process wrote to stderr: the clue when it dies without a word. */
+  stderrTail(): string;
+}
+
+export interface TrainerLauncher {
+  launch(): TrainerHandle;
+}
+
+/** Keeps the last `limit` characters of a stream. */
+export class StderrTail {
+  private text = '';
+  constructor(private readonly limit = 4096) {}
+  push(chunk: Buffer | string): void {
+    this.text = (this.text + chunk.toString()).slice(-this.limit);
+  }
+  value(): string {
+    return this.text;
+  }
+}
+
+export interface ChildProcessLauncherOptions {
+  /** The trainer's entry; defaults to trainer-process.ts next to this file. */
+  modulePath?: string;
+  /** Where the trainer's stdout goes (its stderr is always kept for the tail). */
+  stdout?: 'inherit' | 'ignore';
+  env?: NodeJS.ProcessEnv;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** tsx's loader as an absolute URL, so the child finds it whatever its working directory. */
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+}
+
+export class ChildProcessLauncher implements TrainerLauncher {
+  readonly modulePath: string;
+  constructor(private readonly options: ChildProcessLauncherOptions = {}) {
+    this.modulePath = options.modulePath ?? join(here, 'trainer-process.ts');
+  }
+
+  launch(): TrainerHandle {
+    const tail = new StderrTail();
+    const child = fork(this.modulePath, [], {
+      execArgv: ['--import', tsxLoader()],
+      stdio: ['ignore', this.options.stdout ?? 'inherit', 'pipe', 'ipc'],
+      env: this.options.env ?? process.env,
+      serialization: 'json',
+    });
+    child.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
+
+    const exitListeners: Array<(code: number | null, signal: NodeJS.Signals | null) => void> = [];
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    const reportExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (exited) return;
+      exited = { code, signal };
+      for (const listener of exitListeners) listener(code, signal);
+    };
+    // 'close' waits for stderr to drain, so the tail is complete when the exit is reported.
+    child.on('close', (code, signal) => reportExit(code, signal));
+    child.on('error', (error) => {
+      tail.push(`\n${error.message}\n`);
+      if (child.pid === undefined) reportExit(null, null);
+    });
+
+    return {
+      get pid() {
+        return child.pid;
+      },
+      send(message) {
+        if (exited || !child.connected) return;
+        child.send(message, (error) => {
+          if (error) tail.push(`\ncould not send ${message.type}: ${error.message}\n`);
+        });
+      },
+      onMessage(listener) {
+        child.on('message', listener);
+      },
+      onExit(listener) {
+        if (exited) listener(exited.code, exited.signal);
+        else exitListeners.push(listener);
+      },
+      kill(signal = 'SIGTERM') {
+        if (!exited) child.kill(signal);
+      },
+      stderrTail: () => tail.value(),
+    };
+  }
+}

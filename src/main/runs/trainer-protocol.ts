@@ -1,0 +1,71 @@
+/**
+ * The trainer protocol: what the supervisor and a trainer process say to each other.
+ * Both ends validate every message, so a confused or foreign child fails its run with a
+ * clear error instead of corrupting the store or crashing the supervisor.
+ */
+import { z } from 'zod';
+import { HyperparamsSchema } from '../../shared/hyperparams';
+import { MetricRowSchema, RunIdSchema, RunSummarySchema } from '../../shared/records';
+
+/** Supervisor → trainer. */
+export const ParentMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    runId: RunIdSchema,
+    config: HyperparamsSchema,
+    /** Where CheckpointCallback keeps the model; null trains without saving one. */
+    modelDir: z.string().min(1).nullable(),
+  }),
+  z.object({ type: z.literal('cancel') }),
+]);
+export type ParentMessage = z.infer<typeof ParentMessageSchema>;
+
+/** Trainer → supervisor. */
+export const ChildMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('started'),
+    backend: z.enum(['tensorflow', 'wasm', 'cpu']),
+    device: z.string().max(500),
+    totalIters: z.number().int().min(0),
+    batchesPerEpoch: z.number().int().min(0),
+    epochs: z.number().int().min(0),
+  }),
+  z.object({ type: z.literal('rows'), rows: z.array(MetricRowSchema) }),
+  z.object({ type: z.literal('done'), status: z.enum(['completed', 'cancelled']), summary: RunSummarySchema }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+export type ChildMessage = z.infer<typeof ChildMessageSchema>;
+
+export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
+
+export function parseParentMessage(raw: unknown): Parsed<ParentMessage> {
+  return parseWith(ParentMessageSchema, raw);
+}
+
+export function parseChildMessage(raw: unknown): Parsed<ChildMessage> {
+  return parseWith(ChildMessageSchema, raw);
+}
+
+function parseWith<T>(schema: z.ZodType<T>, raw: unknown): Parsed<T> {
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, message: result.data };
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
+  return { ok: false, error: `${where}${issue?.message ?? 'invalid message'} (got ${preview(raw)})` };
+}
+
+/** A short, single-line rendering of whatever arrived, for the error message. */
+function preview(raw: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    text = String(raw);
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** Non-finite numbers become null, as JSON would carry them, so both transports agree. */
+export function toPlainJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

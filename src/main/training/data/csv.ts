@@ -1,0 +1,181 @@
+/**
+ * CSV source: one label column and numeric feature columns. A header is optional; the first
+ * row is a header when one of its cells is not a number. The label column is the one named
+ * `label` when there is a header, else the first column. Labels are class indices (whole
+ * numbers ≥ 0, c = max + 1). Rows are split train/valid by `validFraction` with the run's seed,
+ * and each feature column is standardized with its train mean/std (a constant column is only
+ * centred).
+ */
+import Papa from 'papaparse';
+import { deriveSeed } from '../random';
+import { DataError } from './data-error';
+import { Dataset, type DataSplit } from './dataset';
+import { columnStats, standardizeColumns } from './normalize';
+import { readDataFile } from './read-data-file';
+import { randomSplit, takeRows } from './split';
+
+export interface CsvOptions {
+  validFraction: number;
+  seed: number;
+}
+
+export interface CsvTable {
+  /** rows × (columns − 1) feature values, row-major, as read (not standardized). */
+  features: Float32Array;
+  labels: Int32Array;
+  featureNames: string[];
+  hasHeader: boolean;
+}
+
+/** Class indices above this are refused: they would make an absurdly wide output layer. */
+export const MAX_CLASSES = 10_000;
+/** Keeps the CSV split stream apart from other streams derived from the run seed. */
+const SPLIT_STREAM = 0xc5f;
+
+export async function loadCsv(path: string, options: CsvOptions): Promise<DataSplit> {
+  const table = parseCsv(path, (await readDataFile(path)).toString('utf8'));
+  const n = table.labels.length;
+  if (n < 2) throw new DataError(`${path}: ${n} data row; at least 2 are needed to split into train and valid`, path);
+  const cols = table.featureNames.length;
+  const split = randomSplit(n, options.validFraction, deriveSeed(options.seed, SPLIT_STREAM));
+  const trainX = takeRows(table.features, split.train, cols);
+  const validX = takeRows(table.features, split.valid, cols);
+  const stats = columnStats(trainX, cols);
+  standardizeColumns(trainX, cols, stats);
+  standardizeColumns(validX, cols, stats);
+  let max = 0;
+  for (const label of table.labels) max = Math.max(max, label);
+  return {
+    train: new Dataset(trainX, takeRows(table.labels, split.train, 1), [cols]),
+    valid: new Dataset(validX, takeRows(table.labels, split.valid, 1), [cols]),
+    c: max + 1,
+  };
+}
+
+/** Parses and checks the whole table; errors name the file, line and column. */
+export function parseCsv(path: string, text: string): CsvTable {
+  text = text.replace(/^\uFEFF/, '');
+  if (text.trim() === '') {
+    throw new DataError(`${path}: the file is empty; expected a label column and numeric feature columns`, path);
+  }
+  const reader = new TableReader(path);
+  let error: unknown = null;
+  let lineNo = 1;
+  let counted = 0; // newlines before this offset are counted into lineNo
+  let rowStart = 0; // papaparse reports where a row ends; the next one starts there
+  Papa.parse<string[]>(text, {
+    skipEmptyLines: false,
+    step: (result, parser) => {
+      for (; counted < rowStart; counted++) if (text.charCodeAt(counted) === 10) lineNo++;
+      rowStart = result.meta.cursor;
+      try {
+        const quoteError = result.errors.find((e) => e.type === 'Quotes');
+        if (quoteError) throw new DataError(`${path} line ${lineNo}: ${quoteError.message}`, path, { line: lineNo });
+        reader.row(result.data, lineNo);
+      } catch (err) {
+        error = err;
+        parser.abort();
+      }
+    },
+  });
+  if (error) throw error;
+  return reader.finish();
+}
+
+/** Accumulates validated rows into growing typed arrays. */
+class TableReader {
+  private k = 0;
+  private labelCol = 0;
+  private names: string[] = [];
+  private hasHeader = false;
+  private features = new Float32Array(0);
+  private labels = new Int32Array(0);
+  private rows = 0;
+
+  constructor(private readonly path: string) {}
+
+  row(cells: string[], line: number): void {
+    if (cells.length === 1 && cells[0]!.trim() === '') return; // blank line
+    if (this.k === 0) return this.first(cells, line);
+    if (cells.length !== this.k) {
+      throw new DataError(`${this.path} line ${line}: expected ${this.k} columns, found ${cells.length}`, this.path, { line });
+    }
+    this.grow();
+    const nf = this.k - 1;
+    let f = this.rows * nf;
+    for (let j = 0; j < cells.length; j++) {
+      const value = this.number(cells[j]!, j, line);
+      if (j === this.labelCol) this.labels[this.rows] = this.label(value, cells[j]!, j, line);
+      else this.features[f++] = value;
+    }
+    this.rows++;
+  }
+
+  finish(): CsvTable {
+    if (this.rows === 0) {
+      throw new DataError(`${this.path}: no data rows${this.hasHeader ? ' after the header' : ''}; expected rows of a label and numeric features`, this.path);
+    }
+    const nf = this.k - 1;
+    return {
+      features: this.features.slice(0, this.rows * nf),
+      labels: this.labels.slice(0, this.rows),
+      featureNames: this.names.filter((_, j) => j !== this.labelCol),
+      hasHeader: this.hasHeader,
+    };
+  }
+
+  private first(cells: string[], line: number): void {
+    this.k = cells.length;
+    this.hasHeader = cells.some((c) => !isNumber(c));
+    if (this.hasHeader) {
+      this.names = cells.map((c) => c.trim());
+      this.labelCol = this.names.findIndex((c) => c.toLowerCase() === 'label');
+      if (this.labelCol < 0) {
+        const shown = this.names.slice(0, 6).join(', ') + (this.names.length > 6 ? ', …' : '');
+        throw new DataError(`${this.path} line ${line}: the header has no 'label' column (found: ${shown})`, this.path, { line });
+      }
+    } else {
+      this.names = cells.map((_, j) => `column ${j + 1}`);
+      this.labelCol = 0;
+    }
+    if (this.k < 2) {
+      throw new DataError(`${this.path} line ${line}: found only the label column; expected numeric feature columns after it`, this.path, { line });
+    }
+    if (!this.hasHeader) this.row(cells, line);
+  }
+
+  private number(cell: string, j: number, line: number): number {
+    if (isNumber(cell)) return Number(cell);
+    const column = this.hasHeader ? `'${this.names[j]}'` : String(j + 1);
+    throw new DataError(`${this.path} line ${line}, column ${column}: '${cell}' is not a number`, this.path, {
+      line,
+      column: this.names[j]!,
+    });
+  }
+
+  private label(value: number, cell: string, j: number, line: number): number {
+    if (Number.isInteger(value) && value >= 0 && value < MAX_CLASSES) return value;
+    const column = this.hasHeader ? `'${this.names[j]}'` : String(j + 1);
+    throw new DataError(
+      `${this.path} line ${line}, column ${column}: label '${cell}' is not a class index; expected a whole number from 0 to ${MAX_CLASSES - 1}`,
+      this.path,
+      { line, column: this.names[j]! },
+    );
+  }
+
+  private grow(): void {
+    if (this.rows < this.labels.length) return;
+    const capacity = Math.max(1024, this.labels.length * 2);
+    const labels = new Int32Array(capacity);
+    labels.set(this.labels);
+    const features = new Float32Array(capacity * (this.k - 1));
+    features.set(this.features);
+    this.labels = labels;
+    this.features = features;
+  }
+}
+
+function isNumber(cell: string): boolean {
+  const s = cell.trim();
+  return s !== '' && Number.isFinite(Number(s));
+}

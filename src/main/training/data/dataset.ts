@@ -1,0 +1,45 @@
+/**
+ * Dataset: n samples as one flat Float32Array (row-major, sample after sample) plus int32
+ * labels, and the per-sample shape ([784] for an MLP, [28, 28, 1] for a CNN).
+ */
+export class Dataset {
+  readonly length: number;
+  readonly shape: number[];
+  /** Floats per sample: the product of `shape`. */
+  readonly sampleSize: number;
+
+  constructor(
+    readonly x: Float32Array,
+    readonly y: Int32Array,
+    shape: number[],
+  ) {
+    if (shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+      throw new RangeError(`Dataset: sample shape must be positive integers, got [${shape.join(', ')}]`);
+    }
+    this.shape = Object.freeze([...shape]) as number[];
+    this.sampleSize = shape.reduce((a, b) => a * b, 1);
+    if (x.length !== y.length * this.sampleSize) {
+      throw new RangeError(
+        `Dataset: ${y.length} labels × ${this.sampleSize} values per sample = ${y.length * this.sampleSize}, but x has ${x.length} values`,
+      );
+    }
+    this.length = y.length;
+  }
+
+  /** The same arrays seen with another per-sample shape of the same size (no copy). */
+  withShape(shape: number[]): Dataset {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size !== this.sampleSize) {
+      throw new RangeError(`Dataset: cannot view samples of shape [${this.shape.join(', ')}] as [${shape.join(', ')}]`);
+    }
+    return new Dataset(this.x, this.y, shape);
+  }
+}
+
+/** What every data source returns: normalized train and valid sets and the class count. */
+export interface DataSplit {
+  train: Dataset;
+  valid: Dataset;
+  /** Number of classes (max label + 1). */
+  c: number;
+}

@@ -1,0 +1,99 @@
+/**
+ * loadIdxFolder: an MNIST-style folder (train-images/train-labels for training, t10k-images/
+ * t10k-labels for validation), as shipped by MNIST, Fashion-MNIST (Debian's
+ * dataset-fashion-mnist: /usr/share/datasets/fashion-mnist/) and KMNIST.
+ */
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataError } from './data-error';
+import { Dataset, type DataSplit } from './dataset';
+import { readIdx, type IdxArray } from './idx';
+import { normalizePixels, pixelStats } from './normalize';
+import { assertFolder } from './read-data-file';
+
+/** Accepted names of one file, in lookup order: dash or dot before "idx", each plain or gzipped. */
+function candidates(prefix: 'train' | 't10k', kind: 'images' | 'labels'): string[] {
+  const idx = kind === 'images' ? 'idx3' : 'idx1';
+  const bases = [`${prefix}-${kind}-${idx}-ubyte`, `${prefix}-${kind}.${idx}-ubyte`];
+  return bases.flatMap((b) => [b, `${b}.gz`]);
+}
+
+async function findFile(dir: string, prefix: 'train' | 't10k', kind: 'images' | 'labels'): Promise<string> {
+  const names = candidates(prefix, kind);
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      await access(path);
+      return path;
+    } catch {
+      // try the next spelling
+    }
+  }
+  throw new DataError(`${dir}: no ${prefix} ${kind} file; looked for ${names.join(', ')}`, dir);
+}
+
+export async function loadIdxFolder(dir: string): Promise<DataSplit> {
+  await assertFolder(dir);
+  const [trainImagesPath, trainLabelsPath, testImagesPath, testLabelsPath] = await Promise.all([
+    findFile(dir, 'train', 'images'),
+    findFile(dir, 'train', 'labels'),
+    findFile(dir, 't10k', 'images'),
+    findFile(dir, 't10k', 'labels'),
+  ]);
+  const trainImages = checkImages(await readIdx(trainImagesPath), trainImagesPath);
+  const testImages = checkImages(await readIdx(testImagesPath), testImagesPath);
+  const trainLabels = checkLabels(await readIdx(trainLabelsPath), trainLabelsPath, trainImages, trainImagesPath);
+  const testLabels = checkLabels(await readIdx(testLabelsPath), testLabelsPath, testImages, testImagesPath);
+  const [, rows, cols] = trainImages.dims as [number, number, number];
+  if (testImages.dims[1] !== rows || testImages.dims[2] !== cols) {
+    throw new DataError(
+      `${testImagesPath}: images are ${testImages.dims[1]}×${testImages.dims[2]}, expected ${rows}×${cols} like ${trainImagesPath}`,
+      testImagesPath,
+    );
+  }
+  const c = maxOf(trainLabels.data) + 1;
+  const outside = testLabels.data.findIndex((label) => label >= c);
+  if (outside >= 0) {
+    throw new DataError(
+      `${testLabelsPath}: label ${testLabels.data[outside]} at index ${outside} is outside the training labels' range 0–${c - 1}`,
+      testLabelsPath,
+    );
+  }
+  const stats = pixelStats(trainImages.data);
+  const shape = [rows, cols, 1];
+  return {
+    train: new Dataset(normalizePixels(trainImages.data, stats), Int32Array.from(trainLabels.data), shape),
+    valid: new Dataset(normalizePixels(testImages.data, stats), Int32Array.from(testLabels.data), shape),
+    c,
+  };
+}
+
+function checkImages(arr: IdxArray, path: string): IdxArray {
+  if (arr.dims.length !== 3) {
+    throw new DataError(
+      `${path}: expected images with 3 dimensions (count, rows, columns; magic 0x00000803), found ${arr.dims.length}`,
+      path,
+    );
+  }
+  if (arr.dims[0] === 0) throw new DataError(`${path}: the file holds no images`, path);
+  return arr;
+}
+
+function checkLabels(arr: IdxArray, path: string, images: IdxArray, imagesPath: string): IdxArray {
+  if (arr.dims.length !== 1) {
+    throw new DataError(
+      `${path}: expected labels with 1 dimension (magic 0x00000801), found ${arr.dims.length}`,
+      path,
+    );
+  }
+  if (arr.dims[0] !== images.dims[0]) {
+    throw new DataError(`${path}: ${arr.dims[0]} labels, but ${imagesPath} holds ${images.dims[0]} images`, path);
+  }
+  return arr;
+}
+
+function maxOf(a: Uint8Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) if (a[i]! > m) m = a[i]!;
+  return m;
+}

@@ -1,0 +1,65 @@
+/**
+ * Input scaling. Images: bytes → [0, 1] → (x − mean) / std with the TRAIN set's single
+ * mean/std (as the lesson notebook does: ≈ 0.13 / 0.31 on MNIST), applied to train and valid
+ * alike so valid sees no statistics of its own. Tabular: each column standardized with its
+ * train mean/std (a constant column, std 0, is only centred).
+ */
+
+export interface Stats {
+  mean: number;
+  std: number;
+}
+
+/** Mean and (population) std of bytes scaled to [0, 1]; exact, through a 256-bin histogram. */
+export function pixelStats(pixels: Uint8Array): Stats {
+  const hist = new Float64Array(256);
+  for (let i = 0; i < pixels.length; i++) hist[pixels[i]!]!++;
+  let sum = 0;
+  let sumSq = 0;
+  for (let v = 0; v < 256; v++) {
+    const x = v / 255;
+    sum += hist[v]! * x;
+    sumSq += hist[v]! * x * x;
+  }
+  const n = Math.max(1, pixels.length);
+  const mean = sum / n;
+  return { mean, std: Math.sqrt(Math.max(0, sumSq / n - mean * mean)) };
+}
+
+/** Bytes to normalized floats through a 256-entry lookup table. */
+export function normalizePixels(pixels: Uint8Array, stats: Stats): Float32Array {
+  const std = stats.std > 0 ? stats.std : 1;
+  const lut = new Float32Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = (v / 255 - stats.mean) / std;
+  const out = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) out[i] = lut[pixels[i]!]!;
+  return out;
+}
+
+/** Per-column mean/std of a row-major matrix with `cols` columns. */
+export function columnStats(x: Float32Array, cols: number): { mean: Float64Array; std: Float64Array } {
+  const rows = x.length / cols;
+  const mean = new Float64Array(cols);
+  const m2 = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) mean[c]! += x[r * cols + c]!;
+  }
+  for (let c = 0; c < cols; c++) mean[c]! /= Math.max(1, rows);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const d = x[r * cols + c]! - mean[c]!;
+      m2[c]! += d * d;
+    }
+  }
+  const std = m2.map((s) => Math.sqrt(s / Math.max(1, rows)));
+  return { mean, std };
+}
+
+/** Standardizes in place with given column stats (std 0 → divide by 1). */
+export function standardizeColumns(x: Float32Array, cols: number, stats: { mean: Float64Array; std: Float64Array }): void {
+  for (let i = 0; i < x.length; i++) {
+    const c = i % cols;
+    const s = stats.std[c]!;
+    x[i] = (x[i]! - stats.mean[c]!) / (s > 0 ? s : 1);
+  }
+}

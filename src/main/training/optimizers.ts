@@ -1,0 +1,160 @@
+/**
+ * Optimizers on plain tf ops, PyTorch's update rules (so a PyTorch run of the same job is
+ * comparable step for step). Hyperparameters live in `hypers` and are read at every step,
+ * so ParamSchedulerCallback can set them between steps. Weight decay is L2: `wd · p` is
+ * added to the gradient, as PyTorch's `weight_decay` does for SGD and Adam.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type Hypers = Record<string, number>;
+
+export interface Optimizer {
+  readonly params: readonly tf.Variable[];
+  /** Current hyperparameters by name (`lr` always); the next step uses whatever is here. */
+  readonly hypers: Hypers;
+  /** One update from gradients aligned with `params`; the caller still owns `grads`. */
+  step(grads: readonly tf.Tensor[]): void;
+  /** Frees the optimizer's state tensors (momentum buffers). */
+  dispose(): void;
+}
+
+export interface SgdOptions {
+  lr: number;
+  weightDecay?: number;
+}
+export interface MomentumOptions extends SgdOptions {
+  momentum?: number;
+}
+export interface AdamOptions extends SgdOptions {
+  /** beta1. */
+  momentum?: number;
+  beta2?: number;
+  eps?: number;
+}
+
+function checkGrads(params: readonly tf.Variable[], grads: readonly tf.Tensor[]): void {
+  if (grads.length !== params.length) {
+    throw new Error(`optimizer step: got ${grads.length} gradients for ${params.length} parameters`);
+  }
+}
+
+function withDecay(g: tf.Tensor, p: tf.Tensor, wd: number): tf.Tensor {
+  return wd === 0 ? g : tf.add(g, tf.mul(p, wd));
+}
+
+/** Replaces each state tensor with its successor, keeping the new ones past the tidy. */
+function swapState(state: tf.Tensor[], next: tf.Tensor[]): void {
+  for (let i = 0; i < state.length; i++) {
+    state[i]!.dispose();
+    state[i] = tf.keep(next[i]!);
+  }
+}
+
+/** p ← p − lr · (g + wd · p) */
+export class SGD implements Optimizer {
+  readonly hypers: Hypers;
+
+  constructor(
+    readonly params: readonly tf.Variable[],
+    opts: SgdOptions,
+  ) {
+    this.hypers = { lr: opts.lr, weightDecay: opts.weightDecay ?? 0 };
+  }
+
+  step(grads: readonly tf.Tensor[]): void {
+    checkGrads(this.params, grads);
+    const { lr, weightDecay } = this.hypers as { lr: number; weightDecay: number };
+    tf.tidy(() => {
+      this.params.forEach((p, i) => p.assign(tf.sub(p, tf.mul(withDecay(grads[i]!, p, weightDecay), lr))));
+    });
+  }
+
+  dispose(): void {}
+}
+
+/** PyTorch's SGD with momentum (no dampening): buf ← μ · buf + g; p ← p − lr · buf. */
+export class Momentum implements Optimizer {
+  readonly hypers: Hypers;
+  private bufs: tf.Tensor[];
+
+  constructor(
+    readonly params: readonly tf.Variable[],
+    opts: MomentumOptions,
+  ) {
+    this.hypers = { lr: opts.lr, momentum: opts.momentum ?? 0.9, weightDecay: opts.weightDecay ?? 0 };
+    this.bufs = params.map((p) => tf.zerosLike(p));
+  }
+
+  step(grads: readonly tf.Tensor[]): void {
+    checkGrads(this.params, grads);
+    const { lr, momentum, weightDecay } = this.hypers as { lr: number; momentum: number; weightDecay: number };
+    tf.tidy(() => {
+      const next = this.params.map((p, i) => {
+        const buf = tf.add(tf.mul(this.bufs[i]!, momentum), withDecay(grads[i]!, p, weightDecay));
+        p.assign(tf.sub(p, tf.mul(buf, lr)));
+        return buf;
+      });
+      swapState(this.bufs, next);
+    });
+  }
+
+  dispose(): void {
+    for (const b of this.bufs) b.dispose();
+  }
+}
+
+/**
+ * PyTorch's Adam: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²;
+ * p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + eps). Defaults β2 = 0.999, eps = 1e-8.
+ */
+export class Adam implements Optimizer {
+  readonly hypers: Hypers;
+  private t = 0;
+  private ms: tf.Tensor[];
+  private vs: tf.Tensor[];
+
+  constructor(
+    readonly params: readonly tf.Variable[],
+    opts: AdamOptions,
+  ) {
+    this.hypers = {
+      lr: opts.lr,
+      momentum: opts.momentum ?? 0.9,
+      beta2: opts.beta2 ?? 0.999,
+      eps: opts.eps ?? 1e-8,
+      weightDecay: opts.weightDecay ?? 0,
+    };
+    this.ms = params.map((p) => tf.zerosLike(p));
+    this.vs = params.map((p) => tf.zerosLike(p));
+  }
+
+  step(grads: readonly tf.Tensor[]): void {
+    checkGrads(this.params, grads);
+    const { lr, momentum: beta1, beta2, eps, weightDecay } = this.hypers as Record<
+      'lr' | 'momentum' | 'beta2' | 'eps' | 'weightDecay',
+      number
+    >;
+    this.t++;
+    const stepSize = lr / (1 - beta1 ** this.t);
+    const sqrtBias2 = Math.sqrt(1 - beta2 ** this.t);
+    tf.tidy(() => {
+      const nextM: tf.Tensor[] = [];
+      const nextV: tf.Tensor[] = [];
+      this.params.forEach((p, i) => {
+        const g = withDecay(grads[i]!, p, weightDecay);
+        const m = tf.add(tf.mul(this.ms[i]!, beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(this.vs[i]!, beta2), tf.mul(tf.square(g), 1 - beta2));
+        const denom = tf.add(tf.div(tf.sqrt(v), sqrtBias2), eps);
+        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), stepSize)));
+        nextM.push(m);
+        nextV.push(v);
+      });
+      swapState(this.ms, nextM);
+      swapState(this.vs, nextV);
+    });
+  }
+
+  dispose(): void {
+    for (const t of [...this.ms, ...this.vs]) t.dispose();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The History table's rows: one per run with the values its columns sort on, text
+ * filtering over name/tags/notes, and a stable sort (damaged runs always last).
+ */
+import { isDamaged, type DamagedRun, type RunListEntry, type RunRecord, type RunStatus } from '../../../shared/records';
+import { modelLabel, runDurationMs, runName } from './run-labels';
+
+export const HISTORY_COLUMNS = [
+  { key: 'name', label: 'Name', numeric: false },
+  { key: 'status', label: 'Status', numeric: false },
+  { key: 'dataset', label: 'Dataset', numeric: false },
+  { key: 'model', label: 'Model', numeric: false },
+  { key: 'optimizer', label: 'Optimizer', numeric: false },
+  { key: 'lr', label: 'LR', numeric: true },
+  { key: 'batchSize', label: 'Batch', numeric: true },
+  { key: 'epochs', label: 'Epochs', numeric: true },
+  { key: 'bestValidAccuracy', label: 'Best val acc', numeric: true },
+  { key: 'finalTrainLoss', label: 'Train loss', numeric: true },
+  { key: 'finalValidLoss', label: 'Valid loss', numeric: true },
+  { key: 'durationMs', label: 'Duration', numeric: true },
+  { key: 'created', label: 'Created', numeric: false },
+] as const;
+
+export type HistoryColumn = (typeof HISTORY_COLUMNS)[number]['key'];
+export type SortDir = 'asc' | 'desc';
+export interface SortState {
+  key: HistoryColumn;
+  dir: SortDir;
+}
+
+export interface HistoryRow {
+  id: string;
+  run: RunRecord;
+  values: Record<HistoryColumn, string | number | null>;
+}
+
+export function toHistoryRow(run: RunRecord, now: number): HistoryRow {
+  const c = run.config;
+  const s = run.summary;
+  return {
+    id: run.id,
+    run,
+    values: {
+      name: runName(run).toLowerCase(),
+      status: run.status,
+      dataset: c.dataset,
+      model: modelLabel(c),
+      optimizer: c.optimizer,
+      lr: c.lr,
+      batchSize: c.batchSize,
+      epochs: c.epochs,
+      bestValidAccuracy: s?.best_valid_accuracy ?? null,
+      finalTrainLoss: s?.final?.train_loss ?? null,
+      finalValidLoss: s?.final?.valid_loss ?? null,
+      durationMs: runDurationMs(run, now),
+      created: run.created,
+    },
+  };
+}
+
+/** Missing values sort last in both directions; ties keep newest first. */
+export function sortHistoryRows(rows: readonly HistoryRow[], sort: SortState): HistoryRow[] {
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const va = a.values[sort.key];
+    const vb = b.values[sort.key];
+    if (va === null && vb !== null) return 1;
+    if (vb === null && va !== null) return -1;
+    if (va !== null && vb !== null && va !== vb) {
+      const cmp = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
+      if (cmp !== 0) return sign * cmp;
+    }
+    return b.run.created.localeCompare(a.run.created);
+  });
+}
+
+export type StatusFilter = RunStatus | 'all' | 'active' | 'finished';
+
+export function matchesStatus(run: RunRecord, filter: StatusFilter): boolean {
+  if (filter === 'all') return true;
+  if (filter === 'active') return run.status === 'running' || run.status === 'queued';
+  if (filter === 'finished') return run.status !== 'running' && run.status !== 'queued';
+  return run.status === filter;
+}
+
+/** Case-insensitive match of every word against name, id, tags and notes. */
+export function matchesText(run: RunRecord, text: string): boolean {
+  const words = text.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  if (words.length === 0) return true;
+  const haystack = [run.name, run.id, ...run.tags, run.notes].join('\n').toLowerCase();
+  return words.every((w) => haystack.includes(w));
+}
+
+export interface HistoryView {
+  rows: HistoryRow[];
+  damaged: DamagedRun[];
+  total: number;
+}
+
+export function buildHistory(
+  entries: readonly RunListEntry[],
+  opts: { text: string; status: StatusFilter; sort: SortState; now: number },
+): HistoryView {
+  const runs: RunRecord[] = [];
+  const damaged: DamagedRun[] = [];
+  for (const e of entries) {
+    if (isDamaged(e)) damaged.push(e);
+    else runs.push(e);
+  }
+  const filtered = runs.filter((r) => matchesStatus(r, opts.status) && matchesText(r, opts.text));
+  const shownDamaged =
+    opts.status === 'all' ? damaged.filter((d) => opts.text.trim() === '' || `${d.id} ${d.reason}`.toLowerCase().includes(opts.text.trim().toLowerCase())) : [];
+  return {
+    rows: sortHistoryRows(
+      filtered.map((r) => toHistoryRow(r, opts.now)),
+      opts.sort,
+    ),
+    damaged: shownDamaged,
+    total: entries.length,
+  };
+}
