@@ -15,6 +15,7 @@ import { LAB_METHODS, type LabErrorInfo, type LabEventName, type LabEvents } fro
 import type { WsServerMessage } from '../../shared/ws-protocol';
 import type { LabPort } from '../lab-port';
 import { isLabMethod, labReply } from '../lab-reply';
+import { MetricsPushGate } from './metrics-push-gate';
 
 export interface LabSocketOptions {
   /** Bytes buffered for a client above which metric pushes are skipped (default 1 MiB). */
@@ -26,7 +27,7 @@ export interface LabSocketOptions {
 export function serveLabSocket(ws: WebSocket, service: LabPort, options: LabSocketOptions = {}): void {
   const highWater = options.metricsHighWater ?? 1024 * 1024;
   const hardLimit = options.hardLimit ?? 32 * 1024 * 1024;
-  const skipped = new Set<string>();
+  const gate = new MetricsPushGate(highWater);
 
   const send = (message: WsServerMessage): void => {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
@@ -36,12 +37,9 @@ export function serveLabSocket(ws: WebSocket, service: LabPort, options: LabSock
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > hardLimit) return void ws.terminate();
     if (event === 'run:metrics') {
-      const { id } = payload as LabEvents['run:metrics'];
-      if (ws.bufferedAmount > highWater) return void skipped.add(id);
-      if (skipped.size > 0) {
-        send({ resync: { ids: [...skipped] } });
-        skipped.clear();
-      }
+      const decision = gate.admit((payload as LabEvents['run:metrics']).id, ws.bufferedAmount);
+      if (!decision.send) return;
+      if (decision.resync) send({ resync: { ids: decision.resync } });
     }
     send({ event, payload } as WsServerMessage);
   };

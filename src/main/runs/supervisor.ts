@@ -151,6 +151,11 @@ export class RunSupervisor {
     return this.queue.find((r) => r.id === id);
   }
 
+  /** The pid of the trainer process of a running run (for diagnostics). */
+  trainerPid(id: string): number | undefined {
+    return this.active.get(id)?.handle.pid;
+  }
+
   isActive(id: string): boolean {
     return this.active.has(id) || this.queue.some((r) => r.id === id);
   }

@@ -12,7 +12,8 @@ export const crossEntropy: LossFn = (pred, yb) =>
     const logits = pred as tf.Tensor2D;
     const [batch, classes] = logits.shape;
     const onehot = tf.oneHot(tf.cast(yb, 'int32') as tf.Tensor1D, classes);
-    const op = tf.customGrad((x, save) => {
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
       const logProbs = tf.sub(x, tf.logSumExp(x, 1, true));
       save([logProbs, onehot]);
       const value = tf.div(tf.sum(tf.mul(logProbs, onehot)), -batch) as tf.Scalar;

@@ -42,7 +42,7 @@ describe('parseCsv', () => {
     const t = parseCsv('n.csv', '1,0.5,2\r\n0,1,-3\r\n\r\n2,1e-1,7\r\n');
     expect(t.hasHeader).toBe(false);
     expect(Array.from(t.labels)).toEqual([1, 0, 2]);
-    expect(Array.from(t.features)).toEqual(new Float32Array([0.5, 2, 1, -3, 0.1, 7]).map((v) => v));
+    expect(Array.from(t.features)).toEqual(Array.from(new Float32Array([0.5, 2, 1, -3, 0.1, 7])));
   });
 
   it('names the line of a ragged row, counting blank lines', () => {
@@ -81,25 +81,35 @@ describe('parseCsv', () => {
 });
 
 describe('loadCsv', () => {
-  const rows = Array.from({ length: 50 }, (_, i) => `${i % 4},${i},${100 + 2 * i}`);
+  // Columns: label = i % 4, x = i, z = 100 + 2i, copy = the label again.
+  const rows = Array.from({ length: 50 }, (_, i) => `${i % 4},${i},${100 + 2 * i},${i % 4}`);
 
   it('splits by validFraction with the seed and standardizes features with train stats', async () => {
-    const path = await csvFile('ok.csv', `label,x,z\n${rows.join('\n')}\n`);
+    const path = await csvFile('ok.csv', `label,x,z,copy\n${rows.join('\n')}\n`);
     const split = await loadCsv(path, { validFraction: 0.2, seed: 42 });
     expect(split.train.length).toBe(40);
     expect(split.valid.length).toBe(10);
-    expect(split.train.shape).toEqual([2]);
+    expect(split.train.shape).toEqual([3]);
     expect(split.c).toBe(4);
-    for (const col of [0, 1]) {
-      const vals = Array.from(split.train.x).filter((_, k) => k % 2 === col);
+    for (const col of [0, 1, 2]) {
+      const vals = Array.from(split.train.x).filter((_, k) => k % 3 === col);
       const mean = vals.reduce((a, b) => a + b, 0) / vals.length;
       const std = Math.sqrt(vals.reduce((a, b) => a + (b - mean) ** 2, 0) / vals.length);
       expect(mean).toBeCloseTo(0, 5);
       expect(std).toBeCloseTo(1, 5);
     }
     // Column z = 100 + 2x, so after standardizing both columns agree in every row, valid included.
-    for (let r = 0; r < 10; r++) expect(split.valid.x[2 * r]).toBeCloseTo(split.valid.x[2 * r + 1]!, 5);
-    // Rows stay whole: the label of row i is i % 4, and x recovers i from the standardized value.
+    for (let r = 0; r < 10; r++) expect(split.valid.x[3 * r]).toBeCloseTo(split.valid.x[3 * r + 1]!, 5);
+    // Rows stay whole: 'copy' (standardized) is the same increasing function of the label in both sets.
+    const copyOf = new Map<number, number>();
+    for (const ds of [split.train, split.valid]) {
+      for (let r = 0; r < ds.length; r++) {
+        const seen = copyOf.get(ds.y[r]!) ?? ds.x[3 * r + 2]!;
+        expect(ds.x[3 * r + 2]).toBeCloseTo(seen, 5);
+        copyOf.set(ds.y[r]!, seen);
+      }
+    }
+    expect([0, 1, 2, 3].map((c) => copyOf.get(c)!)).toEqual([...copyOf.values()].sort((a, b) => a - b));
     const again = await loadCsv(path, { validFraction: 0.2, seed: 42 });
     expect(again.valid.y).toEqual(split.valid.y);
     const other = await loadCsv(path, { validFraction: 0.2, seed: 7 });

@@ -55,7 +55,7 @@ export async function loadCsv(path: string, options: CsvOptions): Promise<DataSp
 /** Parses and checks the whole table; errors name the file, line and column. */
 export function parseCsv(path: string, text: string): CsvTable {
   text = text.replace(/^\uFEFF/, '');
-  if (text.trim() === '') {
+  if (!/\S/.test(text)) {
     throw new DataError(`${path}: the file is empty; expected a label column and numeric feature columns`, path);
   }
   const reader = new TableReader(path);
@@ -66,7 +66,8 @@ export function parseCsv(path: string, text: string): CsvTable {
   Papa.parse<string[]>(text, {
     skipEmptyLines: false,
     step: (result, parser) => {
-      for (; counted < rowStart; counted++) if (text.charCodeAt(counted) === 10) lineNo++;
+      for (let nl = text.indexOf('\n', counted); nl >= 0 && nl < rowStart; nl = text.indexOf('\n', nl + 1)) lineNo++;
+      counted = rowStart;
       rowStart = result.meta.cursor;
       try {
         const quoteError = result.errors.find((e) => e.type === 'Quotes');
@@ -145,7 +146,8 @@ class TableReader {
   }
 
   private number(cell: string, j: number, line: number): number {
-    if (isNumber(cell)) return Number(cell);
+    const value = Number(cell); // one parse per cell; '' and blanks also give 0, hence the second test
+    if (Number.isFinite(value) && (value !== 0 || cell.trim() !== '')) return value;
     const column = this.hasHeader ? `'${this.names[j]}'` : String(j + 1);
     throw new DataError(`${this.path} line ${line}, column ${column}: '${cell}' is not a number`, this.path, {
       line,

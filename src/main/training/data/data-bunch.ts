@@ -1,5 +1,6 @@
 /** DataBunch: the training and validation loaders and the number of classes (fastai's DataBunch). */
 import type { DataLoader } from './data-loader';
+import type { Dataset } from './dataset';
 
 export class DataBunch {
   constructor(
@@ -9,11 +10,11 @@ export class DataBunch {
     readonly c: number,
   ) {}
 
-  get trainDs() {
+  get trainDs(): Dataset {
     return this.trainDl.dataset;
   }
 
-  get validDs() {
+  get validDs(): Dataset {
     return this.validDl.dataset;
   }
 }

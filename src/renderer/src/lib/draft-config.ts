@@ -17,7 +17,7 @@ import {
 export type DraftValues = Record<FieldKey, string>;
 
 /** The text a field shows for a value. */
-export function fieldText(spec: FieldSpec, value: unknown): string {
+export function fieldText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return value.join(',');
   return String(value);
@@ -25,7 +25,7 @@ export function fieldText(spec: FieldSpec, value: unknown): string {
 
 /** The placeholder: the default, as it would be typed. */
 export function placeholderFor(spec: FieldSpec): string {
-  return fieldText(spec, spec.default);
+  return fieldText(spec.default);
 }
 
 /** Empty text boxes; choices hold their default (a select always has a value). */
@@ -42,7 +42,7 @@ export function draftFromConfig(config: Partial<Hyperparams>): DraftValues {
     const value = (config as Record<string, unknown>)[f.key];
     if (value === undefined) continue;
     if (f.kind === 'choice') draft[f.key] = String(value);
-    else if (JSON.stringify(value) !== JSON.stringify(DEFAULT_HYPERPARAMS[f.key])) draft[f.key] = fieldText(f, value);
+    else if (JSON.stringify(value) !== JSON.stringify(DEFAULT_HYPERPARAMS[f.key])) draft[f.key] = fieldText(value);
   }
   return draft;
 }

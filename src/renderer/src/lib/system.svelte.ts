@@ -1,18 +1,16 @@
 /**
- * SystemState: what the status footer shows — the backend `auto` resolves to, versions,
- * and whether the lab answers. A light ping keeps the connection indicator honest.
+ * SystemState: what the status footer shows — the backend `auto` resolves to, versions —
+ * and the state of the link to the lab (from the bridge). A link that failed for good (no
+ * token, a refused token) makes the whole UI unusable: App shows a full-page message.
  */
 import type { LabApi, SystemInfo } from '../../../shared/api';
-import { errorMessage, isUnavailable } from './error-message';
-
-export type Connection = 'connecting' | 'online' | 'offline';
+import type { ConnectionState } from './connection-state';
+import { errorMessage } from './error-message';
 
 export class SystemState {
   info = $state.raw<SystemInfo | null>(null);
-  connection = $state<Connection>('connecting');
+  connection = $state.raw<ConnectionState>({ status: 'connecting', message: null });
   error = $state<string | null>(null);
-  /** True when the lab refused for lack of a token / transport: the whole UI is unusable. */
-  unavailable = $state(false);
 
   readonly #lab: LabApi;
 
@@ -20,23 +18,30 @@ export class SystemState {
     this.#lab = lab;
   }
 
-  /** Loads system info now and pings every `everyMs`; returns the stop function. */
-  start(everyMs = 10_000): () => void {
+  /**
+   * Follows the bridge's connection state; loads system info now and after each reconnect
+   * (then calls `onReconnect`, so lists can catch up). Returns the stop function.
+   */
+  start(subscribe: (listener: (state: ConnectionState) => void) => () => void, onReconnect: () => void): () => void {
     void this.refresh();
-    const timer = setInterval(() => void this.refresh(), everyMs);
-    return () => clearInterval(timer);
+    let wasDown = false;
+    return subscribe((state) => {
+      this.connection = state;
+      if (state.status === 'reconnecting') wasDown = true;
+      if (state.status === 'open' && wasDown) {
+        wasDown = false;
+        void this.refresh();
+        onReconnect();
+      }
+    });
   }
 
   async refresh(): Promise<void> {
     try {
       this.info = await this.#lab.systemInfo({});
-      this.connection = 'online';
       this.error = null;
-      this.unavailable = false;
     } catch (error) {
-      this.connection = 'offline';
       this.error = errorMessage(error);
-      if (isUnavailable(error) && this.info === null) this.unavailable = true;
     }
   }
 }

@@ -1,0 +1,110 @@
+/**
+ * AvgStatsCallback: loss and metrics for the train and valid passes, averaged over samples
+ * (each batch weighted by its size). Sums accumulate on the device and are read back once
+ * per pass at after_epoch — no readback per step.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Callback } from '../callback';
+import type { MetricFn } from '../metrics';
+
+export interface PassStats {
+  /** Samples seen. */
+  count: number;
+  loss: number;
+  metrics: Record<string, number>;
+}
+
+export interface EpochStats {
+  /** 1-based epoch. */
+  epoch: number;
+  train: PassStats | null;
+  valid: PassStats | null;
+}
+
+/** Running Σ(value · batch size) of [loss, ...metrics], on the device. */
+class DeviceSums {
+  private sums: tf.Tensor1D | null = null;
+  count = 0;
+
+  constructor(private readonly metrics: [string, MetricFn][]) {}
+
+  add(loss: tf.Scalar, pred: tf.Tensor, yb: tf.Tensor, batchSize: number): void {
+    const next = tf.tidy(() => {
+      const values = tf.mul(tf.stack([loss, ...this.metrics.map(([, fn]) => fn(pred, yb))]), batchSize) as tf.Tensor1D;
+      return this.sums === null ? values : tf.add(this.sums, values);
+    });
+    this.sums?.dispose();
+    this.sums = next;
+    this.count += batchSize;
+  }
+
+  /** Averages as numbers (null when the pass saw no samples), and a reset. */
+  async read(): Promise<PassStats | null> {
+    const sums = this.sums;
+    const count = this.count;
+    this.sums = null;
+    this.count = 0;
+    if (sums === null || count === 0) return null;
+    try {
+      const [loss, ...rest] = await sums.data();
+      const metrics = Object.fromEntries(this.metrics.map(([name], i) => [name, rest[i]! / count]));
+      return { count, loss: loss! / count, metrics };
+    } finally {
+      sums.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.sums?.dispose();
+    this.sums = null;
+    this.count = 0;
+  }
+}
+
+export class AvgStatsCallback extends Callback {
+  /** Before everything that reads an epoch's results at after_epoch. */
+  override order = -5;
+  readonly history: EpochStats[] = [];
+  private readonly train: DeviceSums;
+  private readonly valid: DeviceSums;
+
+  /** `metrics` by name, e.g. `{ accuracy }`. */
+  constructor(metrics: Record<string, MetricFn> = {}) {
+    super();
+    const list = Object.entries(metrics);
+    this.train = new DeviceSums(list);
+    this.valid = new DeviceSums(list);
+  }
+
+  /** The last finished epoch's stats, if any. */
+  get last(): EpochStats | null {
+    return this.history.at(-1) ?? null;
+  }
+
+  override async begin_fit(): Promise<void> {
+    this.history.length = 0;
+  }
+
+  override async begin_epoch(): Promise<void> {
+    this.train.dispose();
+    this.valid.dispose();
+  }
+
+  override async after_loss(): Promise<void> {
+    const { loss, pred, yb, xb, inTrain } = this.runner;
+    if (loss === null || pred === null || yb === null || xb === null) return;
+    (inTrain ? this.train : this.valid).add(loss, pred, yb, xb.shape[0]!);
+  }
+
+  override async after_epoch(): Promise<void> {
+    const train = await this.train.read();
+    const valid = await this.valid.read();
+    this.history.push({ epoch: this.runner.epoch + 1, train, valid });
+  }
+
+  override async after_fit(): Promise<void> {
+    // A cancelled epoch never reaches after_epoch: drop its partial sums.
+    this.train.dispose();
+    this.valid.dispose();
+  }
+}

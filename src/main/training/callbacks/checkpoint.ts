@@ -1,0 +1,51 @@
+/**
+ * CheckpointCallback: saves the model (TensorFlow.js format) to `modelDir/last` after every
+ * epoch and when the fit is cancelled, and to `modelDir/best` whenever the validation loss
+ * improves — a stopped or crashed run keeps its latest and its best weights.
+ */
+import { join } from 'node:path';
+import { Callback } from '../callback';
+import { saveModel } from '../models/save-model';
+import { AvgStatsCallback } from './avg-stats';
+
+export class CheckpointCallback extends Callback {
+  /** After AvgStats (-5) has the epoch's validation loss. */
+  override order = 20;
+  bestLoss: number | null = null;
+  /** 1-based epoch saved as best, if any. */
+  bestEpoch: number | null = null;
+
+  constructor(readonly modelDir: string) {
+    super();
+  }
+
+  get lastDir(): string {
+    return join(this.modelDir, 'last');
+  }
+
+  get bestDir(): string {
+    return join(this.modelDir, 'best');
+  }
+
+  override async begin_fit(): Promise<void> {
+    this.bestLoss = null;
+    this.bestEpoch = null;
+  }
+
+  override async after_epoch(): Promise<void> {
+    const model = this.runner.learner.model;
+    await saveModel(model, this.lastDir);
+    const stats = this.runner.cb('avg_stats');
+    if (!(stats instanceof AvgStatsCallback)) throw new Error('CheckpointCallback needs an AvgStatsCallback on the same Runner');
+    const loss = stats.last?.valid?.loss;
+    if (loss !== undefined && Number.isFinite(loss) && (this.bestLoss === null || loss < this.bestLoss)) {
+      this.bestLoss = loss;
+      this.bestEpoch = this.runner.epoch + 1;
+      await saveModel(model, this.bestDir);
+    }
+  }
+
+  override async after_cancel_train(): Promise<void> {
+    await saveModel(this.runner.learner.model, this.lastDir);
+  }
+}

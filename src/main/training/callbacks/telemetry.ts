@@ -1,0 +1,126 @@
+/**
+ * TelemetryCallback: streams plain-number metric rows to whoever supervises the run — an
+ * IterRow per training iteration (from the Recorder's read-back losses) and an EpochRow per
+ * epoch (from AvgStats). Rows are coalesced: the sink gets them in batches when `maxRows`
+ * are waiting or `maxMs` passed, and at every epoch end and at the end of the fit. Each
+ * row is delivered exactly once, in order.
+ */
+import type { EpochRow, IterRow, MetricRow } from '../../../shared/records';
+import { Callback } from '../callback';
+import { AvgStatsCallback, type PassStats } from './avg-stats';
+import { RecorderCallback } from './recorder';
+
+export interface TelemetryOptions {
+  sink: (rows: MetricRow[]) => void;
+  /** Deliver once this many rows wait (default 256). */
+  maxRows?: number;
+  /** …or once this many ms passed since the last delivery (default 250). */
+  maxMs?: number;
+  now?: () => number;
+}
+
+/** JSON has no NaN/Infinity: a diverged value travels as null. */
+const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
+
+export class TelemetryCallback extends Callback {
+  /** After the Recorder, TerminateOnNaN and AvgStats. */
+  override order = 30;
+  private readonly sink: (rows: MetricRow[]) => void;
+  private readonly maxRows: number;
+  private readonly maxMs: number;
+  private readonly now: () => number;
+  private rows: MetricRow[] = [];
+  /** Recorder entries already turned into rows. */
+  private sent = 0;
+  private lastFlush = 0;
+  private epochStart = 0;
+
+  constructor(opts: TelemetryOptions) {
+    super();
+    this.sink = opts.sink;
+    this.maxRows = opts.maxRows ?? 256;
+    this.maxMs = opts.maxMs ?? 250;
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  override async begin_fit(): Promise<void> {
+    this.recorder(); // fail at the start, not mid-run, when it is missing
+    this.stats();
+    this.rows = [];
+    this.sent = 0;
+    this.lastFlush = this.now();
+  }
+
+  override async begin_epoch(): Promise<void> {
+    this.epochStart = this.now();
+  }
+
+  override async after_batch(): Promise<void> {
+    this.collectIters();
+    if (this.rows.length > 0 && this.now() - this.lastFlush >= this.maxMs) this.flush();
+  }
+
+  override async after_epoch(): Promise<void> {
+    this.collectIters();
+    const last = this.stats().last;
+    const pass = (p: PassStats | null | undefined) => ({ loss: finiteOrNull(p?.loss), accuracy: finiteOrNull(p?.metrics.accuracy) });
+    const train = pass(last?.train);
+    const valid = pass(last?.valid);
+    const row: EpochRow = {
+      kind: 'epoch',
+      epoch: this.runner.epoch + 1,
+      iter: this.runner.nIter,
+      train_loss: train.loss,
+      train_accuracy: train.accuracy,
+      valid_loss: valid.loss,
+      valid_accuracy: valid.accuracy,
+      seconds: (this.now() - this.epochStart) / 1000,
+      t: this.recorder().elapsed(),
+    };
+    this.rows.push(row);
+    this.flush();
+  }
+
+  override async after_fit(): Promise<void> {
+    this.collectIters();
+    this.flush();
+  }
+
+  /** Turns the Recorder's newly read-back iterations into rows. */
+  private collectIters(): void {
+    const rec = this.recorder();
+    for (; this.sent < rec.losses.length; this.sent++) {
+      const i = this.sent;
+      const row: IterRow = {
+        kind: 'iter',
+        iter: rec.iters[i]!,
+        epoch: rec.epochs[i]!,
+        loss: finiteOrNull(rec.losses[i]),
+        lr: rec.lrs[i]!,
+        t: rec.times[i]!,
+      };
+      this.rows.push(row);
+      if (this.rows.length >= this.maxRows) this.flush();
+    }
+  }
+
+  private flush(): void {
+    this.lastFlush = this.now();
+    if (this.rows.length === 0) return;
+    const rows = this.rows;
+    this.rows = [];
+    this.sink(rows);
+  }
+
+  private recorder(): RecorderCallback {
+    const rec = this.runner.cb('recorder');
+    if (!(rec instanceof RecorderCallback)) throw new Error('TelemetryCallback needs a RecorderCallback on the same Runner');
+    return rec;
+  }
+
+  private stats(): AvgStatsCallback {
+    const stats = this.runner.cb('avg_stats');
+    if (!(stats instanceof AvgStatsCallback)) throw new Error('TelemetryCallback needs an AvgStatsCallback on the same Runner');
+    return stats;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * TerminateOnNaNCallback: stops the fit when a training loss is NaN or infinite (fastai's
+ * TerminateOnNaN, an order and one hook). It checks the losses the Recorder has read back instead of
+ * reading each loss itself, so the stop comes within one Recorder read (≤ 32 iterations).
+ */
+import { Callback } from '../callback';
+import { CancelTrainException } from '../cancel';
+import { RecorderCallback } from './recorder';
+
+export class TerminateOnNaNCallback extends Callback {
+  /** After the Recorder's after_batch. */
+  override order = 5;
+  private checked = 0;
+
+  override async begin_fit(): Promise<void> {
+    this.checked = 0;
+  }
+
+  override async after_batch(): Promise<void> {
+    const recorder = this.runner.cb('recorder');
+    if (!(recorder instanceof RecorderCallback)) throw new Error('TerminateOnNaNCallback needs a RecorderCallback on the same Runner');
+    const { losses } = recorder;
+    for (; this.checked < losses.length; this.checked++) {
+      if (!Number.isFinite(losses[this.checked])) {
+        this.runner.stopReason = 'nan';
+        throw new CancelTrainException(`loss is ${losses[this.checked]} at iteration ${recorder.iters[this.checked]}`);
+      }
+    }
+  }
+}

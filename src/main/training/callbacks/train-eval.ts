@@ -1,0 +1,27 @@
+/** TrainEvalCallback: switches train/eval and counts fractional epochs and iterations (fastai). */
+import { Callback } from '../callback';
+
+export class TrainEvalCallback extends Callback {
+  override order = -10;
+
+  override async begin_fit(): Promise<void> {
+    this.runner.nEpochs = 0;
+    this.runner.nIter = 0;
+  }
+
+  override async after_batch(): Promise<void> {
+    const r = this.runner;
+    if (!r.inTrain) return;
+    r.nEpochs += 1 / r.iters;
+    r.nIter++;
+  }
+
+  override async begin_epoch(): Promise<void> {
+    this.runner.nEpochs = this.runner.epoch;
+    this.runner.inTrain = true;
+  }
+
+  override async begin_validate(): Promise<void> {
+    this.runner.inTrain = false;
+  }
+}

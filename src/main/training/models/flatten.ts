@@ -1,0 +1,21 @@
+/** Flatten: [B, ...shape] → [B, prod(shape)] (NHWC order, as Keras flattens). */
+import * as tf from '@tensorflow/tfjs';
+import type { KerasLayerJson, Layer, NamedWeight } from './layer';
+
+export class Flatten implements Layer {
+  readonly weights: readonly NamedWeight[] = [];
+
+  constructor(readonly name: string) {}
+
+  apply(x: tf.Tensor): tf.Tensor {
+    return tf.reshape(x, [x.shape[0]!, -1]);
+  }
+
+  outputShape(inputShape: readonly number[]): number[] {
+    return [inputShape.reduce((a, b) => a * b, 1)];
+  }
+
+  toJSON(): KerasLayerJson {
+    return { class_name: 'Flatten', config: { name: this.name, trainable: true, dtype: 'float32' } };
+  }
+}

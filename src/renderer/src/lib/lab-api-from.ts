@@ -1,0 +1,24 @@
+/**
+ * labApiFrom: a LabApi object from one generic `call` and one `on`. Written out method by
+ * method so the compiler checks it against the contract (a new method is a compile error).
+ */
+import type { LabApi, LabEventName, LabEvents, LabMethod, LabRequests, LabResponses } from '../../../shared/api';
+
+export type LabCall = <M extends LabMethod>(method: M, request: LabRequests[M]) => Promise<LabResponses[M]>;
+export type LabOn = <E extends LabEventName>(event: E, listener: (payload: LabEvents[E]) => void) => () => void;
+
+export function labApiFrom(call: LabCall, on: LabOn): LabApi {
+  return {
+    listRuns: (request) => call('listRuns', request),
+    getRun: (request) => call('getRun', request),
+    getMetrics: (request) => call('getMetrics', request),
+    startRun: (request) => call('startRun', request),
+    cancelRun: (request) => call('cancelRun', request),
+    updateRun: (request) => call('updateRun', request),
+    deleteRun: (request) => call('deleteRun', request),
+    exportRun: (request) => call('exportRun', request),
+    getSchema: (request) => call('getSchema', request),
+    systemInfo: (request) => call('systemInfo', request),
+    on,
+  };
+}

@@ -1,0 +1,8 @@
+/** Renderer entry: mounts the app (Svelte 5). */
+import { mount } from 'svelte';
+import App from './App.svelte';
+
+const target = document.getElementById('app');
+if (!target) throw new Error('index.html has no #app element to mount into');
+
+export default mount(App, { target });

@@ -1,0 +1,181 @@
+/**
+ * LabService: the transport-free LabApi, on a real store in a temp folder and real trainer
+ * processes (the protocol-speaking fake trainer, so each case takes well under a second).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LabError, type LabEventName, type LabEvents } from '../../src/shared/api';
+import { DEFAULT_HYPERPARAMS, FIELDS, PRESETS } from '../../src/shared/hyperparams';
+import type { MetricRow, RunRecord } from '../../src/shared/records';
+import { LabService } from '../../src/main/lab';
+import { ChildProcessLauncher } from '../../src/main/runs/trainer-launcher';
+
+const HELPERS = fileURLToPath(new URL('./helpers/', import.meta.url));
+
+function fake(options: Record<string, unknown>): ChildProcessLauncher {
+  return new ChildProcessLauncher({
+    modulePath: join(HELPERS, 'fake-trainer.mjs'),
+    stdout: 'ignore',
+    env: { ...process.env, FAKE_TRAINER: JSON.stringify(options) },
+  });
+}
+
+let dataDir: string;
+let service: LabService | null = null;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'runlab-lab-'));
+});
+
+afterEach(async () => {
+  await service?.close();
+  service = null;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function open(launcher = fake({ iters: 60, epochs: 2 })): Promise<LabService> {
+  service = await LabService.open({ dataDir, launcher, flushMs: 10 });
+  return service;
+}
+
+function collect(s: LabService) {
+  const events: Array<{ event: LabEventName; payload: unknown }> = [];
+  s.subscribe(<E extends LabEventName>(event: E, payload: LabEvents[E]) => events.push({ event, payload }));
+  const rows = (id: string): MetricRow[] =>
+    events
+      .filter((e) => e.event === 'run:metrics' && (e.payload as LabEvents['run:metrics']).id === id)
+      .flatMap((e) => (e.payload as LabEvents['run:metrics']).rows);
+  return { events, rows };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<LabError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LabError);
+  return error as LabError;
+}
+
+describe('LabService', () => {
+  it('refuses startRun with lr -1 naming the field, and creates no run', async () => {
+    const s = await open();
+    const error = await refusal(s.call('startRun', { config: { lr: -1 } }));
+    expect(error.code).toBe('invalid');
+    expect(error.field).toBe('lr');
+    expect(error.errors).toEqual([{ field: 'lr', message: 'Learning rate must be greater than 0' }]);
+    expect(await s.call('listRuns', {})).toEqual([]);
+  });
+
+  it('validates every payload against the request schema and names the field', async () => {
+    const s = await open();
+    expect(await refusal(s.call('getRun', { id: '../etc' }))).toMatchObject({ code: 'invalid', field: 'id' });
+    expect(await refusal(s.call('listRuns', { extra: true }))).toMatchObject({ code: 'invalid' });
+    expect(await refusal(s.call('exportRun', { id: 'x', format: 'xml' }))).toMatchObject({ code: 'invalid', field: 'format' });
+    expect(await refusal(s.call('getMetrics', { ids: [] }))).toMatchObject({ code: 'invalid', field: 'ids' });
+    expect(await refusal(s.call('updateRun', { id: 'x', patch: { name: '' } }))).toMatchObject({ code: 'invalid', field: 'patch.name' });
+    expect(await refusal(s.call('getRun', { id: 'no-such-run' }))).toMatchObject({ code: 'not_found' });
+    expect(await refusal(s.call('launchRockets' as never, {}))).toMatchObject({ code: 'invalid', field: 'method' });
+    expect(await refusal(s.call('toString' as never, {}))).toMatchObject({ code: 'invalid', field: 'method' });
+  });
+
+  it('serves the hyperparameter schema', async () => {
+    const s = await open();
+    const schema = await s.call('getSchema', {});
+    expect(schema.fields.map((f) => f.key)).toEqual(FIELDS.map((f) => f.key));
+    expect(schema.defaults).toEqual(DEFAULT_HYPERPARAMS);
+    expect(schema.presets).toEqual(PRESETS);
+  });
+
+  it('runs a job end to end: events, stored metrics, rename, exports', async () => {
+    const s = await open();
+    const seen = collect(s);
+    const run = await s.call('startRun', { config: { epochs: 2 }, name: 'first', tags: ['a'] });
+    expect(run).toMatchObject({ status: 'queued', name: 'first', tags: ['a'], config: { ...DEFAULT_HYPERPARAMS, epochs: 2 } });
+    const final = await s.supervisor.whenSettled(run.id);
+    expect(final.status).toBe('completed');
+
+    const metrics = await s.call('getMetrics', { ids: [run.id, run.id] });
+    expect(Object.keys(metrics)).toEqual([run.id]);
+    expect(metrics[run.id]).toHaveLength(62);
+    expect(seen.rows(run.id)).toEqual(metrics[run.id]);
+
+    const renamed = await s.call('updateRun', { id: run.id, patch: { name: 'renamed', notes: 'good one' } });
+    expect(renamed).toMatchObject({ name: 'renamed', notes: 'good one', status: 'completed' });
+    expect(await s.call('getRun', { id: run.id })).toEqual(renamed);
+
+    const csv = await s.call('exportRun', { id: run.id, format: 'csv' });
+    expect(csv.mime).toBe('text/csv');
+    expect(csv.content.trim().split('\n')).toHaveLength(1 + 62);
+    const json = await s.call('exportRun', { id: run.id, format: 'json' });
+    expect(JSON.parse(json.content)).toMatchObject({ run: { id: run.id, name: 'renamed' } });
+
+    const list = await s.call('listRuns', {});
+    expect(list.map((r) => r.id)).toEqual([run.id]);
+  });
+
+  it('shows live progress on a running run and deletes it after cancelling it', async () => {
+    const s = await open(fake({ iters: 100_000, epochs: 1, rowsPerMessage: 5, delayMs: 5 }));
+    const seen = collect(s);
+    const run = await s.call('startRun', { config: {} });
+    await until(() => seen.rows(run.id).length >= 20);
+    await until(() => (s.supervisor.live(run.id)?.progress?.iter ?? 0) >= 20);
+    const live = await s.call('getRun', { id: run.id });
+    expect(live.status).toBe('running');
+    expect(live.progress!.iter).toBeGreaterThanOrEqual(20);
+    const listed = (await s.call('listRuns', {}))[0] as RunRecord;
+    expect(listed.progress!.iter).toBeGreaterThanOrEqual(20);
+
+    expect(await s.call('deleteRun', { id: run.id })).toEqual({ id: run.id });
+    expect(seen.events.at(-1)).toEqual({ event: 'run:deleted', payload: { id: run.id } });
+    const cancelled = seen.events.filter((e) => e.event === 'run:updated' && (e.payload as RunRecord).status === 'cancelled');
+    expect(cancelled).toHaveLength(1);
+    expect(await refusal(s.call('getRun', { id: run.id }))).toMatchObject({ code: 'not_found' });
+    expect(await readdir(join(dataDir, 'runs'))).toEqual([]);
+  });
+
+  it('marks a run interrupted when its supervising process dies, keeping its rows', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(HELPERS, 'supervise.ts'), dataDir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const [line] = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
+    const { id, trainerPid } = JSON.parse(line!) as { id: string; trainerPid: number };
+
+    const probe = new (await import('../../src/main/runs/store')).RunStore(dataDir);
+    await until(async () => (await probe.readMetrics(id)).length >= 10);
+    child.kill('SIGKILL');
+    await exited;
+    // Its trainer notices the supervisor is gone and stops too.
+    await until(() => !alive(trainerPid));
+
+    const s = await open();
+    const run = await s.call('getRun', { id });
+    expect(run).toMatchObject({ status: 'interrupted', owner_pid: null });
+    expect(run.error).toContain('ended');
+    const rows = (await s.call('getMetrics', { ids: [id] }))[id]!;
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
