@@ -2,6 +2,7 @@
  * The `runlab` command line: train | runs | serve | start. Every command goes through
  * LabService (or, for `train --no-save`, the engine's runJob), never a copy of their logic.
  */
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { LabService } from './lab';
 import { CliError, errorLine } from './cli/cli-error';
@@ -17,6 +18,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   };
   const program = new Command('runlab')
     .description('Runlab: train neural networks (the fastai Runner with callbacks on TensorFlow.js) and compare runs')
+    .version(packageVersion(), '-V, --version')
     .option('--data-dir <dir>', 'where runs are stored (default: $RUNLAB_HOME or ~/.runlab)')
     .exitOverride()
     .showHelpAfterError(false);
@@ -50,4 +52,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     if (process.env.RUNLAB_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return error instanceof CliError ? error.exitCode : 1;
   }
+}
+
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { z } from 'zod';
 import {
   LabError,
+  type BackendInfo,
   RequestSchemas,
   type LabMethod,
   type LabResponses,
@@ -31,6 +32,8 @@ type Handlers = { [M in LabMethod]: (request: Requests[M]) => Promise<LabRespons
 
 export class LabService implements LabPort {
   private readonly handlers: Handlers;
+  /** Backends cannot appear or vanish while the app runs: probe once. */
+  private backends: Promise<BackendInfo[]> | undefined;
 
   private constructor(
     readonly store: RunStore,
@@ -121,18 +124,24 @@ export class LabService implements LabPort {
   }
 
   private async systemInfo(): Promise<SystemInfo> {
-    // The engine loads TensorFlow.js: only on demand, never when the service opens.
-    const { probeBackends } = await import('./training/backend');
-    const probe = await probeBackends();
+    this.backends ??= probe();
+    const backends = await this.backends;
     return {
-      backends: probe.backends,
-      autoBackend: probe.auto,
+      backends,
+      // The order `auto` tries them in (tensorflow, wasm, cpu): the first available wins.
+      autoBackend: backends.find((b) => b.available)?.name ?? 'none',
       versions: versions(),
       dataDir: this.store.dataDir,
       platform: `${process.platform} ${process.arch}`,
       concurrency: this.supervisor.concurrency,
     };
   }
+}
+
+/** The engine loads TensorFlow.js: only on demand, never when the service opens. */
+async function probe(): Promise<BackendInfo[]> {
+  const { probeBackends } = await import('./training/backend');
+  return probeBackends();
 }
 
 function schemaInfo(): SchemaInfo {

@@ -64,6 +64,8 @@ export function createMainWindow(page: AppPage): BrowserWindow {
       webSecurity: true,
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
+      // Middle-click (auxclick) can open links in new windows by another path than window.open.
+      disableBlinkFeatures: 'Auxclick',
       webviewTag: false,
       spellcheck: false,
     },

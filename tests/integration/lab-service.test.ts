@@ -92,6 +92,17 @@ describe('LabService', () => {
     expect(schema.presets).toEqual(PRESETS);
   });
 
+  it('reports backends, the auto pick, versions and where runs are stored', async () => {
+    const s = await open();
+    const info = await s.call('systemInfo', {});
+    expect(info.backends.map((b) => b.name)).toEqual(['tensorflow', 'wasm', 'cpu']);
+    expect(info.backends.find((b) => b.name === 'cpu')).toEqual({ name: 'cpu', available: true, reason: null });
+    for (const b of info.backends) expect(b.available ? b.reason : typeof b.reason).toBe(b.available ? null : 'string');
+    expect(info.autoBackend).toBe(info.backends.find((b) => b.available)!.name);
+    expect(info.versions).toMatchObject({ runlab: '0.1.0', tfjs: '4.22.0', node: process.versions.node });
+    expect(info).toMatchObject({ dataDir, concurrency: 1, platform: `${process.platform} ${process.arch}` });
+  });
+
   it('runs a job end to end: events, stored metrics, rename, exports', async () => {
     const s = await open();
     const seen = collect(s);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { LabService } from '../lab';
 
 type OpenService = () => Promise<LabService>;
@@ -16,6 +16,7 @@ interface ServeFlags {
   port?: number;
   host?: string;
   allowRemote?: boolean;
+  staticDir?: string;
 }
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -44,7 +45,9 @@ function withServeOptions(command: Command): Command {
   return command
     .option('--port <port>', 'port to listen on (default: 5780, or any free port if taken; 0: any free port)', parsePort)
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--allow-remote', 'allow binding to a non-loopback address (token-guarded; exposes your runs to the network)');
+    .option('--allow-remote', 'allow binding to a non-loopback address (token-guarded; exposes your runs to the network)')
+    // For development and tests: serve another build of the UI.
+    .addOption(new Option('--static-dir <dir>', 'folder of the built UI (default: out/renderer)').hideHelp());
 }
 
 function parsePort(value: string): number {
@@ -60,7 +63,13 @@ async function serve(openService: OpenService, flags: ServeFlags): Promise<void>
   const { startWebHost } = await import('../host/web-host');
   let host: Awaited<ReturnType<typeof startWebHost>>;
   try {
-    host = await startWebHost({ service, port: flags.port, host: flags.host, allowRemote: flags.allowRemote === true });
+    host = await startWebHost({
+      service,
+      port: flags.port,
+      host: flags.host,
+      allowRemote: flags.allowRemote === true,
+      staticDir: flags.staticDir,
+    });
   } catch (error) {
     await service.close();
     throw error;

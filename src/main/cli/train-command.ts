@@ -3,11 +3,15 @@
  * (a trainer child process, recorded in the store like any run); `--no-save` runs the
  * engine in this process and records nothing.
  */
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import type { LabEvents } from '../../shared/api';
 import { validateHyperparams, type Hyperparams } from '../../shared/hyperparams';
 import { FINISHED_STATUSES, type RunRecord } from '../../shared/records';
 import { LabService } from '../lab';
+import { RunStore } from '../runs/store';
 import { ChildProcessLauncher } from '../runs/trainer-launcher';
+import { plannedIters } from '../runs/trainer-protocol';
 import { CliError, errorLine } from './cli-error';
 import { addFieldOptions, configFromFlags, flagForField } from './flags-from-schema';
 import { HumanReporter, JsonReporter, type TrainEnd, type TrainReporter } from './train-reporter';
@@ -52,7 +56,7 @@ async function train(cmd: Command, flags: TrainFlags, dataDir: string | undefine
   const startedAt = performance.now();
   const end = flags.save
     ? await trainSaved(config, { name: flags.name, tags }, dataDir, reporter)
-    : await trainInProcess(config, reporter);
+    : await trainInProcess(config, join(dataDir ?? RunStore.defaultDataDir(), 'cache'), reporter);
   reporter.end({ ...end.result, seconds: (performance.now() - startedAt) / 1000 });
   if (end.result.status === 'failed' && end.result.error) process.stderr.write(`${errorLine(new Error(end.result.error))}\n`);
   if (end.interrupted && end.result.status === 'cancelled') return 130;
@@ -95,7 +99,7 @@ async function trainSaved(
   let announced = false;
   const unsubscribe = service.subscribe((event, payload) => {
     if (event === 'run:metrics') {
-      const { id, rows } = payload as { id: string; rows: never[] };
+      const { id, rows } = payload as LabEvents['run:metrics'];
       if (id === runId) reporter.rows(rows);
       return;
     }
@@ -140,7 +144,7 @@ async function trainSaved(
   }
 }
 
-async function trainInProcess(config: Hyperparams, reporter: TrainReporter): Promise<TrainOutcome> {
+async function trainInProcess(config: Hyperparams, cacheDir: string, reporter: TrainReporter): Promise<TrainOutcome> {
   const { runJob } = await import('../training/job');
   const abort = new AbortController();
   const interrupt = onInterrupt(reporter, () => abort.abort());
@@ -148,7 +152,9 @@ async function trainInProcess(config: Hyperparams, reporter: TrainReporter): Pro
     const result = await runJob(config, {
       signal: abort.signal,
       modelDir: null,
-      onStart: (info) => reporter.start(info),
+      // Nothing is recorded, but the decoded-dataset cache is shared with saved runs.
+      data: { cacheDir },
+      onStart: (info) => reporter.start({ ...info, totalIters: plannedIters(info.totalIters, config.stopAfter) }),
       onRows: (rows) => reporter.rows(rows),
       onProgress: (progress) => reporter.progress(progress),
     });

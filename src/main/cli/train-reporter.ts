@@ -33,9 +33,12 @@ export interface TrainReporter {
 }
 
 const COLUMNS = ['epoch', 'train_loss', 'train_accuracy', 'valid_loss', 'valid_accuracy', 'time'] as const;
+/** Rows print one at a time, so widths are fixed up front: a header, a 0.000000 metric or mm:ss. */
+const WIDTHS = COLUMNS.map((h) => Math.max(h.length, h === 'time' ? 5 : h === 'epoch' ? 0 : 8));
 
 export class HumanReporter implements TrainReporter {
   private bar: cliProgress.SingleBar | null = null;
+  private barState = { total: 0, value: 0, epoch: '0.00' };
   private headerPrinted = false;
 
   constructor(
@@ -53,11 +56,12 @@ export class HumanReporter implements TrainReporter {
         stream: this.err,
         format: '{bar} {percentage}% | iter {value}/{total} | epoch {epoch} | ETA {eta_formatted}',
         hideCursor: true,
-        // Epoch rows go to stdout between redraws: redraw even when the value has not moved.
-        forceRedraw: true,
+        // The bar vanishes when stopped: printed rows stay, the bar never lingers between them.
+        clearOnComplete: true,
       },
       cliProgress.Presets.shades_classic,
     );
+    this.barState = { total: info.totalIters, value: 0, epoch: '0.00' };
     this.bar.start(info.totalIters, 0, { epoch: '0.00' });
   }
 
@@ -66,36 +70,48 @@ export class HumanReporter implements TrainReporter {
       if (row.kind === 'epoch') this.printEpoch(row);
     }
     const last = rows.at(-1);
-    if (last) this.bar?.update(last.iter, { epoch: last.epoch.toFixed(2) });
+    if (last) this.moveBar(last.iter, last.epoch);
   }
 
   progress(progress: Progress): void {
-    this.bar?.update(progress.iter, { epoch: progress.epoch.toFixed(2) });
+    this.moveBar(progress.iter, progress.epoch);
   }
 
   note(text: string): void {
-    this.clearBarLine();
-    this.err.write(`${text}\n`);
+    this.aboveBar(() => this.err.write(`${text}\n`));
   }
 
   end(result: TrainEnd): void {
     this.bar?.stop();
     this.bar = null;
     const s = result.summary;
+    const where = result.runId ? `run ${result.runId}` : 'not saved (--no-save)';
+    if (!s) {
+      // Never trained (failed while loading, cancelled while queued): nothing to measure.
+      this.out.write(`${result.status} in ${result.seconds.toFixed(1)} s · ${where}\n`);
+      return;
+    }
     const parts = [
       `${result.status} in ${result.seconds.toFixed(1)} s`,
-      `${s?.epochs ?? 0} epoch(s), ${s?.iterations ?? 0} iterations`,
-      `valid_accuracy ${formatMetric(s?.final?.valid_accuracy ?? null, 4)}`,
+      `${s.epochs} epoch(s), ${s.iterations} iterations`,
+      `valid_accuracy ${formatMetric(s.final?.valid_accuracy ?? null, 4)}`,
       `backend ${result.device ?? result.backend ?? 'unknown'}`,
-      `${s?.samples_per_second != null ? Math.round(s.samples_per_second).toLocaleString('en-US') : '-'} samples/s`,
-      result.runId ? `run ${result.runId}` : 'not saved (--no-save)',
+      `${s.samples_per_second != null ? Math.round(s.samples_per_second).toLocaleString('en-US') : '-'} samples/s`,
+      where,
     ];
-    if (s?.stopped_by) parts.splice(2, 0, `stopped by ${s.stopped_by}`);
+    if (s.stopped_by) parts.splice(2, 0, `stopped by ${s.stopped_by}`);
     this.out.write(`${parts.join(' · ')}\n`);
   }
 
+  private moveBar(iter: number, epoch: number): void {
+    // cli-progress computes an infinite ETA from an update that does not move.
+    if (iter === this.barState.value) return;
+    this.barState.value = iter;
+    this.barState.epoch = epoch.toFixed(2);
+    this.bar?.update(iter, { epoch: this.barState.epoch });
+  }
+
   private printEpoch(row: EpochRow): void {
-    this.clearBarLine();
     if (this.quiet) return;
     const cells = [
       String(row.epoch),
@@ -105,21 +121,27 @@ export class HumanReporter implements TrainReporter {
       formatMetric(row.valid_accuracy),
       formatDuration(row.seconds),
     ];
-    if (!this.headerPrinted) {
-      this.out.write(`${align(COLUMNS, COLUMNS)}\n`);
+    this.aboveBar(() => {
+      if (!this.headerPrinted) this.out.write(`${align(COLUMNS)}\n`);
       this.headerPrinted = true;
-    }
-    this.out.write(`${align(cells, COLUMNS)}\n`);
+      this.out.write(`${align(cells)}\n`);
+    });
   }
 
-  /** The bar owns the terminal's last line: wipe it before printing, it redraws itself. */
-  private clearBarLine(): void {
-    if (this.bar) this.err.write('\r\x1b[2K');
+  /**
+   * The bar owns the terminal's last line and restores the cursor to where it started when
+   * stopped: stop it (clearing its line), print, and start it again on the next line.
+   */
+  private aboveBar(print: () => void): void {
+    if (!this.bar) return print();
+    this.bar.stop();
+    print();
+    this.bar.start(this.barState.total, this.barState.value, { epoch: this.barState.epoch });
   }
 }
 
-function align(cells: readonly string[], headers: readonly string[]): string {
-  return cells.map((cell, i) => (i === 0 ? cell.padEnd(headers[i]!.length) : cell.padStart(headers[i]!.length))).join('  ');
+function align(cells: readonly string[]): string {
+  return cells.map((cell, i) => (i === 0 ? cell.padEnd(WIDTHS[i]!) : cell.padStart(WIDTHS[i]!))).join('  ');
 }
 
 export class JsonReporter implements TrainReporter {

@@ -3,6 +3,7 @@
  * trainer reports and pushes it to subscribers. A trainer that crashes, hangs on cancel or
  * talks nonsense fails its own run; the supervisor and the other runs carry on.
  */
+import { join } from 'node:path';
 import { LabError, type LabEventName, type LabEvents } from '../../shared/api';
 import { validateHyperparams } from '../../shared/hyperparams';
 import type { MetricRow, Progress, RunPatch, RunRecord, RunStatus, RunSummary } from '../../shared/records';
@@ -20,6 +21,8 @@ export interface SupervisorOptions {
   flushRows?: number;
   /** Minimum interval between progress pushes ('run:updated') for one run. */
   progressMs?: number;
+  /** Where trainers cache decoded datasets; default `cache/` in the store's data folder. */
+  cacheDir?: string;
 }
 
 export interface RunMeta {
@@ -68,6 +71,7 @@ export class RunSupervisor {
   private readonly flushMs: number;
   private readonly flushRows: number;
   private readonly progressMs: number;
+  private readonly cacheDir: string;
   private readonly queue: RunRecord[] = [];
   private readonly active = new Map<string, ActiveRun>();
   private readonly settled = new Map<string, Settled>();
@@ -84,6 +88,7 @@ export class RunSupervisor {
     this.flushMs = options.flushMs ?? 100;
     this.flushRows = Math.max(1, options.flushRows ?? 1000);
     this.progressMs = options.progressMs ?? 250;
+    this.cacheDir = options.cacheDir ?? join(store.dataDir, 'cache');
   }
 
   subscribe(listener: LabListener): () => void {
@@ -104,6 +109,10 @@ export class RunSupervisor {
       });
     }
     const record = await this.store.create({ ...meta, config: valid.value, status: 'queued', ownerPid: process.pid });
+    if (this.closed) {
+      // close() came while the run was being created: it will never be picked up.
+      return this.store.update(record.id, (r) => ({ ...r, status: 'cancelled', ended: now(), owner_pid: null }));
+    }
     this.settled.set(record.id, deferred());
     this.queue.push(record);
     this.emit('run:updated', record);
@@ -215,7 +224,13 @@ export class RunSupervisor {
     this.active.set(record.id, run);
     handle.onMessage((raw) => this.onMessage(run, raw));
     handle.onExit((code, signal) => void this.onExit(run, code, signal));
-    handle.send({ type: 'start', runId: record.id, config: record.config, modelDir: this.store.modelDir(record.id) });
+    handle.send({
+      type: 'start',
+      runId: record.id,
+      config: record.config,
+      modelDir: this.store.modelDir(record.id),
+      cacheDir: this.cacheDir,
+    });
   }
 
   private onMessage(run: ActiveRun, raw: unknown): void {

@@ -5,12 +5,16 @@
  */
 import { runJob } from '../training/job';
 import type { MetricRow } from '../../shared/records';
-import { parseParentMessage, toPlainJson, type ChildMessage, type ParentMessage } from './trainer-protocol';
+import { parseParentMessage, plannedIters, toPlainJson, type ChildMessage, type ParentMessage } from './trainer-protocol';
 
 interface ParentLink {
+  /** Resolves once the message has been handed to the channel (safe to exit after it). */
   send(message: ChildMessage): Promise<void>;
   onMessage(listener: (raw: unknown) => void): void;
 }
+
+/** parentPort.postMessage has no completion callback: give the last message time to leave. */
+const ELECTRON_EXIT_GRACE_MS = 100;
 
 /** Electron's parentPort, typed locally so this file does not depend on electron's types. */
 interface ElectronParentPort {
@@ -23,7 +27,10 @@ function connectToParent(): ParentLink {
   if (port) {
     return {
       // Structured clone would carry NaN; the protocol (and the store) speak JSON.
-      send: async (message) => port.postMessage(toPlainJson(message)),
+      send: async (message) => {
+        port.postMessage(toPlainJson(message));
+        if (message.type === 'done' || message.type === 'error') await new Promise((r) => setTimeout(r, ELECTRON_EXIT_GRACE_MS));
+      },
       onMessage: (listener) => port.on('message', (event) => listener(event.data)),
     };
   }
@@ -52,13 +59,14 @@ async function fail(message: string): Promise<never> {
 async function train(start: Extract<ParentMessage, { type: 'start' }>): Promise<void> {
   const result = await runJob(start.config, {
     modelDir: start.modelDir,
+    data: start.cacheDir ? { cacheDir: start.cacheDir } : {},
     signal: abort.signal,
     onStart: (info) => {
       void parent.send({
         type: 'started',
         backend: info.backend,
         device: info.device,
-        totalIters: info.totalIters,
+        totalIters: plannedIters(info.totalIters, start.config.stopAfter),
         batchesPerEpoch: info.batchesPerEpoch,
         epochs: info.epochs,
       });

@@ -15,6 +15,8 @@ export const ParentMessageSchema = z.discriminatedUnion('type', [
     config: HyperparamsSchema,
     /** Where CheckpointCallback keeps the model; null trains without saving one. */
     modelDir: z.string().min(1).nullable(),
+    /** Where the data layer caches decoded datasets (the data folder's cache/); null: its default. */
+    cacheDir: z.string().min(1).nullable(),
   }),
   z.object({ type: z.literal('cancel') }),
 ]);
@@ -68,4 +70,9 @@ function preview(raw: unknown): string {
 /** Non-finite numbers become null, as JSON would carry them, so both transports agree. */
 export function toPlainJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Iterations a run will train at most: the engine counts full epochs; stop-after caps that. */
+export function plannedIters(totalIters: number, stopAfter: number): number {
+  return stopAfter > 0 ? Math.min(totalIters, stopAfter) : totalIters;
 }

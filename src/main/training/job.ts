@@ -4,9 +4,34 @@
  * This is the engine's only entry point for front doors.
  */
 import type { Hyperparams } from '../../shared/hyperparams';
-import type { MetricRow, Progress, RunSummary } from '../../shared/records';
+import type { MetricRow, MetricsSnapshot, Progress, RunSummary } from '../../shared/records';
+import { combineScheds, schedCos, schedExp, schedLin, type Sched } from './annealers';
+import { initBackend, type ResolvedBackend } from './backend';
+import type { Callback } from './callback';
+import { AbortCallback } from './callbacks/abort';
+import { AvgStatsCallback, type EpochStats } from './callbacks/avg-stats';
+import { CheckpointCallback } from './callbacks/checkpoint';
+import { EarlyStoppingCallback } from './callbacks/early-stopping';
+import { ParamSchedulerCallback } from './callbacks/param-scheduler';
+import { ProgressReportCallback } from './callbacks/progress-report';
+import { RecorderCallback } from './callbacks/recorder';
+import { StopAfterCallback } from './callbacks/stop-after';
+import { TelemetryCallback } from './callbacks/telemetry';
+import { TerminateOnNaNCallback } from './callbacks/terminate-on-nan';
+import { ThroughputCallback } from './callbacks/throughput';
+import { TrainEvalCallback } from './callbacks/train-eval';
+import type { DataBunch } from './data/data-bunch';
+import { loadDataBunch, type LoadOptions } from './data/load';
+import { Learner } from './learner';
+import { crossEntropy } from './loss';
+import { accuracy } from './metrics';
+import { createCnn } from './models/cnn';
+import { createMlp } from './models/mlp';
+import type { Model } from './models/model';
+import { Adam, Momentum, SGD, type Optimizer } from './optimizers';
+import { Runner } from './runner';
 
-export type ResolvedBackend = 'tensorflow' | 'wasm' | 'cpu';
+export type { ResolvedBackend };
 
 export interface JobStart {
   backend: ResolvedBackend;
@@ -32,6 +57,10 @@ export interface JobOptions {
   signal?: AbortSignal;
   /** Telemetry coalescing bounds. */
   telemetry?: { maxRows?: number; maxMs?: number };
+  /** More callbacks for this run (e.g. a terminal ProgressCallback). */
+  callbacks?: Callback[];
+  /** Passed to the data layer (e.g. the mnist-sample cache folder). */
+  data?: LoadOptions;
 }
 
 export interface JobResult {
@@ -41,6 +70,127 @@ export interface JobResult {
   device: string;
 }
 
-export async function runJob(_config: Hyperparams, _options: JobOptions = {}): Promise<JobResult> {
-  throw new Error('runJob: not implemented yet');
+/** fastai's fit_one_cycle shape: 30% warm-up from lr/25, then cosine down to lr/1e5. */
+const ONE_CYCLE = { warmup: 0.3, startDiv: 25, endDiv: 1e5 };
+
+/**
+ * The lr schedule over training progress 0 → 1; null for constant. linear and cosine decay
+ * to 0, exponential to lr/100 (it cannot reach 0).
+ */
+export function lrSchedule(config: Pick<Hyperparams, 'schedule' | 'lr'>): Sched | null {
+  const { lr } = config;
+  switch (config.schedule) {
+    case 'constant':
+      return null;
+    case 'linear':
+      return schedLin(lr, 0);
+    case 'cosine':
+      return schedCos(lr, 0);
+    case 'exponential':
+      return schedExp(lr, lr / 100);
+    case 'one-cycle':
+      return combineScheds(
+        [ONE_CYCLE.warmup, 1 - ONE_CYCLE.warmup],
+        [schedCos(lr / ONE_CYCLE.startDiv, lr), schedCos(lr, lr / ONE_CYCLE.endDiv)],
+      );
+  }
+}
+
+export function buildModel(config: Pick<Hyperparams, 'model' | 'hidden' | 'seed'>, data: DataBunch): Model {
+  const shape = data.trainDl.dataset.shape;
+  if (config.model === 'mlp') {
+    return createMlp({ inputs: data.trainDl.dataset.sampleSize, hidden: config.hidden, classes: data.c, seed: config.seed });
+  }
+  if (shape.length !== 3) throw new Error(`the cnn model needs [height, width, channels] samples, got [${shape.join(', ')}]`);
+  return createCnn({ inputShape: shape as [number, number, number], classes: data.c, seed: config.seed });
+}
+
+export function buildOptimizer(config: Pick<Hyperparams, 'optimizer' | 'lr' | 'momentum' | 'weightDecay'>, model: Model): Optimizer {
+  const { lr, momentum, weightDecay } = config;
+  switch (config.optimizer) {
+    case 'sgd':
+      return new SGD(model.params, { lr, weightDecay });
+    case 'momentum':
+      return new Momentum(model.params, { lr, momentum, weightDecay });
+    case 'adam':
+      return new Adam(model.params, { lr, momentum, weightDecay });
+  }
+}
+
+const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
+
+function snapshot(e: EpochStats): MetricsSnapshot {
+  return {
+    train_loss: finiteOrNull(e.train?.loss),
+    train_accuracy: finiteOrNull(e.train?.metrics.accuracy),
+    valid_loss: finiteOrNull(e.valid?.loss),
+    valid_accuracy: finiteOrNull(e.valid?.metrics.accuracy),
+  };
+}
+
+function summarize(history: readonly EpochStats[], runner: Runner, throughput: ThroughputCallback): RunSummary {
+  let final: MetricsSnapshot | null = null;
+  let bestLoss: number | null = null;
+  let bestEpoch: number | null = null;
+  let bestAccuracy: number | null = null;
+  for (const epoch of history) {
+    final = snapshot(epoch);
+    const { valid_loss: loss, valid_accuracy: acc } = final;
+    if (loss !== null && (bestLoss === null || loss < bestLoss)) [bestLoss, bestEpoch] = [loss, epoch.epoch];
+    if (acc !== null && (bestAccuracy === null || acc > bestAccuracy)) bestAccuracy = acc;
+  }
+  return {
+    epochs: history.length,
+    iterations: runner.nIter,
+    final,
+    best_valid_accuracy: bestAccuracy,
+    best_valid_loss: bestLoss,
+    best_epoch: bestEpoch,
+    samples_per_second: throughput.samplesPerSecond,
+    stopped_by: runner.stopReason,
+  };
+}
+
+export async function runJob(config: Hyperparams, options: JobOptions = {}): Promise<JobResult> {
+  const { backend, device } = await initBackend(config.backend);
+  const data = await loadDataBunch(config, options.data);
+  const model = buildModel(config, data);
+  const opt = buildOptimizer(config, model);
+  try {
+    const learner = new Learner(model, opt, crossEntropy, data);
+    const avgStats = new AvgStatsCallback({ accuracy });
+    const throughput = new ThroughputCallback();
+    const schedule = lrSchedule(config);
+    const cbs: Callback[] = [new TrainEvalCallback(), avgStats, new RecorderCallback(), throughput, new TerminateOnNaNCallback()];
+    if (options.signal) cbs.push(new AbortCallback(options.signal));
+    if (schedule !== null) cbs.push(new ParamSchedulerCallback('lr', schedule));
+    if (config.stopAfter > 0) cbs.push(new StopAfterCallback(config.stopAfter));
+    if (config.patience > 0) cbs.push(new EarlyStoppingCallback({ patience: config.patience, monitor: 'valid_loss' }));
+    if (options.onRows) cbs.push(new TelemetryCallback({ sink: options.onRows, ...options.telemetry }));
+    if (options.onProgress) cbs.push(new ProgressReportCallback(options.onProgress));
+    if (options.modelDir) cbs.push(new CheckpointCallback(options.modelDir));
+    cbs.push(...(options.callbacks ?? []));
+    const runner = new Runner(cbs);
+
+    const batchesPerEpoch = data.trainDl.length;
+    options.onStart?.({
+      backend,
+      device,
+      epochs: config.epochs,
+      batchesPerEpoch,
+      totalIters: config.epochs * batchesPerEpoch,
+      trainSize: data.trainDl.dataset.length,
+      validSize: data.validDl.dataset.length,
+    });
+    await runner.fit(config.epochs, learner);
+    return {
+      status: runner.stopReason === 'user' ? 'cancelled' : 'completed',
+      summary: summarize(avgStats.history, runner, throughput),
+      backend,
+      device,
+    };
+  } finally {
+    opt.dispose();
+    model.dispose();
+  }
 }

@@ -64,7 +64,7 @@ describe('runlab train --help', () => {
   });
 });
 
-describe('runlab train with a bad value', () => {
+describe.concurrent('runlab train with a bad value', () => {
   it.each([
     [['--lr', '-1'], 'error: --lr: Learning rate must be greater than 0'],
     [['--batch-size', '0'], 'error: --batch-size: Batch size must be at least 1'],

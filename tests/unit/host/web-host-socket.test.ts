@@ -102,3 +102,30 @@ describe('web host: LabApi over the socket', () => {
     again.close();
   });
 });
+
+describe('web host: pushed events', () => {
+  it('pushes run:updated and run:metrics for a run started over the socket', async () => {
+    const ws = await connect();
+    type Push = { event: string; payload: { id?: string; status?: string; rows?: { kind: string }[] } };
+    const pushes: Push[] = [];
+    const completed = new Promise<void>((resolve) => {
+      ws.on('message', (data) => {
+        const message = JSON.parse(data.toString()) as Push | { id: number };
+        if (!('event' in message)) return;
+        pushes.push(message);
+        if (message.event === 'run:updated' && message.payload.status === 'completed') resolve();
+      });
+    });
+    const started = await nextReply(ws, JSON.stringify({ id: 20, method: 'startRun', params: { config: { epochs: 1, stopAfter: 5 } } }));
+    expect(started).toMatchObject({ id: 20, ok: true, value: { status: expect.stringMatching(/queued|running/) } });
+    const id = (started['value'] as { id: string }).id;
+    await completed;
+    const iterRows = pushes
+      .filter((p) => p.event === 'run:metrics' && p.payload.id === id)
+      .flatMap((p) => p.payload.rows ?? [])
+      .filter((row) => row.kind === 'iter');
+    expect(iterRows).toHaveLength(5);
+    expect(pushes.filter((p) => p.event === 'run:updated').every((p) => p.payload.id === id)).toBe(true);
+    ws.close();
+  }, 60_000);
+});

@@ -31,7 +31,7 @@ class DeviceSums {
   add(loss: tf.Scalar, pred: tf.Tensor, yb: tf.Tensor, batchSize: number): void {
     const next = tf.tidy(() => {
       const values = tf.mul(tf.stack([loss, ...this.metrics.map(([, fn]) => fn(pred, yb))]), batchSize) as tf.Tensor1D;
-      return this.sums === null ? values : tf.add(this.sums, values);
+      return this.sums === null ? values : (tf.add(this.sums, values) as tf.Tensor1D);
     });
     this.sums?.dispose();
     this.sums = next;

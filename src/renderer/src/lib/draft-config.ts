@@ -107,9 +107,9 @@ export function checkDraft(draft: DraftValues): DraftCheck {
   }
   let result = validateHyperparams(config);
   if (!result.ok) {
-    const hiddenBad = result.errors.filter((e) => e.field in config && !isFieldApplicable(e.field as FieldKey, draft));
+    const hiddenBad = result.errors.map((e) => fieldKeyOf(e.field)).filter((key) => key in config && !isFieldApplicable(key as FieldKey, draft));
     if (hiddenBad.length > 0) {
-      for (const e of hiddenBad) delete config[e.field];
+      for (const key of hiddenBad) delete config[key];
       result = validateHyperparams(config);
     }
   }
@@ -118,12 +118,16 @@ export function checkDraft(draft: DraftValues): DraftCheck {
   return { config, value: null, errors, errorCount: Object.keys(errors).length };
 }
 
+/** The form field an error belongs to: the main side says "config.lr", a list item is "hidden.1". */
+export function fieldKeyOf(errorField: string): string {
+  return errorField.replace(/^config\./, '').split('.')[0] ?? errorField;
+}
+
 /** First message per field: "Learning rate must be greater than 0". */
 export function errorsByField(list: readonly FieldError[]): Partial<Record<string, string>> {
   const out: Partial<Record<string, string>> = {};
   for (const e of list) {
-    // A list item's error comes back as "hidden.1": show it on the list's field.
-    const key = e.field.split('.')[0] ?? e.field;
+    const key = fieldKeyOf(e.field);
     if (out[key] === undefined) out[key] = e.message;
   }
   return out;

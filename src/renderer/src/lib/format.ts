@@ -15,7 +15,8 @@ function isNum(v: number | null | undefined): v is number {
 /** 850 → "0.9s", 42_000 → "42s", 185_000 → "3m 05s", 3_720_000 → "1h 02m". */
 export function formatDuration(ms: number | null | undefined): string {
   if (!isNum(ms) || ms < 0) return DASH;
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
+  // Round in tenths first: (0.85).toFixed(1) is "0.8" in binary floating point.
+  if (ms < 10_000) return `${(Math.round(ms / 100) / 10).toFixed(1)}s`;
   const totalSeconds = Math.round(ms / 1000);
   if (totalSeconds < 60) return `${totalSeconds}s`;
   const hours = Math.floor(totalSeconds / 3600);

@@ -72,7 +72,7 @@ export class WsLab {
   constructor(options: WsLabOptions) {
     this.#options = {
       openSocket: (url) => new WebSocket(url),
-      fetchStatus: async (url) => (await fetch(url, { cache: 'no-store' })).status,
+      fetchStatus: async (url) => (await fetch(url)).status,
       backoff: { initialMs: 250, maxMs: 5000 },
       connectWaitMs: 15_000,
       ...options,

@@ -1,0 +1,72 @@
+/**
+ * What the orchestrator asks of one measurement process (one JSON argument), and the run
+ * config it stands for: the default job with the backend, model, batch size and epochs set.
+ */
+import { DEFAULT_HYPERPARAMS, type Hyperparams } from '../../src/shared/hyperparams';
+
+export type BenchBackend = 'tensorflow' | 'wasm' | 'cpu';
+export type BenchModel = 'mlp' | 'cnn';
+
+export interface JobBenchOptions {
+  backend: BenchBackend;
+  model: BenchModel;
+  batchSize: number;
+  /** Epochs to run; epoch 1 is the warm-up, excluded from timing. */
+  epochs: number;
+  /**
+   * Sweep mode: train in epoch 1 only, for `warmupBatches` untimed batches and then until
+   * this many ms passed (at least `minTimedBatches`); no validation timing. null: full epochs.
+   */
+  budgetMs: number | null;
+  warmupBatches: number;
+  minTimedBatches: number;
+}
+
+export const DEFAULT_JOB_OPTIONS: JobBenchOptions = {
+  backend: 'wasm',
+  model: 'mlp',
+  batchSize: 64,
+  epochs: 5,
+  budgetMs: null,
+  warmupBatches: 5,
+  minTimedBatches: 3,
+};
+
+const BACKENDS: readonly string[] = ['tensorflow', 'wasm', 'cpu'];
+const MODELS: readonly string[] = ['mlp', 'cnn'];
+
+function positiveInt(value: unknown, field: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new Error(`bench options: ${field} must be a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Parses the JSON argument of a measurement process; errors name the field. */
+export function parseJobOptions(json: string | undefined): JobBenchOptions {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(json ?? '{}') as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`bench options: expected one JSON object argument (${(err as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('bench options: expected a JSON object');
+  const o = { ...DEFAULT_JOB_OPTIONS, ...raw };
+  if (!BACKENDS.includes(o.backend)) throw new Error(`bench options: backend must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(o.backend)}`);
+  if (!MODELS.includes(o.model)) throw new Error(`bench options: model must be one of ${MODELS.join(', ')}, got ${JSON.stringify(o.model)}`);
+  const budgetMs = o.budgetMs === null ? null : positiveInt(o.budgetMs, 'budgetMs', 1);
+  return {
+    backend: o.backend,
+    model: o.model,
+    batchSize: positiveInt(o.batchSize, 'batchSize', 1),
+    epochs: positiveInt(o.epochs, 'epochs', budgetMs === null ? 2 : 1),
+    budgetMs,
+    warmupBatches: positiveInt(o.warmupBatches, 'warmupBatches', 1),
+    minTimedBatches: positiveInt(o.minTimedBatches, 'minTimedBatches', 1),
+  };
+}
+
+/** The default job's config with this measurement's settings (what runJob and the supervisor get). */
+export function jobConfig(o: JobBenchOptions): Hyperparams {
+  return { ...DEFAULT_HYPERPARAMS, backend: o.backend, model: o.model, batchSize: o.batchSize, epochs: o.epochs };
+}

@@ -1,0 +1,69 @@
+/**
+ * Turns tf.profile kernel records into a per-step split: time in matMul kernels, in the
+ * other kernels, how many kernels run, and the heaviest ones. Records of composite ops
+ * (customGrad, whose inner kernels are recorded too) are left out so nothing counts twice.
+ */
+
+/** The fields of a tf.profile kernel record this summary reads. */
+export interface KernelRecord {
+  name: string;
+  kernelTimeMs: number | { error: string };
+  inputShapes: (number[] | null)[];
+}
+
+export interface KernelSplit {
+  /** Kernels launched per step. */
+  kernels_per_step: number;
+  /** ms per step inside matMul kernels (BatchMatMul, _FusedMatMul). */
+  matmul_ms: number;
+  /** ms per step inside every other kernel. */
+  other_kernels_ms: number;
+  /** The heaviest kernels by ms per step. */
+  top: { name: string; ms_per_step: number; calls_per_step: number; shapes: string }[];
+}
+
+export interface StepProfile {
+  backend: string;
+  device: string;
+  model: string;
+  batch_size: number;
+  steps: number;
+  step_ms: number;
+  samples_per_second: number;
+  phases_ms: { data: number; forward_backward: number; update: number; release: number };
+  forward_backward: KernelSplit;
+  update: KernelSplit;
+}
+
+const MATMUL = new Set(['BatchMatMul', '_FusedMatMul']);
+
+export function kernelSummary(records: readonly KernelRecord[], steps: number, isKernel: (name: string) => boolean, topN = 6): KernelSplit {
+  const byName = new Map<string, { ms: number; calls: number; shapes: Set<string> }>();
+  let count = 0;
+  for (const r of records) {
+    if (!isKernel(r.name)) continue;
+    count++;
+    const ms = typeof r.kernelTimeMs === 'number' ? r.kernelTimeMs : 0;
+    const entry = byName.get(r.name) ?? { ms: 0, calls: 0, shapes: new Set<string>() };
+    entry.ms += ms;
+    entry.calls++;
+    entry.shapes.add(r.inputShapes.map((s) => (s ? `[${s.join(',')}]` : '-')).join('×'));
+    byName.set(r.name, entry);
+  }
+  let matmul = 0;
+  let other = 0;
+  for (const [name, e] of byName) {
+    if (MATMUL.has(name)) matmul += e.ms;
+    else other += e.ms;
+  }
+  const top = [...byName.entries()]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, topN)
+    .map(([name, e]) => ({
+      name,
+      ms_per_step: e.ms / steps,
+      calls_per_step: e.calls / steps,
+      shapes: [...e.shapes].slice(0, 4).join(' '),
+    }));
+  return { kernels_per_step: count / steps, matmul_ms: matmul / steps, other_kernels_ms: other / steps, top };
+}

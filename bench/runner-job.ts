@@ -1,0 +1,52 @@
+/**
+ * Measurement: the engine's front door, runJob, with its default callbacks (Recorder,
+ * AvgStats, Telemetry, …) on the default job — timed from its own telemetry rows, with
+ * tf.memory().numTensors and the RSS sampled at every epoch row. In sweep mode (budgetMs)
+ * the run is aborted once the budget has passed after the warm-up batches.
+ * Usage: node --import tsx bench/runner-job.ts '{"backend":"wasm","model":"mlp","batchSize":64,"epochs":5}'
+ */
+import { runJob, type JobStart } from '../src/main/training/job';
+import { runMeasurement } from './lib/emit';
+import { jobConfig, parseJobOptions } from './lib/job-options';
+import type { LoopResult } from './lib/loop-result';
+import { numTensors, peakRssMb, rssMb } from './lib/memory';
+import { RowTimings } from './lib/row-timings';
+
+runMeasurement(async (): Promise<LoopResult> => {
+  const opts = parseJobOptions(process.argv[2]);
+  const config = jobConfig(opts);
+  const timings = new RowTimings();
+  const abort = new AbortController();
+  let start: JobStart | null = null;
+
+  const result = await runJob(config, {
+    modelDir: null,
+    signal: abort.signal,
+    onStart: (info) => {
+      start = info;
+    },
+    onRows: (rows) => {
+      timings.add(rows, () => ({ numTensors: numTensors(), rssMb: rssMb() }));
+      if (timings.budgetSpent(opts)) abort.abort();
+    },
+  });
+  const info = start as JobStart | null;
+  if (info === null) throw new Error('runJob finished without calling onStart');
+
+  return {
+    kind: 'runner',
+    backend: result.backend,
+    device: result.device,
+    model: config.model,
+    batch_size: config.batchSize,
+    epochs: timings.epochs.length,
+    train_size: info.trainSize,
+    train_sps: timings.trainSps(opts, info.batchesPerEpoch, info.trainSize),
+    epoch_sps: timings.epochSps(opts, info.trainSize),
+    num_tensors_per_epoch: timings.epochs.map((e) => e.numTensors),
+    rss_mb_per_epoch: timings.epochs.map((e) => e.rssMb),
+    peak_rss_mb: peakRssMb(),
+    final_valid_loss: opts.budgetMs === null ? timings.finalValidLoss() : null,
+    notes: { status: result.status, engine_samples_per_second: result.summary.samples_per_second },
+  };
+});

@@ -1,0 +1,105 @@
+/**
+ * seedSyntheticRuns: finished runs with long, realistic-looking metric histories written
+ * through the real RunStore, for UI benchmarks that need 50,000-point series without
+ * training for an hour. The curves are a decaying loss with seeded noise, epoch rows at
+ * epoch ends, and the config's learning-rate schedule.
+ */
+import { HyperparamsSchema, type Hyperparams } from '../src/shared/hyperparams';
+import type { EpochRow, IterRow, MetricRow, RunRecord } from '../src/shared/records';
+import { RunStore } from '../src/main/runs/store';
+
+export interface SyntheticRunSpec {
+  name: string;
+  iterations: number;
+  itersPerEpoch: number;
+  config?: Partial<Hyperparams>;
+  /** Loss floor the curve decays to; different per run so curves separate. */
+  floor?: number;
+  seed?: number;
+  msPerIter?: number;
+}
+
+/** mulberry32: a tiny seeded generator, so the same spec gives the same curve. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function syntheticRows(spec: SyntheticRunSpec, lr: number): MetricRow[] {
+  const rand = random(spec.seed ?? 1);
+  const floor = spec.floor ?? 0.15;
+  const msPerIter = spec.msPerIter ?? 2;
+  const rows: MetricRow[] = [];
+  for (let i = 1; i <= spec.iterations; i++) {
+    const progress = i / spec.iterations;
+    const clean = floor + 2.2 * Math.exp(-i / (spec.itersPerEpoch * 0.35));
+    const loss = clean * (1 + (rand() - 0.5) * 0.5);
+    const iterRow: IterRow = { kind: 'iter', iter: i, epoch: i / spec.itersPerEpoch, loss, lr: lr * (0.5 + 0.5 * Math.cos(Math.PI * progress)), t: i * msPerIter };
+    rows.push(iterRow);
+    if (i % spec.itersPerEpoch === 0 || i === spec.iterations) {
+      const epoch = Math.ceil(i / spec.itersPerEpoch);
+      const valid = clean * 1.08;
+      const epochRow: EpochRow = {
+        kind: 'epoch',
+        epoch,
+        iter: i,
+        train_loss: clean,
+        train_accuracy: Math.min(0.995, 1 - clean / 2.6),
+        valid_loss: valid,
+        valid_accuracy: Math.min(0.99, 1 - valid / 2.5),
+        seconds: (spec.itersPerEpoch * msPerIter) / 1000,
+        t: i * msPerIter + 150,
+      };
+      rows.push(epochRow);
+    }
+  }
+  return rows;
+}
+
+/** Writes each run (config, finished status, summary) and its rows; returns the records. */
+export async function seedSyntheticRuns(dataDir: string, specs: readonly SyntheticRunSpec[]): Promise<RunRecord[]> {
+  const store = new RunStore(dataDir);
+  const out: RunRecord[] = [];
+  for (const spec of specs) {
+    const config = HyperparamsSchema.parse(spec.config ?? {});
+    const created = await store.create({ config, name: spec.name, status: 'running', ownerPid: null });
+    const rows = syntheticRows(spec, config.lr);
+    for (let i = 0; i < rows.length; i += 5000) await store.appendMetrics(created.id, rows.slice(i, i + 5000));
+    const epochRows = rows.filter((r): r is EpochRow => r.kind === 'epoch');
+    const last = epochRows[epochRows.length - 1];
+    const best = epochRows.reduce((a, b) => ((b.valid_accuracy ?? 0) > (a.valid_accuracy ?? 0) ? b : a), epochRows[0] as EpochRow);
+    const lastT = rows[rows.length - 1]?.t ?? 0;
+    const started = new Date(Date.parse(created.created) - lastT - 1000).toISOString();
+    out.push(
+      await store.update(created.id, (r) => ({
+        ...r,
+        status: 'completed',
+        backend: 'wasm',
+        device: 'wasm (SIMD, 1 thread)',
+        started,
+        ended: created.created,
+        owner_pid: null,
+        progress: { iter: spec.iterations, total_iters: spec.iterations, epoch: spec.iterations / spec.itersPerEpoch, epochs: epochRows.length },
+        summary: {
+          epochs: epochRows.length,
+          iterations: spec.iterations,
+          final: last
+            ? { train_loss: last.train_loss, train_accuracy: last.train_accuracy, valid_loss: last.valid_loss, valid_accuracy: last.valid_accuracy }
+            : null,
+          best_valid_accuracy: best?.valid_accuracy ?? null,
+          best_valid_loss: Math.min(...epochRows.map((e) => e.valid_loss ?? Infinity)),
+          best_epoch: best?.epoch ?? null,
+          samples_per_second: (config.batchSize * 1000) / (spec.msPerIter ?? 2),
+          stopped_by: null,
+        },
+      })),
+    );
+  }
+  return out;
+}

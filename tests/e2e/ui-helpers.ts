@@ -1,0 +1,65 @@
+/**
+ * Helpers for the UI specs: drive the New-run form, find a run's panel, and count the
+ * pixels a chart has drawn in a colour (Chart.js draws on a canvas: the DOM says nothing).
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { RunStatus } from '../../src/shared/records';
+
+/** Opens the form, types the given field values (by key), names the run, starts it; returns its id. */
+export async function startRunFromForm(page: Page, url: string, fields: Record<string, string>, name?: string): Promise<string> {
+  await page.goto(`${url}#/new`);
+  for (const [key, value] of Object.entries(fields)) {
+    const field = page.getByTestId(`field-${key}`);
+    const role = await field.getAttribute('role');
+    if (role === 'radiogroup') await field.getByRole('radio', { name: value, exact: true }).click();
+    else if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
+  if (name !== undefined) await page.getByTestId('run-name').fill(name);
+  await expect(page.getByTestId('start-run')).toBeEnabled();
+  await page.getByTestId('start-run').click();
+  const panel = page.getByTestId('live-run');
+  await expect(panel).toHaveCount(1);
+  const id = await panel.getAttribute('data-run-id');
+  if (!id) throw new Error('the Live panel has no data-run-id');
+  return id;
+}
+
+export function livePanel(page: Page, id: string): Locator {
+  return page.locator(`[data-testid="live-run"][data-run-id="${id}"]`);
+}
+
+export async function expectLiveStatus(page: Page, id: string, status: RunStatus, timeout = 45_000): Promise<void> {
+  await expect(livePanel(page, id).getByTestId('run-status')).toHaveAttribute('data-status', status, { timeout });
+}
+
+/** Pixels within `tolerance` of an RGB colour on a canvas: how much of a series is drawn. */
+export async function inkedPixels(canvas: Locator, rgb: [number, number, number], tolerance = 40): Promise<number> {
+  return canvas.evaluate(
+    (el, { rgb, tolerance }) => {
+      const c = el as HTMLCanvasElement;
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3]! > 0 && Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]) <= tolerance) n++;
+      }
+      return n;
+    },
+    { rgb, tolerance },
+  );
+}
+
+/** The Okabe–Ito blue of the first series (train loss, first compared run). */
+export const SERIES_BLUE: [number, number, number] = [0x00, 0x72, 0xb2];
+
+/** Run folders in the lab's data dir: what exists on disk, independent of the UI. */
+export async function runFolders(home: string): Promise<string[]> {
+  try {
+    return (await readdir(join(home, 'runs'), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * History and Compare with real runs: two runs that differ in lr are compared (the lr row
+ * is highlighted, "Differences only" hides equal rows); a name made of HTML stays text;
+ * rename, export and delete work from the row menu.
+ */
+import { expect, test } from './fixtures/lab-host';
+import { expectLiveStatus, inkedPixels, runFolders, SERIES_BLUE, startRunFromForm } from './ui-helpers';
+
+test('two runs with different lr: the lr row differs, "Differences only" hides equal rows', async ({ page, labHost }) => {
+  const a = await startRunFromForm(page, labHost.url, { stopAfter: '15', lr: '0.5' }, 'lr 0.5');
+  const b = await startRunFromForm(page, labHost.url, { stopAfter: '15', lr: '1e-1' }, 'lr 0.1');
+  await expectLiveStatus(page, b, 'completed');
+
+  await page.getByTestId('nav-history').click();
+  for (const id of [a, b]) {
+    const row = page.locator(`[data-testid="history-row"][data-run-id="${id}"]`);
+    await expect(row.getByTestId('run-status')).toHaveAttribute('data-status', 'completed');
+    await row.getByTestId('select-run').check();
+  }
+  await page.getByTestId('compare-selected').click();
+  await expect(page).toHaveURL(new RegExp(`#/compare\\?runs=(${a},${b}|${b},${a})$`));
+
+  const table = page.getByTestId('compare-table');
+  const lr = table.locator('tr[data-field="lr"]');
+  const seed = table.locator('tr[data-field="seed"]');
+  await expect(lr).toHaveClass(/\bdiff\b/);
+  await expect(lr).toContainText('0.5');
+  await expect(lr).toContainText('0.1');
+  await expect(seed).not.toHaveClass(/\bdiff\b/);
+  await expect(seed).toBeVisible();
+
+  await page.getByTestId('diff-only-toggle').check();
+  await expect(seed).toHaveCount(0);
+  await expect(lr).toBeVisible();
+  await page.getByTestId('diff-only-toggle').uncheck();
+  await expect(seed).toBeVisible();
+
+  // Both curves are drawn; switching axis and smoothing redraws without losing them.
+  const chart = page.getByTestId('compare-chart');
+  await expect.poll(() => inkedPixels(chart, SERIES_BLUE)).toBeGreaterThan(150);
+  await page.getByTestId('compare-xaxis').getByRole('radio', { name: 'Wall time' }).click();
+  await page.getByTestId('smoothing-slider').fill('0.9');
+  await expect(page.getByTestId('smoothing-value')).toHaveText('0.90');
+  await expect.poll(() => inkedPixels(chart, SERIES_BLUE)).toBeGreaterThan(150);
+  await expect(page.getByTestId('summary-table')).toContainText('Best valid accuracy');
+});
+
+test('a run named with HTML is shown as literal text, never as markup', async ({ page, labHost }) => {
+  const name = '<img src=x onerror=alert(1)>';
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const id = await startRunFromForm(page, labHost.url, { stopAfter: '5' }, name);
+  await expect(page.getByTestId('live-run-name')).toHaveText(name);
+  await expectLiveStatus(page, id, 'completed');
+
+  await page.getByTestId('nav-history').click();
+  await expect(page.locator(`[data-testid="history-row"][data-run-id="${id}"] [data-testid="run-name-cell"]`)).toHaveText(name);
+  await page.getByTestId('nav-compare').click();
+  await expect(page.getByTestId('compare-pick').filter({ hasText: name })).toHaveCount(1);
+  expect(await page.locator('img').count()).toBe(0);
+  expect(dialogs).toEqual([]);
+});
+
+test('rename, export and delete from the row menu', async ({ page, labHost }) => {
+  const id = await startRunFromForm(page, labHost.url, { stopAfter: '5' }, 'to rename');
+  await expectLiveStatus(page, id, 'completed');
+  await page.getByTestId('nav-history').click();
+  const row = page.locator(`[data-testid="history-row"][data-run-id="${id}"]`);
+
+  await row.getByTestId('row-menu').click();
+  await page.getByTestId('menu-rename').click();
+  await page.getByTestId('rename-input').fill('renamed run');
+  await page.getByTestId('rename-input').press('Enter');
+  await expect(row.getByTestId('run-name-cell')).toHaveText('renamed run');
+
+  await row.getByTestId('row-menu').click();
+  const download = page.waitForEvent('download');
+  await page.getByTestId('menu-export-csv').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/\.csv$/);
+  const csv = await (await file.createReadStream()).toArray();
+  expect(Buffer.concat(csv).toString('utf8').split('\n').length).toBeGreaterThan(5);
+
+  await row.getByTestId('row-menu').click();
+  await page.getByTestId('menu-delete').click();
+  await expect(page.getByTestId('confirm-dialog')).toContainText('renamed run');
+  await page.getByTestId('confirm-dialog-confirm').click();
+  await expect(row).toHaveCount(0);
+  await expect(page.getByTestId('empty-state')).toContainText('No runs yet');
+  expect(await runFolders(labHost.home)).toEqual([]);
+});

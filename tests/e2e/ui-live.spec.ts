@@ -1,0 +1,32 @@
+/**
+ * Live view: a long run streams progress and can be stopped from its panel; the run ends
+ * 'cancelled' with its rows kept.
+ */
+import { expect, test } from './fixtures/lab-host';
+import { expectLiveStatus, inkedPixels, livePanel, SERIES_BLUE, startRunFromForm } from './ui-helpers';
+
+test('Stop cancels a running run, which keeps what it recorded', async ({ page, labHost }) => {
+  const id = await startRunFromForm(page, labHost.url, { epochs: '50' }, 'long run');
+  const panel = livePanel(page, id);
+  await expectLiveStatus(page, id, 'running');
+
+  // Progress advances while it trains.
+  const progress = panel.getByTestId('progress');
+  await expect.poll(async () => Number(await progress.getAttribute('data-iter')), { timeout: 30_000 }).toBeGreaterThan(20);
+  const first = Number(await progress.getAttribute('data-iter'));
+  await expect.poll(async () => Number(await progress.getAttribute('data-iter')), { timeout: 30_000 }).toBeGreaterThan(first);
+  await expect(progress).toContainText('/ 50');
+  await expect(panel.getByTestId('eta')).not.toHaveText('—');
+  await expect(page.getByTestId('active-count')).toHaveText('1');
+
+  await panel.getByTestId('stop-run').click();
+  await expectLiveStatus(page, id, 'cancelled', 20_000);
+  await expect(panel.getByTestId('stop-run')).toHaveCount(0);
+  await expect(page.getByTestId('active-count')).toHaveCount(0);
+  expect(await inkedPixels(panel.getByTestId('loss-chart'), SERIES_BLUE)).toBeGreaterThan(150);
+
+  // After a reload the history still has it, with its rows.
+  await page.goto(`${labHost.url}#/live?runs=${id}`);
+  await expectLiveStatus(page, id, 'cancelled');
+  await expect.poll(() => inkedPixels(livePanel(page, id).getByTestId('loss-chart'), SERIES_BLUE)).toBeGreaterThan(150);
+});

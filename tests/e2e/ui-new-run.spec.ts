@@ -1,0 +1,56 @@
+/**
+ * The New-run form in a real browser against a real lab: a valid config trains and its
+ * charts draw live; invalid values are refused inline, naming the field, and nothing is
+ * created on disk.
+ */
+import { expect, test } from './fixtures/lab-host';
+import { expectLiveStatus, inkedPixels, livePanel, runFolders, SERIES_BLUE, startRunFromForm } from './ui-helpers';
+
+test('a run started from the form trains live, ends completed and appears in History', async ({ page, labHost }) => {
+  const id = await startRunFromForm(page, labHost.url, { stopAfter: '30' }, 'form run');
+  const panel = livePanel(page, id);
+  const lossChart = panel.getByTestId('loss-chart');
+
+  // Before the first rows: nothing blue on the loss chart.
+  const before = await inkedPixels(lossChart, SERIES_BLUE);
+  await expectLiveStatus(page, id, 'completed');
+  await expect(panel.getByTestId('progress')).toHaveAttribute('data-iter', '30');
+  await expect(panel.getByTestId('progress')).toContainText('Iteration 30 /');
+  // The train-loss line is on the canvas now, drawn by coalesced frame updates.
+  await expect.poll(() => inkedPixels(lossChart, SERIES_BLUE)).toBeGreaterThan(before + 150);
+  expect(Number(await lossChart.getAttribute('data-renders'))).toBeGreaterThan(1);
+  await expect(panel.getByTestId('run-summary')).toContainText('stopped by');
+  await expect(panel.getByTestId('live-backend')).toContainText(/wasm|cpu|tensorflow/);
+
+  await page.getByTestId('nav-history').click();
+  const row = page.locator(`[data-testid="history-row"][data-run-id="${id}"]`);
+  await expect(row).toContainText('form run');
+  await expect(row.getByTestId('run-status')).toHaveAttribute('data-status', 'completed');
+  expect(await runFolders(labHost.home)).toEqual([id]);
+});
+
+for (const { key, value, message } of [
+  { key: 'lr', value: '-1', message: 'Learning rate must be greater than 0' },
+  { key: 'batchSize', value: '0', message: 'Batch size must be at least 1' },
+]) {
+  test(`${key} = ${value} is refused inline, naming the field, and no run is created`, async ({ page, labHost }) => {
+    await page.goto(`${labHost.url}#/new`);
+    await expect(page.getByTestId('start-run')).toBeEnabled();
+    await page.getByTestId(`field-${key}`).fill(value);
+    await expect(page.getByTestId(`field-error-${key}`)).toHaveText(message);
+    await expect(page.getByTestId(`field-${key}`)).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByTestId('start-run')).toBeDisabled();
+    // Enter in the field submits the form: it must not start anything either.
+    await page.getByTestId(`field-${key}`).press('Enter');
+
+    await page.getByTestId('nav-history').click();
+    await expect(page.getByTestId('empty-state')).toContainText('No runs yet — start one from New run');
+    expect(await runFolders(labHost.home)).toEqual([]);
+
+    // Fixing the value clears the error and enables Start again.
+    await page.getByTestId('nav-new').click();
+    await page.getByTestId(`field-${key}`).fill('');
+    await expect(page.getByTestId(`field-error-${key}`)).toHaveCount(0);
+    await expect(page.getByTestId('start-run')).toBeEnabled();
+  });
+}

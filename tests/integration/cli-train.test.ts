@@ -1,0 +1,138 @@
+/**
+ * `runlab train` for real: `node bin/runlab.js` processes training short jobs on the shipped
+ * MNIST sample, recorded in a temp $RUNLAB_HOME.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunStore } from '../../src/main/runs/store';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+let home: string;
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'runlab-cli-train-'));
+});
+
+afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function start(args: string[]): { child: ChildProcess; done: Promise<Result> } {
+  const child = spawn(process.execPath, ['bin/runlab.js', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, RUNLAB_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Result>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+const runlab = (...args: string[]) => start(args).done;
+const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+const FINAL_KEYS = ['status', 'epochs', 'train_loss', 'valid_loss', 'valid_accuracy', 'backend', 'device', 'samples_per_second', 'run_id'];
+
+describe('runlab train', () => {
+  it('--json prints one JSON object per epoch and a final summary, and records the run', async () => {
+    const { code, stdout, stderr } = await runlab('train', '--stop-after', '20', '--json', '--epochs', '1', '--name', 'cli json', '--tags', 'a,b');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(code).toBe(0);
+    const objects = lines(stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const final = objects.at(-1)!;
+    for (const key of FINAL_KEYS) expect(final).toHaveProperty(key);
+    // fastai's TestCallback stops mid-epoch (CancelTrainException): no epoch finished, so no validation.
+    expect(final).toMatchObject({ status: 'completed', epochs: 0, iterations: 20, stopped_by: 'stop-after', valid_loss: null });
+    expect(typeof final.samples_per_second).toBe('number');
+    for (const epoch of objects.slice(0, -1)) {
+      expect(Object.keys(epoch).sort()).toEqual(['epoch', 'seconds', 'train_accuracy', 'train_loss', 'valid_accuracy', 'valid_loss']);
+    }
+
+    const runId = final.run_id as string;
+    const stored = await new RunStore(home).get(runId);
+    expect(stored).toMatchObject({ status: 'completed', name: 'cli json', tags: ['a', 'b'], config: { stopAfter: 20, epochs: 1 }, owner_pid: null });
+
+    const listed = JSON.parse((await runlab('runs', 'list', '--json')).stdout) as Array<Record<string, unknown>>;
+    expect(listed.find((r) => r.id === runId)).toMatchObject({ name: 'cli json', status: 'completed', created: stored.created });
+
+    const csv = await runlab('runs', 'export', runId, '--format', 'csv');
+    expect(csv.code).toBe(0);
+    const csvLines = lines(csv.stdout);
+    expect(csvLines.length).toBe(1 + (await new RunStore(home).readMetrics(runId)).length);
+  });
+
+  it('prints the epoch table and a final line with status, backend, samples/s and run id', async () => {
+    // 8,000 samples in batches of 1,000: two short epochs, each validated.
+    const { code, stdout } = await runlab('train', '--epochs', '2', '--batch-size', '1000', '--hidden', '20,10');
+    expect(code).toBe(0);
+    const out = lines(stdout);
+    expect(out).toHaveLength(4);
+    expect(out[0]).toMatch(/^epoch\s+train_loss\s+train_accuracy\s+valid_loss\s+valid_accuracy\s+time$/);
+    expect(out[1]).toMatch(/^1\s+\d+\.\d{6}\s+0\.\d{6}\s+\d+\.\d{6}\s+0\.\d{6}\s+00:\d\d$/);
+    expect(out[2]).toMatch(/^2\s/);
+    expect(out.at(-1)).toMatch(/^completed in [\d.]+ s · 2 epoch\(s\), 16 iterations · valid_accuracy 0\.\d{4} · backend \S.* · [\d,]+ samples\/s · run \S+$/);
+  });
+
+  it('--no-save trains in process and records nothing', async () => {
+    const dir = join(home, 'unsaved');
+    const { code, stdout } = await runlab('--data-dir', dir, 'train', '--stop-after', '10', '--epochs', '1', '--json', '--no-save');
+    expect(code).toBe(0);
+    expect(JSON.parse(lines(stdout).at(-1)!)).toMatchObject({ status: 'completed', run_id: null });
+    expect(await new RunStore(dir).list()).toEqual([]);
+  });
+
+  it.each([[[]], [['--no-save']]])('a missing IDX folder is one error line, exit 1, no stack trace %j', async (extra) => {
+    const missing = join(home, 'missing');
+    const { code, stderr } = await runlab('train', '--dataset', 'idx', '--data-path', missing, '--quiet', ...extra);
+    expect(code).toBe(1);
+    const errors = lines(stderr).filter((l) => l.startsWith('error:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(missing);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([[[]], [['--no-save']]])('Ctrl-C cancels the run cleanly: status cancelled, exit 130 %j', async (extra) => {
+    const { child, done } = start(['train', '--epochs', '50', '--batch-size', '500', '--json', ...extra]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Interrupt once training is under way: the first epoch has been printed.
+    await until(async () => stdout.includes('\n'));
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(130);
+    const final = JSON.parse(lines(result.stdout).at(-1)!) as { status: string; run_id: string | null; epochs: number };
+    expect(final.status).toBe('cancelled');
+    expect(final.epochs).toBeGreaterThanOrEqual(1);
+    expect(final.epochs).toBeLessThan(50);
+    if (final.run_id) expect((await new RunStore(home).get(final.run_id)).status).toBe('cancelled');
+    else expect(extra).toEqual(['--no-save']);
+    expect(stderr).toContain('cancelling');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,182 @@
+/** The Runner's event protocol: fastai 04_callbacks order, the three cancel paths, callback order. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../src/main/training/backend';
+import { Callback } from '../../../src/main/training/callback';
+import { TrainEvalCallback } from '../../../src/main/training/callbacks/train-eval';
+import { CancelBatchException, CancelEpochException, CancelTrainException } from '../../../src/main/training/cancel';
+import { Runner } from '../../../src/main/training/runner';
+import { disposeLearner, EventLogCallback, ThrowAtCallback, tinyLearner } from './engine-fixtures';
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+const TRAIN_BATCH = ['begin_batch', 'after_pred', 'after_loss', 'after_backward', 'after_step', 'after_batch'];
+const VALID_BATCH = ['begin_batch', 'after_pred', 'after_loss', 'after_batch'];
+const EPOCH = ['begin_epoch', ...TRAIN_BATCH, ...TRAIN_BATCH, 'begin_validate', ...VALID_BATCH, 'after_epoch'];
+
+async function fitWith(epochs: number, ...cbs: Callback[]): Promise<Runner> {
+  const learner = tinyLearner();
+  const runner = new Runner(cbs);
+  try {
+    await runner.fit(epochs, learner);
+  } finally {
+    disposeLearner(learner);
+  }
+  return runner;
+}
+
+describe('Runner.fit event order', () => {
+  it('fires begin_fit, per epoch 2 train batches (with backward and step) and 1 valid batch (without), after_fit', async () => {
+    const log = new EventLogCallback();
+    await fitWith(2, log);
+    expect(log.events).toEqual(['begin_fit', ...EPOCH, ...EPOCH, 'after_fit']);
+  });
+
+  it('tracks fractional epochs, iterations and train/eval mode through TrainEvalCallback', async () => {
+    const seen: string[] = [];
+    class Probe extends Callback {
+      override async after_step() {
+        const r = this.runner;
+        seen.push(`step e${r.epoch} it${r.iter}/${r.iters} n${r.nIter} ep${r.nEpochs.toFixed(3)} train=${r.inTrain}`);
+      }
+      override async after_loss() {
+        const r = this.runner;
+        if (!r.inTrain) seen.push(`valid e${r.epoch} it${r.iter}/${r.iters} train=${r.inTrain} loss=${r.loss?.rank}`);
+      }
+    }
+    const runner = await fitWith(2, new Probe());
+    expect(seen).toEqual([
+      'step e0 it0/2 n0 ep0.000 train=true',
+      'step e0 it1/2 n1 ep0.500 train=true',
+      'valid e0 it0/1 train=false loss=0',
+      'step e1 it0/2 n2 ep1.000 train=true',
+      'step e1 it1/2 n3 ep1.500 train=true',
+      'valid e1 it0/1 train=false loss=0',
+    ]);
+    expect(runner.nIter).toBe(4);
+    expect(runner.nEpochs).toBeCloseTo(2, 10);
+    expect(runner.stopReason).toBeNull();
+  });
+
+  it('adds a TrainEvalCallback when none is given, and not a second one', () => {
+    expect(new Runner().cbs.map((c) => c.name)).toEqual(['train_eval']);
+    const own = new TrainEvalCallback();
+    expect(new Runner([own]).cbs).toEqual([own]);
+  });
+});
+
+describe('cancel exceptions', () => {
+  it('CancelBatchException skips the rest of the batch, fires after_cancel_batch, then after_batch, and goes on', async () => {
+    const log = new EventLogCallback();
+    // Cancel the first training batch of each epoch right after its prediction.
+    const thrower = new ThrowAtCallback('after_pred', (r) => r.inTrain && r.iter === 0, () => new CancelBatchException());
+    const runner = await fitWith(2, thrower, log);
+    const cancelled = ['begin_batch', 'after_pred', 'after_cancel_batch', 'after_batch'];
+    const epoch = ['begin_epoch', ...cancelled, ...TRAIN_BATCH, 'begin_validate', ...VALID_BATCH, 'after_epoch'];
+    expect(log.events).toEqual(['begin_fit', ...epoch, ...epoch, 'after_fit']);
+    expect(thrower.thrown).toBe(2);
+    // after_batch still ran for the cancelled batches, so TrainEval counted them.
+    expect(runner.nIter).toBe(4);
+  });
+
+  it('CancelEpochException skips the rest of the epoch, fires after_cancel_epoch, then after_epoch, and the next epoch runs', async () => {
+    const log = new EventLogCallback();
+    const thrower = new ThrowAtCallback('after_step', (r) => r.epoch === 0 && r.iter === 0, () => new CancelEpochException());
+    await fitWith(2, thrower, log);
+    const cut = ['begin_epoch', 'begin_batch', 'after_pred', 'after_loss', 'after_backward', 'after_step', 'after_cancel_epoch', 'after_epoch'];
+    expect(log.events).toEqual(['begin_fit', ...cut, ...EPOCH, 'after_fit']);
+  });
+
+  it('CancelTrainException ends the fit: after_cancel_train, then after_fit, and nothing else', async () => {
+    const log = new EventLogCallback();
+    const thrower = new ThrowAtCallback('after_batch', (r) => r.epoch === 1 && r.inTrain, () => new CancelTrainException());
+    const runner = await fitWith(3, thrower, log);
+    expect(log.events).toEqual([
+      'begin_fit',
+      ...EPOCH,
+      'begin_epoch',
+      'begin_batch', 'after_pred', 'after_loss', 'after_backward', 'after_step', 'after_batch',
+      'after_cancel_train',
+      'after_fit',
+    ]);
+    expect(runner.epoch).toBe(1);
+  });
+
+  it('a CancelTrainException in begin_fit still fires after_cancel_train and after_fit', async () => {
+    const log = new EventLogCallback();
+    await fitWith(2, new ThrowAtCallback('begin_fit', () => true, () => new CancelTrainException()), log);
+    expect(log.events).toEqual(['begin_fit', 'after_cancel_train', 'after_fit']);
+  });
+
+  it('a real error propagates after after_fit ran, and the batch tensors are released', async () => {
+    const log = new EventLogCallback();
+    const boom = new ThrowAtCallback('after_loss', (r) => r.inTrain, () => new Error('boom'));
+    const learner = tinyLearner();
+    const before = (await import('@tensorflow/tfjs')).memory().numTensors;
+    await expect(new Runner([boom, log]).fit(2, learner)).rejects.toThrow('boom');
+    expect(log.events).toEqual(['begin_fit', 'begin_epoch', 'begin_batch', 'after_pred', 'after_loss', 'after_fit']);
+    expect((await import('@tensorflow/tfjs')).memory().numTensors).toBe(before);
+    disposeLearner(learner);
+  });
+});
+
+describe('callback order', () => {
+  it('runs callbacks by ascending order, ties in insertion order, for every event', async () => {
+    const shared: string[] = [];
+    const log = (order: number, label: string) => new EventLogCallback(order, label, shared);
+    await fitWith(1, log(5, 'c'), log(-1, 'a'), log(5, 'd'), log(0, 'b'));
+    const order = ['a', 'b', 'c', 'd'];
+    expect(shared.filter((e) => e.endsWith(':begin_fit'))).toEqual(order.map((l) => `${l}:begin_fit`));
+    expect(shared.filter((e) => e.endsWith(':after_step'))).toEqual([...order, ...order].map((l) => `${l}:after_step`));
+    expect(shared.filter((e) => e.endsWith(':after_fit'))).toEqual(order.map((l) => `${l}:after_fit`));
+  });
+
+  it('runs TrainEvalCallback (order -10) before default-order callbacks', async () => {
+    const modes: boolean[] = [];
+    class ModeProbe extends Callback {
+      override async begin_epoch() {
+        modes.push(this.runner.inTrain);
+      }
+      override async begin_validate() {
+        modes.push(this.runner.inTrain);
+      }
+    }
+    await fitWith(1, new ModeProbe());
+    expect(modes).toEqual([true, false]);
+  });
+
+  it('finds callbacks by snake-case name', () => {
+    class MyFancyThingCallback extends Callback {}
+    const fancy = new MyFancyThingCallback();
+    const runner = new Runner([fancy]);
+    expect(runner.cb('my_fancy_thing')).toBe(fancy);
+    expect(runner.cb('train_eval')).toBeInstanceOf(TrainEvalCallback);
+    expect(runner.cb('nope')).toBeUndefined();
+    expect(fancy.runner).toBe(runner);
+  });
+});
+
+describe('yielding to the event loop', () => {
+  it('yields after a batch once yieldEveryMs has passed on the injected clock', async () => {
+    let clock = 0;
+    let yields = 0;
+    class Tick extends Callback {
+      override async after_batch() {
+        clock += 50;
+      }
+    }
+    const learner = tinyLearner();
+    const runner = new Runner([new Tick()], undefined, {
+      yieldEveryMs: 100,
+      now: () => clock,
+      yieldToEventLoop: async () => {
+        yields++;
+      },
+    });
+    await runner.fit(2, learner);
+    disposeLearner(learner);
+    // 6 batches × 50 ms = 300 ms of clock: a yield every second batch.
+    expect(yields).toBe(3);
+  });
+});

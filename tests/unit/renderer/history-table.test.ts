@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { DamagedRun, RunListEntry } from '../../../src/shared/records';
+import { buildHistory, matchesText, sortHistoryRows, toHistoryRow } from '../../../src/renderer/src/lib/history-table';
+import { makeRun } from './run-fixtures';
+
+const summary = (best: number | null, trainLoss: number | null) => ({
+  epochs: 3,
+  iterations: 375,
+  final: { train_loss: trainLoss, train_accuracy: 0.9, valid_loss: 0.3, valid_accuracy: best },
+  best_valid_accuracy: best,
+  best_valid_loss: 0.3,
+  best_epoch: 3,
+  samples_per_second: 1000,
+  stopped_by: null,
+});
+
+const runs = [
+  makeRun('r1', { name: 'baseline', tags: ['mnist'], created: '2024-05-01T10:00:00.000Z', summary: summary(0.91, 0.35), config: { lr: 0.5 } }),
+  makeRun('r2', { name: 'Adam trial', notes: 'try adam with one-cycle', created: '2024-05-02T10:00:00.000Z', summary: summary(0.95, 0.2), config: { lr: 0.003, optimizer: 'adam' } }),
+  makeRun('r3', { name: 'cnn', status: 'running', started: '2024-05-03T10:00:01.000Z', ended: null, created: '2024-05-03T10:00:00.000Z', config: { model: 'cnn', lr: 0.01 } }),
+];
+const damaged: DamagedRun = { id: 'bad-run', damaged: true, reason: 'run.json is not valid JSON' };
+const entries: RunListEntry[] = [...runs, damaged];
+const now = Date.parse('2024-05-03T10:00:31.000Z');
+
+describe('History table', () => {
+  it('sorts by any column, numbers numerically, in both directions', () => {
+    const rows = runs.map((r) => toHistoryRow(r, now));
+    expect(sortHistoryRows(rows, { key: 'lr', dir: 'asc' }).map((r) => r.id)).toEqual(['r2', 'r3', 'r1']);
+    expect(sortHistoryRows(rows, { key: 'lr', dir: 'desc' }).map((r) => r.id)).toEqual(['r1', 'r3', 'r2']);
+    expect(sortHistoryRows(rows, { key: 'name', dir: 'asc' }).map((r) => r.id)).toEqual(['r2', 'r1', 'r3']);
+    expect(sortHistoryRows(rows, { key: 'created', dir: 'desc' }).map((r) => r.id)).toEqual(['r3', 'r2', 'r1']);
+  });
+
+  it('puts runs without the value last in both directions', () => {
+    const rows = runs.map((r) => toHistoryRow(r, now));
+    expect(sortHistoryRows(rows, { key: 'bestValidAccuracy', dir: 'desc' }).map((r) => r.id)).toEqual(['r2', 'r1', 'r3']);
+    expect(sortHistoryRows(rows, { key: 'bestValidAccuracy', dir: 'asc' }).map((r) => r.id)).toEqual(['r1', 'r2', 'r3']);
+  });
+
+  it('derives model labels and running durations', () => {
+    const row = toHistoryRow(runs[2]!, now);
+    expect(row.values.model).toBe('cnn');
+    expect(toHistoryRow(runs[0]!, now).values.model).toBe('mlp 50');
+    // Running: started 10:00:01, now 10:00:31.
+    expect(row.values.durationMs).toBe(30_000);
+  });
+
+  it('filters by words over name, tags and notes, case-insensitively', () => {
+    expect(matchesText(runs[0]!, 'MNIST')).toBe(true);
+    expect(matchesText(runs[1]!, 'adam one-cycle')).toBe(true);
+    expect(matchesText(runs[1]!, 'adam sgd')).toBe(false);
+    const view = buildHistory(entries, { text: 'adam', status: 'all', sort: { key: 'created', dir: 'desc' }, now });
+    expect(view.rows.map((r) => r.id)).toEqual(['r2']);
+    expect(view.damaged).toEqual([]);
+  });
+
+  it('filters by status and lists damaged runs only under "all"', () => {
+    const base = { text: '', sort: { key: 'created', dir: 'desc' } as const, now };
+    expect(buildHistory(entries, { ...base, status: 'active' }).rows.map((r) => r.id)).toEqual(['r3']);
+    expect(buildHistory(entries, { ...base, status: 'completed' }).rows.map((r) => r.id)).toEqual(['r2', 'r1']);
+    const all = buildHistory(entries, { ...base, status: 'all' });
+    expect(all.damaged).toEqual([damaged]);
+    expect(all.total).toBe(4);
+    expect(buildHistory(entries, { ...base, status: 'completed' }).damaged).toEqual([]);
+  });
+});
