@@ -3,6 +3,7 @@
  * (sandboxed preloads cannot be ESM) and the Svelte renderer. Builds without the Electron
  * binary, so it runs on machines where Electron itself cannot.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -10,6 +11,8 @@ import type { Plugin } from 'vite';
 import { RENDERER_CSP, relaxForDevServer } from './src/main/csp';
 
 const root = import.meta.dirname;
+// The renderer's Vite root is src/renderer; a Svelte config, if the project adds one, sits at the top.
+const svelteConfig = resolve(root, 'svelte.config.js');
 
 /** `electron-vite dev` only: let Vite's injected styles and HMR socket through the meta CSP. */
 function devServerCsp(): Plugin {
@@ -51,7 +54,7 @@ export default defineConfig({
     root: resolve(root, 'src/renderer'),
     // Relative asset URLs: the same build loads from file:// (Electron) and http:// (web host).
     base: './',
-    plugins: [svelte(), devServerCsp()],
+    plugins: [svelte({ configFile: existsSync(svelteConfig) ? svelteConfig : false }), devServerCsp()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       rolldownOptions: { input: resolve(root, 'src/renderer/index.html') },

@@ -17,7 +17,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list']],
-  outputDir: 'test-results/e2e',
+  // Overridable so two runs in one checkout do not wipe each other's artifacts.
+  outputDir: process.env['RUNLAB_E2E_OUTPUT'] ?? 'test-results/e2e',
   use: {
     trace: 'retain-on-failure',
     actionTimeout: 10_000,

@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { RunStatus } from '../../src/shared/records';
 
-/** Opens the form, types the given field values (by key), names the run, starts it; returns its id. */
+/** Opens the form, resets it, types the given field values (by key), names the run, starts it; returns its id. */
 export async function startRunFromForm(page: Page, url: string, fields: Record<string, string>, name?: string): Promise<string> {
   await page.goto(`${url}#/new`);
+  // The draft outlives navigation within the page: start from the defaults.
+  await page.getByTestId('reset-form').click();
   for (const [key, value] of Object.entries(fields)) {
     const field = page.getByTestId(`field-${key}`);
     const role = await field.getAttribute('role');

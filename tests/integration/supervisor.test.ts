@@ -124,11 +124,16 @@ describe('RunSupervisor', () => {
   });
 
   it('runs two at once with concurrency 2', async () => {
-    const s = open(fake({ iters: 300, epochs: 1, rowsPerMessage: 5, delayMs: 2 }), { concurrency: 2 });
+    const s = open(fake({ iters: 1_000_000, epochs: 1, rowsPerMessage: 5, delayMs: 5 }), { concurrency: 2 });
     const first = await s.start(config);
     const second = await s.start(config);
-    const [a, b] = await Promise.all([s.whenSettled(first.id), s.whenSettled(second.id)]);
-    expect(Date.parse(b.started!)).toBeLessThan(Date.parse(a.ended!));
+    const third = await s.start(config);
+    await until(() => s.live(first.id)?.status === 'running' && s.live(second.id)?.status === 'running');
+    expect(s.live(third.id)?.status).toBe('queued');
+    await Promise.all([first, second, third].map((r) => s.cancel(r.id)));
+    const final = await Promise.all([first, second, third].map((r) => s.whenSettled(r.id)));
+    expect(final.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(final[2]!.started).toBeNull();
   });
 
   it('cancels a queued run: it never starts', async () => {

@@ -141,14 +141,13 @@ export class RunSupervisor {
   /** Rename, tag, note: persisted, and reflected in the live record of an active run. */
   async patch(id: string, patch: RunPatch): Promise<RunRecord> {
     const stored = await this.store.patch(id, patch);
-    const run = this.active.get(id);
+    // Only the edited fields: the live status may be ahead of what run.json holds yet.
+    const edited = { name: stored.name, tags: stored.tags, notes: stored.notes };
     const queued = this.queue.findIndex((r) => r.id === id);
-    if (queued >= 0) this.queue[queued] = stored;
-    let record = stored;
-    if (run) {
-      run.record = stored;
-      record = this.view(run);
-    }
+    if (queued >= 0) this.queue[queued] = { ...this.queue[queued]!, ...edited };
+    const run = this.active.get(id);
+    if (run) run.record = { ...run.record, ...edited };
+    const record = run ? this.view(run) : queued >= 0 ? this.queue[queued]! : stored;
     this.emit('run:updated', record);
     return record;
   }
@@ -271,12 +270,12 @@ export class RunSupervisor {
   }
 
   private onRows(run: ActiveRun, rows: MetricRow[]): void {
-    if (rows.length === 0) return;
-    run.pending.push(...rows);
+    const last = rows.at(-1);
+    if (!last) return;
+    run.pending = run.pending.length === 0 ? rows : run.pending.concat(rows);
     if (run.progress) {
-      for (const row of rows) {
-        run.progress = { ...run.progress, iter: row.iter, epoch: row.epoch };
-      }
+      // Rows arrive in order: the last one says how far training got.
+      run.progress = { ...run.progress, iter: last.iter, epoch: last.epoch };
       this.scheduleProgressPush(run);
     }
     if (run.pending.length >= this.flushRows) this.flush(run);

@@ -25,7 +25,9 @@ export abstract class Callback implements CallbackHooks {
 
   /** `AvgStatsCallback` → `avg_stats`: the key `runner.cb(name)` finds it by. */
   get name(): string {
-    return camelToSnake(this.constructor.name.replace(/Callback$/, '') || 'callback');
+    // A bundler that renames a clashing class appends `$1`: the name stays the same.
+    const className = this.constructor.name.replace(/\$\d+$/, '');
+    return camelToSnake(className.replace(/Callback$/, '') || 'callback');
   }
 
   /** True when this callback overrides the hook, so the Runner skips calling no-ops. */

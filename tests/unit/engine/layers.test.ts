@@ -45,7 +45,7 @@ describe.each(['cpu', 'wasm'] as const)('custom gradients on %s', (backend) => {
     [7, 1, 3],
     [10, 2, 5],
     [9, 3, 3],
-  ])('conv2d %i×%i, stride %i, kernel %i ("same", relu): all three gradients match autodiff', async (size, stride, k) => {
+  ])('conv2d, input %i², stride %i, kernel %i ("same", relu): all three gradients match autodiff', async (size, stride, k) => {
     await initBackend(backend);
     const x = tf.randomUniform([3, size, size, 2], -1, 1, 'float32', 1);
     const f = tf.randomUniform([k, k, 2, 4], -1, 1, 'float32', 2);

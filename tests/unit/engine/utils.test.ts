@@ -59,6 +59,12 @@ describe('Callback.name', () => {
     expect(new Plain().name).toBe('plain');
   });
 
+  it('ignores the $1 suffix a bundler gives a renamed class', () => {
+    const Renamed = { ['AvgStatsCallback$1']: class extends Callback {} }['AvgStatsCallback$1']!;
+    expect(Renamed.name).toBe('AvgStatsCallback$1');
+    expect(new Renamed().name).toBe('avg_stats');
+  });
+
   it('has order 0 by default and complains when used before it joins a Runner', () => {
     class Lonely extends Callback {}
     const cb = new Lonely();

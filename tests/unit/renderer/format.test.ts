@@ -11,6 +11,7 @@ import {
   formatNumber,
   formatPercent,
   formatRate,
+  formatShortTime,
 } from '../../../src/renderer/src/lib/format';
 
 describe('formatters', () => {
@@ -71,8 +72,10 @@ describe('formatters', () => {
     expect(elapsedMs(null, null, 0)).toBeNull();
   });
 
-  it('dates are local "YYYY-MM-DD HH:MM"', () => {
+  it('dates are local "YYYY-MM-DD HH:MM"; short times drop the date on the same day', () => {
     const d = new Date(2024, 4, 1, 9, 5);
     expect(formatDateTime(d.toISOString())).toBe('2024-05-01 09:05');
+    expect(formatShortTime(d.toISOString(), new Date(2024, 4, 1, 18, 0).getTime())).toBe('09:05');
+    expect(formatShortTime(d.toISOString(), new Date(2024, 4, 2, 8, 0).getTime())).toBe('05-01');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * AvgStatsCallback: loss and metrics for the train and valid passes, averaged over samples
- * (each batch weighted by its size). Sums accumulate on the device and are read back once
- * per pass at after_epoch — no readback per step.
+ * (each batch weighted by its size). Per-batch values stay on the device and are summed
+ * and read back once per pass at after_epoch — no readback per step.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Callback } from '../callback';
@@ -21,30 +21,37 @@ export interface EpochStats {
   valid: PassStats | null;
 }
 
-/** Running Σ(value · batch size) of [loss, ...metrics], on the device. */
+/**
+ * A pass's per-batch loss and metric scalars, kept on the device; `read` weights them by
+ * batch size and sums them there, then brings back one small tensor.
+ */
 class DeviceSums {
-  private sums: tf.Tensor1D | null = null;
-  count = 0;
+  private readonly values: tf.Tensor[][];
+  private sizes: number[] = [];
 
-  constructor(private readonly metrics: [string, MetricFn][]) {}
-
-  add(loss: tf.Scalar, pred: tf.Tensor, yb: tf.Tensor, batchSize: number): void {
-    const next = tf.tidy(() => {
-      const values = tf.mul(tf.stack([loss, ...this.metrics.map(([, fn]) => fn(pred, yb))]), batchSize) as tf.Tensor1D;
-      return this.sums === null ? values : (tf.add(this.sums, values) as tf.Tensor1D);
-    });
-    this.sums?.dispose();
-    this.sums = next;
-    this.count += batchSize;
+  constructor(private readonly metrics: [string, MetricFn][]) {
+    this.values = [[], ...metrics.map(() => [])];
   }
 
-  /** Averages as numbers (null when the pass saw no samples), and a reset. */
+  get count(): number {
+    return this.sizes.reduce((a, b) => a + b, 0);
+  }
+
+  add(loss: tf.Scalar, pred: tf.Tensor, yb: tf.Tensor, batchSize: number): void {
+    this.values[0]!.push(loss.clone());
+    this.metrics.forEach(([, fn], i) => this.values[i + 1]!.push(fn(pred, yb)));
+    this.sizes.push(batchSize);
+  }
+
+  /** Sample-weighted averages as numbers (null when the pass saw no samples), and a reset. */
   async read(): Promise<PassStats | null> {
-    const sums = this.sums;
     const count = this.count;
-    this.sums = null;
-    this.count = 0;
-    if (sums === null || count === 0) return null;
+    if (count === 0) return null;
+    const sums = tf.tidy(() => {
+      const weights = tf.tensor1d(this.sizes);
+      return tf.stack(this.values.map((column) => tf.sum(tf.mul(tf.stack(column), weights))));
+    });
+    this.dispose();
     try {
       const [loss, ...rest] = await sums.data();
       const metrics = Object.fromEntries(this.metrics.map(([name], i) => [name, rest[i]! / count]));
@@ -55,9 +62,11 @@ class DeviceSums {
   }
 
   dispose(): void {
-    this.sums?.dispose();
-    this.sums = null;
-    this.count = 0;
+    for (const column of this.values) {
+      for (const t of column) t.dispose();
+      column.length = 0;
+    }
+    this.sizes = [];
   }
 }
 

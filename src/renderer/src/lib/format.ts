@@ -86,6 +86,17 @@ export function formatDateTime(iso: string | null | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** "14:03" for today, "05-01" for an earlier day: short enough for a side list. */
+export function formatShortTime(iso: string | null | undefined, now: number): string {
+  if (!iso) return DASH;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return DASH;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const today = new Date(now);
+  const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
+  return sameDay ? `${pad(d.getHours())}:${pad(d.getMinutes())}` : `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 /** Milliseconds between two ISO times; the end defaults to `now` for a run still going. */
 export function elapsedMs(startIso: string | null | undefined, endIso: string | null | undefined, now: number): number | null {
   if (!startIso) return null;

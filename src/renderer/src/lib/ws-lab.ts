@@ -124,6 +124,7 @@ export class WsLab {
       // A refused upgrade looks like any network failure to a page: ask the host why.
       const status = await this.#options.fetchStatus(this.#options.authUrl).catch(() => 0);
       if (status === 401) return this.#fail(BAD_TOKEN_MESSAGE);
+      if (this.#closed) return;
     }
     const { initialMs, maxMs } = this.#options.backoff;
     const delay = Math.min(maxMs, initialMs * 2 ** this.#attempt) * (0.75 + Math.random() / 4);

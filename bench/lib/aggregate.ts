@@ -1,0 +1,117 @@
+/**
+ * From per-repeat outcomes to the report's numbers: medians, paired ratios, memory checks.
+ * Pure functions, so the arithmetic is tested without running a benchmark.
+ */
+import type { Outcome } from './child';
+import type { LoopResult } from './loop-result';
+import type { RunnerVsBare, VsPytorch } from './report';
+import { median, pairedRatio } from './stats';
+
+export interface PytorchResult {
+  samples_per_second: number;
+  seconds: number;
+  last_loss: number;
+  torch: string;
+  threads: number;
+}
+
+/** One interleaved repeat of the job contenders; null where a contender was not run. */
+export interface JobRepeat {
+  bare: Outcome<LoopResult> | null;
+  runner: Outcome<LoopResult> | null;
+  supervised: Outcome<LoopResult> | null;
+  pytorch: Outcome<PytorchResult> | null;
+}
+
+type Contender = keyof JobRepeat;
+type ValueOf<C extends Contender> = NonNullable<JobRepeat[C]> extends Outcome<infer V> ? V : never;
+
+/** One number per repeat from contender `who`; null where it was not run or failed. */
+function values<C extends Contender, T>(repeats: readonly JobRepeat[], who: C, pick: (v: ValueOf<C>) => T | null): (T | null)[] {
+  return repeats.map((r) => {
+    const o = r[who];
+    return o?.ok ? pick(o.value as ValueOf<C>) : null;
+  });
+}
+
+/** The first error of each contender that never succeeded in some repeat (deduplicated). */
+export function contenderErrors(repeats: readonly JobRepeat[], who: readonly Contender[]): Record<string, string> | undefined {
+  const errors: Record<string, string> = {};
+  for (const c of who) {
+    const failed = repeats.map((r) => r[c]).find((o) => o !== null && !o.ok);
+    if (failed && !failed.ok) {
+      const n = repeats.filter((r) => r[c] !== null && !r[c]!.ok).length;
+      errors[c] = `${n} of ${repeats.length} repeats failed: ${failed.error}`;
+    }
+  }
+  return Object.keys(errors).length > 0 ? errors : undefined;
+}
+
+const trainSps = (v: LoopResult) => v.train_sps;
+const epochSps = (v: LoopResult) => v.epoch_sps;
+
+export function summarizeRunnerVsBare(repeats: readonly JobRepeat[]): RunnerVsBare {
+  const bare = values(repeats, 'bare', trainSps);
+  const runner = values(repeats, 'runner', trainSps);
+  const supervised = values(repeats, 'supervised', trainSps);
+  const bareEpoch = values(repeats, 'bare', epochSps);
+  const lastLoss = (who: 'bare' | 'runner' | 'supervised') => values(repeats, who, (v: LoopResult) => v.final_valid_loss).find((x) => x != null) ?? null;
+  const errors = contenderErrors(repeats, ['bare', 'runner', 'supervised']);
+  return {
+    ratio: pairedRatio(runner, bare),
+    runner_sps: median(runner.filter((x): x is number => x != null)),
+    bare_sps: median(bare.filter((x): x is number => x != null)),
+    supervised_ratio: pairedRatio(supervised, bare),
+    supervised_sps: median(supervised.filter((x): x is number => x != null)),
+    epoch_ratio: pairedRatio(values(repeats, 'runner', epochSps), bareEpoch),
+    supervised_epoch_ratio: pairedRatio(values(repeats, 'supervised', epochSps), bareEpoch),
+    final_valid_loss: { bare: lastLoss('bare'), runner: lastLoss('runner'), supervised: lastLoss('supervised') },
+    repeats: repeats.length,
+    ...(errors ? { errors } : {}),
+  };
+}
+
+export function summarizeVsPytorch(
+  repeats: readonly JobRepeat[],
+  env: { python: string; torch: string; blas: string | null },
+): VsPytorch {
+  const pytorch = values(repeats, 'pytorch', (v: PytorchResult) => v.samples_per_second);
+  const runner = values(repeats, 'runner', trainSps);
+  const errors = contenderErrors(repeats, ['pytorch', 'runner']);
+  return {
+    ratio: pairedRatio(runner, pytorch),
+    pytorch_sps: median(pytorch.filter((x): x is number => x != null)),
+    runlab_sps: median(runner.filter((x): x is number => x != null)),
+    bare_ratio: pairedRatio(values(repeats, 'bare', trainSps), pytorch),
+    threads: 1,
+    ...env,
+    ...(errors ? { errors } : {}),
+  };
+}
+
+/** Per-epoch memory of the runs: numTensors from the first run (all must agree), RSS as per-epoch medians. */
+export function summarizeMemory(results: readonly LoopResult[]): {
+  num_tensors_per_epoch: (number | null)[];
+  rss_mb_per_epoch: (number | null)[];
+  peak_rss_mb: number | null;
+  num_tensors_identical: boolean | null;
+  rss_growth_after_epoch_1_mb: number | null;
+} {
+  if (results.length === 0) {
+    return { num_tensors_per_epoch: [], rss_mb_per_epoch: [], peak_rss_mb: null, num_tensors_identical: null, rss_growth_after_epoch_1_mb: null };
+  }
+  const tensors = results[0]!.num_tensors_per_epoch;
+  const all = results.flatMap((r) => r.num_tensors_per_epoch);
+  const identical = all.length > 0 && all.every((n) => n !== null && n === all[0]);
+  const epochs = Math.max(...results.map((r) => r.rss_mb_per_epoch.length));
+  const rss = Array.from({ length: epochs }, (_, i) => median(results.map((r) => r.rss_mb_per_epoch[i]).filter((x): x is number => x != null)));
+  const first = rss[0];
+  const last = rss.at(-1);
+  return {
+    num_tensors_per_epoch: tensors,
+    rss_mb_per_epoch: rss,
+    peak_rss_mb: median(results.map((r) => r.peak_rss_mb).filter((x): x is number => x != null)),
+    num_tensors_identical: identical,
+    rss_growth_after_epoch_1_mb: first != null && last != null && epochs > 1 ? last - first : null,
+  };
+}

@@ -1,0 +1,100 @@
+/** `npm run bench` flags: parsed into settings, with errors that name the flag and what it takes. */
+
+export const SECTIONS = ['jobs', 'backends', 'telemetry', 'profile'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchSettings {
+  json: boolean;
+  quick: boolean;
+  /** Interleaved repeats of the job contenders (bare, runner, supervised, pytorch). */
+  repeats: number;
+  /** Epochs per job run: epoch 1 is the warm-up; numTensors and RSS are read after each. */
+  epochs: number;
+  /** Repeats of each backend × model × batch-size cell (a slow cell is not repeated). */
+  sweepRepeats: number;
+  /** Timed ms per sweep cell after its warm-up batches. */
+  sweepBudgetMs: number;
+  sweepWarmupBatches: number;
+  /** Which loop the backend sweep times: the engine (runJob) or the bare loop. */
+  sweepLoop: 'runner' | 'bare';
+  telemetryRows: number;
+  telemetryRepeats: number;
+  sections: Section[];
+  help: boolean;
+}
+
+export const USAGE = `Usage: npm run bench -- [--json] [--quick] [--repeats N] [--only ${SECTIONS.join(',')}] [--sweep-loop runner|bare]
+  --json          print the report as one JSON object on the last line of stdout
+  --quick         fewer repeats and shorter sweeps (about a minute on an idle 2-core machine)
+  --repeats N     interleaved repeats of the job contenders (default 5; 2 with --quick)
+  --only LIST     run only these sections (comma-separated): ${SECTIONS.join(', ')}
+  --sweep-loop L  time the backend sweep with the engine's runJob (runner, default) or the bare loop`;
+
+function int(flag: string, value: string | undefined, min: number): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isInteger(n) || n < min) {
+    throw new Error(`${flag} takes a whole number ≥ ${min}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchSettings {
+  let json = false;
+  let quick = false;
+  let help = false;
+  let repeats: number | null = null;
+  let sections: Section[] = [...SECTIONS];
+  let sweepLoop: BenchSettings['sweepLoop'] = 'runner';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--json':
+        json = true;
+        break;
+      case '--quick':
+        quick = true;
+        break;
+      case '--help':
+      case '-h':
+        help = true;
+        break;
+      case '--repeats':
+        repeats = int('--repeats', value(), 1);
+        break;
+      case '--only': {
+        const list = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const bad = list.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+        if (list.length === 0 || bad.length > 0) {
+          throw new Error(`--only takes a comma-separated list of ${SECTIONS.join(', ')}${bad.length ? `; unknown: ${bad.join(', ')}` : ''}`);
+        }
+        sections = list as Section[];
+        break;
+      }
+      case '--sweep-loop': {
+        const v = value();
+        if (v !== 'runner' && v !== 'bare') throw new Error(`--sweep-loop takes runner or bare, got ${JSON.stringify(v ?? null)}`);
+        sweepLoop = v;
+        break;
+      }
+      default:
+        throw new Error(`unknown option ${JSON.stringify(arg)}\n${USAGE}`);
+    }
+  }
+  const r = repeats ?? (quick ? 2 : 5);
+  return {
+    json,
+    quick,
+    repeats: r,
+    epochs: 5,
+    sweepRepeats: quick ? 1 : Math.min(r, 3),
+    sweepBudgetMs: quick ? 600 : 2000,
+    sweepWarmupBatches: quick ? 1 : 3,
+    sweepLoop,
+    telemetryRows: quick ? 50_000 : 100_000,
+    telemetryRepeats: quick ? 1 : Math.min(r, 3),
+    sections,
+    help,
+  };
+}

@@ -1,0 +1,68 @@
+/** The benchmark report: what `npm run bench -- --json` prints as its last line. */
+import type { MachineInfo } from './machine';
+import type { StepProfile } from './step-split';
+
+export interface RunnerVsBare {
+  /** Median of paired runner/bare ratios of steady-state training samples/s. */
+  ratio: number | null;
+  runner_sps: number | null;
+  bare_sps: number | null;
+  /** The same through RunSupervisor + RunStore + a trainer child process. */
+  supervised_ratio: number | null;
+  supervised_sps: number | null;
+  /** Ratios over whole epochs (training + validation + epoch-end work), epoch end to epoch end. */
+  epoch_ratio: number | null;
+  supervised_epoch_ratio: number | null;
+  /** Final validation loss of each: equal when the loops do the same math on the same data. */
+  final_valid_loss: { bare: number | null; runner: number | null; supervised: number | null };
+  repeats: number;
+  /** Why a number is missing, per contender. */
+  errors?: Record<string, string>;
+}
+
+export interface VsPytorch {
+  /** Median of paired Runlab (runJob, wasm) / PyTorch ratios of training samples/s. */
+  ratio: number | null;
+  pytorch_sps: number | null;
+  runlab_sps: number | null;
+  /** The bare loop against PyTorch: the ceiling of what the Runner could reach. */
+  bare_ratio: number | null;
+  threads: 1;
+  python: string;
+  torch: string;
+  blas: string | null;
+  errors?: Record<string, string>;
+}
+
+export type BackendEntry =
+  | { backend: string; model: string; batch_size: number; samples_per_second: number | null; repeats: number; loop: string; error?: string }
+  | { backend: string; available: false; reason: string };
+
+export interface TelemetryReport {
+  rows_per_second: number | null;
+  rows_per_message: number;
+  rows: number;
+  repeats: number;
+  /** Rows per second the default job produces (one per training step): the load the pipeline carries. */
+  default_job_rows_per_second: number | null;
+  error?: string;
+}
+
+export interface BenchReport {
+  machine: MachineInfo & { backend: string | null; device: string | null };
+  settings: Record<string, unknown>;
+  runner_vs_bare: RunnerVsBare | null;
+  vs_pytorch: VsPytorch | null;
+  vs_pytorch_reason?: string;
+  backends: BackendEntry[];
+  telemetry_rows_per_second: number | null;
+  telemetry: TelemetryReport | null;
+  /** Of the default job through runJob (median over repeats). */
+  peak_rss_mb: number | null;
+  num_tensors_per_epoch: (number | null)[];
+  rss_mb_per_epoch: (number | null)[];
+  memory_checks: { num_tensors_identical: boolean | null; rss_growth_after_epoch_1_mb: number | null; source: string };
+  profile: StepProfile | null;
+  profile_error?: string;
+  seconds: number;
+}

@@ -1,0 +1,106 @@
+/**
+ * runJob end to end on the shipped mnist-sample data (1 epoch, wasm): determinism, the
+ * summary, telemetry, cancellation, stop-after, checkpoints.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_HYPERPARAMS, type Hyperparams } from '../../../src/shared/hyperparams';
+import { RunSummarySchema, type MetricRow } from '../../../src/shared/records';
+import { initBackend } from '../../../src/main/training/backend';
+import { Callback } from '../../../src/main/training/callback';
+import { runJob, type JobOptions, type JobStart } from '../../../src/main/training/job';
+import { loadModel } from '../../../src/main/training/models/load-model';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'runlab-job-'));
+  await initBackend('wasm');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const config = (over: Partial<Hyperparams> = {}): Hyperparams => ({ ...DEFAULT_HYPERPARAMS, epochs: 1, backend: 'wasm', ...over });
+
+async function job(over: Partial<Hyperparams> = {}, options: JobOptions = {}) {
+  const rows: MetricRow[] = [];
+  let start: JobStart | null = null;
+  const result = await runJob(config(over), {
+    data: { cacheDir: join(dir, 'cache') },
+    onRows: (r) => rows.push(...r),
+    onStart: (info) => {
+      start = info;
+    },
+    ...options,
+  });
+  return { result, rows, start: start as JobStart | null };
+}
+
+/** Rows without their wall-clock fields. */
+const timeless = (rows: MetricRow[]) =>
+  rows.map((r) => (r.kind === 'iter' ? { ...r, t: 0 } : { ...r, t: 0, seconds: 0 }));
+
+describe('runJob', () => {
+  it('is deterministic: same config and seed give identical metrics, to the last digit', async () => {
+    const before = tf.memory().numTensors;
+    const a = await job({ stopAfter: 0, schedule: 'one-cycle', optimizer: 'momentum', lr: 0.05 });
+    const b = await job({ stopAfter: 0, schedule: 'one-cycle', optimizer: 'momentum', lr: 0.05 });
+    expect(a.result.status).toBe('completed');
+    expect({ ...a.result.summary, samples_per_second: 0 }).toEqual({ ...b.result.summary, samples_per_second: 0 });
+    expect(timeless(a.rows)).toEqual(timeless(b.rows));
+    // A different seed trains differently.
+    const c = await job({ seed: 7, schedule: 'one-cycle', optimizer: 'momentum', lr: 0.05 });
+    expect(c.result.summary.final).not.toEqual(a.result.summary.final);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('reports the start, a valid summary and one row per iteration plus one per epoch', async () => {
+    const { result, rows, start } = await job();
+    expect(start).toEqual({ backend: 'wasm', device: expect.stringMatching(/^wasm/), epochs: 1, batchesPerEpoch: 125, totalIters: 125, trainSize: 8000, validSize: 2000 });
+    expect(result.backend).toBe('wasm');
+    const summary = RunSummarySchema.parse(result.summary);
+    expect(summary).toMatchObject({ epochs: 1, iterations: 125, best_epoch: 1, stopped_by: null });
+    expect(summary.samples_per_second).toBeGreaterThan(0);
+    expect(summary.final!.valid_accuracy).toBeGreaterThan(0.8); // the lesson's MLP after one epoch
+    expect(summary.best_valid_loss).toBe(summary.final!.valid_loss);
+    expect(rows.filter((r) => r.kind === 'iter')).toHaveLength(125);
+    expect(rows.at(-1)).toMatchObject({ kind: 'epoch', epoch: 1, iter: 125, valid_accuracy: summary.final!.valid_accuracy });
+  });
+
+  it('stops after stopAfter iterations and says so', async () => {
+    const { result, rows } = await job({ stopAfter: 10 });
+    expect(result.status).toBe('completed');
+    expect(result.summary).toMatchObject({ iterations: 10, epochs: 0, final: null, stopped_by: 'stop-after' });
+    expect(rows.map((r) => r.kind)).toEqual(Array(10).fill('iter'));
+  });
+
+  it('ends as cancelled when the signal aborts, keeping the last model on disk', async () => {
+    const controller = new AbortController();
+    class AbortAt20 extends Callback {
+      override async after_batch() {
+        if (this.runner.nIter === 20) controller.abort();
+      }
+    }
+    const modelDir = join(dir, 'cancelled');
+    const { result } = await job({}, { signal: controller.signal, modelDir, callbacks: [new AbortAt20()] });
+    expect(result.status).toBe('cancelled');
+    expect(result.summary).toMatchObject({ iterations: 20, stopped_by: 'user' });
+    expect(await readdir(modelDir)).toEqual(['last']);
+    const model = await loadModel(join(modelDir, 'last'));
+    expect(model.inputShape).toEqual([784]);
+    model.dispose();
+  });
+
+  it('saves last/ and best/ checkpoints that load back', async () => {
+    const modelDir = join(dir, 'ckpt');
+    const { result } = await job({ epochs: 2, model: 'mlp', hidden: [16] }, { modelDir });
+    expect(result.summary.best_epoch).not.toBeNull();
+    expect((await readdir(modelDir)).sort()).toEqual(['best', 'last']);
+    const last = await loadModel(join(modelDir, 'last'));
+    expect(last.params.map((p) => p.shape)).toEqual([[784, 16], [16], [16, 10], [10]]);
+    last.dispose();
+  });
+});
