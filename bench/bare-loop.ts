@@ -9,8 +9,8 @@ import { initBackend } from '../src/main/training/backend';
 import { loadDataBunch } from '../src/main/training/data/load';
 import { runMeasurement } from './lib/emit';
 import { jobConfig, parseJobOptions } from './lib/job-options';
-import { budgetSpent, epochThroughput, timedFrom, trainThroughput, type EpochProbe, type LoopResult, type StepTime } from './lib/loop-result';
-import { numTensors, peakRssMb, rssMb } from './lib/memory';
+import { budgetSpent, epochCpuThroughput, epochThroughput, timedFrom, trainThroughput, type EpochProbe, type LoopResult, type StepTime } from './lib/loop-result';
+import { cpuMs, numTensors, peakRssMb, rssMb } from './lib/memory';
 import { createModel, trainStep, validStep } from './lib/bare-step';
 
 runMeasurement(async (): Promise<LoopResult> => {
@@ -48,7 +48,7 @@ runMeasurement(async (): Promise<LoopResult> => {
     const [lossSum] = sums ? await sums.data() : [NaN];
     sums?.dispose();
     validLoss = lossSum! / data.validDs.length;
-    epochs.push({ t: performance.now(), numTensors: numTensors(), rssMb: rssMb() });
+    epochs.push({ t: performance.now(), numTensors: numTensors(), rssMb: rssMb(), cpuMs: cpuMs() });
   }
   model.dispose();
 
@@ -67,6 +67,7 @@ runMeasurement(async (): Promise<LoopResult> => {
       timedFrom(opts, data.trainDl.length),
     ),
     epoch_sps: budget ? null : epochThroughput(epochs.map((e) => e.t), trainSize),
+    epoch_cpu_sps: budget ? null : epochCpuThroughput(epochs.map((e) => e.cpuMs), trainSize),
     num_tensors_per_epoch: epochs.map((e) => e.numTensors),
     rss_mb_per_epoch: epochs.map((e) => e.rssMb),
     peak_rss_mb: peakRssMb(),

@@ -9,7 +9,7 @@ import { runJob, type JobStart } from '../src/main/training/job';
 import { runMeasurement } from './lib/emit';
 import { jobConfig, parseJobOptions } from './lib/job-options';
 import type { LoopResult } from './lib/loop-result';
-import { numTensors, peakRssMb, rssMb } from './lib/memory';
+import { cpuMs, numTensors, peakRssMb, rssMb } from './lib/memory';
 import { RowTimings } from './lib/row-timings';
 
 runMeasurement(async (): Promise<LoopResult> => {
@@ -26,7 +26,7 @@ runMeasurement(async (): Promise<LoopResult> => {
       start = info;
     },
     onRows: (rows) => {
-      timings.add(rows, () => ({ numTensors: numTensors(), rssMb: rssMb() }));
+      timings.add(rows, () => ({ numTensors: numTensors(), rssMb: rssMb(), cpuMs: cpuMs() }));
       if (timings.budgetSpent(opts)) abort.abort();
     },
   });
@@ -43,6 +43,7 @@ runMeasurement(async (): Promise<LoopResult> => {
     train_size: info.trainSize,
     train_sps: timings.trainSps(opts, info.batchesPerEpoch, info.trainSize),
     epoch_sps: timings.epochSps(opts, info.trainSize),
+    epoch_cpu_sps: timings.epochCpuSps(opts, info.trainSize),
     num_tensors_per_epoch: timings.epochs.map((e) => e.numTensors),
     rss_mb_per_epoch: timings.epochs.map((e) => e.rssMb),
     peak_rss_mb: peakRssMb(),

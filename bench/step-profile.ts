@@ -1,10 +1,12 @@
 /**
  * Measurement: where a bare training step's time goes on one backend (default wasm, MLP,
- * batch 64). Two passes over the same epoch of batches after a warm-up epoch:
+ * batch 64). After a warm-up epoch, `rounds` times over an epoch of batches:
  *  1. wall time per phase — data (DataLoader gather + tf.tensor), forward+backward
- *     (tf.variableGrads), update (SGD assigns), release (dispose + tidy exit);
+ *     (tf.variableGrads), update (SGD assigns), release (dispose);
  *  2. the same steps under tf.profile, phase by phase: time inside each backend kernel.
- * Dispatch (tfjs's JS per kernel: tape, bookkeeping, scopes) = phase wall time − kernel time.
+ * Dispatch (tfjs's JS around each kernel: tape, bookkeeping, scopes) = phase wall − kernel time.
+ * Medians over rounds. Then a matMul probe: the first layer's product with the same weights
+ * buffer every call vs a freshly written one (as after every SGD update).
  * Usage: node --import tsx bench/step-profile.ts '{"backend":"wasm","model":"mlp","batchSize":64}'
  */
 import * as tf from '@tensorflow/tfjs';
@@ -15,9 +17,13 @@ import type { Model } from '../src/main/training/models/model';
 import { createModel, trainStep } from './lib/bare-step';
 import { runMeasurement } from './lib/emit';
 import { jobConfig, parseJobOptions } from './lib/job-options';
-import { kernelSummary, type KernelRecord, type StepProfile } from './lib/step-split';
+import { median } from './lib/stats';
+import { kernelSummary, type KernelRecord, type KernelSplit, type StepProfile } from './lib/step-split';
 
 type Grads = { value: tf.Scalar; grads: tf.NamedTensorMap };
+type Phases = StepProfile['phases_ms'];
+
+const ROUNDS = 3;
 
 function grads(model: Model, xb: tf.Tensor, yb: tf.Tensor): Grads {
   return tf.variableGrads(() => crossEntropy(model.forward(xb), yb), model.params as tf.Variable[]);
@@ -36,6 +42,103 @@ function release(g: Grads, xb: tf.Tensor, yb: tf.Tensor): void {
   yb.dispose();
 }
 
+/** One epoch with only performance.now() added: ms per step of each phase. */
+function wallPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: tf.Tensor }>, lr: number): Phases & { step: number } {
+  const sum = { data: 0, forward_backward: 0, update: 0, release: 0 };
+  let steps = 0;
+  const it = batches[Symbol.iterator]();
+  const start = performance.now();
+  for (;;) {
+    const t0 = performance.now();
+    const next = it.next();
+    if (next.done) break;
+    const { xb, yb } = next.value;
+    const t1 = performance.now();
+    const g = grads(model, xb, yb);
+    const t2 = performance.now();
+    update(model, g.grads, lr);
+    const t3 = performance.now();
+    release(g, xb, yb);
+    const t4 = performance.now();
+    sum.data += t1 - t0;
+    sum.forward_backward += t2 - t1;
+    sum.update += t3 - t2;
+    sum.release += t4 - t3;
+    steps++;
+  }
+  const whole = performance.now() - start;
+  return {
+    data: sum.data / steps,
+    forward_backward: sum.forward_backward / steps,
+    update: sum.update / steps,
+    release: sum.release / steps,
+    step: whole / steps,
+  };
+}
+
+/** One epoch under tf.profile, phase by phase: kernel records of forward+backward and of the update. */
+async function kernelPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: tf.Tensor }>, lr: number) {
+  const backward: KernelRecord[] = [];
+  const upd: KernelRecord[] = [];
+  let steps = 0;
+  for (const { xb, yb } of batches) {
+    let g: Grads | null = null;
+    // tf.profile returns the engine's one profile object: copy its kernels before the next call.
+    const p1 = await tf.profile(() => {
+      g = grads(model, xb, yb);
+      return g.value;
+    });
+    backward.push(...(p1.kernels as unknown as KernelRecord[]));
+    const p2 = await tf.profile(() => update(model, g!.grads, lr));
+    upd.push(...(p2.kernels as unknown as KernelRecord[]));
+    release(g!, xb, yb);
+    steps++;
+  }
+  const isKernel = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
+  return { forward_backward: kernelSummary(backward, steps, isKernel), update: kernelSummary(upd, steps, isKernel) };
+}
+
+/** µs per call, median of 5 runs of `n` calls after a warm-up. */
+function microseconds(n: number, f: () => void): number {
+  for (let i = 0; i < 10; i++) f();
+  const runs: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) f();
+    runs.push(((performance.now() - t0) / n) * 1000);
+  }
+  return median(runs)!;
+}
+
+/** The first layer's forward matMul with a cached weights buffer vs a fresh one each call. */
+function matmulProbe(model: Model, batchSize: number) {
+  const w = model.params[0]!;
+  if (w.rank !== 2) return null;
+  const x = tf.randomNormal([batchSize, w.shape[0]!]);
+  const sameUs = microseconds(200, () => tf.matMul(x, w).dispose());
+  const copyUs = microseconds(200, () => tf.add(w, 0).dispose());
+  const freshUs = microseconds(200, () => {
+    const b = tf.add(w, 0);
+    tf.matMul(x, b).dispose();
+    b.dispose();
+  });
+  x.dispose();
+  return {
+    shape: `[${batchSize},${w.shape[0]}]×[${w.shape.join(',')}]`,
+    same_weights_us: sameUs,
+    fresh_weights_us: freshUs - copyUs,
+  };
+}
+
+const medianOf = <T>(items: readonly T[], pick: (t: T) => number) => median(items.map(pick))!;
+
+function medianSplit(splits: readonly KernelSplit[]): KernelSplit {
+  // The round whose kernel total is the median stands for all (its top list stays consistent).
+  const total = (s: KernelSplit) => s.matmul_ms + s.other_kernels_ms;
+  const sorted = [...splits].sort((a, b) => total(a) - total(b));
+  return sorted[sorted.length >> 1]!;
+}
+
 runMeasurement(async (): Promise<StepProfile> => {
   const opts = parseJobOptions(process.argv[2]);
   const config = jobConfig(opts);
@@ -49,66 +152,35 @@ runMeasurement(async (): Promise<StepProfile> => {
     xb.dispose();
     yb.dispose();
   }
-
-  // Pass 1: wall time per phase, nothing but performance.now() added to the step.
-  const wall = { data: 0, forwardBackward: 0, update: 0, release: 0 };
-  let steps = 0;
-  const it = data.trainDl[Symbol.iterator]();
-  const whole0 = performance.now();
-  for (;;) {
-    const t0 = performance.now();
-    const next = it.next();
-    if (next.done) break;
-    const { xb, yb } = next.value;
-    const t1 = performance.now();
-    const g = grads(model, xb, yb);
-    const t2 = performance.now();
-    update(model, g.grads, lr);
-    const t3 = performance.now();
-    release(g, xb, yb);
-    const t4 = performance.now();
-    wall.data += t1 - t0;
-    wall.forwardBackward += t2 - t1;
-    wall.update += t3 - t2;
-    wall.release += t4 - t3;
-    steps++;
-  }
-  const wholeMs = performance.now() - whole0;
-
-  // Pass 2: kernel times per phase under tf.profile (errors check off: it reads every output).
+  // The errors check reads every kernel's output back: off, or it would dominate the profile.
   tf.env().set('CHECK_COMPUTATION_FOR_ERRORS', false);
-  const backward: KernelRecord[] = [];
-  const upd: KernelRecord[] = [];
-  for (const { xb, yb } of data.trainDl) {
-    let g: Grads | null = null;
-    // tf.profile returns the engine's one profile object: copy its kernels before the next call.
-    const p1 = await tf.profile(() => {
-      g = grads(model, xb, yb);
-      return g.value;
-    });
-    backward.push(...(p1.kernels as unknown as KernelRecord[]));
-    const p2 = await tf.profile(() => update(model, g!.grads, lr));
-    upd.push(...(p2.kernels as unknown as KernelRecord[]));
-    release(g!, xb, yb);
+  const walls: (Phases & { step: number })[] = [];
+  const kernels: Awaited<ReturnType<typeof kernelPass>>[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    walls.push(wallPass(model, data.trainDl, lr));
+    kernels.push(await kernelPass(model, data.trainDl, lr));
   }
+  const probe = matmulProbe(model, config.batchSize);
   model.dispose();
 
-  const isKernel = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
+  const stepMs = medianOf(walls, (w) => w.step);
   return {
     backend: active.backend,
     device: active.device,
     model: config.model,
     batch_size: config.batchSize,
-    steps,
-    step_ms: wholeMs / steps,
-    samples_per_second: (data.trainDs.length / wholeMs) * 1000,
+    steps: data.trainDl.length,
+    rounds: ROUNDS,
+    step_ms: stepMs,
+    samples_per_second: (config.batchSize / stepMs) * 1000,
     phases_ms: {
-      data: wall.data / steps,
-      forward_backward: wall.forwardBackward / steps,
-      update: wall.update / steps,
-      release: wall.release / steps,
+      data: medianOf(walls, (w) => w.data),
+      forward_backward: medianOf(walls, (w) => w.forward_backward),
+      update: medianOf(walls, (w) => w.update),
+      release: medianOf(walls, (w) => w.release),
     },
-    forward_backward: kernelSummary(backward, steps, isKernel),
-    update: kernelSummary(upd, steps, isKernel),
+    forward_backward: medianSplit(kernels.map((k) => k.forward_backward)),
+    update: medianSplit(kernels.map((k) => k.update)),
+    matmul_probe: probe,
   };
 });

@@ -61,6 +61,7 @@ runMeasurement(async (): Promise<LoopResult> => {
       train_size: trainSize,
       train_sps: timings.trainSps(opts, batchesPerEpoch, trainSize),
       epoch_sps: timings.epochSps(opts, trainSize),
+      epoch_cpu_sps: null,
       num_tensors_per_epoch: timings.epochs.map(() => null),
       rss_mb_per_epoch: timings.epochs.map(() => null),
       peak_rss_mb: sampler.peakMb,

@@ -49,6 +49,7 @@ export function contenderErrors(repeats: readonly JobRepeat[], who: readonly Con
 
 const trainSps = (v: LoopResult) => v.train_sps;
 const epochSps = (v: LoopResult) => v.epoch_sps;
+const epochCpuSps = (v: LoopResult) => v.epoch_cpu_sps;
 
 export function summarizeRunnerVsBare(repeats: readonly JobRepeat[]): RunnerVsBare {
   const bare = values(repeats, 'bare', trainSps);
@@ -65,6 +66,7 @@ export function summarizeRunnerVsBare(repeats: readonly JobRepeat[]): RunnerVsBa
     supervised_sps: median(supervised.filter((x): x is number => x != null)),
     epoch_ratio: pairedRatio(values(repeats, 'runner', epochSps), bareEpoch),
     supervised_epoch_ratio: pairedRatio(values(repeats, 'supervised', epochSps), bareEpoch),
+    cpu_epoch_ratio: pairedRatio(values(repeats, 'runner', epochCpuSps), values(repeats, 'bare', epochCpuSps)),
     final_valid_loss: { bare: lastLoss('bare'), runner: lastLoss('runner'), supervised: lastLoss('supervised') },
     repeats: repeats.length,
     ...(errors ? { errors } : {}),

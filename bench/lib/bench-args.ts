@@ -26,7 +26,7 @@ export interface BenchSettings {
 export const USAGE = `Usage: npm run bench -- [--json] [--quick] [--repeats N] [--only ${SECTIONS.join(',')}] [--sweep-loop runner|bare]
   --json          print the report as one JSON object on the last line of stdout
   --quick         fewer repeats and shorter sweeps (about a minute on an idle 2-core machine)
-  --repeats N     interleaved repeats of the job contenders (default 5; 2 with --quick)
+  --repeats N     interleaved repeats of the job contenders (default 5; 3 with --quick)
   --only LIST     run only these sections (comma-separated): ${SECTIONS.join(', ')}
   --sweep-loop L  time the backend sweep with the engine's runJob (runner, default) or the bare loop`;
 
@@ -82,7 +82,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
         throw new Error(`unknown option ${JSON.stringify(arg)}\n${USAGE}`);
     }
   }
-  const r = repeats ?? (quick ? 2 : 5);
+  const r = repeats ?? (quick ? 3 : 5);
   return {
     json,
     quick,

@@ -11,6 +11,8 @@ export interface EpochProbe {
   /** tf.memory().numTensors at that moment (null when measured in another process). */
   numTensors: number | null;
   rssMb: number | null;
+  /** CPU time (user + system) this process had used by then, ms; null when measured elsewhere. */
+  cpuMs: number | null;
 }
 
 export interface LoopResult {
@@ -25,6 +27,11 @@ export interface LoopResult {
   train_sps: number | null;
   /** Whole epochs 2..E (train + validation + epoch-end work), epoch end to epoch end. */
   epoch_sps: number | null;
+  /**
+   * Like epoch_sps but per CPU-second of the training process: far less sensitive than wall
+   * time to other work on a shared machine (null when the loop ran in another process).
+   */
+  epoch_cpu_sps: number | null;
   num_tensors_per_epoch: (number | null)[];
   rss_mb_per_epoch: (number | null)[];
   /** Peak resident set of the process that trained. */
@@ -72,6 +79,13 @@ export function epochThroughput(epochEnds: readonly number[], trainSize: number)
   if (epochEnds.length < 2) return null;
   const ms = epochEnds.at(-1)! - epochEnds[0]!;
   return ms > 0 ? ((trainSize * (epochEnds.length - 1)) / ms) * 1000 : null;
+}
+
+/** Training samples per CPU-second over epochs 2..E, from the CPU time used at each epoch end. */
+export function epochCpuThroughput(cpuMsAtEpochEnds: readonly (number | null)[], trainSize: number): number | null {
+  const xs = cpuMsAtEpochEnds.filter((x): x is number => x !== null);
+  if (xs.length < 2 || xs.length !== cpuMsAtEpochEnds.length) return null;
+  return epochThroughput(xs, trainSize);
 }
 
 /** The first step that counts (as a start marker): epoch 2's first, or the last warm-up step in sweep mode. */

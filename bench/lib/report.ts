@@ -13,6 +13,8 @@ export interface RunnerVsBare {
   /** Ratios over whole epochs (training + validation + epoch-end work), epoch end to epoch end. */
   epoch_ratio: number | null;
   supervised_epoch_ratio: number | null;
+  /** Whole epochs per CPU-second of the training process, runner vs bare: robust to a busy machine. */
+  cpu_epoch_ratio: number | null;
   /** Final validation loss of each: equal when the loops do the same math on the same data. */
   final_valid_loss: { bare: number | null; runner: number | null; supervised: number | null };
   repeats: number;

@@ -6,7 +6,7 @@
  */
 import type { EpochRow, MetricRow } from '../../src/shared/records';
 import type { JobBenchOptions } from './job-options';
-import { budgetSpent, epochThroughput, timedFrom, trainThroughput, type EpochProbe, type StepTime } from './loop-result';
+import { budgetSpent, epochCpuThroughput, epochThroughput, timedFrom, trainThroughput, type EpochProbe, type StepTime } from './loop-result';
 
 export class RowTimings {
   readonly steps: StepTime[] = [];
@@ -14,7 +14,7 @@ export class RowTimings {
   readonly epochRows: EpochRow[] = [];
 
   /** Takes a delivery of rows; `probe` is called at each epoch row (memory facts of that moment). */
-  add(rows: readonly MetricRow[], probe: () => Omit<EpochProbe, 't'> = () => ({ numTensors: null, rssMb: null })): void {
+  add(rows: readonly MetricRow[], probe: () => Omit<EpochProbe, 't'> = () => ({ numTensors: null, rssMb: null, cpuMs: null })): void {
     for (const row of rows) {
       if (row.kind === 'iter') {
         this.steps.push({ iter: row.iter, t: row.t });
@@ -37,6 +37,10 @@ export class RowTimings {
 
   epochSps(opts: JobBenchOptions, trainSize: number): number | null {
     return opts.budgetMs !== null ? null : epochThroughput(this.epochs.map((e) => e.t), trainSize);
+  }
+
+  epochCpuSps(opts: JobBenchOptions, trainSize: number): number | null {
+    return opts.budgetMs !== null ? null : epochCpuThroughput(this.epochs.map((e) => e.cpuMs), trainSize);
   }
 
   finalValidLoss(): number | null {

@@ -27,12 +27,16 @@ export interface StepProfile {
   device: string;
   model: string;
   batch_size: number;
+  /** Steps per round (one epoch) and rounds; the numbers are medians over rounds. */
   steps: number;
+  rounds: number;
   step_ms: number;
   samples_per_second: number;
   phases_ms: { data: number; forward_backward: number; update: number; release: number };
   forward_backward: KernelSplit;
   update: KernelSplit;
+  /** The first layer's forward matMul: weights buffer reused vs freshly written (as after each update). */
+  matmul_probe: { shape: string; same_weights_us: number; fresh_weights_us: number } | null;
 }
 
 const MATMUL = new Set(['BatchMatMul', '_FusedMatMul']);

@@ -6,9 +6,10 @@
 import { join } from 'node:path';
 import { LabError, type LabEventName, type LabEvents } from '../../shared/api';
 import { validateHyperparams } from '../../shared/hyperparams';
-import type { MetricRow, Progress, RunPatch, RunRecord, RunStatus, RunSummary } from '../../shared/records';
+import type { MetricRow, Progress, RunPatch, RunRecord, RunSummary } from '../../shared/records';
 import type { RunStore } from './store';
 import type { TrainerHandle, TrainerLauncher } from './trainer-launcher';
+import { trainerOutcome, type CancelState } from './trainer-outcome';
 import { parseChildMessage, type ChildMessage } from './trainer-protocol';
 
 export interface SupervisorOptions {
@@ -33,12 +34,6 @@ export interface RunMeta {
 
 export type LabListener = <E extends LabEventName>(event: E, payload: LabEvents[E]) => void;
 
-interface Outcome {
-  status: Extract<RunStatus, 'completed' | 'cancelled' | 'failed'>;
-  summary: RunSummary | null;
-  error: string | null;
-}
-
 /** One trainer process and what it has told us so far. */
 interface ActiveRun {
   id: string;
@@ -54,7 +49,7 @@ interface ActiveRun {
   /** Store writes for this run, chained so rows land (and are pushed) in order. */
   writes: Promise<void>;
   done: { status: 'completed' | 'cancelled'; summary: RunSummary } | null;
-  cancel: null | 'before-start' | 'requested' | 'killed';
+  cancel: CancelState;
   trainerError: string | null;
   protocolError: string | null;
   storeError: string | null;
@@ -354,7 +349,7 @@ export class RunSupervisor {
     run.progressTimer = null;
     this.flush(run);
     await run.writes;
-    const outcome = this.outcome(run, code, signal);
+    const outcome = trainerOutcome({ ...run, code, signal, stderrTail: run.handle.stderrTail(), cancelGraceMs: this.cancelGraceMs });
     const ended = now();
     const progress = run.progress;
     let record: RunRecord;
@@ -376,21 +371,6 @@ export class RunSupervisor {
     this.emit('run:updated', record);
     this.settle(run.id, record);
     this.pump();
-  }
-
-  private outcome(run: ActiveRun, code: number | null, signal: NodeJS.Signals | null): Outcome {
-    const summary = run.done?.summary ?? null;
-    if (run.storeError) return { status: 'failed', summary, error: run.storeError };
-    if (run.protocolError) return { status: 'failed', summary, error: `trainer protocol error: ${run.protocolError}` };
-    if (run.done) return { status: run.done.status, summary, error: null };
-    if (run.cancel === 'killed') {
-      return { status: 'cancelled', summary, error: `trainer did not stop within ${seconds(this.cancelGraceMs)} s and was killed` };
-    }
-    if (run.cancel === 'before-start') return { status: 'cancelled', summary, error: null };
-    if (run.trainerError) return { status: 'failed', summary, error: run.trainerError };
-    const how = signal ? `was killed by signal ${signal}` : `exited with code ${code ?? 'unknown'}`;
-    const tail = run.handle.stderrTail().trim();
-    return { status: 'failed', summary, error: `trainer process ${how} before finishing${tail ? `; its stderr ended with:\n${tail}` : ''}` };
   }
 
   private async finishUnlaunched(record: RunRecord, error: string): Promise<void> {
@@ -431,10 +411,6 @@ function deferred(): Settled {
 
 function now(): string {
   return new Date().toISOString();
-}
-
-function seconds(ms: number): string {
-  return String(Math.round(ms / 100) / 10);
 }
 
 function messageOf(error: unknown): string {

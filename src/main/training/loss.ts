@@ -11,7 +11,8 @@ export const crossEntropy: LossFn = (pred, yb) =>
   tf.tidy(() => {
     const logits = pred as tf.Tensor2D;
     const [batch, classes] = logits.shape;
-    const onehot = tf.oneHot(tf.cast(yb, 'int32') as tf.Tensor1D, classes);
+    const labels = (yb.dtype === 'int32' ? yb : tf.cast(yb, 'int32')) as tf.Tensor1D;
+    const onehot = tf.oneHot(labels, classes);
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
       const logProbs = tf.sub(x, tf.logSumExp(x, 1, true));

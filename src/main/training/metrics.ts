@@ -5,4 +5,7 @@ export type MetricFn = (pred: tf.Tensor, yb: tf.Tensor) => tf.Scalar;
 
 /** Share of rows whose arg-max class is the label. */
 export const accuracy: MetricFn = (pred, yb) =>
-  tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(pred, -1), tf.cast(yb, 'int32')), 'float32')) as tf.Scalar);
+  tf.tidy(() => {
+    const labels = yb.dtype === 'int32' ? yb : tf.cast(yb, 'int32');
+    return tf.mean(tf.cast(tf.equal(tf.argMax(pred, -1), labels), 'float32')) as tf.Scalar;
+  });

@@ -39,16 +39,18 @@ describe.each(['cpu', 'wasm'] as const)('custom gradients on %s', (backend) => {
     tf.dispose([x, w, b, upstream]);
   });
 
+  // Both wasm filter-gradient routes: one-hot patches (few input taps) and dilated convolution.
   it.each([
-    [28, 2, 3],
-    [14, 2, 3],
-    [7, 1, 3],
-    [10, 2, 5],
-    [9, 3, 3],
-  ])('conv2d, input %i², stride %i, kernel %i ("same", relu): all three gradients match autodiff', async (size, stride, k) => {
+    [28, 1, 2, 3],
+    [28, 2, 2, 3],
+    [14, 2, 2, 3],
+    [7, 2, 1, 3],
+    [10, 2, 2, 5],
+    [9, 1, 3, 3],
+  ])('conv2d, input %i² × %i channels, stride %i, kernel %i ("same", relu): all three gradients match autodiff', async (size, channels, stride, k) => {
     await initBackend(backend);
-    const x = tf.randomUniform([3, size, size, 2], -1, 1, 'float32', 1);
-    const f = tf.randomUniform([k, k, 2, 4], -1, 1, 'float32', 2);
+    const x = tf.randomUniform([3, size, size, channels], -1, 1, 'float32', 1);
+    const f = tf.randomUniform([k, k, channels, 4], -1, 1, 'float32', 2);
     const b = tf.randomUniform([4], -1, 1, 'float32', 3);
     const out = Math.ceil(size / stride);
     const upstream = tf.randomUniform([3, out, out, 4], -1, 1, 'float32', 4);

@@ -1,11 +1,17 @@
 /**
  * The Compare chart's series: for each run, the chosen metric against the chosen x axis,
- * smoothed with the debiased EMA; the raw line is kept as a faint twin underneath.
+ * smoothed with the debiased EMA, the raw line kept as a faint twin underneath.
+ *
+ * Long series are smoothed on typed arrays and then reduced with LTTB to `maxPoints`
+ * (a couple of points per pixel), and each run's result is cached by (metric, axis,
+ * number of rows, weight): moving the slider re-smooths, a push re-reads only the run
+ * that grew, and Chart.js draws thousands of points instead of hundreds of thousands.
  */
 import type { ChartSeries } from './chart-series';
+import { lttb } from './downsample';
 import { seriesColor } from './palette';
-import { isPerEpoch, metricPoints, type CompareMetric, type RunSeries, type XAxis } from './series';
-import { smoothPoints } from './smoothing';
+import { isPerEpoch, type CompareMetric, type Point, type RunSeries, type XAxis } from './series';
+import { emaSmoothArray } from './smoothing';
 
 export interface CompareInput {
   id: string;
@@ -13,17 +19,76 @@ export interface CompareInput {
   series: RunSeries;
 }
 
-export function compareSeries(runs: readonly CompareInput[], metric: CompareMetric, axis: XAxis, smoothing: number): ChartSeries[] {
+/** Enough for a 2000-pixel-wide chart at one point per pixel. */
+export const MAX_POINTS = 2000;
+
+interface Columns {
+  xs: Float64Array;
+  ys: Float64Array;
+}
+
+interface Entry {
+  rows: number;
+  columns: Columns;
+  raw: Point[];
+  smoothed: { weight: number; points: Point[] } | null;
+}
+
+const cache = new WeakMap<RunSeries, Map<string, Entry>>();
+
+/** The metric's values as columns (NaN for a diverged value), time in seconds. */
+export function metricColumns(series: RunSeries, metric: CompareMetric, axis: XAxis): Columns {
+  const rows = metric === 'train_loss' ? series.iters : series.epochs;
+  const xs = new Float64Array(rows.length);
+  const ys = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    xs[i] = axis === 'iter' ? row.iter : axis === 'epoch' ? row.epoch : row.t / 1000;
+    const y = row.kind === 'iter' ? row.loss : row[metric as 'valid_loss' | 'valid_accuracy'];
+    ys[i] = y === null ? NaN : y;
+  }
+  return { xs, ys };
+}
+
+function entryFor(series: RunSeries, metric: CompareMetric, axis: XAxis, maxPoints: number): Entry {
+  let byKey = cache.get(series);
+  if (!byKey) cache.set(series, (byKey = new Map()));
+  const key = `${metric}|${axis}|${maxPoints}`;
+  const rows = metric === 'train_loss' ? series.iters.length : series.epochs.length;
+  let entry = byKey.get(key);
+  if (!entry || entry.rows !== rows) {
+    const columns = metricColumns(series, metric, axis);
+    entry = { rows, columns, raw: lttb(columns.xs, columns.ys, maxPoints), smoothed: null };
+    byKey.set(key, entry);
+  }
+  return entry;
+}
+
+function smoothedFor(entry: Entry, weight: number, maxPoints: number): Point[] {
+  if (entry.smoothed?.weight !== weight) {
+    const ys = emaSmoothArray(entry.columns.ys, weight);
+    entry.smoothed = { weight, points: lttb(entry.columns.xs, ys, maxPoints) };
+  }
+  return entry.smoothed.points;
+}
+
+export function compareSeries(
+  runs: readonly CompareInput[],
+  metric: CompareMetric,
+  axis: XAxis,
+  smoothing: number,
+  maxPoints = MAX_POINTS,
+): ChartSeries[] {
   const style = isPerEpoch(metric) ? 'line-points' : 'line';
   const out: ChartSeries[] = [];
   runs.forEach((run, i) => {
     const color = seriesColor(i);
-    const raw = metricPoints(run.series, metric, axis);
+    const entry = entryFor(run.series, metric, axis, maxPoints);
     if (smoothing > 0) {
-      out.push({ id: `${run.id}:raw`, label: `${run.label} (raw)`, color, points: raw, faint: true });
-      out.push({ id: run.id, label: run.label, color, points: smoothPoints(raw, smoothing), style });
+      out.push({ id: `${run.id}:raw`, label: `${run.label} (raw)`, color, points: entry.raw, faint: true });
+      out.push({ id: run.id, label: run.label, color, points: smoothedFor(entry, smoothing, maxPoints), style });
     } else {
-      out.push({ id: run.id, label: run.label, color, points: raw, style });
+      out.push({ id: run.id, label: run.label, color, points: entry.raw, style });
     }
   });
   return out;

@@ -5,20 +5,45 @@
  */
 import type { Point } from './series';
 
-export function emaSmooth(values: ReadonlyArray<number | null>, weight: number): (number | null)[] {
+/** The core, on typed arrays (NaN = missing): no allocation per value. */
+export function emaSmoothArray(values: Float64Array, weight: number): Float64Array {
   const w = Math.min(Math.max(weight, 0), 1);
-  if (w === 0) return values.slice();
-  const first = values.find((v) => v !== null && Number.isFinite(v));
-  const isConstant = values.every((v) => v === first);
+  const n = values.length;
+  const out = new Float64Array(n);
+  let first = NaN;
+  let isConstant = true;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) {
+      isConstant = false;
+      continue;
+    }
+    if (Number.isNaN(first)) first = v;
+    else if (v !== first) isConstant = false;
+  }
+  if (w === 0 || isConstant) {
+    out.set(values);
+    return out;
+  }
   let last = 0;
-  let count = 0;
-  return values.map((v) => {
-    if (isConstant || v === null || !Number.isFinite(v)) return v;
+  // w^count, kept as a running product (Math.pow per value is the slow part at 50k points).
+  let wPow = 1;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) {
+      out[i] = v;
+      continue;
+    }
     last = last * w + (1 - w) * v;
-    count += 1;
-    const debias = w === 1 ? 1 : 1 - Math.pow(w, count);
-    return last / debias;
-  });
+    wPow *= w;
+    out[i] = w === 1 ? last : last / (1 - wPow);
+  }
+  return out;
+}
+
+export function emaSmooth(values: ReadonlyArray<number | null>, weight: number): (number | null)[] {
+  const typed = Float64Array.from(values, (v) => (v === null ? NaN : v));
+  return Array.from(emaSmoothArray(typed, weight), (v, i) => (values[i] === null ? null : v));
 }
 
 /** Smooths the y values of a series, keeping its x values. */

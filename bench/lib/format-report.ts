@@ -1,0 +1,121 @@
+/** The human-readable table `npm run bench` prints (the JSON report carries the same numbers). */
+import type { BenchReport } from './report';
+
+const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export function fmtRate(n: number | null | undefined): string {
+  return n == null ? '—' : `${int.format(n)}/s`;
+}
+
+export function fmtRatio(n: number | null | undefined): string {
+  return n == null ? '—' : `${n.toFixed(2)}×`;
+}
+
+function fmtMs(n: number): string {
+  return n.toFixed(2);
+}
+
+/** Left-aligned columns separated by two spaces. */
+export function table(rows: readonly (readonly string[])[], indent = '  '): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+}
+
+export function formatReport(r: BenchReport): string {
+  const m = r.machine;
+  const out: string[] = [];
+  out.push(`Runlab benchmark — ${m.cpu}, ${m.cores} cores, ${m.os}, Node ${m.node}, tfjs ${m.tfjs}; load average ${m.load_average} at start`);
+  out.push(`Default job: MLP 784-50-10, SGD lr 0.5, batch 64, mnist-sample (8,000 train / 2,000 valid) on ${m.device ?? m.backend ?? '?'}`);
+  out.push(`Training samples/s in steady state (warm-up excluded); medians of interleaved repeats; ratios are medians of paired repeats.`);
+
+  const rb = r.runner_vs_bare;
+  if (rb) {
+    out.push('', `runner_vs_bare (${rb.repeats} repeats)`);
+    out.push(
+      ...table([
+        ['contender', 'samples/s', 'vs bare', 'whole epochs', 'per CPU-second', 'final valid loss'],
+        ['bare loop', fmtRate(rb.bare_sps), '1.00×', '1.00×', '1.00×', rb.final_valid_loss.bare?.toFixed(6) ?? '—'],
+        ['runJob (Runner + default callbacks)', fmtRate(rb.runner_sps), fmtRatio(rb.ratio), fmtRatio(rb.epoch_ratio), fmtRatio(rb.cpu_epoch_ratio), rb.final_valid_loss.runner?.toFixed(6) ?? '—'],
+        ['supervised (supervisor + store + trainer process)', fmtRate(rb.supervised_sps), fmtRatio(rb.supervised_ratio), fmtRatio(rb.supervised_epoch_ratio), '—', rb.final_valid_loss.supervised?.toFixed(6) ?? '—'],
+      ]),
+    );
+    out.push('  (vs bare: training passes; whole epochs: train + validation + epoch-end work, wall time; per CPU-second: whole epochs per CPU-second of the process)');
+    for (const [who, e] of Object.entries(rb.errors ?? {})) out.push(`  ! ${who}: ${e}`);
+  }
+
+  out.push('');
+  const vp = r.vs_pytorch;
+  if (vp) {
+    out.push(`vs_pytorch (torch ${vp.torch}, ${vp.python}, 1 thread each, BLAS ${vp.blas ?? 'unknown'})`);
+    out.push(
+      ...table([
+        ['contender', 'samples/s', 'vs PyTorch'],
+        ['PyTorch reference (bench/reference/pytorch_mlp.py)', fmtRate(vp.pytorch_sps), '1.00×'],
+        ['Runlab runJob on wasm', fmtRate(vp.runlab_sps), fmtRatio(vp.ratio)],
+        ['bare loop on wasm', '', fmtRatio(vp.bare_ratio)],
+      ]),
+    );
+    for (const [who, e] of Object.entries(vp.errors ?? {})) out.push(`  ! ${who}: ${e}`);
+  } else {
+    out.push(`vs_pytorch: not measured — ${r.vs_pytorch_reason ?? 'section skipped'}`);
+  }
+
+  if (r.backends.length > 0) {
+    out.push('', 'Backends (training samples/s)');
+    const rows: string[][] = [['backend', 'model', 'batch', 'samples/s', 'loop', 'repeats']];
+    for (const b of r.backends) {
+      if ('available' in b) rows.push([b.backend, 'unavailable:', b.reason]);
+      else rows.push([b.backend, b.model, String(b.batch_size), b.error ? `error: ${b.error}` : fmtRate(b.samples_per_second), b.loop, String(b.repeats)]);
+    }
+    out.push(...table(rows));
+  }
+
+  const t = r.telemetry;
+  if (t) {
+    out.push('', `Telemetry end to end (trainer → IPC → supervisor → metrics.jsonl → subscriber), ${int.format(t.rows)} rows in messages of ${t.rows_per_message}:`);
+    out.push(`  ${t.error ? `error: ${t.error}` : fmtRate(t.rows_per_second)}; the default job makes ${fmtRate(t.default_job_rows_per_second)} (one row per step)`);
+  }
+
+  if (r.num_tensors_per_epoch.length > 0 || r.memory_checks.source !== 'none') {
+    const mc = r.memory_checks;
+    out.push('', `Memory of the default job through ${mc.source}, after each epoch`);
+    out.push(`  numTensors: ${r.num_tensors_per_epoch.join(' ')}${mc.num_tensors_identical == null ? '' : mc.num_tensors_identical ? '  (identical in every epoch of every repeat)' : '  (NOT identical)'}`);
+    out.push(`  RSS MB:     ${r.rss_mb_per_epoch.map((x) => (x == null ? '—' : x.toFixed(1))).join(' ')}  (growth after epoch 1: ${mc.rss_growth_after_epoch_1_mb?.toFixed(1) ?? '—'} MB)`);
+    out.push(`  peak RSS:   ${r.peak_rss_mb?.toFixed(1) ?? '—'} MB`);
+  }
+
+  const p = r.profile;
+  if (p) {
+    const fb = p.forward_backward;
+    const up = p.update;
+    const fbDispatch = p.phases_ms.forward_backward - fb.matmul_ms - fb.other_kernels_ms;
+    const upDispatch = p.phases_ms.update - up.matmul_ms - up.other_kernels_ms;
+    out.push('', `Profile: bare loop, ${p.device}, ${p.model}, batch ${p.batch_size} — ${fmtMs(p.step_ms)} ms per step (${fmtRate(p.samples_per_second)}), medians of ${p.rounds} rounds`);
+    out.push(
+      ...table([
+        ['phase', 'ms/step', 'share', 'detail'],
+        ['data (DataLoader gather + tf.tensor)', fmtMs(p.phases_ms.data), share(p.phases_ms.data, p.step_ms), ''],
+        ['forward + backward: matMul kernels', fmtMs(fb.matmul_ms), share(fb.matmul_ms, p.step_ms), ''],
+        ['forward + backward: other kernels', fmtMs(fb.other_kernels_ms), share(fb.other_kernels_ms, p.step_ms), ''],
+        ['forward + backward: dispatch (tfjs JS per kernel)', fmtMs(fbDispatch), share(fbDispatch, p.step_ms), `${fb.kernels_per_step} kernels/step`],
+        ['update: kernels', fmtMs(up.other_kernels_ms + up.matmul_ms), share(up.other_kernels_ms + up.matmul_ms, p.step_ms), ''],
+        ['update: dispatch', fmtMs(upDispatch), share(upDispatch, p.step_ms), `${up.kernels_per_step} kernels/step`],
+        ['release (dispose)', fmtMs(p.phases_ms.release), share(p.phases_ms.release, p.step_ms), ''],
+      ]),
+    );
+    if (p.matmul_probe) {
+      const mp = p.matmul_probe;
+      out.push(`  matMul ${mp.shape}: ${mp.same_weights_us.toFixed(0)} µs with a reused weights buffer, ${mp.fresh_weights_us.toFixed(0)} µs with a freshly written one (every step, after the update)`);
+    }
+    out.push(`  heaviest kernels: ${[...fb.top, ...up.top].sort((a, b) => b.ms_per_step - a.ms_per_step).slice(0, 5).map((k) => `${k.name} ${fmtMs(k.ms_per_step)} ms (${k.calls_per_step}×)`).join(', ')}`);
+  } else if (r.profile_error) {
+    out.push('', `Profile: error: ${r.profile_error}`);
+  }
+  out.push('', `Bench took ${r.seconds.toFixed(0)} s.`);
+  return out.join('\n');
+}
+
+function share(part: number, whole: number): string {
+  return whole > 0 ? `${Math.round((part / whole) * 100)}%` : '—';
+}

@@ -1,0 +1,212 @@
+/**
+ * UI redraw benchmark (not a test): `npx tsx bench/ui-redraw.bench.ts`.
+ *
+ * 1. Compare view with 4 runs × 50,000 iterations (synthetic rows written through the real
+ *    RunStore, served by the real LabService + web host) in the system Chromium: the
+ *    chart's redraw time (Chart.js update + render, read from the canvas' data-render-ms)
+ *    and input → next frame after moving the smoothing slider, which re-smooths 200,000
+ *    points. Target: median redraw < 16 ms.
+ * 2. Responsiveness while a real run streams: frame gaps and click → next-frame latency on
+ *    the Live view, and on Compare with the streaming run beside the 4 big ones.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { ensureBuilt } from '../scripts/build-if-stale.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/fixtures/chromium';
+import { startWebHost } from '../src/main/host/web-host';
+import { LabService } from '../src/main/lab';
+import { seedSyntheticRuns } from './synthetic-runs';
+
+const POINTS = Number(process.env['BENCH_POINTS'] ?? 50_000);
+const REDRAWS = Number(process.env['BENCH_REDRAWS'] ?? 40);
+const STREAM_SECONDS = Number(process.env['BENCH_STREAM_SECONDS'] ?? 8);
+
+function stats(values: number[]): { median: number; p95: number; max: number; n: number } {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * (s.length - 1)))] ?? NaN;
+  return { median: at(0.5), p95: at(0.95), max: s[s.length - 1] ?? NaN, n: s.length };
+}
+
+const fmt = (x: { median: number; p95: number; max: number; n: number }) =>
+  `median ${x.median.toFixed(1)} ms · p95 ${x.p95.toFixed(1)} ms · max ${x.max.toFixed(1)} ms (n=${x.n})`;
+
+/** Moves the smoothing slider; returns chart render ms, input → chart rendered, input → next frame. */
+async function smoothingRedraws(page: Page, count: number): Promise<{ render: number[]; rendered: number[]; frame: number[] }> {
+  return page.evaluate(async (count) => {
+    const slider = document.querySelector<HTMLInputElement>('[data-testid="smoothing-slider"]')!;
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="compare-chart"]')!;
+    const renders = () => Number(canvas.dataset['renders'] ?? 0);
+    const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+    const render: number[] = [];
+    const rendered: number[] = [];
+    const toFrame: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const before = renders();
+      const t0 = performance.now();
+      slider.value = String(0.3 + (i % 10) * 0.06);
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      while (renders() === before) await frame();
+      rendered.push(Number(canvas.dataset['renderedAt']) - t0);
+      // The frame after the one that rendered: the picture is on screen.
+      await frame();
+      toFrame.push(performance.now() - t0);
+      render.push(Number(canvas.dataset['renderMs']));
+    }
+    return { render, rendered, frame: toFrame };
+  }, count);
+}
+
+/** Frame gaps and click latency over `seconds` while whatever is on screen keeps updating. */
+async function responsiveness(page: Page, seconds: number, clickSelector: string): Promise<{ gaps: number[]; clicks: number[]; renders: number }> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __bench: { gaps: number[]; clicks: number[]; last: number; on: boolean } };
+    w.__bench = { gaps: [], clicks: [], last: performance.now(), on: true };
+    const tick = (t: number) => {
+      w.__bench.gaps.push(t - w.__bench.last);
+      w.__bench.last = t;
+      if (w.__bench.on) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    document.addEventListener(
+      'pointerdown',
+      (e) => {
+        // e.timeStamp: when the OS delivered the input; the next frame shows its effect.
+        requestAnimationFrame(() => w.__bench.clicks.push(performance.now() - e.timeStamp));
+      },
+      true,
+    );
+  });
+  const rendersBefore = await totalRenders(page);
+  const target = page.locator(clickSelector).first();
+  const box = await target.boundingBox();
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) {
+    if (box) {
+      // Hover across the chart (tooltips), then click a neutral spot.
+      for (let x = 0.1; x < 0.9; x += 0.2) await page.mouse.move(box.x + box.width * x, box.y + box.height * 0.5);
+      await page.mouse.click(box.x + 4, box.y + 4);
+    }
+    await page.waitForTimeout(150);
+  }
+  const result = await page.evaluate(() => {
+    const w = window as unknown as { __bench: { gaps: number[]; clicks: number[]; on: boolean } };
+    w.__bench.on = false;
+    return { gaps: w.__bench.gaps.slice(1), clicks: w.__bench.clicks };
+  });
+  return { ...result, renders: (await totalRenders(page)) - rendersBefore };
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** BENCH_PROFILE=1: the functions the page spent most self time in. */
+function printProfile(profile: CpuProfile): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  (profile.samples ?? []).forEach((id, i) => {
+    const node = byId.get(id);
+    if (!node) return;
+    const f = node.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+  });
+  console.log('  top self time:');
+  for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${key}`);
+}
+
+function totalRenders(page: Page): Promise<number> {
+  return page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('canvas')].reduce((n, c) => n + Number(c.dataset['renders'] ?? 0), 0));
+}
+
+async function main(): Promise<void> {
+  ensureBuilt();
+  const home = await mkdtemp(join(tmpdir(), 'runlab-bench-ui-'));
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  let service: LabService | null = null;
+  let host: Awaited<ReturnType<typeof startWebHost>> | null = null;
+  try {
+    console.log(`Seeding 4 runs × ${POINTS.toLocaleString('en-US')} iterations in ${home} …`);
+    const runs = await seedSyntheticRuns(
+      home,
+      [0, 1, 2, 3].map((i) => ({
+        name: `bench run ${i + 1}`,
+        iterations: POINTS,
+        itersPerEpoch: 125,
+        floor: 0.08 + i * 0.05,
+        seed: i + 1,
+        config: { lr: [0.5, 0.2, 0.1, 0.05][i]!, epochs: Math.ceil(POINTS / 125) },
+      })),
+    );
+    service = await LabService.open({ dataDir: home });
+    host = await startWebHost({ service, port: 0 });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    // tsx (esbuild keepNames) wraps named functions in __name(); give the page a no-op one.
+    await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+    const ids = runs.map((r) => r.id);
+
+    const loadStart = Date.now();
+    await page.goto(`${host.url}#/compare?runs=${ids.join(',')}`);
+    await page.waitForFunction(() => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="compare-chart"]');
+      return c && Number(c.dataset['renders'] ?? 0) > 0 && !document.querySelector('.chart-empty');
+    }, undefined, { timeout: 120_000 });
+    console.log(`Compare view with ${(4 * POINTS).toLocaleString('en-US')} points loaded and drawn in ${Date.now() - loadStart} ms`);
+
+    // Warm up (JIT, font caches), then measure.
+    await smoothingRedraws(page, 5);
+    const smoothed = await smoothingRedraws(page, REDRAWS);
+    console.log(`\nCompare chart, 4 runs × ${POINTS.toLocaleString('en-US')} points, raw + smoothed (8 datasets):`);
+    console.log(`  Chart.js redraw (update('none') + render):  ${fmt(stats(smoothed.render))}`);
+    console.log(`  smoothing input → chart rendered (EMA + LTTB of ${(4 * POINTS).toLocaleString('en-US')} points, redraw): ${fmt(stats(smoothed.rendered))}`);
+    console.log(`  smoothing input → the frame after (as measured by polling frames): ${fmt(stats(smoothed.frame))}`);
+
+    // Start a real run and follow it live.
+    const streaming = await service.call('startRun', { config: { epochs: 40 }, name: 'bench streaming run' });
+    await page.goto(`${host.url}#/live?runs=${streaming.id}`);
+    await page.waitForFunction(
+      (id) => document.querySelector(`[data-testid="live-run"][data-run-id="${id}"] [data-testid="run-status"]`)?.getAttribute('data-status') === 'running',
+      streaming.id,
+      { timeout: 60_000 },
+    );
+    await page.waitForTimeout(1500);
+    const live = await responsiveness(page, STREAM_SECONDS, '[data-testid="loss-chart"]');
+    const iterAfterLive = Number(await page.getByTestId('progress').getAttribute('data-iter'));
+    console.log(`\nLive view while the run streams (${STREAM_SECONDS} s, run at iteration ${iterAfterLive}):`);
+    console.log(`  frame gaps: ${fmt(stats(live.gaps))}; frames over 50 ms: ${live.gaps.filter((g) => g > 50).length}`);
+    console.log(`  click → next frame: ${fmt(stats(live.clicks))}`);
+    console.log(`  chart renders: ${live.renders} in ${STREAM_SECONDS} s (coalesced: at most one per frame per chart)`);
+
+    await page.goto(`${host.url}#/compare?runs=${[...ids, streaming.id].join(',')}`);
+    await page.waitForFunction(() => Number(document.querySelector<HTMLCanvasElement>('[data-testid="compare-chart"]')?.dataset['renders'] ?? 0) > 0, undefined, {
+      timeout: 120_000,
+    });
+    await page.waitForTimeout(1000);
+    const client = process.env['BENCH_PROFILE'] ? await page.context().newCDPSession(page) : null;
+    if (client) {
+      await client.send('Profiler.enable');
+      await client.send('Profiler.start');
+    }
+    const cmp = await responsiveness(page, STREAM_SECONDS, '[data-testid="compare-chart"]');
+    if (client) printProfile((await client.send('Profiler.stop')).profile);
+    console.log(`\nCompare view, 4 × ${POINTS.toLocaleString('en-US')} points + the streaming run (${STREAM_SECONDS} s):`);
+    console.log(`  frame gaps: ${fmt(stats(cmp.gaps))}; frames over 50 ms: ${cmp.gaps.filter((g) => g > 50).length}`);
+    console.log(`  click → next frame: ${fmt(stats(cmp.clicks))}`);
+    console.log(`  chart renders: ${cmp.renders} in ${STREAM_SECONDS} s`);
+
+    await service.call('cancelRun', { id: streaming.id });
+    const medianRedraw = stats(smoothed.render).median;
+    console.log(`\nTarget: median redraw < 16 ms → ${medianRedraw < 16 ? 'met' : 'NOT met'} (${medianRedraw.toFixed(1)} ms)`);
+  } finally {
+    await browser.close();
+    await host?.close();
+    await service?.close();
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+await main();
