@@ -9,7 +9,7 @@ import { initBackend } from '../src/main/training/backend';
 import { loadDataBunch } from '../src/main/training/data/load';
 import { runMeasurement } from './lib/emit';
 import { jobConfig, parseJobOptions } from './lib/job-options';
-import { budgetSpent, epochCpuThroughput, epochThroughput, timedFrom, trainThroughput, type EpochProbe, type LoopResult, type StepTime } from './lib/loop-result';
+import { budgetSpent, throughputs, type EpochProbe, type LoopResult, type StepTime } from './lib/loop-result';
 import { cpuMs, numTensors, peakRssMb, rssMb } from './lib/memory';
 import { createModel, trainStep, validStep } from './lib/bare-step';
 
@@ -33,7 +33,7 @@ runMeasurement(async (): Promise<LoopResult> => {
       xb.dispose();
       yb.dispose();
       steps.push({ iter: ++iter, t: performance.now() });
-      if (budgetSpent(steps, opts)) {
+      if (budgetSpent(steps, opts, data.trainDl.length)) {
         loss.dispose();
         break fit;
       }
@@ -53,6 +53,7 @@ runMeasurement(async (): Promise<LoopResult> => {
   model.dispose();
 
   const budget = opts.budgetMs !== null;
+  const layout = { batchesPerEpoch: data.trainDl.length, trainSize, batchSize: config.batchSize };
   return {
     kind: 'bare',
     backend: active.backend,
@@ -61,13 +62,7 @@ runMeasurement(async (): Promise<LoopResult> => {
     batch_size: config.batchSize,
     epochs: epochs.length,
     train_size: trainSize,
-    train_sps: trainThroughput(
-      steps,
-      { batchesPerEpoch: data.trainDl.length, trainSize, batchSize: config.batchSize },
-      timedFrom(opts, data.trainDl.length),
-    ),
-    epoch_sps: budget ? null : epochThroughput(epochs.map((e) => e.t), trainSize),
-    epoch_cpu_sps: budget ? null : epochCpuThroughput(epochs.map((e) => e.cpuMs), trainSize),
+    ...throughputs(steps, epochs, opts, layout),
     num_tensors_per_epoch: epochs.map((e) => e.numTensors),
     rss_mb_per_epoch: epochs.map((e) => e.rssMb),
     peak_rss_mb: peakRssMb(),

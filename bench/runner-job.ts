@@ -27,7 +27,7 @@ runMeasurement(async (): Promise<LoopResult> => {
     },
     onRows: (rows) => {
       timings.add(rows, () => ({ numTensors: numTensors(), rssMb: rssMb(), cpuMs: cpuMs() }));
-      if (timings.budgetSpent(opts)) abort.abort();
+      if (start !== null && timings.budgetSpent(opts, (start as JobStart).batchesPerEpoch)) abort.abort();
     },
   });
   const info = start as JobStart | null;
@@ -41,9 +41,7 @@ runMeasurement(async (): Promise<LoopResult> => {
     batch_size: config.batchSize,
     epochs: timings.epochs.length,
     train_size: info.trainSize,
-    train_sps: timings.trainSps(opts, info.batchesPerEpoch, info.trainSize),
-    epoch_sps: timings.epochSps(opts, info.trainSize),
-    epoch_cpu_sps: timings.epochCpuSps(opts, info.trainSize),
+    ...timings.throughputs(opts, { batchesPerEpoch: info.batchesPerEpoch, trainSize: info.trainSize, batchSize: config.batchSize }),
     num_tensors_per_epoch: timings.epochs.map((e) => e.numTensors),
     rss_mb_per_epoch: timings.epochs.map((e) => e.rssMb),
     peak_rss_mb: peakRssMb(),

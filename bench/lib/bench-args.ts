@@ -8,13 +8,14 @@ export interface BenchSettings {
   quick: boolean;
   /** Interleaved repeats of the job contenders (bare, runner, supervised, pytorch). */
   repeats: number;
-  /** Epochs per job run: epoch 1 is the warm-up; numTensors and RSS are read after each. */
+  /** Epochs per job run (numTensors and RSS are read after each), the first `warmupEpochs` untimed. */
   epochs: number;
+  warmupEpochs: number;
   /** Repeats of each backend × model × batch-size cell (a slow cell is not repeated). */
   sweepRepeats: number;
-  /** Timed ms per sweep cell after its warm-up batches. */
+  /** Per sweep cell: warm-up ms (JIT, wasm tier-up), then timed ms. */
+  sweepWarmupMs: number;
   sweepBudgetMs: number;
-  sweepWarmupBatches: number;
   /** Which loop the backend sweep times: the engine (runJob) or the bare loop. */
   sweepLoop: 'runner' | 'bare';
   telemetryRows: number;
@@ -88,9 +89,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     quick,
     repeats: r,
     epochs: 5,
+    warmupEpochs: 2,
     sweepRepeats: quick ? 1 : Math.min(r, 3),
-    sweepBudgetMs: quick ? 600 : 2000,
-    sweepWarmupBatches: quick ? 1 : 3,
+    sweepWarmupMs: quick ? 1000 : 1500,
+    sweepBudgetMs: quick ? 1000 : 2000,
     sweepLoop,
     telemetryRows: quick ? 50_000 : 100_000,
     telemetryRepeats: quick ? 1 : Math.min(r, 3),

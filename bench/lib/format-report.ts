@@ -62,13 +62,15 @@ export function formatReport(r: BenchReport): string {
   }
 
   if (r.backends.length > 0) {
-    out.push('', 'Backends (training samples/s)');
+    out.push('', 'Backends (training samples/s after a warm-up)');
     const rows: string[][] = [['backend', 'model', 'batch', 'samples/s', 'loop', 'repeats']];
+    const missing: string[] = [];
     for (const b of r.backends) {
-      if ('available' in b) rows.push([b.backend, 'unavailable:', b.reason]);
+      if ('available' in b) missing.push(`  ${b.backend}: unavailable — ${b.reason}`);
       else rows.push([b.backend, b.model, String(b.batch_size), b.error ? `error: ${b.error}` : fmtRate(b.samples_per_second), b.loop, String(b.repeats)]);
     }
-    out.push(...table(rows));
+    if (rows.length > 1) out.push(...table(rows));
+    out.push(...missing);
   }
 
   const t = r.telemetry;

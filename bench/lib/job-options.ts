@@ -11,13 +11,16 @@ export interface JobBenchOptions {
   backend: BenchBackend;
   model: BenchModel;
   batchSize: number;
-  /** Epochs to run; epoch 1 is the warm-up, excluded from timing. */
+  /** Epochs to run. */
   epochs: number;
+  /** Whole-epoch mode: the first this many epochs warm up (JIT, wasm tier-up) and are not timed. */
+  warmupEpochs: number;
   /**
-   * Sweep mode: train in epoch 1 only, for `warmupBatches` untimed batches and then until
-   * this many ms passed (at least `minTimedBatches`); no validation timing. null: full epochs.
+   * Sweep mode: time `budgetMs` of training (at least `minTimedBatches` steps) after a warm-up
+   * of `warmupMs` and at least `warmupBatches` steps, then stop. null: whole-epoch mode.
    */
   budgetMs: number | null;
+  warmupMs: number;
   warmupBatches: number;
   minTimedBatches: number;
 }
@@ -27,9 +30,11 @@ export const DEFAULT_JOB_OPTIONS: JobBenchOptions = {
   model: 'mlp',
   batchSize: 64,
   epochs: 5,
+  warmupEpochs: 2,
   budgetMs: null,
-  warmupBatches: 5,
-  minTimedBatches: 3,
+  warmupMs: 1500,
+  warmupBatches: 1,
+  minTimedBatches: 1,
 };
 
 const BACKENDS: readonly string[] = ['tensorflow', 'wasm', 'cpu'];
@@ -55,12 +60,16 @@ export function parseJobOptions(json: string | undefined): JobBenchOptions {
   if (!BACKENDS.includes(o.backend)) throw new Error(`bench options: backend must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(o.backend)}`);
   if (!MODELS.includes(o.model)) throw new Error(`bench options: model must be one of ${MODELS.join(', ')}, got ${JSON.stringify(o.model)}`);
   const budgetMs = o.budgetMs === null ? null : positiveInt(o.budgetMs, 'budgetMs', 1);
+  const warmupEpochs = positiveInt(o.warmupEpochs, 'warmupEpochs', 1);
   return {
     backend: o.backend,
     model: o.model,
     batchSize: positiveInt(o.batchSize, 'batchSize', 1),
-    epochs: positiveInt(o.epochs, 'epochs', budgetMs === null ? 2 : 1),
+    // Whole-epoch mode needs at least one timed epoch after the warm-up ones.
+    epochs: positiveInt(o.epochs, 'epochs', budgetMs === null ? warmupEpochs + 1 : 1),
+    warmupEpochs,
     budgetMs,
+    warmupMs: positiveInt(o.warmupMs, 'warmupMs', 0),
     warmupBatches: positiveInt(o.warmupBatches, 'warmupBatches', 1),
     minTimedBatches: positiveInt(o.minTimedBatches, 'minTimedBatches', 1),
   };

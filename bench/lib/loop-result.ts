@@ -1,6 +1,6 @@
 /**
  * What a training measurement (bare loop, runJob, supervised run) reports, and how its
- * numbers are computed from per-step and per-epoch timestamps — the same way for all three.
+ * numbers come from per-step and per-epoch timestamps — computed the same way for all three.
  */
 import type { JobBenchOptions } from './job-options';
 import { batchSamples, pooledThroughput, type Tick } from './stats';
@@ -15,32 +15,6 @@ export interface EpochProbe {
   cpuMs: number | null;
 }
 
-export interface LoopResult {
-  kind: 'bare' | 'runner' | 'supervised';
-  backend: string;
-  device: string;
-  model: string;
-  batch_size: number;
-  epochs: number;
-  train_size: number;
-  /** Training passes only, steady state (epochs 2.., or after the warm-up batches in sweep mode). */
-  train_sps: number | null;
-  /** Whole epochs 2..E (train + validation + epoch-end work), epoch end to epoch end. */
-  epoch_sps: number | null;
-  /**
-   * Like epoch_sps but per CPU-second of the training process: far less sensitive than wall
-   * time to other work on a shared machine (null when the loop ran in another process).
-   */
-  epoch_cpu_sps: number | null;
-  num_tensors_per_epoch: (number | null)[];
-  rss_mb_per_epoch: (number | null)[];
-  /** Peak resident set of the process that trained. */
-  peak_rss_mb: number | null;
-  final_valid_loss: number | null;
-  /** Extra facts a measurement wants to show (e.g. the engine's own samples/s). */
-  notes?: Record<string, unknown>;
-}
-
 /** One training step as seen from outside: 1-based global iteration and when it ended (ms). */
 export interface StepTime {
   iter: number;
@@ -53,14 +27,39 @@ export interface StepLayout {
   batchSize: number;
 }
 
-/**
- * Steady-state training samples/s from step end times, counting steps from `fromIter` on.
- * Each epoch is its own window (validation between epochs is not training time): its
- * first kept step's end marks the window's start, and the window covers the steps after it.
- * fromIter = batchesPerEpoch + 1 skips epoch 1 (the warm-up); a small fromIter skips a few
- * warm-up batches.
- */
-export function trainThroughput(steps: readonly StepTime[], layout: StepLayout, fromIter: number): number | null {
+export interface Throughputs {
+  /** Training passes only, after the warm-up (epochs, or time in sweep mode). */
+  train_sps: number | null;
+  /** Each epoch's training pass on its own, epoch 1 included (the warm-up shows here). */
+  train_sps_per_epoch: (number | null)[];
+  /** Whole epochs after the warm-up ones (train + validation + epoch-end work), epoch end to epoch end. */
+  epoch_sps: number | null;
+  /**
+   * Like epoch_sps but per CPU-second of the training process: far less sensitive than wall
+   * time to other work on a shared machine (null when the loop ran in another process).
+   */
+  epoch_cpu_sps: number | null;
+}
+
+export interface LoopResult extends Throughputs {
+  kind: 'bare' | 'runner' | 'supervised';
+  backend: string;
+  device: string;
+  model: string;
+  batch_size: number;
+  epochs: number;
+  train_size: number;
+  num_tensors_per_epoch: (number | null)[];
+  rss_mb_per_epoch: (number | null)[];
+  /** Peak resident set of the process that trained. */
+  peak_rss_mb: number | null;
+  final_valid_loss: number | null;
+  /** Extra facts a measurement wants to show (e.g. the engine's own samples/s). */
+  notes?: Record<string, unknown>;
+}
+
+/** Steps grouped by epoch, each with the samples it processed, from `fromIter` on. */
+function epochWindows(steps: readonly StepTime[], layout: StepLayout, fromIter: number): Tick[][] {
   const { batchesPerEpoch, trainSize, batchSize } = layout;
   const byEpoch = new Map<number, Tick[]>();
   for (const s of steps) {
@@ -71,33 +70,67 @@ export function trainThroughput(steps: readonly StepTime[], layout: StepLayout, 
     ticks.push({ t: s.t, samples: batchSamples(index, trainSize, batchSize) });
     byEpoch.set(epoch, ticks);
   }
-  return pooledThroughput([...byEpoch.values()]);
+  return [...byEpoch.values()];
 }
 
-/** Training samples/s over whole epochs 2..E from epoch end times (epoch 1 is the warm-up). */
-export function epochThroughput(epochEnds: readonly number[], trainSize: number): number | null {
-  if (epochEnds.length < 2) return null;
-  const ms = epochEnds.at(-1)! - epochEnds[0]!;
-  return ms > 0 ? ((trainSize * (epochEnds.length - 1)) / ms) * 1000 : null;
+/**
+ * Steady-state training samples/s from step end times, from step `fromIter` on. Each epoch
+ * is its own window (validation between epochs is not training time): its first kept
+ * step's end marks the window's start, and the window covers the steps after it.
+ */
+export function trainThroughput(steps: readonly StepTime[], layout: StepLayout, fromIter: number): number | null {
+  return pooledThroughput(epochWindows(steps, layout, fromIter));
 }
 
-/** Training samples per CPU-second over epochs 2..E, from the CPU time used at each epoch end. */
-export function epochCpuThroughput(cpuMsAtEpochEnds: readonly (number | null)[], trainSize: number): number | null {
-  const xs = cpuMsAtEpochEnds.filter((x): x is number => x !== null);
-  if (xs.length < 2 || xs.length !== cpuMsAtEpochEnds.length) return null;
-  return epochThroughput(xs, trainSize);
+/** Training samples/s of each epoch's pass on its own, epoch 1 included. */
+export function trainThroughputPerEpoch(steps: readonly StepTime[], layout: StepLayout): (number | null)[] {
+  return epochWindows(steps, layout, 1).map((ticks) => pooledThroughput([ticks]));
 }
 
-/** The first step that counts (as a start marker): epoch 2's first, or the last warm-up step in sweep mode. */
-export function timedFrom(opts: JobBenchOptions, batchesPerEpoch: number): number {
-  return opts.budgetMs === null ? batchesPerEpoch + 1 : opts.warmupBatches;
+/** Training samples/s over the epochs after `warmupEpochs`, from epoch end times (wall ms or CPU ms). */
+export function epochThroughput(epochEnds: readonly (number | null)[], trainSize: number, warmupEpochs: number): number | null {
+  const timed = epochEnds.slice(warmupEpochs - 1);
+  if (timed.length < 2 || timed.some((x) => x === null)) return null;
+  const ms = timed.at(-1)! - timed[0]!;
+  return ms > 0 ? ((trainSize * (timed.length - 1)) / ms) * 1000 : null;
+}
+
+/**
+ * The step whose end starts the timing: the last step of the warm-up epochs, or in sweep
+ * mode the first one at least `warmupBatches` in and `warmupMs` after the first step's end.
+ * null while the warm-up is not over.
+ */
+export function timingMarker(steps: readonly StepTime[], opts: JobBenchOptions, batchesPerEpoch: number): StepTime | null {
+  if (opts.budgetMs === null) return steps.find((s) => s.iter === opts.warmupEpochs * batchesPerEpoch) ?? null;
+  const first = steps[0];
+  if (!first) return null;
+  return steps.find((s) => s.iter >= opts.warmupBatches && s.t - first.t >= opts.warmupMs) ?? null;
 }
 
 /** Sweep mode: true once the budget has passed since the warm-up and enough steps were timed. */
-export function budgetSpent(steps: readonly StepTime[], opts: JobBenchOptions): boolean {
+export function budgetSpent(steps: readonly StepTime[], opts: JobBenchOptions, batchesPerEpoch: number): boolean {
   if (opts.budgetMs === null) return false;
-  const marker = steps.find((s) => s.iter === opts.warmupBatches);
   const last = steps.at(-1);
-  if (!marker || !last || last.iter - marker.iter < opts.minTimedBatches) return false;
+  // Cheap test first: this runs after every step of the timed loop.
+  if (!last || last.t - steps[0]!.t < opts.warmupMs + opts.budgetMs) return false;
+  const marker = timingMarker(steps, opts, batchesPerEpoch);
+  if (!marker || last.iter - marker.iter < opts.minTimedBatches) return false;
   return last.t - marker.t >= opts.budgetMs;
+}
+
+/** Every throughput of a run from its step and epoch timestamps. */
+export function throughputs(
+  steps: readonly StepTime[],
+  epochs: readonly EpochProbe[],
+  opts: JobBenchOptions,
+  layout: StepLayout,
+): Throughputs {
+  const marker = timingMarker(steps, opts, layout.batchesPerEpoch);
+  const sweep = opts.budgetMs !== null;
+  return {
+    train_sps: marker ? trainThroughput(steps, layout, marker.iter) : null,
+    train_sps_per_epoch: trainThroughputPerEpoch(steps, layout),
+    epoch_sps: sweep ? null : epochThroughput(epochs.map((e) => e.t), layout.trainSize, opts.warmupEpochs),
+    epoch_cpu_sps: sweep ? null : epochThroughput(epochs.map((e) => e.cpuMs), layout.trainSize, opts.warmupEpochs),
+  };
 }

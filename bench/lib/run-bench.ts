@@ -48,14 +48,21 @@ function describe<T>(o: Outcome<T>, rate: (v: T) => number | null): string {
 
 async function measureJobs(ctx: Context, python: TorchPython | null, trainFiles: { x: string; y: string } | null): Promise<JobRepeat[]> {
   const { settings, env } = ctx;
-  const job: Partial<JobBenchOptions> = { backend: 'wasm', model: 'mlp', batchSize: 64, epochs: settings.epochs, budgetMs: null };
+  const job: Partial<JobBenchOptions> = {
+    backend: 'wasm',
+    model: 'mlp',
+    batchSize: 64,
+    epochs: settings.epochs,
+    warmupEpochs: settings.warmupEpochs,
+    budgetMs: null,
+  };
   const loop = (file: string) => () => runMeasurementProcess<LoopResult>(entry(file), job, { env });
   const pytorch =
     python && trainFiles
       ? () =>
           runProcess<PytorchResult>(
             python.path,
-            [PYTORCH_SCRIPT, '--x', trainFiles.x, '--y', trainFiles.y, '--batch-size', '64', '--epochs', String(settings.epochs - 1), '--model', 'mlp'],
+            [PYTORCH_SCRIPT, '--x', trainFiles.x, '--y', trainFiles.y, '--batch-size', '64', '--epochs', String(settings.epochs - settings.warmupEpochs), '--model', 'mlp'],
             { env: singleThreadEnv(env) },
           )
       : null;
@@ -101,9 +108,10 @@ async function measureBackends(ctx: Context): Promise<BackendEntry[]> {
       if (r > 0 && (prior.length === 0 || !prior[0]!.ok || prior[0]!.seconds > SLOW_CELL_SECONDS)) continue;
       const opts: Partial<JobBenchOptions> = {
         ...cell,
-        epochs: 100,
+        epochs: 1000,
         budgetMs: settings.sweepBudgetMs,
-        warmupBatches: settings.sweepWarmupBatches,
+        warmupMs: settings.sweepWarmupMs,
+        warmupBatches: 1,
         minTimedBatches: 1,
       };
       const outcome = await runMeasurementProcess<LoopResult>(file, opts, { env });

@@ -1,7 +1,7 @@
 /**
  * The two gradients of a 'same' NHWC convolution, dx and dW. The wasm backend has no
- * Conv2DBackpropFilter kernel and a slow Conv2DBackpropInput, so there both are rewritten
- * as forward convolutions (and a matMul); other backends run their own kernels.
+ * Conv2DBackpropFilter kernel, so there dW is rewritten as forward convolutions (and a
+ * matMul); other backends run their own kernels.
  */
 import * as tf from '@tensorflow/tfjs';
 import { matMulT } from './mat-mul';
@@ -46,35 +46,8 @@ function filterGradByConv(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: FilterSh
   return tf.reshape(tf.transpose(out, [1, 2, 0, 3]), [kh, kw, c, oc]);
 }
 
-/**
- * dx of a strided 'same' convolution as a stride-1 convolution: dy dilated by the stride
- * (zeros between rows and columns, by pad + reshape), padded by k − 1, against the
- * spatially flipped filter with in/out channels swapped; then cropped to x.
- * (On wasm, ~5× faster than its Conv2DBackpropInput kernel.)
- */
-function inputGradByConv(dy: tf.Tensor4D, filter: tf.Tensor4D, xShape: [number, number, number, number], stride: number): tf.Tensor4D {
-  const [batch, h, w, c] = xShape;
-  const [kh, kw] = filter.shape;
-  const [, oh, ow, oc] = dy.shape;
-  const ph = samePadding(h, kh, stride);
-  const pw = samePadding(w, kw, stride);
-  let dilated: tf.Tensor4D = dy;
-  if (stride > 1) {
-    const spread = tf.pad(tf.reshape(dy, [batch, oh, 1, ow, 1, oc]), [[0, 0], [0, 0], [0, stride - 1], [0, 0], [0, stride - 1], [0, 0]]);
-    dilated = tf.reshape(spread, [batch, oh * stride, ow * stride, oc]);
-  }
-  // Full correlation: k − 1 zeros before; after, enough to cover the padded input.
-  const padH = h + ph.before + kh - 1 - dilated.shape[1];
-  const padW = w + pw.before + kw - 1 - dilated.shape[2];
-  const framed = tf.pad(dilated, [[0, 0], [kh - 1, Math.max(padH, 0)], [kw - 1, Math.max(padW, 0)], [0, 0]]);
-  const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-  const dxPadded = tf.conv2d(framed, flipped, 1, 'valid');
-  return tf.slice(dxPadded, [0, ph.before, pw.before, 0], [batch, h, w, c]);
-}
-
-/** wasm: the convolution route (its Conv2DBackpropInput is slow); elsewhere the backend kernel. */
+/** dx: the backend's Conv2DBackpropInput (wasm has one, as fast as rewriting it as a convolution). */
 export function convInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, xShape: [number, number, number, number], stride: number): tf.Tensor4D {
-  if (tf.getBackend() === 'wasm') return inputGradByConv(dy, filter, xShape, stride);
   return tf.conv2dTranspose(dy, filter, xShape, stride, 'same');
 }
 

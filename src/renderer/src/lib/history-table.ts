@@ -5,18 +5,19 @@
 import { isDamaged, type DamagedRun, type RunListEntry, type RunRecord, type RunStatus } from '../../../shared/records';
 import { modelLabel, runDurationMs, runName } from './run-labels';
 
+/** Results first, so a narrow window still shows what each run achieved before scrolling. */
 export const HISTORY_COLUMNS = [
   { key: 'name', label: 'Name', numeric: false },
   { key: 'status', label: 'Status', numeric: false },
-  { key: 'dataset', label: 'Dataset', numeric: false },
+  { key: 'bestValidAccuracy', label: 'Best val acc', numeric: true },
+  { key: 'finalValidLoss', label: 'Valid loss', numeric: true },
+  { key: 'finalTrainLoss', label: 'Train loss', numeric: true },
   { key: 'model', label: 'Model', numeric: false },
   { key: 'optimizer', label: 'Optimizer', numeric: false },
   { key: 'lr', label: 'LR', numeric: true },
   { key: 'batchSize', label: 'Batch', numeric: true },
   { key: 'epochs', label: 'Epochs', numeric: true },
-  { key: 'bestValidAccuracy', label: 'Best val acc', numeric: true },
-  { key: 'finalTrainLoss', label: 'Train loss', numeric: true },
-  { key: 'finalValidLoss', label: 'Valid loss', numeric: true },
+  { key: 'dataset', label: 'Dataset', numeric: false },
   { key: 'durationMs', label: 'Duration', numeric: true },
   { key: 'created', label: 'Created', numeric: false },
 ] as const;

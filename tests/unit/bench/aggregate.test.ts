@@ -1,0 +1,98 @@
+/** From per-repeat outcomes to the report: paired ratios, failures with their reasons, memory checks. */
+import { describe, expect, it } from 'vitest';
+import { summarizeMemory, summarizeRunnerVsBare, summarizeVsPytorch, type JobRepeat } from '../../../bench/lib/aggregate';
+import type { Outcome } from '../../../bench/lib/child';
+import type { LoopResult } from '../../../bench/lib/loop-result';
+
+function loop(kind: LoopResult['kind'], trainSps: number, extra: Partial<LoopResult> = {}): Outcome<LoopResult> {
+  return {
+    ok: true,
+    seconds: 3,
+    value: {
+      kind,
+      backend: 'wasm',
+      device: 'wasm (SIMD, 1 thread)',
+      model: 'mlp',
+      batch_size: 64,
+      epochs: 5,
+      train_size: 8000,
+      train_sps: trainSps,
+      train_sps_per_epoch: [],
+      epoch_sps: trainSps / 2,
+      epoch_cpu_sps: trainSps / 4,
+      num_tensors_per_epoch: [4, 4, 4, 4, 4],
+      rss_mb_per_epoch: [200, 201, 201, 202, 202],
+      peak_rss_mb: 210,
+      final_valid_loss: 0.3155,
+      ...extra,
+    },
+  };
+}
+
+const failed = (error: string): Outcome<never> => ({ ok: false, error, seconds: 1 });
+const pytorch = (sps: number) => ({ ok: true as const, seconds: 2, value: { samples_per_second: sps, seconds: 0.3, last_loss: 0.02, torch: '1.13', threads: 1 } });
+
+describe('summarizeRunnerVsBare', () => {
+  it('pairs each repeat: a repeat where the machine was busy for both does not move the ratio', () => {
+    const repeats: JobRepeat[] = [
+      { bare: loop('bare', 30_000), runner: loop('runner', 29_000), supervised: loop('supervised', 28_000), pytorch: null },
+      { bare: loop('bare', 10_000), runner: loop('runner', 9_600), supervised: loop('supervised', 9_500), pytorch: null },
+      { bare: loop('bare', 32_000), runner: loop('runner', 31_000), supervised: loop('supervised', 30_000), pytorch: null },
+    ];
+    const s = summarizeRunnerVsBare(repeats);
+    expect(s.ratio).toBeCloseTo(29_000 / 30_000, 10);
+    expect(s.runner_sps).toBe(29_000);
+    expect(s.bare_sps).toBe(30_000);
+    expect(s.supervised_ratio).toBeCloseTo(30_000 / 32_000, 10);
+    expect(s.epoch_ratio).toBeCloseTo(29_000 / 30_000, 10);
+    expect(s.cpu_epoch_ratio).toBeCloseTo(29_000 / 30_000, 10);
+    expect(s.final_valid_loss).toEqual({ bare: 0.3155, runner: 0.3155, supervised: 0.3155 });
+    expect(s.errors).toBeUndefined();
+  });
+
+  it('keeps the reason when a contender failed, with how many repeats it lost', () => {
+    const repeats: JobRepeat[] = [
+      { bare: loop('bare', 30_000), runner: failed('exit code 1: runJob: not implemented yet'), supervised: null, pytorch: null },
+      { bare: loop('bare', 31_000), runner: failed('exit code 1: runJob: not implemented yet'), supervised: null, pytorch: null },
+    ];
+    const s = summarizeRunnerVsBare(repeats);
+    expect(s.ratio).toBeNull();
+    expect(s.runner_sps).toBeNull();
+    expect(s.bare_sps).toBe(30_500);
+    expect(s.errors).toEqual({ runner: '2 of 2 repeats failed: exit code 1: runJob: not implemented yet' });
+  });
+});
+
+describe('summarizeVsPytorch', () => {
+  it('compares the runner (and the bare loop) with PyTorch repeat by repeat', () => {
+    const repeats: JobRepeat[] = [
+      { bare: loop('bare', 30_000), runner: loop('runner', 28_000), supervised: null, pytorch: pytorch(100_000) },
+      { bare: loop('bare', 15_000), runner: loop('runner', 14_000), supervised: null, pytorch: pytorch(50_000) },
+      { bare: loop('bare', 33_000), runner: loop('runner', 30_000), supervised: null, pytorch: pytorch(100_000) },
+    ];
+    const v = summarizeVsPytorch(repeats, { python: '/usr/bin/python3', torch: '1.13', blas: null });
+    expect(v.ratio).toBeCloseTo(0.28, 10);
+    expect(v.bare_ratio).toBeCloseTo(0.3, 10);
+    expect(v.pytorch_sps).toBe(100_000);
+    expect(v.threads).toBe(1);
+  });
+});
+
+describe('summarizeMemory', () => {
+  it('checks numTensors is the same after every epoch of every run and measures RSS growth after epoch 1', () => {
+    const a = loop('runner', 1, { rss_mb_per_epoch: [200, 201, 202, 203, 204] });
+    const b = loop('runner', 1, { rss_mb_per_epoch: [202, 202, 203, 203, 206] });
+    const m = summarizeMemory([a, b].map((o) => (o.ok ? o.value : null!)));
+    expect(m.num_tensors_per_epoch).toEqual([4, 4, 4, 4, 4]);
+    expect(m.num_tensors_identical).toBe(true);
+    expect(m.rss_mb_per_epoch).toEqual([201, 201.5, 202.5, 203, 205]);
+    expect(m.rss_growth_after_epoch_1_mb).toBe(4);
+    expect(m.peak_rss_mb).toBe(210);
+  });
+
+  it('flags a leak: one more tensor after some epoch', () => {
+    const leaky = loop('runner', 1, { num_tensors_per_epoch: [4, 5, 6, 7, 8] });
+    expect(summarizeMemory([leaky.ok ? leaky.value : null!]).num_tensors_identical).toBe(false);
+    expect(summarizeMemory([]).num_tensors_identical).toBeNull();
+  });
+});
