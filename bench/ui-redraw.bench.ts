@@ -121,6 +121,24 @@ function printProfile(profile: CpuProfile): void {
   for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${key}`);
 }
 
+/** BENCH_TRACE=1: main-thread time by trace event (Layout, Paint, FunctionCall…). */
+async function startTrace(page: Page): Promise<() => Promise<void>> {
+  const client = await page.context().newCDPSession(page);
+  const events: { name: string; ph: string; dur?: number; tid: number; args?: { data?: { frame?: string } } }[] = [];
+  client.on('Tracing.dataCollected', (e: { value: typeof events }) => events.push(...e.value));
+  await client.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  return async () => {
+    const done = new Promise<void>((resolve) => client.once('Tracing.tracingComplete', () => resolve()));
+    await client.send('Tracing.end');
+    await done;
+    const main = events.find((e) => e.name === 'RunTask')?.tid;
+    const total = new Map<string, number>();
+    for (const e of events) if (e.ph === 'X' && e.tid === main && e.dur) total.set(e.name, (total.get(e.name) ?? 0) + e.dur / 1000);
+    console.log('  main-thread trace events (inclusive ms):');
+    for (const [name, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${name}`);
+  };
+}
+
 function totalRenders(page: Page): Promise<number> {
   return page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('canvas')].reduce((n, c) => n + Number(c.dataset['renders'] ?? 0), 0));
 }
@@ -193,8 +211,10 @@ async function main(): Promise<void> {
       await client.send('Profiler.enable');
       await client.send('Profiler.start');
     }
+    const tracing = process.env['BENCH_TRACE'] ? await startTrace(page) : null;
     const cmp = await responsiveness(page, STREAM_SECONDS, '[data-testid="compare-chart"]');
     if (client) printProfile((await client.send('Profiler.stop')).profile);
+    if (tracing) await tracing();
     console.log(`\nCompare view, 4 × ${POINTS.toLocaleString('en-US')} points + the streaming run (${STREAM_SECONDS} s):`);
     console.log(`  frame gaps: ${fmt(stats(cmp.gaps))}; frames over 50 ms: ${cmp.gaps.filter((g) => g > 50).length}`);
     console.log(`  click → next frame: ${fmt(stats(cmp.clicks))}`);

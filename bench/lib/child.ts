@@ -8,7 +8,9 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
-export type Outcome<T> = { ok: true; value: T; seconds: number } | { ok: false; error: string; seconds: number };
+export type Outcome<T> =
+  | { ok: true; value: T; seconds: number }
+  | { ok: false; error: string; seconds: number; stderr?: string };
 
 export interface ProcessOptions {
   env?: NodeJS.ProcessEnv;
@@ -31,8 +33,16 @@ export function lastJsonLine(stdout: string): unknown {
   }
 }
 
-/** The last lines of a process's stderr worth showing a person. */
-function tail(text: string, lines = 6): string {
+/** The last line of stderr that says something (not Node's version banner after a crash). */
+export function lastMessage(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^Node\.js v\d/.test(l));
+  return lines.at(-1) ?? '(no stderr)';
+}
+
+function tail(text: string, lines = 12): string {
   return text.trim().split('\n').slice(-lines).join('\n');
 }
 
@@ -59,12 +69,12 @@ export function runProcess<T>(command: string, args: readonly string[], options:
       if (timedOut) return resolve({ ok: false, error: `timed out after ${(options.timeoutMs ?? 600_000) / 1000} s`, seconds: seconds() });
       if (code !== 0) {
         const how = signal ? `killed by ${signal}` : `exit code ${code}`;
-        return resolve({ ok: false, error: `${how}: ${tail(stderr) || '(no stderr)'}`, seconds: seconds() });
+        return resolve({ ok: false, error: `${how}: ${lastMessage(stderr)}`, stderr: tail(stderr), seconds: seconds() });
       }
       try {
         resolve({ ok: true, value: lastJsonLine(stdout) as T, seconds: seconds() });
       } catch (err) {
-        resolve({ ok: false, error: `${(err as Error).message}; stderr: ${tail(stderr)}`, seconds: seconds() });
+        resolve({ ok: false, error: `${(err as Error).message}; stderr: ${lastMessage(stderr)}`, stderr: tail(stderr), seconds: seconds() });
       }
     });
   });

@@ -15,7 +15,8 @@ export function runMeasurement(main: () => Promise<unknown>): void {
     },
     (err: unknown) => {
       const e = err as Error;
-      process.stderr.write(`${e?.stack ?? String(err)}\n`);
+      // The stack for whoever debugs; the last line is what the orchestrator reports.
+      process.stderr.write(`${e?.stack ?? String(err)}\nmeasurement failed: ${e?.message ?? String(err)}\n`);
       process.exit(1);
     },
   );

@@ -29,6 +29,12 @@ function loop(kind: LoopResult['kind'], trainSps: number, extra: Partial<LoopRes
   };
 }
 
+/** The result inside a successful outcome. */
+function value(o: Outcome<LoopResult>): LoopResult {
+  if (!o.ok) throw new Error(o.error);
+  return o.value;
+}
+
 const failed = (error: string): Outcome<never> => ({ ok: false, error, seconds: 1 });
 const pytorch = (sps: number) => ({ ok: true as const, seconds: 2, value: { samples_per_second: sps, seconds: 0.3, last_loss: 0.02, torch: '1.13', threads: 1 } });
 
@@ -82,7 +88,7 @@ describe('summarizeMemory', () => {
   it('checks numTensors is the same after every epoch of every run and measures RSS growth after epoch 1', () => {
     const a = loop('runner', 1, { rss_mb_per_epoch: [200, 201, 202, 203, 204] });
     const b = loop('runner', 1, { rss_mb_per_epoch: [202, 202, 203, 203, 206] });
-    const m = summarizeMemory([a, b].map((o) => (o.ok ? o.value : null!)));
+    const m = summarizeMemory([value(a), value(b)]);
     expect(m.num_tensors_per_epoch).toEqual([4, 4, 4, 4, 4]);
     expect(m.num_tensors_identical).toBe(true);
     expect(m.rss_mb_per_epoch).toEqual([201, 201.5, 202.5, 203, 205]);
@@ -92,7 +98,7 @@ describe('summarizeMemory', () => {
 
   it('flags a leak: one more tensor after some epoch', () => {
     const leaky = loop('runner', 1, { num_tensors_per_epoch: [4, 5, 6, 7, 8] });
-    expect(summarizeMemory([leaky.ok ? leaky.value : null!]).num_tensors_identical).toBe(false);
+    expect(summarizeMemory([value(leaky)]).num_tensors_identical).toBe(false);
     expect(summarizeMemory([]).num_tensors_identical).toBeNull();
   });
 });

@@ -18,10 +18,13 @@ describe('runProcess', () => {
     expect(o.ok && o.value).toEqual({ sps: 123 });
   });
 
-  it('turns a crash into a failure carrying the end of stderr', async () => {
+  it('turns a crash into a failure carrying the last message on stderr', async () => {
     const o = await runProcess(node, ['-e', 'console.error("runJob: not implemented yet"); process.exit(3)']);
     expect(o.ok).toBe(false);
     if (!o.ok) expect(o.error).toBe('exit code 3: runJob: not implemented yet');
+    const thrown = await runProcess(node, ['-e', 'throw new Error("no data")']);
+    if (!thrown.ok) expect(thrown.error).toBe('exit code 1: Error: no data');
+    expect(thrown.ok).toBe(false);
   });
 
   it('kills a process that outlives its timeout', async () => {

@@ -1,0 +1,59 @@
+/** The human table printed by `npm run bench`. */
+import { describe, expect, it } from 'vitest';
+import { fmtRate, fmtRatio, formatReport, table } from '../../../bench/lib/format-report';
+import type { BenchReport } from '../../../bench/lib/report';
+
+const report: BenchReport = {
+  machine: { cpu: 'AMD EPYC', cores: 2, os: 'Linux 6 x64', node: 'v20.20.2', tfjs: '4.22.0', tfjs_backend_wasm: '4.22.0', load_average: 0.5, memory_gb: 8, backend: 'wasm', device: 'wasm (SIMD, 1 thread)' },
+  settings: {},
+  runner_vs_bare: {
+    ratio: 0.97,
+    runner_sps: 29_100,
+    bare_sps: 30_000,
+    supervised_ratio: 0.95,
+    supervised_sps: 28_500,
+    epoch_ratio: 0.96,
+    supervised_epoch_ratio: 0.94,
+    cpu_epoch_ratio: 0.93,
+    final_valid_loss: { bare: 0.31547, runner: 0.31547, supervised: 0.31547 },
+    repeats: 5,
+  },
+  vs_pytorch: null,
+  vs_pytorch_reason: 'no Python with torch found',
+  backends: [
+    { backend: 'tensorflow', available: false, reason: '@tensorflow/tfjs-node-gpu is not installed' },
+    { backend: 'wasm', model: 'mlp', batch_size: 64, samples_per_second: 30_000, repeats: 3, loop: 'runJob' },
+  ],
+  telemetry_rows_per_second: 60_000,
+  telemetry: { rows_per_second: 60_000, rows_per_message: 256, rows: 100_000, repeats: 3, default_job_rows_per_second: 455 },
+  peak_rss_mb: 240,
+  num_tensors_per_epoch: [4, 4, 4, 4, 4],
+  rss_mb_per_epoch: [230, 231, 231, 231, 231],
+  memory_checks: { num_tensors_identical: true, rss_growth_after_epoch_1_mb: 1, source: 'runJob' },
+  profile: null,
+  seconds: 123,
+};
+
+describe('formatReport', () => {
+  it('shows the ratios, the reasons for what is missing and the memory checks', () => {
+    const text = formatReport(report);
+    expect(text).toMatch(/runJob \(Runner \+ default callbacks\)\s+29,100\/s\s+0\.97×\s+0\.96×\s+0\.93×\s+0\.315470/);
+    expect(text).toContain('vs_pytorch: not measured — no Python with torch found');
+    expect(text).toContain('tensorflow: unavailable — @tensorflow/tfjs-node-gpu is not installed');
+    expect(text).toMatch(/wasm\s+mlp\s+64\s+30,000\/s\s+runJob\s+3/);
+    expect(text).toContain('numTensors: 4 4 4 4 4  (identical in every epoch of every repeat)');
+    expect(text).toContain('60,000/s; the default job makes 455/s');
+  });
+
+  it('formats missing numbers as a dash', () => {
+    expect(fmtRate(null)).toBe('—');
+    expect(fmtRatio(undefined)).toBe('—');
+    expect(fmtRatio(0.956)).toBe('0.96×');
+  });
+});
+
+describe('table', () => {
+  it('pads every column but the last to its widest cell', () => {
+    expect(table([['a', 'bb', 'c'], ['ccc', 'd', 'e']], '')).toEqual(['a    bb  c', 'ccc  d   e']);
+  });
+});
