@@ -32,14 +32,20 @@ function stats(values: number[]): { median: number; p95: number; max: number; n:
 const fmt = (x: { median: number; p95: number; max: number; n: number }) =>
   `median ${x.median.toFixed(1)} ms · p95 ${x.p95.toFixed(1)} ms · max ${x.max.toFixed(1)} ms (n=${x.n})`;
 
-/** Moves the smoothing slider; returns chart render ms, input → chart rendered, input → next frame. */
-async function smoothingRedraws(page: Page, count: number): Promise<{ render: number[]; rendered: number[]; frame: number[] }> {
+/**
+ * Moves the smoothing slider `count` times. Returns, per move: Chart.js update + render
+ * (recording the drawing), render → next frame (the canvas rasterised and committed: on a
+ * machine without GPU this is where the pixels cost), input → chart rendered, and input →
+ * next frame (the whole redraw as a person sees it).
+ */
+async function smoothingRedraws(page: Page, count: number): Promise<{ render: number[]; raster: number[]; rendered: number[]; frame: number[] }> {
   return page.evaluate(async (count) => {
     const slider = document.querySelector<HTMLInputElement>('[data-testid="smoothing-slider"]')!;
     const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="compare-chart"]')!;
     const renders = () => Number(canvas.dataset['renders'] ?? 0);
     const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
     const render: number[] = [];
+    const raster: number[] = [];
     const rendered: number[] = [];
     const toFrame: number[] = [];
     for (let i = 0; i < count; i++) {
@@ -48,13 +54,15 @@ async function smoothingRedraws(page: Page, count: number): Promise<{ render: nu
       slider.value = String(0.3 + (i % 10) * 0.06);
       slider.dispatchEvent(new Event('input', { bubbles: true }));
       while (renders() === before) await frame();
-      rendered.push(Number(canvas.dataset['renderedAt']) - t0);
-      // The frame after the one that rendered: the picture is on screen.
-      await frame();
-      toFrame.push(performance.now() - t0);
+      // This frame callback runs after the rendering frame was committed to the screen.
+      const next = performance.now();
+      const renderedAt = Number(canvas.dataset['renderedAt']);
       render.push(Number(canvas.dataset['renderMs']));
+      raster.push(next - renderedAt);
+      rendered.push(renderedAt - t0);
+      toFrame.push(next - t0);
     }
-    return { render, rendered, frame: toFrame };
+    return { render, raster, rendered, frame: toFrame };
   }, count);
 }
 
@@ -121,19 +129,21 @@ function printProfile(profile: CpuProfile): void {
   for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${key}`);
 }
 
-/** BENCH_TRACE=1: main-thread time by trace event (Layout, Paint, FunctionCall…). */
+/** BENCH_TRACE=live|compare: main-thread time by trace event (Commit, FunctionCall, Layout…). */
 async function startTrace(page: Page): Promise<() => Promise<void>> {
   const client = await page.context().newCDPSession(page);
-  const events: { name: string; ph: string; dur?: number; tid: number; args?: { data?: { frame?: string } } }[] = [];
+  const events: { name: string; ph: string; dur?: number; pid: number; tid: number; args?: { name?: string } }[] = [];
   client.on('Tracing.dataCollected', (e: { value: typeof events }) => events.push(...e.value));
   await client.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
   return async () => {
     const done = new Promise<void>((resolve) => client.once('Tracing.tracingComplete', () => resolve()));
     await client.send('Tracing.end');
     await done;
-    const main = events.find((e) => e.name === 'RunTask')?.tid;
+    const mains = new Set(events.filter((e) => e.ph === 'M' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
     const total = new Map<string, number>();
-    for (const e of events) if (e.ph === 'X' && e.tid === main && e.dur) total.set(e.name, (total.get(e.name) ?? 0) + e.dur / 1000);
+    for (const e of events) {
+      if (e.ph === 'X' && e.dur && mains.has(`${e.pid}:${e.tid}`)) total.set(e.name, (total.get(e.name) ?? 0) + e.dur / 1000);
+    }
     console.log('  main-thread trace events (inclusive ms):');
     for (const [name, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${name}`);
   };
@@ -167,6 +177,7 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     // tsx (esbuild keepNames) wraps named functions in __name(); give the page a no-op one.
     await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+    if (process.env['BENCH_REDUCED_MOTION']) await page.emulateMedia({ reducedMotion: 'reduce' });
     const ids = runs.map((r) => r.id);
 
     const loadStart = Date.now();
@@ -181,9 +192,10 @@ async function main(): Promise<void> {
     await smoothingRedraws(page, 5);
     const smoothed = await smoothingRedraws(page, REDRAWS);
     console.log(`\nCompare chart, 4 runs × ${POINTS.toLocaleString('en-US')} points, raw + smoothed (8 datasets):`);
-    console.log(`  Chart.js redraw (update('none') + render):  ${fmt(stats(smoothed.render))}`);
-    console.log(`  smoothing input → chart rendered (EMA + LTTB of ${(4 * POINTS).toLocaleString('en-US')} points, redraw): ${fmt(stats(smoothed.rendered))}`);
-    console.log(`  smoothing input → the frame after (as measured by polling frames): ${fmt(stats(smoothed.frame))}`);
+    console.log(`  Chart.js redraw (update('none') + render):     ${fmt(stats(smoothed.render))}`);
+    console.log(`  render → next frame (raster + commit + vsync):  ${fmt(stats(smoothed.raster))}`);
+    console.log(`  slider input → chart rendered (EMA + LTTB of ${(4 * POINTS).toLocaleString('en-US')} points + redraw): ${fmt(stats(smoothed.rendered))}`);
+    console.log(`  slider input → next frame:                      ${fmt(stats(smoothed.frame))}`);
 
     // Start a real run and follow it live.
     const streaming = await service.call('startRun', { config: { epochs: 40 }, name: 'bench streaming run' });
@@ -194,7 +206,9 @@ async function main(): Promise<void> {
       { timeout: 60_000 },
     );
     await page.waitForTimeout(1500);
+    const liveTrace = process.env['BENCH_TRACE'] === 'live' ? await startTrace(page) : null;
     const live = await responsiveness(page, STREAM_SECONDS, '[data-testid="loss-chart"]');
+    if (liveTrace) await liveTrace();
     const iterAfterLive = Number(await page.getByTestId('progress').getAttribute('data-iter'));
     console.log(`\nLive view while the run streams (${STREAM_SECONDS} s, run at iteration ${iterAfterLive}):`);
     console.log(`  frame gaps: ${fmt(stats(live.gaps))}; frames over 50 ms: ${live.gaps.filter((g) => g > 50).length}`);
@@ -211,7 +225,7 @@ async function main(): Promise<void> {
       await client.send('Profiler.enable');
       await client.send('Profiler.start');
     }
-    const tracing = process.env['BENCH_TRACE'] ? await startTrace(page) : null;
+    const tracing = process.env['BENCH_TRACE'] === 'compare' ? await startTrace(page) : null;
     const cmp = await responsiveness(page, STREAM_SECONDS, '[data-testid="compare-chart"]');
     if (client) printProfile((await client.send('Profiler.stop')).profile);
     if (tracing) await tracing();

@@ -33,12 +33,12 @@ export function lastJsonLine(stdout: string): unknown {
   }
 }
 
-/** The last line of stderr that says something (not Node's version banner after a crash). */
+/** The last line of stderr that says something: not a stack frame, not Node's version banner. */
 export function lastMessage(stderr: string): string {
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '' && !/^Node\.js v\d/.test(l));
+    .filter((l) => l !== '' && !/^Node\.js v\d/.test(l) && !/^at .+/.test(l));
   return lines.at(-1) ?? '(no stderr)';
 }
 

@@ -114,6 +114,18 @@ export function formatReport(r: BenchReport): string {
   } else if (r.profile_error) {
     out.push('', `Profile: error: ${r.profile_error}`);
   }
+  const h = r.runner_hooks;
+  if (h) {
+    out.push('', `Runner callbacks (runJob, ${h.device}): ${fmtMs(h.hooks_ms_per_step)} of ${fmtMs(h.step_ms)} ms per training step (${share(h.hooks_ms_per_step, h.step_ms)})`);
+    out.push(
+      ...table([
+        ['hook', 'ms/step', 'share', 'µs/call', 'calls'],
+        ...h.hooks.slice(0, 6).map((x) => [x.hook, x.ms_per_step.toFixed(3), share(x.ms_per_step, h.step_ms), x.us_per_call.toFixed(1), String(x.calls)]),
+      ]),
+    );
+  } else if (r.runner_hooks_error) {
+    out.push('', `Runner callbacks: error: ${r.runner_hooks_error}`);
+  }
   out.push('', `Bench took ${r.seconds.toFixed(0)} s.`);
   return out.join('\n');
 }

@@ -1,5 +1,6 @@
 /** The benchmark report: what `npm run bench -- --json` prints as its last line. */
 import type { MachineInfo } from './machine';
+import type { HookProfile } from './hook-profile-result';
 import type { StepProfile } from './step-split';
 
 export interface RunnerVsBare {
@@ -66,5 +67,8 @@ export interface BenchReport {
   memory_checks: { num_tensors_identical: boolean | null; rss_growth_after_epoch_1_mb: number | null; source: string };
   profile: StepProfile | null;
   profile_error?: string;
+  /** Each default callback's cost per training step of runJob (wasm, MLP, batch 64). */
+  runner_hooks: HookProfile | null;
+  runner_hooks_error?: string;
   seconds: number;
 }

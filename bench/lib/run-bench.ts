@@ -17,6 +17,7 @@ import { runMeasurementProcess, runProcess, type Outcome } from './child';
 import { fmtRate, formatReport } from './format-report';
 import type { JobBenchOptions } from './job-options';
 import type { LoopResult } from './loop-result';
+import type { HookProfile } from './hook-profile-result';
 import { machineInfo } from './machine';
 import { blasLibrary, findTorchPython, singleThreadEnv, writeTrainSet, type TorchPython } from './python';
 import type { BackendEntry, BenchReport, TelemetryReport } from './report';
@@ -215,6 +216,15 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       else profileError = o.error;
     }
 
+    let hooks: HookProfile | null = null;
+    let hooksError: string | undefined;
+    if (on('profile')) {
+      const o = await runMeasurementProcess<HookProfile>(entry('hook-profile.ts'), { epochs: settings.epochs }, { env: ctx.env });
+      log(`runner hooks: ${o.ok ? `${o.value.hooks_ms_per_step.toFixed(3)} of ${o.value.step_ms.toFixed(3)} ms per step` : `FAILED: ${o.error}`}`);
+      if (o.ok) hooks = o.value;
+      else hooksError = o.error;
+    }
+
     const report: BenchReport = {
       machine: {
         ...machine,
@@ -238,6 +248,8 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       },
       profile,
       ...(profileError ? { profile_error: profileError } : {}),
+      runner_hooks: hooks,
+      ...(hooksError ? { runner_hooks_error: hooksError } : {}),
       seconds: (performance.now() - started) / 1000,
     };
     process.stdout.write(`${formatReport(report)}\n`);

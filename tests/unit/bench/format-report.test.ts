@@ -31,6 +31,14 @@ const report: BenchReport = {
   rss_mb_per_epoch: [230, 231, 231, 231, 231],
   memory_checks: { num_tensors_identical: true, rss_growth_after_epoch_1_mb: 1, source: 'runJob' },
   profile: null,
+  runner_hooks: {
+    backend: 'wasm',
+    device: 'wasm (SIMD, 1 thread)',
+    train_steps: 625,
+    step_ms: 4,
+    hooks: [{ hook: 'avg_stats.after_loss', calls: 705, ms_per_step: 0.2, us_per_call: 177.3 }],
+    hooks_ms_per_step: 0.3,
+  },
   seconds: 123,
 };
 
@@ -43,6 +51,8 @@ describe('formatReport', () => {
     expect(text).toMatch(/wasm\s+mlp\s+64\s+30,000\/s\s+runJob\s+3/);
     expect(text).toContain('numTensors: 4 4 4 4 4  (identical in every epoch of every repeat)');
     expect(text).toContain('60,000/s; the default job makes 455/s');
+    expect(text).toContain('Runner callbacks (runJob, wasm (SIMD, 1 thread)): 0.30 of 4.00 ms per training step (8%)');
+    expect(text).toMatch(/avg_stats\.after_loss\s+0\.200\s+5%\s+177\.3\s+705/);
   });
 
   it('formats missing numbers as a dash', () => {

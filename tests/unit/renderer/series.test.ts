@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../../src/shared/records';
 import { appendRows, buildSeries, latest, metricPoints } from '../../../src/renderer/src/lib/series';
-import { compareSeries } from '../../../src/renderer/src/lib/compare-series';
+import { compareSeries, pointsForWidth } from '../../../src/renderer/src/lib/compare-series';
 
 const iter = (i: number, loss: number | null, t = i * 10): MetricRow => ({ kind: 'iter', iter: i, epoch: i / 4, loss, lr: 0.1 * i, t });
 const epoch = (e: number, it: number, valid: number): MetricRow => ({
@@ -92,6 +92,14 @@ describe('series from metric rows', () => {
     expect(smoothed[0]?.points).toHaveLength(8);
     // The smoothed first point equals the raw one (debiased).
     expect(smoothed[1]?.points[0]?.y).toBeCloseTo(2.3, 12);
+    const long = { id: 'long', label: 'long', series: buildSeries(Array.from({ length: 10_000 }, (_, i) => iter(i + 1, 1 + Math.sin(i)))) };
+    const [faint, main] = compareSeries([long], 'train_loss', 'iter', 0.9, 500);
+    // `maxPoints` for the smoothed line, half as many for the faint raw one; ends kept.
+    expect(main?.points).toHaveLength(500);
+    expect(faint?.points).toHaveLength(250);
+    expect(main?.points[499]?.x).toBe(10_000);
+    expect(compareSeries([long], 'train_loss', 'iter', 0, 500)[0]?.points).toHaveLength(500);
+    expect([pointsForWidth(50), pointsForWidth(1100.4), pointsForWidth(5000)]).toEqual([200, 550, 1000]);
     const raw = compareSeries([a, b], 'valid_accuracy', 'epoch', 0);
     expect(raw).toHaveLength(2);
     expect(raw[0]?.style).toBe('line-points');

@@ -3,9 +3,11 @@
  * smoothed with the debiased EMA, the raw line kept as a faint twin underneath.
  *
  * Long series are smoothed on typed arrays and then reduced with LTTB to `maxPoints`
- * (a couple of points per pixel), and each run's result is cached by (metric, axis,
- * number of rows, weight): moving the slider re-smooths, a push re-reads only the run
- * that grew, and Chart.js draws thousands of points instead of hundreds of thousands.
+ * (one per two pixels of chart width; the faint raw line gets half as many), and each
+ * run's result is cached by (metric, axis, number of rows, weight): moving the slider
+ * re-smooths, a push re-reads only the run that grew, and the canvas strokes a few
+ * thousand segments instead of hundreds of thousands (rasterising them is the real cost
+ * of a redraw without a GPU).
  */
 import type { ChartSeries } from './chart-series';
 import { lttb } from './downsample';
@@ -19,8 +21,17 @@ export interface CompareInput {
   series: RunSeries;
 }
 
-/** Enough for a 2000-pixel-wide chart at one point per pixel. */
-export const MAX_POINTS = 2000;
+/** Enough for a 2000-pixel-wide chart at a point per two pixels. */
+export const MAX_POINTS = 1000;
+
+/**
+ * Points per series for a chart `width` pixels wide: one per two pixels, within bounds.
+ * Measured without a GPU, each 1,000-point line costs ~5 ms to rasterise per redraw; a
+ * smoothed line at half the pixel resolution looks the same.
+ */
+export function pointsForWidth(width: number): number {
+  return Math.max(200, Math.min(MAX_POINTS, Math.round(width / 2)));
+}
 
 interface Columns {
   xs: Float64Array;
@@ -58,7 +69,7 @@ function entryFor(series: RunSeries, metric: CompareMetric, axis: XAxis, maxPoin
   let entry = byKey.get(key);
   if (!entry || entry.rows !== rows) {
     const columns = metricColumns(series, metric, axis);
-    entry = { rows, columns, raw: lttb(columns.xs, columns.ys, maxPoints), smoothed: null };
+    entry = { rows, columns, raw: lttb(columns.xs, columns.ys, Math.max(100, Math.round(maxPoints / 2))), smoothed: null };
     byKey.set(key, entry);
   }
   return entry;
@@ -88,7 +99,8 @@ export function compareSeries(
       out.push({ id: `${run.id}:raw`, label: `${run.label} (raw)`, color, points: entry.raw, faint: true });
       out.push({ id: run.id, label: run.label, color, points: smoothedFor(entry, smoothing, maxPoints), style });
     } else {
-      out.push({ id: run.id, label: run.label, color, points: entry.raw, style });
+      // Unsmoothed, the raw line is the main one: full resolution.
+      out.push({ id: run.id, label: run.label, color, points: smoothedFor(entry, 0, maxPoints), style });
     }
   });
   return out;
