@@ -18,6 +18,9 @@ runMeasurement(async (): Promise<LoopResult> => {
   const timings = new RowTimings();
   const abort = new AbortController();
   let start: JobStart | null = null;
+  // Where RSS goes, epoch by epoch: the JS heap, or array buffers (the wasm heap is one).
+  const heapMb: number[] = [];
+  const arrayBuffersMb: number[] = [];
 
   const result = await runJob(config, {
     modelDir: null,
@@ -26,7 +29,12 @@ runMeasurement(async (): Promise<LoopResult> => {
       start = info;
     },
     onRows: (rows) => {
-      timings.add(rows, () => ({ numTensors: numTensors(), rssMb: rssMb(), cpuMs: cpuMs() }));
+      timings.add(rows, () => {
+        const mem = process.memoryUsage();
+        heapMb.push(mem.heapUsed / 2 ** 20);
+        arrayBuffersMb.push(mem.arrayBuffers / 2 ** 20);
+        return { numTensors: numTensors(), rssMb: rssMb(), cpuMs: cpuMs() };
+      });
       if (start !== null && timings.budgetSpent(opts, (start as JobStart).batchesPerEpoch)) abort.abort();
     },
   });
@@ -46,6 +54,11 @@ runMeasurement(async (): Promise<LoopResult> => {
     rss_mb_per_epoch: timings.epochs.map((e) => e.rssMb),
     peak_rss_mb: peakRssMb(),
     final_valid_loss: opts.budgetMs === null ? timings.finalValidLoss() : null,
-    notes: { status: result.status, engine_samples_per_second: result.summary.samples_per_second },
+    notes: {
+      status: result.status,
+      engine_samples_per_second: result.summary.samples_per_second,
+      heap_used_mb_per_epoch: heapMb,
+      array_buffers_mb_per_epoch: arrayBuffersMb,
+    },
   };
 });

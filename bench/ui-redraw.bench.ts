@@ -32,63 +32,28 @@ function stats(values: number[]): { median: number; p95: number; max: number; n:
 const fmt = (x: { median: number; p95: number; max: number; n: number }) =>
   `median ${x.median.toFixed(1)} ms · p95 ${x.p95.toFixed(1)} ms · max ${x.max.toFixed(1)} ms (n=${x.n})`;
 
+interface Redraws {
+  render: number[];
+  raster: number[];
+  rendered: number[];
+  frame: number[];
+}
+
 /**
- * Moves the smoothing slider `count` times. Returns, per move: Chart.js update + render
- * (recording the drawing), render → next frame (the canvas rasterised and committed: on a
- * machine without GPU this is where the pixels cost), input → chart rendered, and input →
- * next frame (the whole redraw as a person sees it).
+ * Moves the smoothing slider `count` times. Per move: Chart.js update + render (recording
+ * the drawing), render → next frame (the canvas rasterised and committed: without a GPU
+ * this is where the pixels cost), input → chart rendered, and input → next frame (the
+ * whole redraw as a person sees it).
  */
-async function smoothingRedraws(page: Page, count: number): Promise<{ render: number[]; raster: number[]; rendered: number[]; frame: number[] }> {
-  return page.evaluate(async (count) => {
-    const slider = document.querySelector<HTMLInputElement>('[data-testid="smoothing-slider"]')!;
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="compare-chart"]')!;
-    const renders = () => Number(canvas.dataset['renders'] ?? 0);
-    const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
-    const render: number[] = [];
-    const raster: number[] = [];
-    const rendered: number[] = [];
-    const toFrame: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const before = renders();
-      const t0 = performance.now();
-      slider.value = String(0.3 + (i % 10) * 0.06);
-      slider.dispatchEvent(new Event('input', { bubbles: true }));
-      while (renders() === before) await frame();
-      // This frame callback runs after the rendering frame was committed to the screen.
-      const next = performance.now();
-      const renderedAt = Number(canvas.dataset['renderedAt']);
-      render.push(Number(canvas.dataset['renderMs']));
-      raster.push(next - renderedAt);
-      rendered.push(renderedAt - t0);
-      toFrame.push(next - t0);
-    }
-    return { render, raster, rendered, frame: toFrame };
-  }, count);
+function smoothingRedraws(page: Page, count: number): Promise<Redraws> {
+  return page.evaluate(`__runlabBench.smoothingRedraws(${count})`) as Promise<Redraws>;
 }
 
 /** Frame gaps and click latency over `seconds` while whatever is on screen keeps updating. */
 async function responsiveness(page: Page, seconds: number, clickSelector: string): Promise<{ gaps: number[]; clicks: number[]; renders: number }> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __bench: { gaps: number[]; clicks: number[]; last: number; on: boolean } };
-    w.__bench = { gaps: [], clicks: [], last: performance.now(), on: true };
-    const tick = (t: number) => {
-      w.__bench.gaps.push(t - w.__bench.last);
-      w.__bench.last = t;
-      if (w.__bench.on) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-    document.addEventListener(
-      'pointerdown',
-      (e) => {
-        // e.timeStamp: when the OS delivered the input; the next frame shows its effect.
-        requestAnimationFrame(() => w.__bench.clicks.push(performance.now() - e.timeStamp));
-      },
-      true,
-    );
-  });
+  await page.evaluate('__runlabBench.startResponsiveness()');
   const rendersBefore = await totalRenders(page);
-  const target = page.locator(clickSelector).first();
-  const box = await target.boundingBox();
+  const box = await page.locator(clickSelector).first().boundingBox();
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {
     if (box) {
@@ -100,11 +65,7 @@ async function responsiveness(page: Page, seconds: number, clickSelector: string
     }
     await page.waitForTimeout(150);
   }
-  const result = await page.evaluate(() => {
-    const w = window as unknown as { __bench: { gaps: number[]; clicks: number[]; on: boolean } };
-    w.__bench.on = false;
-    return { gaps: w.__bench.gaps.slice(1), clicks: w.__bench.clicks };
-  });
+  const result = (await page.evaluate('__runlabBench.stopResponsiveness()')) as { gaps: number[]; clicks: number[] };
   return { ...result, renders: (await totalRenders(page)) - rendersBefore };
 }
 
@@ -133,7 +94,7 @@ function printProfile(profile: CpuProfile): void {
 async function startTrace(page: Page): Promise<() => Promise<void>> {
   const client = await page.context().newCDPSession(page);
   const events: { name: string; ph: string; dur?: number; pid: number; tid: number; args?: { name?: string } }[] = [];
-  client.on('Tracing.dataCollected', (e: { value: typeof events }) => events.push(...e.value));
+  client.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as typeof events)));
   await client.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
   return async () => {
     const done = new Promise<void>((resolve) => client.once('Tracing.tracingComplete', () => resolve()));
@@ -149,8 +110,17 @@ async function startTrace(page: Page): Promise<() => Promise<void>> {
   };
 }
 
+/** Polls a page expression until it is truthy (waitForFunction would need eval, which the CSP forbids). */
+async function waitFor(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${expression}`);
+    await page.waitForTimeout(100);
+  }
+}
+
 function totalRenders(page: Page): Promise<number> {
-  return page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('canvas')].reduce((n, c) => n + Number(c.dataset['renders'] ?? 0), 0));
+  return page.evaluate('__runlabBench.totalRenders()') as Promise<number>;
 }
 
 async function main(): Promise<void> {
@@ -175,17 +145,13 @@ async function main(): Promise<void> {
     service = await LabService.open({ dataDir: home });
     host = await startWebHost({ service, port: 0 });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    // tsx (esbuild keepNames) wraps named functions in __name(); give the page a no-op one.
-    await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+    await page.addInitScript({ path: join(import.meta.dirname, 'ui-redraw.page.js') });
     if (process.env['BENCH_REDUCED_MOTION']) await page.emulateMedia({ reducedMotion: 'reduce' });
     const ids = runs.map((r) => r.id);
 
     const loadStart = Date.now();
     await page.goto(`${host.url}#/compare?runs=${ids.join(',')}`);
-    await page.waitForFunction(() => {
-      const c = document.querySelector<HTMLCanvasElement>('[data-testid="compare-chart"]');
-      return c && Number(c.dataset['renders'] ?? 0) > 0 && !document.querySelector('.chart-empty');
-    }, undefined, { timeout: 120_000 });
+    await waitFor(page, '__runlabBench.compareDrawn()', 120_000);
     console.log(`Compare view with ${(4 * POINTS).toLocaleString('en-US')} points loaded and drawn in ${Date.now() - loadStart} ms`);
 
     // Warm up (JIT, font caches), then measure.
@@ -200,11 +166,7 @@ async function main(): Promise<void> {
     // Start a real run and follow it live.
     const streaming = await service.call('startRun', { config: { epochs: 40 }, name: 'bench streaming run' });
     await page.goto(`${host.url}#/live?runs=${streaming.id}`);
-    await page.waitForFunction(
-      (id) => document.querySelector(`[data-testid="live-run"][data-run-id="${id}"] [data-testid="run-status"]`)?.getAttribute('data-status') === 'running',
-      streaming.id,
-      { timeout: 60_000 },
-    );
+    await waitFor(page, `__runlabBench.liveStatus(${JSON.stringify(streaming.id)}) === 'running'`, 60_000);
     await page.waitForTimeout(1500);
     const liveTrace = process.env['BENCH_TRACE'] === 'live' ? await startTrace(page) : null;
     const live = await responsiveness(page, STREAM_SECONDS, '[data-testid="loss-chart"]');
@@ -216,9 +178,7 @@ async function main(): Promise<void> {
     console.log(`  chart renders: ${live.renders} in ${STREAM_SECONDS} s (coalesced: at most one per frame per chart)`);
 
     await page.goto(`${host.url}#/compare?runs=${[...ids, streaming.id].join(',')}`);
-    await page.waitForFunction(() => Number(document.querySelector<HTMLCanvasElement>('[data-testid="compare-chart"]')?.dataset['renders'] ?? 0) > 0, undefined, {
-      timeout: 120_000,
-    });
+    await waitFor(page, '__runlabBench.compareDrawn()', 120_000);
     await page.waitForTimeout(1000);
     const client = process.env['BENCH_PROFILE'] ? await page.context().newCDPSession(page) : null;
     if (client) {

@@ -91,6 +91,13 @@ export function summarizeVsPytorch(
   };
 }
 
+/** Median peak RSS of each contender's training process. */
+export function peakRssByContender(repeats: readonly JobRepeat[]): { bare: number | null; runner: number | null; supervised_trainer: number | null } {
+  const peak = (who: 'bare' | 'runner' | 'supervised') =>
+    median(values(repeats, who, (v: LoopResult) => v.peak_rss_mb).filter((x): x is number => x != null));
+  return { bare: peak('bare'), runner: peak('runner'), supervised_trainer: peak('supervised') };
+}
+
 /** Per-epoch memory of the runs: numTensors from the first run (all must agree), RSS as per-epoch medians. */
 export function summarizeMemory(results: readonly LoopResult[]): {
   num_tensors_per_epoch: (number | null)[];

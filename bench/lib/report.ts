@@ -64,7 +64,13 @@ export interface BenchReport {
   peak_rss_mb: number | null;
   num_tensors_per_epoch: (number | null)[];
   rss_mb_per_epoch: (number | null)[];
-  memory_checks: { num_tensors_identical: boolean | null; rss_growth_after_epoch_1_mb: number | null; source: string };
+  memory_checks: {
+    num_tensors_identical: boolean | null;
+    rss_growth_after_epoch_1_mb: number | null;
+    source: string;
+    /** Median peak RSS of each contender's training process (supervised: the trainer child, from /proc). */
+    peak_rss_mb_by_contender: { bare: number | null; runner: number | null; supervised_trainer: number | null };
+  };
   profile: StepProfile | null;
   profile_error?: string;
   /** Each default callback's cost per training step of runJob (wasm, MLP, batch 64). */

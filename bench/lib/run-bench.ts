@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probeBackends } from '../../src/main/training/backend';
 import { loadMnistSample } from '../../src/main/training/data/mnist-sample';
-import { summarizeMemory, summarizeRunnerVsBare, summarizeVsPytorch, type JobRepeat, type PytorchResult } from './aggregate';
+import { peakRssByContender, summarizeMemory, summarizeRunnerVsBare, summarizeVsPytorch, type JobRepeat, type PytorchResult } from './aggregate';
 import { parseBenchArgs, USAGE, type BenchSettings } from './bench-args';
 import { runMeasurementProcess, runProcess, type Outcome } from './child';
 import { fmtRate, formatReport } from './format-report';
@@ -245,6 +245,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
         num_tensors_identical: memory.num_tensors_identical,
         rss_growth_after_epoch_1_mb: memory.rss_growth_after_epoch_1_mb,
         source: runnerRuns.length > 0 ? 'runJob' : 'none',
+        peak_rss_mb_by_contender: peakRssByContender(repeats),
       },
       profile,
       ...(profileError ? { profile_error: profileError } : {}),

@@ -6,7 +6,7 @@ import { expect, test } from './fixtures/lab-host';
 import { expectLiveStatus, inkedPixels, livePanel, SERIES_BLUE, startRunFromForm } from './ui-helpers';
 
 test('Stop cancels a running run, which keeps what it recorded', async ({ page, labHost }) => {
-  const id = await startRunFromForm(page, labHost.url, { epochs: '50' }, 'long run');
+  const id = await startRunFromForm(page, labHost.url, { epochs: '50', lr: '0.1' }, 'long run');
   const panel = livePanel(page, id);
   await expectLiveStatus(page, id, 'running');
 
@@ -29,4 +29,15 @@ test('Stop cancels a running run, which keeps what it recorded', async ({ page, 
   await page.goto(`${labHost.url}#/live?runs=${id}`);
   await expectLiveStatus(page, id, 'cancelled');
   await expect.poll(() => inkedPixels(livePanel(page, id).getByTestId('loss-chart'), SERIES_BLUE)).toBeGreaterThan(150);
+});
+
+test('a run whose data cannot be loaded ends failed and says why', async ({ page, labHost }) => {
+  const missing = '/nonexistent/runlab-e2e/digits.csv';
+  const id = await startRunFromForm(page, labHost.url, { dataset: 'csv', dataPath: missing }, 'missing csv');
+  await expectLiveStatus(page, id, 'failed');
+  await expect(livePanel(page, id).getByTestId('run-error')).toContainText('digits.csv');
+  await expect(livePanel(page, id).getByTestId('stop-run')).toHaveCount(0);
+  // No empty chart frames for a run that never trained: one line says so.
+  await expect(livePanel(page, id).getByTestId('no-metrics')).toBeVisible();
+  await expect(livePanel(page, id).getByTestId('loss-chart')).toHaveCount(0);
 });

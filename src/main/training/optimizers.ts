@@ -2,9 +2,12 @@
  * Optimizers on plain tf ops, PyTorch's update rules (so a PyTorch run of the same job is
  * comparable step for step). Hyperparameters live in `hypers` and are read at every step,
  * so ParamSchedulerCallback can set them between steps. Weight decay is L2: `wd · p` is
- * added to the gradient, as PyTorch's `weight_decay` does for SGD and Adam.
+ * added to the gradient, as PyTorch's `weight_decay` does for SGD and Adam. Hyperparameter
+ * values reach the device as cached scalars (HyperScalars): a step uploads only the values
+ * that changed since the last one.
  */
 import * as tf from '@tensorflow/tfjs';
+import { HyperScalars } from './hyper-scalars';
 
 export type Hypers = Record<string, number>;
 
@@ -38,8 +41,8 @@ function checkGrads(params: readonly tf.Variable[], grads: readonly tf.Tensor[])
   }
 }
 
-function withDecay(g: tf.Tensor, p: tf.Tensor, wd: number): tf.Tensor {
-  return wd === 0 ? g : tf.add(g, tf.mul(p, wd));
+function withDecay(g: tf.Tensor, p: tf.Tensor, wd: number, scalars: HyperScalars): tf.Tensor {
+  return wd === 0 ? g : tf.add(g, tf.mul(p, scalars.get('weightDecay', wd)));
 }
 
 /** Replaces each state tensor with its successor, keeping the new ones past the tidy. */
@@ -53,6 +56,7 @@ function swapState(state: tf.Tensor[], next: tf.Tensor[]): void {
 /** p ← p − lr · (g + wd · p) */
 export class SGD implements Optimizer {
   readonly hypers: Hypers;
+  private readonly scalars = new HyperScalars();
 
   constructor(
     readonly params: readonly tf.Variable[],
@@ -64,18 +68,23 @@ export class SGD implements Optimizer {
   step(grads: readonly tf.Tensor[]): void {
     checkGrads(this.params, grads);
     const { lr, weightDecay } = this.hypers as { lr: number; weightDecay: number };
+    const s = this.scalars;
     tf.tidy(() => {
-      this.params.forEach((p, i) => p.assign(tf.sub(p, tf.mul(withDecay(grads[i]!, p, weightDecay), lr))));
+      const lrT = s.get('lr', lr);
+      this.params.forEach((p, i) => p.assign(tf.sub(p, tf.mul(withDecay(grads[i]!, p, weightDecay, s), lrT))));
     });
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.scalars.dispose();
+  }
 }
 
 /** PyTorch's SGD with momentum (no dampening): buf ← μ · buf + g; p ← p − lr · buf. */
 export class Momentum implements Optimizer {
   readonly hypers: Hypers;
   private bufs: tf.Tensor[];
+  private readonly scalars = new HyperScalars();
 
   constructor(
     readonly params: readonly tf.Variable[],
@@ -88,10 +97,12 @@ export class Momentum implements Optimizer {
   step(grads: readonly tf.Tensor[]): void {
     checkGrads(this.params, grads);
     const { lr, momentum, weightDecay } = this.hypers as { lr: number; momentum: number; weightDecay: number };
+    const s = this.scalars;
     tf.tidy(() => {
+      const [lrT, momentumT] = [s.get('lr', lr), s.get('momentum', momentum)];
       const next = this.params.map((p, i) => {
-        const buf = tf.add(tf.mul(this.bufs[i]!, momentum), withDecay(grads[i]!, p, weightDecay));
-        p.assign(tf.sub(p, tf.mul(buf, lr)));
+        const buf = tf.add(tf.mul(this.bufs[i]!, momentumT), withDecay(grads[i]!, p, weightDecay, s));
+        p.assign(tf.sub(p, tf.mul(buf, lrT)));
         return buf;
       });
       swapState(this.bufs, next);
@@ -100,6 +111,7 @@ export class Momentum implements Optimizer {
 
   dispose(): void {
     for (const b of this.bufs) b.dispose();
+    this.scalars.dispose();
   }
 }
 
@@ -112,6 +124,7 @@ export class Adam implements Optimizer {
   private t = 0;
   private ms: tf.Tensor[];
   private vs: tf.Tensor[];
+  private readonly scalars = new HyperScalars();
 
   constructor(
     readonly params: readonly tf.Variable[],
@@ -137,15 +150,19 @@ export class Adam implements Optimizer {
     this.t++;
     const stepSize = lr / (1 - beta1 ** this.t);
     const sqrtBias2 = Math.sqrt(1 - beta2 ** this.t);
+    const s = this.scalars;
     tf.tidy(() => {
+      const [b1, b2] = [s.get('beta1', beta1), s.get('beta2', beta2)];
+      const [c1, c2] = [s.get('1-beta1', 1 - beta1), s.get('1-beta2', 1 - beta2)];
+      const [bias2T, epsT, stepT] = [s.get('sqrtBias2', sqrtBias2), s.get('eps', eps), s.get('stepSize', stepSize)];
       const nextM: tf.Tensor[] = [];
       const nextV: tf.Tensor[] = [];
       this.params.forEach((p, i) => {
-        const g = withDecay(grads[i]!, p, weightDecay);
-        const m = tf.add(tf.mul(this.ms[i]!, beta1), tf.mul(g, 1 - beta1));
-        const v = tf.add(tf.mul(this.vs[i]!, beta2), tf.mul(tf.square(g), 1 - beta2));
-        const denom = tf.add(tf.div(tf.sqrt(v), sqrtBias2), eps);
-        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), stepSize)));
+        const g = withDecay(grads[i]!, p, weightDecay, s);
+        const m = tf.add(tf.mul(this.ms[i]!, b1), tf.mul(g, c1));
+        const v = tf.add(tf.mul(this.vs[i]!, b2), tf.mul(tf.square(g), c2));
+        const denom = tf.add(tf.div(tf.sqrt(v), bias2T), epsT);
+        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), stepT)));
         nextM.push(m);
         nextV.push(v);
       });
@@ -156,5 +173,6 @@ export class Adam implements Optimizer {
 
   dispose(): void {
     for (const t of [...this.ms, ...this.vs]) t.dispose();
+    this.scalars.dispose();
   }
 }

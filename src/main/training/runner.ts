@@ -7,15 +7,17 @@
  * Tensors: the Runner owns the batch (xb, yb), pred, loss and grads and disposes them after
  * `after_batch`; a callback that wants one later keeps a clone or reads a number.
  *
- * Training computes pred, loss and grads in one taped call (tf.variableGrads: TF.js has no
- * separate `loss.backward()`), then fires after_pred, after_loss and after_backward in
- * order. Callbacks there see the real tensors; replacing `runner.grads` at after_backward
- * changes the step (e.g. clipping), replacing pred or loss does not change the gradient.
+ * Training computes pred, loss and grads in one call (lossAndGrads: a manual backward pass,
+ * or tf.variableGrads for a loss without its own gradient — TF.js has no separate
+ * `loss.backward()`), then fires after_pred, after_loss and after_backward in order.
+ * Callbacks there see the real tensors; replacing `runner.grads` at after_backward changes
+ * the step (e.g. clipping), replacing pred or loss does not change the gradient.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RunnerEvent } from '../../shared/events';
 import { RUNNER_EVENTS } from '../../shared/events';
 import type { Callback } from './callback';
+import { lossAndGrads } from './backprop';
 import { TrainEvalCallback } from './callbacks/train-eval';
 import { CancelBatchException, CancelEpochException, CancelTrainException } from './cancel';
 import type { Batches, Learner } from './learner';
@@ -168,15 +170,10 @@ export class Runner {
 
   private async trainStep(): Promise<void> {
     const { model, opt, lossFn } = this.learner;
-    const xb = this.xb!;
-    const yb = this.yb!;
-    const { value, grads } = tf.variableGrads(() => {
-      // Kept past the taped scope: callbacks read it at after_pred.
-      this.pred = tf.keep(model.forward(xb));
-      return lossFn(this.pred, yb);
-    }, model.params as tf.Variable[]);
-    this.loss = value;
-    this.grads = model.params.map((p) => grads[p.name]!);
+    const step = lossAndGrads(model, lossFn, this.xb!, this.yb!);
+    this.pred = step.pred;
+    this.loss = step.loss;
+    this.grads = step.grads;
     await this.emit('after_pred');
     await this.emit('after_loss');
     await this.emit('after_backward');

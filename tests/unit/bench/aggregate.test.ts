@@ -1,6 +1,6 @@
 /** From per-repeat outcomes to the report: paired ratios, failures with their reasons, memory checks. */
 import { describe, expect, it } from 'vitest';
-import { summarizeMemory, summarizeRunnerVsBare, summarizeVsPytorch, type JobRepeat } from '../../../bench/lib/aggregate';
+import { peakRssByContender, summarizeMemory, summarizeRunnerVsBare, summarizeVsPytorch, type JobRepeat } from '../../../bench/lib/aggregate';
 import type { Outcome } from '../../../bench/lib/child';
 import type { LoopResult } from '../../../bench/lib/loop-result';
 
@@ -100,5 +100,17 @@ describe('summarizeMemory', () => {
     const leaky = loop('runner', 1, { num_tensors_per_epoch: [4, 5, 6, 7, 8] });
     expect(summarizeMemory([value(leaky)]).num_tensors_identical).toBe(false);
     expect(summarizeMemory([]).num_tensors_identical).toBeNull();
+  });
+});
+
+describe('peakRssByContender', () => {
+  it('takes the median peak of each contender and null for one never measured', () => {
+    const repeats: JobRepeat[] = [220, 240, 230].map((mb) => ({
+      bare: loop('bare', 1, { peak_rss_mb: mb }),
+      runner: loop('runner', 1, { peak_rss_mb: mb + 10 }),
+      supervised: loop('supervised', 1, { peak_rss_mb: null }),
+      pytorch: null,
+    }));
+    expect(peakRssByContender(repeats)).toEqual({ bare: 230, runner: 240, supervised_trainer: null });
   });
 });

@@ -29,7 +29,12 @@ const report: BenchReport = {
   peak_rss_mb: 240,
   num_tensors_per_epoch: [4, 4, 4, 4, 4],
   rss_mb_per_epoch: [230, 231, 231, 231, 231],
-  memory_checks: { num_tensors_identical: true, rss_growth_after_epoch_1_mb: 1, source: 'runJob' },
+  memory_checks: {
+    num_tensors_identical: true,
+    rss_growth_after_epoch_1_mb: 1,
+    source: 'runJob',
+    peak_rss_mb_by_contender: { bare: 230, runner: 240, supervised_trainer: null },
+  },
   profile: null,
   runner_hooks: {
     backend: 'wasm',
@@ -50,6 +55,7 @@ describe('formatReport', () => {
     expect(text).toContain('tensorflow: unavailable — @tensorflow/tfjs-node-gpu is not installed');
     expect(text).toMatch(/wasm\s+mlp\s+64\s+30,000\/s\s+runJob\s+3/);
     expect(text).toContain('numTensors: 4 4 4 4 4  (identical in every epoch of every repeat)');
+    expect(text).toContain('peak RSS:   240.0 MB (bare loop 230.0 MB, supervised trainer process —)');
     expect(text).toContain('60,000/s; the default job makes 455/s');
     expect(text).toContain('Runner callbacks (runJob, wasm (SIMD, 1 thread)): 0.30 of 4.00 ms per training step (8%)');
     expect(text).toMatch(/avg_stats\.after_loss\s+0\.200\s+5%\s+177\.3\s+705/);

@@ -8,7 +8,7 @@ describe('liveProgress', () => {
 
   it('reads epoch x/y, iteration i/n and the ETA from the rate so far', () => {
     const run = makeRun('r', { status: 'running', started, ended: null, progress: { iter: 100, total_iters: 375, epoch: 0.8, epochs: 3 } });
-    const p = liveProgress(run, { kind: 'iter', iter: 125, epoch: 1, loss: 0.5, lr: 0.5, t: 10_000 }, now);
+    const p = liveProgress(run, { kind: 'iter', iter: 125, epoch: 1.2, loss: 0.5, lr: 0.5, t: 10_000 }, now);
     // The newest row is further along than the record's progress: it wins.
     expect(p.iter).toBe(125);
     expect(p.totalIters).toBe(375);
@@ -20,6 +20,11 @@ describe('liveProgress', () => {
     expect(p.etaMs).toBe(20_000);
     // 125 × 64 samples in 10 s.
     expect(p.samplesPerSecond).toBe(800);
+  });
+
+  it('at an epoch boundary the epoch being validated is shown, not the next one', () => {
+    const run = makeRun('r', { status: 'running', started, ended: null, progress: { iter: 250, total_iters: 375, epoch: 2, epochs: 3 } });
+    expect(liveProgress(run, null, now).epoch).toBe(2);
   });
 
   it('without rows yet: no ETA, epoch 1', () => {

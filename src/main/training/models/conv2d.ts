@@ -1,15 +1,34 @@
 /**
  * Conv2d: NHWC, 'same' padding, square kernel and stride, bias and activation fused into
- * one forward kernel, with a hand-written gradient (conv-gradients.ts) that skips dx for
- * the model's input.
+ * one forward kernel, with a hand-written backward pass (conv-gradients.ts) that skips dx
+ * for the model's input. The same backward serves the manual pass and TensorFlow.js's tape.
  */
 import * as tf from '@tensorflow/tfjs';
 import { convFilterGrad, convInputGrad, samePadding, type FilterShape } from './conv-gradients';
 import { uniformInit } from './init';
-import type { Activation, KerasLayerJson, Layer, NamedWeight } from './layer';
+import type { Activation, KerasLayerJson, Layer, LayerGrads, NamedWeight } from './layer';
+import { tapedOp } from './taped-op';
 
-type Save = tf.GradSaveFunc;
+export function conv2dForward(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, stride: number, activation: Activation): tf.Tensor4D {
+  return tf.fused.conv2d({ x, filter, strides: stride, pad: 'same', bias, activation });
+}
 
+/** The gradients of act(conv(x, filter) + bias); relu' comes from relu's output (1 where y > 0). */
+export function conv2dBackward(
+  x: tf.Tensor4D,
+  y: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  stride: number,
+  activation: Activation,
+  inputGrad: boolean,
+): LayerGrads {
+  const g = activation === 'relu' ? (tf.mul(dy, tf.step(y)) as tf.Tensor4D) : dy;
+  const grads = [convFilterGrad(x, g, filter.shape as FilterShape, stride), tf.sum(g, [0, 1, 2])];
+  return { dx: inputGrad ? convInputGrad(g, filter, x.shape, stride) : null, grads };
+}
+
+/** The convolution as one taped op (tf.grads / tf.variableGrads see its hand-written gradient). */
 export function conv2dOp(
   x: tf.Tensor4D,
   filter: tf.Tensor4D,
@@ -18,32 +37,13 @@ export function conv2dOp(
   activation: Activation,
   inputGrad: boolean,
 ): tf.Tensor4D {
-  const filterShape = filter.shape as FilterShape;
-  const forward = (a: tf.Tensor4D, f: tf.Tensor4D, b: tf.Tensor1D, save: Save) => {
-    const y = tf.fused.conv2d({ x: a, filter: f, strides: stride, pad: 'same', bias: b, activation });
-    save([a, f, y]);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sx, sf, sy] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-      const g = (activation === 'relu' ? tf.mul(dy, tf.step(sy)) : dy) as tf.Tensor4D;
-      const grads: tf.Tensor[] = [convFilterGrad(sx, g, filterShape, stride), tf.sum(g, [0, 1, 2])];
-      if (inputGrad) grads.unshift(convInputGrad(g, sf, sx.shape, stride));
-      return grads;
-    };
-    return { value: y, gradFunc };
-  };
-  if (inputGrad) {
-    const op = tf.customGrad((...args: (tf.Tensor | Save)[]) => {
-      const [a, f, b, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, Save];
-      return forward(a, f, b, save);
-    });
-    return op(x, filter, bias) as tf.Tensor4D;
-  }
-  // x is data, not an input of the op: no gradient is computed or propagated for it.
-  const op = tf.customGrad((...args: (tf.Tensor | Save)[]) => {
-    const [f, b, save] = args as [tf.Tensor4D, tf.Tensor1D, Save];
-    return forward(x, f, b, save);
-  });
-  return op(filter, bias) as tf.Tensor4D;
+  return tapedOp(
+    x,
+    [filter, bias],
+    inputGrad,
+    (a, [f, b]) => conv2dForward(a as tf.Tensor4D, f as tf.Tensor4D, b as tf.Tensor1D, stride, activation),
+    (a, y, dy, [f], withDx) => conv2dBackward(a as tf.Tensor4D, y as tf.Tensor4D, dy as tf.Tensor4D, f as tf.Tensor4D, stride, activation, withDx),
+  ) as tf.Tensor4D;
 }
 
 export class Conv2d implements Layer {
@@ -94,6 +94,14 @@ export class Conv2d implements Layer {
 
   apply(x: tf.Tensor, inputGrad: boolean): tf.Tensor {
     return conv2dOp(x as tf.Tensor4D, this.kernel as tf.Tensor4D, this.bias as tf.Tensor1D, this.stride, this.activation, inputGrad);
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    return conv2dForward(x as tf.Tensor4D, this.kernel as tf.Tensor4D, this.bias as tf.Tensor1D, this.stride, this.activation);
+  }
+
+  backward(x: tf.Tensor, y: tf.Tensor, dy: tf.Tensor, inputGrad: boolean): LayerGrads {
+    return conv2dBackward(x as tf.Tensor4D, y as tf.Tensor4D, dy as tf.Tensor4D, this.kernel as tf.Tensor4D, this.stride, this.activation, inputGrad);
   }
 
   outputShape(inputShape: readonly number[]): number[] {

@@ -1,56 +1,34 @@
 /**
- * Dense: y = act(x·W + b) in one fused kernel, with a hand-written gradient whose
- * transposed products go through matMulT (explicit transposes on wasm, where autodiff's
- * transposed matMul is ~12× slower), and no gradient computed for the model's input.
+ * Dense: y = act(x·W + b) in one fused kernel, with a hand-written backward pass whose
+ * products take each backend's fast route (mat-mul.ts) and which skips dx for the model's
+ * input. The same backward serves the manual pass (backprop.ts) and TensorFlow.js's tape.
  */
 import * as tf from '@tensorflow/tfjs';
 import { uniformInit } from './init';
-import { matMulT } from './mat-mul';
-import type { Activation, KerasLayerJson, Layer, NamedWeight } from './layer';
+import { denseWeightGrads, matMulNT } from './mat-mul';
+import type { Activation, KerasLayerJson, Layer, LayerGrads, NamedWeight } from './layer';
+import { tapedOp } from './taped-op';
 
-type Save = tf.GradSaveFunc;
-
-/** relu' from relu's output: 1 where y > 0 (0 at 0, as PyTorch). */
-function throughActivation(dy: tf.Tensor, y: tf.Tensor, activation: Activation): tf.Tensor {
-  return activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
+export function denseForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: kernel, bias, activation }) as tf.Tensor2D;
 }
 
-export function denseOp(
-  x: tf.Tensor2D,
-  kernel: tf.Tensor2D,
-  bias: tf.Tensor1D,
-  activation: Activation,
-  inputGrad: boolean,
-): tf.Tensor2D {
-  const forward = (a: tf.Tensor2D, k: tf.Tensor2D, b: tf.Tensor1D) =>
-    tf.fused.matMul({ a, b: k, bias: b, activation });
-  if (!inputGrad) {
-    // x is not an input of the op: no gradient is computed or propagated for it.
-    const op = tf.customGrad((...args: (tf.Tensor | Save)[]) => {
-      const [k, b, save] = args as [tf.Tensor2D, tf.Tensor1D, Save];
-      const y = forward(x, k, b);
-      save([x, y]);
-      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sy] = saved as [tf.Tensor2D, tf.Tensor2D];
-        const g = throughActivation(dy, sy, activation) as tf.Tensor2D;
-        return [matMulT(sx, g, true, false), tf.sum(g, 0)];
-      };
-      return { value: y, gradFunc };
-    });
-    return op(kernel, bias) as tf.Tensor2D;
-  }
-  const op = tf.customGrad((...args: (tf.Tensor | Save)[]) => {
-    const [a, k, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, Save];
-    const y = forward(a, k, b);
-    save([a, k, y]);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sx, sk, sy] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      const g = throughActivation(dy, sy, activation) as tf.Tensor2D;
-      return [matMulT(g, sk, false, true), matMulT(sx, g, true, false), tf.sum(g, 0)];
-    };
-    return { value: y, gradFunc };
-  });
-  return op(x, kernel, bias) as tf.Tensor2D;
+/** relu' from relu's output: 1 where y > 0 (0 at 0, as PyTorch). */
+export function denseBackward(x: tf.Tensor2D, y: tf.Tensor2D, dy: tf.Tensor2D, kernel: tf.Tensor2D, activation: Activation, inputGrad: boolean): LayerGrads {
+  const g = activation === 'relu' ? (tf.mul(dy, tf.step(y)) as tf.Tensor2D) : dy;
+  const [dW, db] = denseWeightGrads(x, g);
+  return { dx: inputGrad ? matMulNT(g, kernel) : null, grads: [dW, db] };
+}
+
+/** The dense layer as one taped op (tf.grads / tf.variableGrads see its hand-written gradient). */
+export function denseOp(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation, inputGrad: boolean): tf.Tensor2D {
+  return tapedOp(
+    x,
+    [kernel, bias],
+    inputGrad,
+    (a, [k, b]) => denseForward(a as tf.Tensor2D, k as tf.Tensor2D, b as tf.Tensor1D, activation),
+    (a, y, dy, [k], withDx) => denseBackward(a as tf.Tensor2D, y as tf.Tensor2D, dy as tf.Tensor2D, k as tf.Tensor2D, activation, withDx),
+  ) as tf.Tensor2D;
 }
 
 export class Dense implements Layer {
@@ -84,6 +62,14 @@ export class Dense implements Layer {
 
   apply(x: tf.Tensor, inputGrad: boolean): tf.Tensor {
     return denseOp(x as tf.Tensor2D, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D, this.activation, inputGrad);
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    return denseForward(x as tf.Tensor2D, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D, this.activation);
+  }
+
+  backward(x: tf.Tensor, y: tf.Tensor, dy: tf.Tensor, inputGrad: boolean): LayerGrads {
+    return denseBackward(x as tf.Tensor2D, y as tf.Tensor2D, dy as tf.Tensor2D, this.kernel as tf.Tensor2D, this.activation, inputGrad);
   }
 
   outputShape(inputShape: readonly number[]): number[] {

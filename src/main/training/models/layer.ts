@@ -20,11 +20,25 @@ export interface KerasLayerJson {
   config: Record<string, unknown>;
 }
 
+/** What a layer's backward pass returns: dL/dx (null when not asked for) and dL/dw in `weights` order. */
+export interface LayerGrads {
+  dx: tf.Tensor | null;
+  grads: tf.Tensor[];
+}
+
 export interface Layer {
   readonly name: string;
   readonly weights: readonly NamedWeight[];
-  /** `inputGrad` false: x is data, so the backward pass skips computing its gradient. */
+  /**
+   * y = layer(x) as one differentiable op for TensorFlow.js's tape (tf.grads,
+   * tf.variableGrads), whose gradient is `backward`. `inputGrad` false: x is data, so the
+   * backward pass skips computing its gradient.
+   */
   apply(x: tf.Tensor, inputGrad: boolean): tf.Tensor;
+  /** y = layer(x) with nothing recorded: inference, and the forward half of a manual backward pass. */
+  forward(x: tf.Tensor): tf.Tensor;
+  /** The gradients from the layer's input x, its output y = forward(x) and dL/dy. */
+  backward(x: tf.Tensor, y: tf.Tensor, dy: tf.Tensor, inputGrad: boolean): LayerGrads;
   /** Per-sample output shape for a per-sample input shape (throws when they do not fit). */
   outputShape(inputShape: readonly number[]): number[];
   toJSON(): KerasLayerJson;

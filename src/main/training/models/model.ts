@@ -1,7 +1,8 @@
 /**
  * Model: a Sequential stack of layers on explicit variables — what the Learner trains and
- * what saveModel writes as a TensorFlow.js layers model. `forward` records nothing by
- * itself: the Runner calls it inside tf.variableGrads (training) or tf.tidy (validation).
+ * what saveModel writes as a TensorFlow.js layers model. Training runs the layers' own
+ * forward and backward passes (backprop.ts); `forward` is the same model as differentiable
+ * ops for TensorFlow.js's tape (tf.variableGrads), and `predict` is inference.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KerasLayerJson, Layer, NamedWeight } from './layer';
@@ -35,7 +36,7 @@ export class Model {
     this.params = this.namedWeights.map((w) => w.variable);
   }
 
-  /** Logits for a batch [B, ...inputShape]. The caller manages the tensors it creates. */
+  /** Logits for a batch [B, ...inputShape], taped-differentiable. The caller manages the tensors it creates. */
   forward(x: tf.Tensor): tf.Tensor {
     let h = x;
     // No gradient flows into the data: layers before the first weighted one skip it.
@@ -47,9 +48,9 @@ export class Model {
     return h;
   }
 
-  /** forward inside tf.tidy: only the returned logits survive. */
+  /** Logits with nothing recorded, inside tf.tidy: only they survive. */
   predict(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => this.forward(x));
+    return tf.tidy(() => this.layers.reduce((h, layer) => layer.forward(h), x));
   }
 
   get paramCount(): number {

@@ -25,9 +25,8 @@ export function liveProgress(run: RunRecord, lastIter: IterRow | null, now: numb
   const epochs = p?.epochs && p.epochs > 0 ? p.epochs : run.config.epochs;
   const epochsDone = Math.max(p?.epoch ?? 0, lastIter?.epoch ?? 0);
   const finished = run.status !== 'running' && run.status !== 'queued';
-  const epoch = finished
-    ? Math.max(run.summary?.epochs ?? Math.ceil(epochsDone), 0)
-    : Math.min(Math.floor(epochsDone) + 1, epochs);
+  // 1.5 epochs done: training epoch 2; exactly 2.0: epoch 2 is being validated.
+  const epoch = finished ? Math.max(run.summary?.epochs ?? Math.ceil(epochsDone), 0) : Math.min(Math.max(1, Math.ceil(epochsDone)), epochs);
   const fraction = run.status === 'completed' ? 1 : totalIters > 0 ? Math.min(1, iter / totalIters) : 0;
   // Fit time from the rows (excludes data loading); the wall clock says how long it has run.
   const fitMs = lastIter?.t ?? null;
