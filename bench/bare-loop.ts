@@ -20,6 +20,7 @@ runMeasurement(async (): Promise<LoopResult> => {
   const data = await loadDataBunch(config);
   const model = createModel(config, data.trainDs.shape, data.c);
   const trainSize = data.trainDs.length;
+  const lr = tf.keep(tf.scalar(config.lr));
   const steps: StepTime[] = [];
   const epochs: EpochProbe[] = [];
   let validLoss: number | null = null;
@@ -29,7 +30,7 @@ runMeasurement(async (): Promise<LoopResult> => {
     let loss: tf.Scalar | null = null;
     for (const { xb, yb } of data.trainDl) {
       loss?.dispose();
-      loss = trainStep(model, xb, yb, config.lr);
+      loss = trainStep(model, xb, yb, lr);
       xb.dispose();
       yb.dispose();
       steps.push({ iter: ++iter, t: performance.now() });
@@ -51,6 +52,7 @@ runMeasurement(async (): Promise<LoopResult> => {
     epochs.push({ t: performance.now(), numTensors: numTensors(), rssMb: rssMb(), cpuMs: cpuMs() });
   }
   model.dispose();
+  lr.dispose();
 
   const budget = opts.budgetMs !== null;
   const layout = { batchesPerEpoch: data.trainDl.length, trainSize, batchSize: config.batchSize };

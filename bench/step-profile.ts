@@ -2,7 +2,7 @@
  * Measurement: where a bare training step's time goes on one backend (default wasm, MLP,
  * batch 64). After a warm-up epoch, `rounds` times over an epoch of batches:
  *  1. wall time per phase — data (DataLoader gather + tf.tensor), forward+backward
- *     (tf.variableGrads), update (SGD assigns), release (dispose);
+ *     (the engine's lossAndGrads, as the Runner's trainStep), update (SGD assigns), release;
  *  2. the same steps under tf.profile, phase by phase: time inside each backend kernel.
  * Dispatch (tfjs's JS around each kernel: tape, bookkeeping, scopes) = phase wall − kernel time.
  * Medians over rounds. Then a matMul probe: the first layer's product with the same weights
@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/main/training/backend';
 import { loadDataBunch } from '../src/main/training/data/load';
+import { lossAndGrads, type StepTensors } from '../src/main/training/backprop';
 import { crossEntropy } from '../src/main/training/loss';
 import type { Model } from '../src/main/training/models/model';
 import { createModel, trainStep } from './lib/bare-step';
@@ -20,30 +21,26 @@ import { jobConfig, parseJobOptions } from './lib/job-options';
 import { median } from './lib/stats';
 import { kernelSummary, type KernelRecord, type KernelSplit, type StepProfile } from './lib/step-split';
 
-type Grads = { value: tf.Scalar; grads: tf.NamedTensorMap };
 type Phases = StepProfile['phases_ms'];
 
 const ROUNDS = 3;
 
-function grads(model: Model, xb: tf.Tensor, yb: tf.Tensor): Grads {
-  return tf.variableGrads(() => crossEntropy(model.forward(xb), yb), model.params as tf.Variable[]);
+function grads(model: Model, xb: tf.Tensor, yb: tf.Tensor): StepTensors {
+  return lossAndGrads(model, crossEntropy, xb, yb);
 }
 
-function update(model: Model, g: tf.NamedTensorMap, lr: number): void {
+function update(model: Model, g: readonly tf.Tensor[], lr: tf.Scalar): void {
   tf.tidy(() => {
-    for (const p of model.params) p.assign(tf.sub(p, tf.mul(g[p.name]!, lr)));
+    model.params.forEach((p, i) => p.assign(tf.sub(p, tf.mul(g[i]!, lr))));
   });
 }
 
-function release(g: Grads, xb: tf.Tensor, yb: tf.Tensor): void {
-  g.value.dispose();
-  for (const t of Object.values(g.grads)) t.dispose();
-  xb.dispose();
-  yb.dispose();
+function release(g: StepTensors, xb: tf.Tensor, yb: tf.Tensor): void {
+  for (const t of [g.pred, g.loss, ...g.grads, xb, yb]) t.dispose();
 }
 
 /** One epoch with only performance.now() added: ms per step of each phase. */
-function wallPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: tf.Tensor }>, lr: number): Phases & { step: number } {
+function wallPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: tf.Tensor }>, lr: tf.Scalar): Phases & { step: number } {
   const sum = { data: 0, forward_backward: 0, update: 0, release: 0 };
   let steps = 0;
   const it = batches[Symbol.iterator]();
@@ -77,16 +74,16 @@ function wallPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: tf.Tensor
 }
 
 /** One epoch under tf.profile, phase by phase: kernel records of forward+backward and of the update. */
-async function kernelPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: tf.Tensor }>, lr: number) {
+async function kernelPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: tf.Tensor }>, lr: tf.Scalar) {
   const backward: KernelRecord[] = [];
   const upd: KernelRecord[] = [];
   let steps = 0;
   for (const { xb, yb } of batches) {
-    let g: Grads | null = null;
+    let g: StepTensors | null = null;
     // tf.profile returns the engine's one profile object: copy its kernels before the next call.
     const p1 = await tf.profile(() => {
       g = grads(model, xb, yb);
-      return g.value;
+      return g.loss;
     });
     backward.push(...(p1.kernels as unknown as KernelRecord[]));
     const p2 = await tf.profile(() => update(model, g!.grads, lr));
@@ -145,7 +142,7 @@ runMeasurement(async (): Promise<StepProfile> => {
   const active = await initBackend(config.backend);
   const data = await loadDataBunch(config);
   const model = createModel(config, data.trainDs.shape, data.c);
-  const lr = config.lr;
+  const lr = tf.keep(tf.scalar(config.lr));
 
   for (const { xb, yb } of data.trainDl) {
     trainStep(model, xb, yb, lr).dispose();
@@ -162,6 +159,7 @@ runMeasurement(async (): Promise<StepProfile> => {
   }
   const probe = matmulProbe(model, config.batchSize);
   model.dispose();
+  lr.dispose();
 
   const stepMs = medianOf(walls, (w) => w.step);
   return {

@@ -18,6 +18,8 @@ export interface PytorchResult {
 /** One interleaved repeat of the job contenders; null where a contender was not run. */
 export interface JobRepeat {
   bare: Outcome<LoopResult> | null;
+  /** The Runner with only TrainEvalCallback: its loop's cost without the default callbacks. */
+  runnerCore: Outcome<LoopResult> | null;
   runner: Outcome<LoopResult> | null;
   supervised: Outcome<LoopResult> | null;
   pytorch: Outcome<PytorchResult> | null;
@@ -55,13 +57,16 @@ export function summarizeRunnerVsBare(repeats: readonly JobRepeat[]): RunnerVsBa
   const bare = values(repeats, 'bare', trainSps);
   const runner = values(repeats, 'runner', trainSps);
   const supervised = values(repeats, 'supervised', trainSps);
+  const core = values(repeats, 'runnerCore', trainSps);
   const bareEpoch = values(repeats, 'bare', epochSps);
   const lastLoss = (who: 'bare' | 'runner' | 'supervised') => values(repeats, who, (v: LoopResult) => v.final_valid_loss).find((x) => x != null) ?? null;
-  const errors = contenderErrors(repeats, ['bare', 'runner', 'supervised']);
+  const errors = contenderErrors(repeats, ['bare', 'runnerCore', 'runner', 'supervised']);
   return {
     ratio: pairedRatio(runner, bare),
     runner_sps: median(runner.filter((x): x is number => x != null)),
     bare_sps: median(bare.filter((x): x is number => x != null)),
+    core_ratio: pairedRatio(core, bare),
+    core_sps: median(core.filter((x): x is number => x != null)),
     supervised_ratio: pairedRatio(supervised, bare),
     supervised_sps: median(supervised.filter((x): x is number => x != null)),
     epoch_ratio: pairedRatio(values(repeats, 'runner', epochSps), bareEpoch),

@@ -36,6 +36,7 @@ export function formatReport(r: BenchReport): string {
       ...table([
         ['contender', 'samples/s', 'vs bare', 'whole epochs', 'per CPU-second', 'final valid loss'],
         ['bare loop', fmtRate(rb.bare_sps), '1.00×', '1.00×', '1.00×', rb.final_valid_loss.bare?.toFixed(6) ?? '—'],
+        ['Runner loop alone (TrainEvalCallback only)', fmtRate(rb.core_sps), fmtRatio(rb.core_ratio), '', '', ''],
         ['runJob (Runner + default callbacks)', fmtRate(rb.runner_sps), fmtRatio(rb.ratio), fmtRatio(rb.epoch_ratio), fmtRatio(rb.cpu_epoch_ratio), rb.final_valid_loss.runner?.toFixed(6) ?? '—'],
         ['supervised (supervisor + store + trainer process)', fmtRate(rb.supervised_sps), fmtRatio(rb.supervised_ratio), fmtRatio(rb.supervised_epoch_ratio), '—', rb.final_valid_loss.supervised?.toFixed(6) ?? '—'],
       ]),

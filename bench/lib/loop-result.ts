@@ -42,7 +42,7 @@ export interface Throughputs {
 }
 
 export interface LoopResult extends Throughputs {
-  kind: 'bare' | 'runner' | 'supervised';
+  kind: 'bare' | 'runner-core' | 'runner' | 'supervised';
   backend: string;
   device: string;
   model: string;

@@ -8,6 +8,9 @@ export interface RunnerVsBare {
   ratio: number | null;
   runner_sps: number | null;
   bare_sps: number | null;
+  /** The Runner's loop alone (only TrainEvalCallback) against the bare loop: the loop's share of the cost. */
+  core_ratio: number | null;
+  core_sps: number | null;
   /** The same through RunSupervisor + RunStore + a trainer child process. */
   supervised_ratio: number | null;
   supervised_sps: number | null;

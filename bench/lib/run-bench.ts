@@ -67,21 +67,21 @@ async function measureJobs(ctx: Context, python: TorchPython | null, trainFiles:
             { env: singleThreadEnv(env) },
           )
       : null;
-  const order: (keyof JobRepeat)[] = ['bare', 'runner', 'supervised', ...(pytorch ? ['pytorch' as const] : [])];
+  const order: (keyof JobRepeat)[] = ['bare', 'runnerCore', 'runner', 'supervised', ...(pytorch ? ['pytorch' as const] : [])];
   const repeats: JobRepeat[] = [];
   for (let r = 0; r < settings.repeats; r++) {
-    const rep: JobRepeat = { bare: null, runner: null, supervised: null, pytorch: null };
+    const rep: JobRepeat = { bare: null, runnerCore: null, runner: null, supervised: null, pytorch: null };
     for (const who of rotate(order, r)) {
       let line: string;
       if (who === 'pytorch') {
         rep.pytorch = await pytorch!();
         line = describe(rep.pytorch, (v) => v.samples_per_second);
       } else {
-        const o = await loop({ bare: 'bare-loop.ts', runner: 'runner-job.ts', supervised: 'supervised-job.ts' }[who])();
+        const o = await loop({ bare: 'bare-loop.ts', runnerCore: 'runner-core.ts', runner: 'runner-job.ts', supervised: 'supervised-job.ts' }[who])();
         rep[who] = o;
         line = describe(o, (v) => v.train_sps);
       }
-      log(`jobs ${r + 1}/${settings.repeats}: ${who.padEnd(10)} ${line}`);
+      log(`jobs ${r + 1}/${settings.repeats}: ${who.padEnd(11)} ${line}`);
     }
     repeats.push(rep);
   }

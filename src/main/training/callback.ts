@@ -9,6 +9,8 @@ import type { Runner } from './runner';
 
 export type CallbackHooks = { [E in RunnerEvent]: () => Promise<void> };
 
+const NAMES = new WeakMap<object, string>();
+
 export abstract class Callback implements CallbackHooks {
   order = 0;
   private attached: Runner | null = null;
@@ -25,9 +27,15 @@ export abstract class Callback implements CallbackHooks {
 
   /** `AvgStatsCallback` → `avg_stats`: the key `runner.cb(name)` finds it by. */
   get name(): string {
-    // A bundler that renames a clashing class appends `$1`: the name stays the same.
-    const className = this.constructor.name.replace(/\$\d+$/, '');
-    return camelToSnake(className.replace(/Callback$/, '') || 'callback');
+    // Worked out once per class: callbacks look each other up by name on every batch.
+    let name = NAMES.get(this.constructor);
+    if (name === undefined) {
+      // A bundler that renames a clashing class appends `$1`: the name stays the same.
+      const className = this.constructor.name.replace(/\$\d+$/, '');
+      name = camelToSnake(className.replace(/Callback$/, '') || 'callback');
+      NAMES.set(this.constructor, name);
+    }
+    return name;
   }
 
   /** True when this callback overrides the hook, so the Runner skips calling no-ops. */

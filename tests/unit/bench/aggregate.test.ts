@@ -41,13 +41,15 @@ const pytorch = (sps: number) => ({ ok: true as const, seconds: 2, value: { samp
 describe('summarizeRunnerVsBare', () => {
   it('pairs each repeat: a repeat where the machine was busy for both does not move the ratio', () => {
     const repeats: JobRepeat[] = [
-      { bare: loop('bare', 30_000), runner: loop('runner', 29_000), supervised: loop('supervised', 28_000), pytorch: null },
-      { bare: loop('bare', 10_000), runner: loop('runner', 9_600), supervised: loop('supervised', 9_500), pytorch: null },
-      { bare: loop('bare', 32_000), runner: loop('runner', 31_000), supervised: loop('supervised', 30_000), pytorch: null },
+      { bare: loop('bare', 30_000), runnerCore: loop('runner-core', 29_700), runner: loop('runner', 29_000), supervised: loop('supervised', 28_000), pytorch: null },
+      { bare: loop('bare', 10_000), runnerCore: loop('runner-core', 9_800), runner: loop('runner', 9_600), supervised: loop('supervised', 9_500), pytorch: null },
+      { bare: loop('bare', 32_000), runnerCore: loop('runner-core', 31_700), runner: loop('runner', 31_000), supervised: loop('supervised', 30_000), pytorch: null },
     ];
     const s = summarizeRunnerVsBare(repeats);
     expect(s.ratio).toBeCloseTo(29_000 / 30_000, 10);
     expect(s.runner_sps).toBe(29_000);
+    expect(s.core_ratio).toBeCloseTo(0.99, 10);
+    expect(s.core_sps).toBe(29_700);
     expect(s.bare_sps).toBe(30_000);
     expect(s.supervised_ratio).toBeCloseTo(30_000 / 32_000, 10);
     expect(s.epoch_ratio).toBeCloseTo(29_000 / 30_000, 10);
@@ -58,8 +60,8 @@ describe('summarizeRunnerVsBare', () => {
 
   it('keeps the reason when a contender failed, with how many repeats it lost', () => {
     const repeats: JobRepeat[] = [
-      { bare: loop('bare', 30_000), runner: failed('exit code 1: runJob: not implemented yet'), supervised: null, pytorch: null },
-      { bare: loop('bare', 31_000), runner: failed('exit code 1: runJob: not implemented yet'), supervised: null, pytorch: null },
+      { bare: loop('bare', 30_000), runnerCore: null, runner: failed('exit code 1: runJob: not implemented yet'), supervised: null, pytorch: null },
+      { bare: loop('bare', 31_000), runnerCore: null, runner: failed('exit code 1: runJob: not implemented yet'), supervised: null, pytorch: null },
     ];
     const s = summarizeRunnerVsBare(repeats);
     expect(s.ratio).toBeNull();
@@ -72,9 +74,9 @@ describe('summarizeRunnerVsBare', () => {
 describe('summarizeVsPytorch', () => {
   it('compares the runner (and the bare loop) with PyTorch repeat by repeat', () => {
     const repeats: JobRepeat[] = [
-      { bare: loop('bare', 30_000), runner: loop('runner', 28_000), supervised: null, pytorch: pytorch(100_000) },
-      { bare: loop('bare', 15_000), runner: loop('runner', 14_000), supervised: null, pytorch: pytorch(50_000) },
-      { bare: loop('bare', 33_000), runner: loop('runner', 30_000), supervised: null, pytorch: pytorch(100_000) },
+      { bare: loop('bare', 30_000), runnerCore: null, runner: loop('runner', 28_000), supervised: null, pytorch: pytorch(100_000) },
+      { bare: loop('bare', 15_000), runnerCore: null, runner: loop('runner', 14_000), supervised: null, pytorch: pytorch(50_000) },
+      { bare: loop('bare', 33_000), runnerCore: null, runner: loop('runner', 30_000), supervised: null, pytorch: pytorch(100_000) },
     ];
     const v = summarizeVsPytorch(repeats, { python: '/usr/bin/python3', torch: '1.13', blas: null });
     expect(v.ratio).toBeCloseTo(0.28, 10);
@@ -107,6 +109,7 @@ describe('peakRssByContender', () => {
   it('takes the median peak of each contender and null for one never measured', () => {
     const repeats: JobRepeat[] = [220, 240, 230].map((mb) => ({
       bare: loop('bare', 1, { peak_rss_mb: mb }),
+      runnerCore: null,
       runner: loop('runner', 1, { peak_rss_mb: mb + 10 }),
       supervised: loop('supervised', 1, { peak_rss_mb: null }),
       pytorch: null,

@@ -10,6 +10,8 @@ const report: BenchReport = {
     ratio: 0.97,
     runner_sps: 29_100,
     bare_sps: 30_000,
+    core_ratio: 0.99,
+    core_sps: 29_800,
     supervised_ratio: 0.95,
     supervised_sps: 28_500,
     epoch_ratio: 0.96,
@@ -50,6 +52,7 @@ const report: BenchReport = {
 describe('formatReport', () => {
   it('shows the ratios, the reasons for what is missing and the memory checks', () => {
     const text = formatReport(report);
+    expect(text).toMatch(/Runner loop alone \(TrainEvalCallback only\)\s+29,800\/s\s+0\.99×/);
     expect(text).toMatch(/runJob \(Runner \+ default callbacks\)\s+29,100\/s\s+0\.97×\s+0\.96×\s+0\.93×\s+0\.315470/);
     expect(text).toContain('vs_pytorch: not measured — no Python with torch found');
     expect(text).toContain('tensorflow: unavailable — @tensorflow/tfjs-node-gpu is not installed');

@@ -21,8 +21,8 @@ describe('bench/bare-loop.ts', () => {
     expect(r.epoch_sps!).toBeLessThan(r.train_sps!); // whole epochs include validation
     expect(r.epoch_cpu_sps).toBeGreaterThan(0);
     expect(r.train_sps_per_epoch).toHaveLength(3);
-    // Model variables only (2 dense layers × kernel and bias): nothing leaks between epochs.
-    expect(r.num_tensors_per_epoch).toEqual([4, 4, 4]);
+    // 2 dense layers × kernel and bias, and the lr scalar: nothing leaks between epochs.
+    expect(r.num_tensors_per_epoch).toEqual([5, 5, 5]);
     expect(r.rss_mb_per_epoch.every((mb) => mb !== null && mb > 20)).toBe(true);
     // 3 epochs of lesson 9's SGD take the valid loss well below chance (ln 10 ≈ 2.3).
     expect(r.final_valid_loss).toBeGreaterThan(0);

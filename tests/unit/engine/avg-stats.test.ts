@@ -11,7 +11,7 @@ import { DataLoader } from '../../../src/main/training/data/data-loader';
 import { Dataset } from '../../../src/main/training/data/dataset';
 import { Learner } from '../../../src/main/training/learner';
 import type { LossFn } from '../../../src/main/training/loss';
-import { accuracy } from '../../../src/main/training/metrics';
+import { accuracy, type MetricFn } from '../../../src/main/training/metrics';
 import { createMlp } from '../../../src/main/training/models/mlp';
 import { SGD } from '../../../src/main/training/optimizers';
 import { Runner } from '../../../src/main/training/runner';
@@ -42,7 +42,10 @@ describe('AvgStatsCallback', () => {
     const model = createMlp({ inputs: 2, hidden: [3], classes: 2, seed: 0 });
     for (const p of model.params) p.assign(tf.zerosLike(p));
     const learner = new Learner(model, new SGD(model.params, { lr: 0.1 }), meanLabelLoss, data);
-    const stats = new AvgStatsCallback({ accuracy });
+    // accuracy has a per-sample form (summed once per pass); the same metric without it is
+    // averaged batch by batch: both must agree.
+    const batchwise: MetricFn = (pred, yb) => accuracy(pred, yb);
+    const stats = new AvgStatsCallback({ accuracy, batchwise });
     await new Runner([stats]).fit(2, learner);
     model.dispose();
 
@@ -52,6 +55,8 @@ describe('AvgStatsCallback', () => {
       expect(epoch.train!.count).toBe(5);
       expect(epoch.train!.loss).toBeCloseTo(0.4, 6);
       expect(epoch.train!.metrics.accuracy).toBeCloseTo(0.6, 6);
+      expect(epoch.train!.metrics.batchwise).toBeCloseTo(0.6, 6);
+      expect(epoch.valid!.metrics.batchwise).toBeCloseTo(0.25, 6);
       expect(epoch.valid!.count).toBe(4);
       expect(epoch.valid!.loss).toBeCloseTo(0.75, 6);
       expect(epoch.valid!.metrics.accuracy).toBeCloseTo(0.25, 6);

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Callback } from '../callback';
 import type { MetricFn } from '../metrics';
+import { retain } from '../retain';
 
 export interface PassStats {
   /** Samples seen. */
@@ -22,15 +23,19 @@ export interface EpochStats {
 }
 
 /**
- * A pass's per-batch loss and metric scalars, kept on the device; `read` weights them by
- * batch size and sums them there, then brings back one small tensor.
+ * A pass's per-batch loss and metric values, kept on the device; `read` weights them by
+ * batch size and sums them there, then brings back one small tensor. A per-sample metric
+ * keeps its per-batch reductions (and the pass keeps its labels) and is scored at `read`.
  */
 class DeviceSums {
   private readonly values: tf.Tensor[][];
+  private labels: tf.Tensor[] = [];
   private sizes: number[] = [];
+  private readonly needsLabels: boolean;
 
   constructor(private readonly metrics: [string, MetricFn][]) {
     this.values = [[], ...metrics.map(() => [])];
+    this.needsLabels = metrics.some(([, fn]) => fn.perSample !== undefined);
   }
 
   get count(): number {
@@ -38,8 +43,9 @@ class DeviceSums {
   }
 
   add(loss: tf.Scalar, pred: tf.Tensor, yb: tf.Tensor, batchSize: number): void {
-    this.values[0]!.push(loss.clone());
-    this.metrics.forEach(([, fn], i) => this.values[i + 1]!.push(fn(pred, yb)));
+    this.values[0]!.push(retain(loss));
+    this.metrics.forEach(([, fn], i) => this.values[i + 1]!.push(fn.perSample ? fn.perSample.reduce(pred) : fn(pred, yb)));
+    if (this.needsLabels) this.labels.push(retain(yb));
     this.sizes.push(batchSize);
   }
 
@@ -49,7 +55,13 @@ class DeviceSums {
     if (count === 0) return null;
     const sums = tf.tidy(() => {
       const weights = tf.tensor1d(this.sizes);
-      return tf.stack(this.values.map((column) => tf.sum(tf.mul(tf.stack(column), weights))));
+      const weighted = (column: tf.Tensor[]) => tf.sum(tf.mul(tf.stack(column), weights));
+      const labels = this.needsLabels ? tf.concat(this.labels) : null;
+      const metricSums = this.metrics.map(([, fn], i) => {
+        const column = this.values[i + 1]!;
+        return fn.perSample ? tf.sum(tf.cast(fn.perSample.score(tf.concat(column), labels!), 'float32')) : weighted(column);
+      });
+      return tf.stack([weighted(this.values[0]!), ...metricSums]);
     });
     this.dispose();
     try {
@@ -62,7 +74,7 @@ class DeviceSums {
   }
 
   dispose(): void {
-    for (const column of this.values) {
+    for (const column of [...this.values, this.labels]) {
       for (const t of column) t.dispose();
       column.length = 0;
     }

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Callback } from '../callback';
+import { retain } from '../retain';
 
 export interface RecorderOptions {
   /** Read losses back every this many iterations (default 32). */
@@ -50,7 +51,7 @@ export class RecorderCallback extends Callback {
   override async after_batch(): Promise<void> {
     const r = this.runner;
     if (!r.inTrain || r.loss === null) return;
-    this.pending.push(r.loss.clone());
+    this.pending.push(retain(r.loss));
     this.lrs.push(r.learner.opt.hypers.lr!);
     this.iters.push(r.nIter);
     this.epochs.push(r.nEpochs);

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { uniformInit } from './init';
-import { denseWeightGrads, matMulNT } from './mat-mul';
+import { matMulNT, matMulTN } from './mat-mul';
 import type { Activation, KerasLayerJson, Layer, LayerGrads, NamedWeight } from './layer';
 import { tapedOp } from './taped-op';
 
@@ -13,11 +13,10 @@ export function denseForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tenso
   return tf.fused.matMul({ a: x, b: kernel, bias, activation }) as tf.Tensor2D;
 }
 
-/** relu' from relu's output: 1 where y > 0 (0 at 0, as PyTorch). */
+/** The gradients of act(x·W + b); relu' comes from relu's output: 1 where y > 0 (0 at 0, as PyTorch). */
 export function denseBackward(x: tf.Tensor2D, y: tf.Tensor2D, dy: tf.Tensor2D, kernel: tf.Tensor2D, activation: Activation, inputGrad: boolean): LayerGrads {
   const g = activation === 'relu' ? (tf.mul(dy, tf.step(y)) as tf.Tensor2D) : dy;
-  const [dW, db] = denseWeightGrads(x, g);
-  return { dx: inputGrad ? matMulNT(g, kernel) : null, grads: [dW, db] };
+  return { dx: inputGrad ? matMulNT(g, kernel) : null, grads: [matMulTN(x, g), tf.sum(g, 0)] };
 }
 
 /** The dense layer as one taped op (tf.grads / tf.variableGrads see its hand-written gradient). */
