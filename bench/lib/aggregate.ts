@@ -5,7 +5,7 @@
 import type { Outcome } from './child';
 import type { LoopResult } from './loop-result';
 import type { RunnerVsBare, VsPytorch } from './report';
-import { median, pairedRatio } from './stats';
+import { median, pairedRatio, pairedRatios, range } from './stats';
 
 export interface PytorchResult {
   samples_per_second: number;
@@ -73,6 +73,11 @@ export function summarizeRunnerVsBare(repeats: readonly JobRepeat[]): RunnerVsBa
     supervised_epoch_ratio: pairedRatio(values(repeats, 'supervised', epochSps), bareEpoch),
     cpu_epoch_ratio: pairedRatio(values(repeats, 'runner', epochCpuSps), values(repeats, 'bare', epochCpuSps)),
     final_valid_loss: { bare: lastLoss('bare'), runner: lastLoss('runner'), supervised: lastLoss('supervised') },
+    ratio_range: {
+      core: range(pairedRatios(core, bare)),
+      runner: range(pairedRatios(runner, bare)),
+      supervised: range(pairedRatios(supervised, bare)),
+    },
     repeats: repeats.length,
     ...(errors ? { errors } : {}),
   };
@@ -89,6 +94,7 @@ export function summarizeVsPytorch(
     ratio: pairedRatio(runner, pytorch),
     pytorch_sps: median(pytorch.filter((x): x is number => x != null)),
     runlab_sps: median(runner.filter((x): x is number => x != null)),
+    ratio_range: range(pairedRatios(runner, pytorch)),
     bare_ratio: pairedRatio(values(repeats, 'bare', trainSps), pytorch),
     threads: 1,
     ...env,
@@ -103,8 +109,12 @@ export function peakRssByContender(repeats: readonly JobRepeat[]): { bare: numbe
   return { bare: peak('bare'), runner: peak('runner'), supervised_trainer: peak('supervised') };
 }
 
-/** Per-epoch memory of the runs: numTensors from the first run (all must agree), RSS as per-epoch medians. */
-export function summarizeMemory(results: readonly LoopResult[]): {
+/**
+ * Per-epoch memory of the runs: numTensors from the first run, RSS as per-epoch medians, both
+ * for the first `reportEpochs` epochs; the checks (numTensors identical, RSS growth after
+ * epoch 1) cover every epoch of every run.
+ */
+export function summarizeMemory(results: readonly LoopResult[], reportEpochs = 5): {
   num_tensors_per_epoch: (number | null)[];
   rss_mb_per_epoch: (number | null)[];
   peak_rss_mb: number | null;
@@ -122,8 +132,8 @@ export function summarizeMemory(results: readonly LoopResult[]): {
   const first = rss[0];
   const last = rss.at(-1);
   return {
-    num_tensors_per_epoch: tensors,
-    rss_mb_per_epoch: rss,
+    num_tensors_per_epoch: tensors.slice(0, reportEpochs),
+    rss_mb_per_epoch: rss.slice(0, reportEpochs),
     peak_rss_mb: median(results.map((r) => r.peak_rss_mb).filter((x): x is number => x != null)),
     num_tensors_identical: identical,
     rss_growth_after_epoch_1_mb: first != null && last != null && epochs > 1 ? last - first : null,

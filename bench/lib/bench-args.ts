@@ -8,7 +8,11 @@ export interface BenchSettings {
   quick: boolean;
   /** Interleaved repeats of the job contenders (bare, runner, supervised, pytorch). */
   repeats: number;
-  /** Epochs per job run (numTensors and RSS are read after each), the first `warmupEpochs` untimed. */
+  /**
+   * Epochs per job run, the first `warmupEpochs` untimed: a trainer process sharing 2 busy
+   * cores with its supervisor can take 3 epochs to reach full speed (wasm tier-up). numTensors
+   * and RSS are read after each; the report lists the first 5.
+   */
   epochs: number;
   warmupEpochs: number;
   /** Repeats of each backend × model × batch-size cell (a slow cell is not repeated). */
@@ -26,7 +30,7 @@ export interface BenchSettings {
 
 export const USAGE = `Usage: npm run bench -- [--json] [--quick] [--repeats N] [--only ${SECTIONS.join(',')}] [--sweep-loop runner|bare]
   --json          print the report as one JSON object on the last line of stdout
-  --quick         fewer repeats and shorter sweeps (about a minute on an idle 2-core machine)
+  --quick         fewer repeats and shorter sweeps (about two minutes on 2 cores)
   --repeats N     interleaved repeats of the job contenders (default 5; 3 with --quick)
   --only LIST     run only these sections (comma-separated): ${SECTIONS.join(', ')}
   --sweep-loop L  time the backend sweep with the engine's runJob (runner, default) or the bare loop`;
@@ -88,8 +92,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     json,
     quick,
     repeats: r,
-    epochs: 5,
-    warmupEpochs: 2,
+    epochs: 6,
+    warmupEpochs: 3,
     sweepRepeats: quick ? 1 : Math.min(r, 3),
     sweepWarmupMs: quick ? 1000 : 1500,
     sweepBudgetMs: quick ? 1000 : 2000,

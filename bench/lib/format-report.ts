@@ -11,6 +11,11 @@ export function fmtRatio(n: number | null | undefined): string {
   return n == null ? '—' : `${n.toFixed(2)}×`;
 }
 
+/** A ratio and the spread of the per-repeat ratios behind it: `0.95× (0.81–1.02)`. */
+export function fmtRatioRange(n: number | null | undefined, spread: [number, number] | null | undefined): string {
+  return spread ? `${fmtRatio(n)} (${spread[0].toFixed(2)}–${spread[1].toFixed(2)})` : fmtRatio(n);
+}
+
 function fmtMs(n: number): string {
   return n.toFixed(2);
 }
@@ -34,11 +39,11 @@ export function formatReport(r: BenchReport): string {
     out.push('', `runner_vs_bare (${rb.repeats} repeats)`);
     out.push(
       ...table([
-        ['contender', 'samples/s', 'vs bare', 'whole epochs', 'per CPU-second', 'final valid loss'],
+        ['contender', 'samples/s', 'vs bare (range)', 'whole epochs', 'per CPU-second', 'final valid loss'],
         ['bare loop', fmtRate(rb.bare_sps), '1.00×', '1.00×', '1.00×', rb.final_valid_loss.bare?.toFixed(6) ?? '—'],
-        ['Runner loop alone (TrainEvalCallback only)', fmtRate(rb.core_sps), fmtRatio(rb.core_ratio), '', '', ''],
-        ['runJob (Runner + default callbacks)', fmtRate(rb.runner_sps), fmtRatio(rb.ratio), fmtRatio(rb.epoch_ratio), fmtRatio(rb.cpu_epoch_ratio), rb.final_valid_loss.runner?.toFixed(6) ?? '—'],
-        ['supervised (supervisor + store + trainer process)', fmtRate(rb.supervised_sps), fmtRatio(rb.supervised_ratio), fmtRatio(rb.supervised_epoch_ratio), '—', rb.final_valid_loss.supervised?.toFixed(6) ?? '—'],
+        ['Runner loop alone (TrainEvalCallback only)', fmtRate(rb.core_sps), fmtRatioRange(rb.core_ratio, rb.ratio_range.core), '', '', ''],
+        ['runJob (Runner + default callbacks)', fmtRate(rb.runner_sps), fmtRatioRange(rb.ratio, rb.ratio_range.runner), fmtRatio(rb.epoch_ratio), fmtRatio(rb.cpu_epoch_ratio), rb.final_valid_loss.runner?.toFixed(6) ?? '—'],
+        ['supervised (supervisor + store + trainer process)', fmtRate(rb.supervised_sps), fmtRatioRange(rb.supervised_ratio, rb.ratio_range.supervised), fmtRatio(rb.supervised_epoch_ratio), '—', rb.final_valid_loss.supervised?.toFixed(6) ?? '—'],
       ]),
     );
     out.push('  (vs bare: training passes; whole epochs: train + validation + epoch-end work, wall time; per CPU-second: whole epochs per CPU-second of the process)');
@@ -51,9 +56,9 @@ export function formatReport(r: BenchReport): string {
     out.push(`vs_pytorch (torch ${vp.torch}, ${vp.python}, 1 thread each, BLAS ${vp.blas ?? 'unknown'})`);
     out.push(
       ...table([
-        ['contender', 'samples/s', 'vs PyTorch'],
+        ['contender', 'samples/s', 'vs PyTorch (range)'],
         ['PyTorch reference (bench/reference/pytorch_mlp.py)', fmtRate(vp.pytorch_sps), '1.00×'],
-        ['Runlab runJob on wasm', fmtRate(vp.runlab_sps), fmtRatio(vp.ratio)],
+        ['Runlab runJob on wasm', fmtRate(vp.runlab_sps), fmtRatioRange(vp.ratio, vp.ratio_range)],
         ['bare loop on wasm', '', fmtRatio(vp.bare_ratio)],
       ]),
     );
@@ -82,7 +87,7 @@ export function formatReport(r: BenchReport): string {
 
   if (r.num_tensors_per_epoch.length > 0 || r.memory_checks.source !== 'none') {
     const mc = r.memory_checks;
-    out.push('', `Memory of the default job through ${mc.source}, after each epoch`);
+    out.push('', `Memory of the default job through ${mc.source}, after each of its first 5 epochs`);
     out.push(`  numTensors: ${r.num_tensors_per_epoch.join(' ')}${mc.num_tensors_identical == null ? '' : mc.num_tensors_identical ? '  (identical in every epoch of every repeat)' : '  (NOT identical)'}`);
     out.push(`  RSS MB:     ${r.rss_mb_per_epoch.map((x) => (x == null ? '—' : x.toFixed(1))).join(' ')}  (growth after epoch 1: ${mc.rss_growth_after_epoch_1_mb?.toFixed(1) ?? '—'} MB)`);
     const p = mc.peak_rss_mb_by_contender;

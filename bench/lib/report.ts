@@ -21,6 +21,8 @@ export interface RunnerVsBare {
   cpu_epoch_ratio: number | null;
   /** Final validation loss of each: equal when the loops do the same math on the same data. */
   final_valid_loss: { bare: number | null; runner: number | null; supervised: number | null };
+  /** Smallest and largest per-repeat ratio against the bare loop: how much the machine's noise moved them. */
+  ratio_range: { core: [number, number] | null; runner: [number, number] | null; supervised: [number, number] | null };
   repeats: number;
   /** Why a number is missing, per contender. */
   errors?: Record<string, string>;
@@ -31,6 +33,8 @@ export interface VsPytorch {
   ratio: number | null;
   pytorch_sps: number | null;
   runlab_sps: number | null;
+  /** Smallest and largest per-repeat Runlab/PyTorch ratio. */
+  ratio_range: [number, number] | null;
   /** The bare loop against PyTorch: the ceiling of what the Runner could reach. */
   bare_ratio: number | null;
   threads: 1;

@@ -13,13 +13,23 @@ export function median(values: readonly number[]): number | null {
  * to repeat i of B, so drift in the machine's load cancels out of each pair.
  */
 export function pairedRatio(a: readonly (number | null)[], b: readonly (number | null)[]): number | null {
+  return median(pairedRatios(a, b));
+}
+
+/** The per-repeat ratios a[i] / b[i] where both were measured. */
+export function pairedRatios(a: readonly (number | null)[], b: readonly (number | null)[]): number[] {
   const ratios: number[] = [];
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     const x = a[i];
     const y = b[i];
     if (x != null && y != null && y > 0) ratios.push(x / y);
   }
-  return median(ratios);
+  return ratios;
+}
+
+/** [smallest, largest] of the values; null when there are none. */
+export function range(values: readonly number[]): [number, number] | null {
+  return values.length === 0 ? null : [Math.min(...values), Math.max(...values)];
 }
 
 /** One finished step: when it ended (ms) and how many samples it processed. */

@@ -55,6 +55,8 @@ describe('summarizeRunnerVsBare', () => {
     expect(s.epoch_ratio).toBeCloseTo(29_000 / 30_000, 10);
     expect(s.cpu_epoch_ratio).toBeCloseTo(29_000 / 30_000, 10);
     expect(s.final_valid_loss).toEqual({ bare: 0.3155, runner: 0.3155, supervised: 0.3155 });
+    expect(s.ratio_range.runner![0]).toBeCloseTo(0.96, 10);
+    expect(s.ratio_range.runner![1]).toBeCloseTo(31_000 / 32_000, 10);
     expect(s.errors).toBeUndefined();
   });
 
@@ -96,6 +98,15 @@ describe('summarizeMemory', () => {
     expect(m.rss_mb_per_epoch).toEqual([201, 201.5, 202.5, 203, 205]);
     expect(m.rss_growth_after_epoch_1_mb).toBe(4);
     expect(m.peak_rss_mb).toBe(210);
+  });
+
+  it('lists the first 5 epochs but checks them all', () => {
+    const six = loop('runner', 1, { num_tensors_per_epoch: [4, 4, 4, 4, 4, 5], rss_mb_per_epoch: [200, 200, 200, 200, 200, 203] });
+    const m = summarizeMemory([value(six)]);
+    expect(m.num_tensors_per_epoch).toEqual([4, 4, 4, 4, 4]);
+    expect(m.rss_mb_per_epoch).toHaveLength(5);
+    expect(m.num_tensors_identical).toBe(false);
+    expect(m.rss_growth_after_epoch_1_mb).toBe(3);
   });
 
   it('flags a leak: one more tensor after some epoch', () => {

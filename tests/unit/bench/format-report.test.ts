@@ -18,6 +18,7 @@ const report: BenchReport = {
     supervised_epoch_ratio: 0.94,
     cpu_epoch_ratio: 0.93,
     final_valid_loss: { bare: 0.31547, runner: 0.31547, supervised: 0.31547 },
+    ratio_range: { core: null, runner: [0.91, 1.02], supervised: null },
     repeats: 5,
   },
   vs_pytorch: null,
@@ -53,7 +54,7 @@ describe('formatReport', () => {
   it('shows the ratios, the reasons for what is missing and the memory checks', () => {
     const text = formatReport(report);
     expect(text).toMatch(/Runner loop alone \(TrainEvalCallback only\)\s+29,800\/s\s+0\.99×/);
-    expect(text).toMatch(/runJob \(Runner \+ default callbacks\)\s+29,100\/s\s+0\.97×\s+0\.96×\s+0\.93×\s+0\.315470/);
+    expect(text).toMatch(/runJob \(Runner \+ default callbacks\)\s+29,100\/s\s+0\.97× \(0\.91–1\.02\)\s+0\.96×\s+0\.93×\s+0\.315470/);
     expect(text).toContain('vs_pytorch: not measured — no Python with torch found');
     expect(text).toContain('tensorflow: unavailable — @tensorflow/tfjs-node-gpu is not installed');
     expect(text).toMatch(/wasm\s+mlp\s+64\s+30,000\/s\s+runJob\s+3/);

@@ -1,6 +1,6 @@
 /** Benchmark arithmetic: medians, paired ratios and throughput from step timestamps. */
 import { describe, expect, it } from 'vitest';
-import { batchSamples, median, pairedRatio, pooledThroughput, throughput } from '../../../bench/lib/stats';
+import { batchSamples, median, pairedRatio, pairedRatios, pooledThroughput, range, throughput } from '../../../bench/lib/stats';
 
 describe('median', () => {
   it('takes the middle value, or the mean of the middle two, ignoring non-finite values', () => {
@@ -20,6 +20,9 @@ describe('pairedRatio', () => {
   it('skips repeats where either side is missing', () => {
     expect(pairedRatio([null, 80, 60], [100, 100, null])).toBeCloseTo(0.8, 10);
     expect(pairedRatio([null], [100])).toBeNull();
+    expect(pairedRatios([50, null, 90], [100, 100, 100])).toEqual([0.5, 0.9]);
+    expect(range([0.9, 0.5, 1.1])).toEqual([0.5, 1.1]);
+    expect(range([])).toBeNull();
   });
 });
 

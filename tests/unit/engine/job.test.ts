@@ -70,6 +70,12 @@ describe('runJob', () => {
     expect(rows.at(-1)).toMatchObject({ kind: 'epoch', epoch: 1, iter: 125, valid_accuracy: summary.final!.valid_accuracy });
   });
 
+  it('trains the default job (3 epochs, MLP, SGD) to at least 90% validation accuracy', async () => {
+    const { result } = await job({ epochs: DEFAULT_HYPERPARAMS.epochs });
+    expect(result.summary.epochs).toBe(3);
+    expect(result.summary.final!.valid_accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('stops after stopAfter iterations and says so', async () => {
     const { result, rows } = await job({ stopAfter: 10 });
     expect(result.status).toBe('completed');
