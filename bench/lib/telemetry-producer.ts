@@ -51,7 +51,7 @@ async function produce(): Promise<void> {
     samples_per_second: null,
     stopped_by: null,
   };
-  await send({ type: 'done', status: 'completed', summary });
+  await send({ type: 'done', status: 'completed', error: null, summary });
   process.exit(0);
 }
 

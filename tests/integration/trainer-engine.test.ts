@@ -56,6 +56,17 @@ describe('trainer process with the real engine', () => {
     await own.close();
   });
 
+  it('stores a diverged run as failed with the reason, its rows kept', async () => {
+    const run = await supervisor.start(job({ hidden: [1000, 1000], lr: 10 }));
+    const done = await supervisor.whenSettled(run.id);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/^Training diverged \(loss is NaN at iteration \d+\); try a lower learning rate$/);
+    expect(done.summary?.stopped_by).toBe('nan');
+    const stored = await store.get(run.id);
+    expect(stored.status).toBe('failed');
+    expect((await store.readMetrics(run.id)).some((r) => r.kind === 'iter' && r.loss === null)).toBe(true);
+  });
+
   it('streams exactly the rows it stores, and records backend, device and summary', async () => {
     const seen = watch(supervisor);
     const t0 = performance.now();

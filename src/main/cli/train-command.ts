@@ -160,7 +160,7 @@ async function trainInProcess(config: Hyperparams, cacheDir: string, reporter: T
     });
     return {
       interrupted: interrupt.interrupted(),
-      result: { status: result.status, summary: result.summary, backend: result.backend, device: result.device, runId: null, error: null },
+      result: { status: result.status, summary: result.summary, backend: result.backend, device: result.device, runId: null, error: result.error },
     };
   } finally {
     interrupt.dispose();

@@ -48,7 +48,7 @@ interface ActiveRun {
   stopTimer: NodeJS.Timeout | null;
   /** Store writes for this run, chained so rows land (and are pushed) in order. */
   writes: Promise<void>;
-  done: { status: 'completed' | 'cancelled'; summary: RunSummary } | null;
+  done: { status: 'completed' | 'cancelled' | 'failed'; error: string | null; summary: RunSummary } | null;
   cancel: CancelState;
   trainerError: string | null;
   protocolError: string | null;
@@ -238,7 +238,7 @@ export class RunSupervisor {
       case 'rows':
         return this.onRows(run, message.rows);
       case 'done':
-        run.done = { status: message.status, summary: message.summary };
+        run.done = { status: message.status, error: message.error, summary: message.summary };
         this.flush(run);
         // A trainer that reported done but lingers is not worth waiting for.
         this.armStopTimer(run, null);

@@ -8,7 +8,7 @@ import type { RunStatus, RunSummary } from '../../shared/records';
 export type CancelState = null | 'before-start' | 'requested' | 'killed';
 
 export interface TrainerEnd {
-  done: { status: 'completed' | 'cancelled'; summary: RunSummary } | null;
+  done: { status: 'completed' | 'cancelled' | 'failed'; error: string | null; summary: RunSummary } | null;
   cancel: CancelState;
   /** The message of an 'error' the trainer sent. */
   trainerError: string | null;
@@ -32,7 +32,7 @@ export function trainerOutcome(end: TrainerEnd): Outcome {
   const summary = end.done?.summary ?? null;
   if (end.storeError) return { status: 'failed', summary, error: end.storeError };
   if (end.protocolError) return { status: 'failed', summary, error: `trainer protocol error: ${end.protocolError}` };
-  if (end.done) return { status: end.done.status, summary, error: null };
+  if (end.done) return { status: end.done.status, summary, error: end.done.error };
   if (end.cancel === 'killed') {
     return { status: 'cancelled', summary, error: `trainer did not stop within ${seconds(end.cancelGraceMs)} s and was killed` };
   }

@@ -74,7 +74,7 @@ async function train(start: Extract<ParentMessage, { type: 'start' }>): Promise<
     // The engine's TelemetryCallback already coalesces; forward each batch as it comes.
     onRows: (rows: MetricRow[]) => void parent.send({ type: 'rows', rows }),
   });
-  await parent.send({ type: 'done', status: result.status, summary: result.summary });
+  await parent.send({ type: 'done', status: result.status, error: result.error, summary: result.summary });
   process.exit(0);
 }
 

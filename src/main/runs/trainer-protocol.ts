@@ -33,7 +33,12 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     epochs: z.number().int().min(0),
   }),
   z.object({ type: z.literal('rows'), rows: z.array(MetricRowSchema) }),
-  z.object({ type: z.literal('done'), status: z.enum(['completed', 'cancelled']), summary: RunSummarySchema }),
+  z.object({
+    type: z.literal('done'),
+    status: z.enum(['completed', 'cancelled', 'failed']),
+    error: z.string().nullable(),
+    summary: RunSummarySchema,
+  }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type ChildMessage = z.infer<typeof ChildMessageSchema>;

@@ -64,7 +64,10 @@ export interface JobOptions {
 }
 
 export interface JobResult {
-  status: 'completed' | 'cancelled';
+  /** failed: the loss diverged (NaN or infinite) and TerminateOnNaN stopped the run. */
+  status: 'completed' | 'cancelled' | 'failed';
+  /** Why a failed run failed, in words for a person; null otherwise. */
+  error: string | null;
   summary: RunSummary;
   backend: ResolvedBackend;
   device: string;
@@ -161,7 +164,8 @@ export async function runJob(config: Hyperparams, options: JobOptions = {}): Pro
     const avgStats = new AvgStatsCallback({ accuracy });
     const throughput = new ThroughputCallback();
     const schedule = lrSchedule(config);
-    const cbs: Callback[] = [new TrainEvalCallback(), avgStats, new RecorderCallback(), throughput, new TerminateOnNaNCallback()];
+    const terminateOnNaN = new TerminateOnNaNCallback();
+    const cbs: Callback[] = [new TrainEvalCallback(), avgStats, new RecorderCallback(), throughput, terminateOnNaN];
     if (options.signal) cbs.push(new AbortCallback(options.signal));
     if (schedule !== null) cbs.push(new ParamSchedulerCallback('lr', schedule));
     if (config.stopAfter > 0) cbs.push(new StopAfterCallback(config.stopAfter));
@@ -183,8 +187,10 @@ export async function runJob(config: Hyperparams, options: JobOptions = {}): Pro
       validSize: data.validDl.dataset.length,
     });
     await runner.fit(config.epochs, learner);
+    const diverged = terminateOnNaN.detail;
     return {
-      status: runner.stopReason === 'user' ? 'cancelled' : 'completed',
+      status: runner.stopReason === 'user' ? 'cancelled' : diverged !== null ? 'failed' : 'completed',
+      error: diverged !== null ? `Training diverged (${diverged}); try a lower learning rate` : null,
       summary: summarize(avgStats.history, runner, throughput),
       backend,
       device,

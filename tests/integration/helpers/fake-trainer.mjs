@@ -32,7 +32,7 @@ async function stream() {
     }
   }
   if (rows.length > 0) await send({ type: 'rows', rows });
-  await send({ type: 'done', status: cancelled ? 'cancelled' : 'completed', summary: summary(Math.min(iter - 1, opts.iters), epochsDone) });
+  await send({ type: 'done', status: cancelled ? 'cancelled' : 'completed', error: null, summary: summary(Math.min(iter - 1, opts.iters), epochsDone) });
   process.exit(0);
 }
 

@@ -83,6 +83,13 @@ describe('runJob', () => {
     expect(rows.map((r) => r.kind)).toEqual(Array(10).fill('iter'));
   });
 
+  it('ends as failed, saying why, when the loss diverges to NaN (TerminateOnNaN)', async () => {
+    const { result } = await job({ hidden: [1000, 1000], lr: 10 });
+    expect(result.status).toBe('failed');
+    expect(result.summary.stopped_by).toBe('nan');
+    expect(result.error).toMatch(/^Training diverged \(loss is NaN at iteration \d+\); try a lower learning rate$/);
+  });
+
   it('ends as cancelled when the signal aborts, keeping the last model on disk', async () => {
     const controller = new AbortController();
     class AbortAt20 extends Callback {

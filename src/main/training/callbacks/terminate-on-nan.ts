@@ -10,10 +10,13 @@ import { RecorderCallback } from './recorder';
 export class TerminateOnNaNCallback extends Callback {
   /** After the Recorder's after_batch. */
   override order = 5;
+  /** What stopped the run, e.g. "loss is NaN at iteration 96"; null while the loss is finite. */
+  detail: string | null = null;
   private checked = 0;
 
   override async begin_fit(): Promise<void> {
     this.checked = 0;
+    this.detail = null;
   }
 
   override async after_batch(): Promise<void> {
@@ -23,7 +26,8 @@ export class TerminateOnNaNCallback extends Callback {
     for (; this.checked < losses.length; this.checked++) {
       if (!Number.isFinite(losses[this.checked])) {
         this.runner.stopReason = 'nan';
-        throw new CancelTrainException(`loss is ${losses[this.checked]} at iteration ${recorder.iters[this.checked]}`);
+        this.detail = `loss is ${losses[this.checked]} at iteration ${recorder.iters[this.checked]}`;
+        throw new CancelTrainException(this.detail);
       }
     }
   }
