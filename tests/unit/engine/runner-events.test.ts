@@ -5,7 +5,7 @@ import { Callback } from '../../../src/main/training/callback';
 import { TrainEvalCallback } from '../../../src/main/training/callbacks/train-eval';
 import { CancelBatchException, CancelEpochException, CancelTrainException } from '../../../src/main/training/cancel';
 import { Runner } from '../../../src/main/training/runner';
-import { disposeLearner, EventLogCallback, ThrowAtCallback, tinyLearner } from './engine-fixtures';
+import { disposeLearner, EventLogCallback, fitAndDispose, ThrowAtCallback, tinyLearner } from './engine-fixtures';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -15,16 +15,7 @@ const TRAIN_BATCH = ['begin_batch', 'after_pred', 'after_loss', 'after_backward'
 const VALID_BATCH = ['begin_batch', 'after_pred', 'after_loss', 'after_batch'];
 const EPOCH = ['begin_epoch', ...TRAIN_BATCH, ...TRAIN_BATCH, 'begin_validate', ...VALID_BATCH, 'after_epoch'];
 
-async function fitWith(epochs: number, ...cbs: Callback[]): Promise<Runner> {
-  const learner = tinyLearner();
-  const runner = new Runner(cbs);
-  try {
-    await runner.fit(epochs, learner);
-  } finally {
-    disposeLearner(learner);
-  }
-  return runner;
-}
+const fitWith = (epochs: number, ...cbs: Callback[]): Promise<Runner> => fitAndDispose(epochs, tinyLearner(), cbs);
 
 describe('Runner.fit event order', () => {
   it('fires begin_fit, per epoch 2 train batches (with backward and step) and 1 valid batch (without), after_fit', async () => {

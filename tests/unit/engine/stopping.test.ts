@@ -16,22 +16,13 @@ import { DataLoader } from '../../../src/main/training/data/data-loader';
 import { Learner } from '../../../src/main/training/learner';
 import { crossEntropy, type LossFn } from '../../../src/main/training/loss';
 import { accuracy } from '../../../src/main/training/metrics';
-import { Runner } from '../../../src/main/training/runner';
-import { disposeLearner, EventLogCallback, tinyBunch, tinyLearner, toyDataset } from './engine-fixtures';
+import { EventLogCallback, fitAndDispose, tinyBunch, tinyLearner, toyDataset } from './engine-fixtures';
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
-async function fit(epochs: number, learner: Learner, cbs: Callback[]): Promise<Runner> {
-  const runner = new Runner(cbs);
-  try {
-    await runner.fit(epochs, learner);
-  } finally {
-    disposeLearner(learner);
-  }
-  return runner;
-}
+const fit = fitAndDispose;
 
 describe('StopAfterCallback', () => {
   it('stops after exactly n training iterations, mid-epoch (2 batches per epoch, n = 3)', async () => {

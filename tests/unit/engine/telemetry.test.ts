@@ -10,7 +10,7 @@ import { StopAfterCallback } from '../../../src/main/training/callbacks/stop-aft
 import { TelemetryCallback } from '../../../src/main/training/callbacks/telemetry';
 import { accuracy } from '../../../src/main/training/metrics';
 import { Runner } from '../../../src/main/training/runner';
-import { disposeLearner, tinyBunch, tinyLearner } from './engine-fixtures';
+import { disposeLearner, fitAndDispose, tinyBunch, tinyLearner } from './engine-fixtures';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -19,16 +19,7 @@ beforeAll(async () => {
 /** 20 train samples in batches of 2 → 10 iterations per epoch; 4 valid samples. */
 const bunch = () => tinyBunch({ nTrain: 20, nValid: 4, batchSize: 2, validBatchSize: 4 });
 
-async function fit(epochs: number, cbs: Callback[]): Promise<Runner> {
-  const learner = tinyLearner(bunch());
-  const runner = new Runner(cbs);
-  try {
-    await runner.fit(epochs, learner);
-  } finally {
-    disposeLearner(learner);
-  }
-  return runner;
-}
+const fit = (epochs: number, cbs: Callback[]): Promise<Runner> => fitAndDispose(epochs, tinyLearner(bunch()), cbs);
 
 describe('RecorderCallback', () => {
   it('keeps every training loss, read back in batches of `every` and at the end of each pass', async () => {

@@ -2,10 +2,9 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LabError } from '../../../src/shared/api';
 import { isDamaged, type DamagedRun } from '../../../src/shared/records';
 import { RunStore } from '../../../src/main/runs/store';
-import { config, iterRow, removeDir, snapshotTree, tempDir } from './store-fixtures';
+import { config, iterRow, removeDir, snapshotTree, tempDir, rejection } from './store-fixtures';
 
 let root: string;
 let dataDir: string;
@@ -19,17 +18,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await removeDir(root);
 });
-
-async function rejection(promise: Promise<unknown>): Promise<LabError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LabError);
-  return error as LabError;
-}
 
 describe('damaged runs', () => {
   it('lists each kind of damaged run.json with a reason, next to the healthy runs, and never changes the file', async () => {

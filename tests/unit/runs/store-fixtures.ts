@@ -2,6 +2,8 @@
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { expect } from 'vitest';
+import { LabError } from '../../../src/shared/api';
 import { DEFAULT_HYPERPARAMS, type Hyperparams } from '../../../src/shared/hyperparams';
 import type { EpochRow, IterRow } from '../../../src/shared/records';
 
@@ -39,4 +41,16 @@ export async function snapshotTree(root: string): Promise<Record<string, string>
   };
   await walk(root);
   return out;
+}
+
+/** The LabError a store call rejects with (fails the test if it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<LabError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LabError);
+  return error as LabError;
 }

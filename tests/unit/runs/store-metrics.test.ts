@@ -3,10 +3,9 @@ import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LabError } from '../../../src/shared/api';
 import type { MetricRow } from '../../../src/shared/records';
 import { RunStore } from '../../../src/main/runs/store';
-import { config, epochRow, iterRow, removeDir, tempDir } from './store-fixtures';
+import { config, epochRow, iterRow, removeDir, tempDir, rejection } from './store-fixtures';
 
 let dataDir: string;
 let store: RunStore;
@@ -20,17 +19,6 @@ afterEach(async () => {
 });
 
 const metricsFile = (id: string): string => join(dataDir, 'runs', id, 'metrics.jsonl');
-
-async function rejection(promise: Promise<unknown>): Promise<LabError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LabError);
-  return error as LabError;
-}
 
 describe('appendMetrics and readMetrics', () => {
   it('round-trips iteration and epoch rows, one JSON line each, in order', async () => {

@@ -3,10 +3,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LabError } from '../../../src/shared/api';
 import { RUN_ID_PATTERN, isDamaged, type RunRecord } from '../../../src/shared/records';
 import { RunStore } from '../../../src/main/runs/store';
-import { config, removeDir, tempDir } from './store-fixtures';
+import { config, removeDir, tempDir, rejection } from './store-fixtures';
 
 let dataDir: string;
 let store: RunStore;
@@ -18,17 +17,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await removeDir(dataDir);
 });
-
-async function rejection(promise: Promise<unknown>): Promise<LabError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LabError);
-  return error as LabError;
-}
 
 describe('create and get', () => {
   it('writes a queued run with a time-sortable id, a recognisable name and this process as owner', async () => {
