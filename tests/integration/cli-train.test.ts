@@ -2,15 +2,13 @@
  * `runlab train` for real: `node bin/runlab.js` processes training short jobs on the shipped
  * MNIST sample, recorded in a temp $RUNLAB_HOME.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../src/main/runs/store';
+import { lines, startRunlab } from '../helpers/runlab-cli';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 let home: string;
 
@@ -22,31 +20,10 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function start(args: string[]): { child: ChildProcess; done: Promise<Result> } {
-  const child = spawn(process.execPath, ['bin/runlab.js', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, RUNLAB_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Result>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  return { child, done };
-}
 
+const start = (args: string[]) => startRunlab(args, home);
 const runlab = (...args: string[]) => start(args).done;
-const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 const FINAL_KEYS = ['status', 'epochs', 'train_loss', 'valid_loss', 'valid_accuracy', 'backend', 'device', 'samples_per_second', 'run_id'];
 
 describe('runlab train', () => {

@@ -2,18 +2,17 @@
  * `runlab` as a person meets it: real `node bin/runlab.js` processes. These cases need no
  * training: help, refused flag values, unknown flags, and the runs commands on a temp store.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HYPERPARAMS, FIELDS } from '../../../src/shared/hyperparams';
 import { RunStore } from '../../../src/main/runs/store';
+import { lines, startRunlab } from '../../helpers/runlab-cli';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 let home: string;
+const runlab = (...args: string[]) => startRunlab(args, home).done;
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'runlab-cli-'));
@@ -23,29 +22,8 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function runlab(...args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/runlab.js', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, RUNLAB_HOME: home, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
-const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
 describe('runlab train --help', () => {
   it('lists a flag for every hyperparameter, with its default', async () => {
