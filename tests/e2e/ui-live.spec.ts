@@ -6,7 +6,7 @@ import { expect, test } from './fixtures/lab-host';
 import { expectLiveStatus, inkedPixels, livePanel, SERIES_BLUE, startRunFromForm } from './ui-helpers';
 
 test('Stop cancels a running run, which keeps what it recorded', async ({ page, labHost }) => {
-  const id = await startRunFromForm(page, labHost.url, { epochs: '50', lr: '0.1' }, 'long run');
+  const id = await startRunFromForm(page, labHost.url, { epochs: '500', lr: '0.1' }, 'long run');
   const panel = livePanel(page, id);
   await expectLiveStatus(page, id, 'running');
 
@@ -15,7 +15,7 @@ test('Stop cancels a running run, which keeps what it recorded', async ({ page, 
   await expect.poll(async () => Number(await progress.getAttribute('data-iter')), { timeout: 30_000 }).toBeGreaterThan(20);
   const first = Number(await progress.getAttribute('data-iter'));
   await expect.poll(async () => Number(await progress.getAttribute('data-iter')), { timeout: 30_000 }).toBeGreaterThan(first);
-  await expect(progress).toContainText('/ 50');
+  await expect(progress).toContainText('/ 500');
   await expect(panel.getByTestId('eta')).not.toHaveText('—');
   await expect(page.getByTestId('active-count')).toHaveText('1');
 
