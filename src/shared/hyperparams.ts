@@ -180,11 +180,17 @@ export const FIELDS: ReadonlyArray<FieldSpec & { key: FieldKey }> = Object.entri
 export const HyperparamsSchema = z
   .object(shape)
   .strict()
-  .superRefine((c, ctx) => {
-    if (c.dataset !== 'mnist-sample' && c.dataPath.trim() === '') {
-      ctx.addIssue({ code: 'custom', path: ['dataPath'], message: `Data path is required for the ${c.dataset} dataset` });
-    }
-  });
+  .superRefine(
+    (c, ctx) => {
+      // Runs even when another field has the wrong type, so every error shows at once: check types here.
+      const dataset: unknown = c.dataset;
+      const dataPath: unknown = c.dataPath;
+      if ((dataset === 'idx' || dataset === 'csv') && (typeof dataPath !== 'string' || dataPath.trim() === '')) {
+        ctx.addIssue({ code: 'custom', path: ['dataPath'], message: `Data path is required for the ${dataset} dataset` });
+      }
+    },
+    { when: () => true },
+  );
 
 export type Hyperparams = z.output<typeof HyperparamsSchema>;
 export type HyperparamsInput = z.input<typeof HyperparamsSchema>;

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ParentMessage } from './trainer-protocol';
+import { ExitLatch } from './exit-latch';
 
 export interface TrainerHandle {
   /** Undefined until the OS has a process (or if it never started). */
@@ -69,18 +70,12 @@ export class ChildProcessLauncher implements TrainerLauncher {
     });
     child.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
 
-    const exitListeners: Array<(code: number | null, signal: NodeJS.Signals | null) => void> = [];
-    let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-    const reportExit = (code: number | null, signal: NodeJS.Signals | null) => {
-      if (exited) return;
-      exited = { code, signal };
-      for (const listener of exitListeners) listener(code, signal);
-    };
+    const exit = new ExitLatch();
     // 'close' waits for stderr to drain, so the tail is complete when the exit is reported.
-    child.on('close', (code, signal) => reportExit(code, signal));
+    child.on('close', (code, signal) => exit.report(code, signal));
     child.on('error', (error) => {
       tail.push(`\n${error.message}\n`);
-      if (child.pid === undefined) reportExit(null, null);
+      if (child.pid === undefined) exit.report(null, null);
     });
 
     return {
@@ -88,7 +83,7 @@ export class ChildProcessLauncher implements TrainerLauncher {
         return child.pid;
       },
       send(message) {
-        if (exited || !child.connected) return;
+        if (exit.exited || !child.connected) return;
         child.send(message, (error) => {
           if (error) tail.push(`\ncould not send ${message.type}: ${error.message}\n`);
         });
@@ -97,11 +92,10 @@ export class ChildProcessLauncher implements TrainerLauncher {
         child.on('message', listener);
       },
       onExit(listener) {
-        if (exited) listener(exited.code, exited.signal);
-        else exitListeners.push(listener);
+        exit.onExit(listener);
       },
       kill(signal = 'SIGTERM') {
-        if (!exited) child.kill(signal);
+        if (!exit.exited) child.kill(signal);
       },
       stderrTail: () => tail.value(),
     };

@@ -7,6 +7,7 @@ import { utilityProcess } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StderrTail, type TrainerHandle, type TrainerLauncher } from './trainer-launcher';
+import { ExitLatch } from './exit-latch';
 
 export interface UtilityProcessLauncherOptions {
   /** The built trainer entry; defaults to trainer-process.js next to the built main (out/main/). */
@@ -29,19 +30,14 @@ export class UtilityProcessLauncher implements TrainerLauncher {
     // The trainer's stdout is tfjs chatter; keep the pipe drained.
     child.stdout?.on('data', () => undefined);
 
-    const exitListeners: Array<(code: number | null, signal: NodeJS.Signals | null) => void> = [];
-    let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    const exit = new ExitLatch();
     let killedWith: NodeJS.Signals | null = null;
     let pid = child.pid;
     child.on('spawn', () => {
       pid = child.pid;
     });
-    child.on('exit', (code) => {
-      if (exited) return;
-      // utilityProcess reports only a code; name the signal when we sent one.
-      exited = { code: killedWith ? null : code, signal: killedWith };
-      for (const listener of exitListeners) listener(exited.code, exited.signal);
-    });
+    // utilityProcess reports only a code; name the signal when we sent one.
+    child.on('exit', (code) => exit.report(killedWith ? null : code, killedWith));
     child.on('error', (type, location) => tail.push(`\n${type} at ${location}\n`));
 
     return {
@@ -49,17 +45,16 @@ export class UtilityProcessLauncher implements TrainerLauncher {
         return pid;
       },
       send(message) {
-        if (!exited) child.postMessage(message);
+        if (!exit.exited) child.postMessage(message);
       },
       onMessage(listener) {
         child.on('message', listener);
       },
       onExit(listener) {
-        if (exited) listener(exited.code, exited.signal);
-        else exitListeners.push(listener);
+        exit.onExit(listener);
       },
       kill(signal = 'SIGTERM') {
-        if (exited) return;
+        if (exit.exited) return;
         killedWith = signal;
         // utilityProcess.kill() only sends SIGTERM; a hard kill needs the pid.
         if (signal === 'SIGTERM' || pid === undefined) child.kill();

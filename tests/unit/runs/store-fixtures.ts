@@ -2,8 +2,9 @@
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { LabError } from '../../../src/shared/api';
+import { RunStore } from '../../../src/main/runs/store';
 import { DEFAULT_HYPERPARAMS, type Hyperparams } from '../../../src/shared/hyperparams';
 import type { EpochRow, IterRow } from '../../../src/shared/records';
 
@@ -53,4 +54,17 @@ export async function rejection(promise: Promise<unknown>): Promise<LabError> {
   );
   expect(error).toBeInstanceOf(LabError);
   return error as LabError;
+}
+
+/** Registers hooks giving every test a fresh RunStore in its own temp data folder. */
+export function useTempStore(): { readonly dataDir: string; readonly store: RunStore } {
+  const current = { dataDir: '', store: null as unknown as RunStore };
+  beforeEach(async () => {
+    current.dataDir = await tempDir();
+    current.store = new RunStore(current.dataDir);
+  });
+  afterEach(async () => {
+    await removeDir(current.dataDir);
+  });
+  return current;
 }

@@ -2,35 +2,25 @@
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../../src/shared/records';
-import { RunStore } from '../../../src/main/runs/store';
-import { config, epochRow, iterRow, removeDir, tempDir, rejection } from './store-fixtures';
+import { config, epochRow, iterRow, rejection, useTempStore } from './store-fixtures';
 
-let dataDir: string;
-let store: RunStore;
+const ctx = useTempStore();
 
-beforeEach(async () => {
-  dataDir = await tempDir();
-  store = new RunStore(dataDir);
-});
-afterEach(async () => {
-  await removeDir(dataDir);
-});
-
-const metricsFile = (id: string): string => join(dataDir, 'runs', id, 'metrics.jsonl');
+const metricsFile = (id: string): string => join(ctx.dataDir, 'runs', id, 'metrics.jsonl');
 
 describe('appendMetrics and readMetrics', () => {
   it('round-trips iteration and epoch rows, one JSON line each, in order', async () => {
-    const run = await store.create({ config });
-    expect(await store.readMetrics(run.id)).toEqual([]);
+    const run = await ctx.store.create({ config });
+    expect(await ctx.store.readMetrics(run.id)).toEqual([]);
     const first: MetricRow[] = [iterRow(1), iterRow(2, Number.NaN), iterRow(3)];
     const second: MetricRow[] = [epochRow(1), iterRow(4)];
-    await store.appendMetrics(run.id, first);
-    await store.appendMetrics(run.id, second);
-    await store.appendMetrics(run.id, []);
+    await ctx.store.appendMetrics(run.id, first);
+    await ctx.store.appendMetrics(run.id, second);
+    await ctx.store.appendMetrics(run.id, []);
 
-    const rows = await store.readMetrics(run.id);
+    const rows = await ctx.store.readMetrics(run.id);
     // NaN loss is stored as JSON null.
     expect(rows).toEqual([iterRow(1), { ...iterRow(2), loss: null }, iterRow(3), epochRow(1), iterRow(4)]);
     const lines = (await readFile(metricsFile(run.id), 'utf8')).split('\n');
@@ -40,11 +30,11 @@ describe('appendMetrics and readMetrics', () => {
   });
 
   it('keeps every row of concurrent batches, each batch contiguous', async () => {
-    const run = await store.create({ config });
+    const run = await ctx.store.create({ config });
     await Promise.all(
-      Array.from({ length: 20 }, (_, b) => store.appendMetrics(run.id, Array.from({ length: 10 }, (_, i) => iterRow(b * 10 + i + 1)))),
+      Array.from({ length: 20 }, (_, b) => ctx.store.appendMetrics(run.id, Array.from({ length: 10 }, (_, i) => iterRow(b * 10 + i + 1)))),
     );
-    const rows = await store.readMetrics(run.id);
+    const rows = await ctx.store.readMetrics(run.id);
     expect(rows).toHaveLength(200);
     for (let start = 0; start < 200; start += 10) {
       const batch = rows.slice(start, start + 10).map((r) => r.iter);
@@ -54,51 +44,51 @@ describe('appendMetrics and readMetrics', () => {
   });
 
   it('refuses an invalid row and writes none of its batch', async () => {
-    const run = await store.create({ config });
-    await store.appendMetrics(run.id, [iterRow(1)]);
-    const error = await rejection(store.appendMetrics(run.id, [iterRow(2), { ...iterRow(3), iter: 0 }]));
+    const run = await ctx.store.create({ config });
+    await ctx.store.appendMetrics(run.id, [iterRow(1)]);
+    const error = await rejection(ctx.store.appendMetrics(run.id, [iterRow(2), { ...iterRow(3), iter: 0 }]));
     expect(error).toMatchObject({ code: 'invalid', field: 'rows.1' });
     expect(error.message).toContain(`Metric row 2 for run ${run.id} is invalid: iter:`);
-    const missing = await rejection(store.appendMetrics(run.id, [undefined as unknown as MetricRow]));
+    const missing = await rejection(ctx.store.appendMetrics(run.id, [undefined as unknown as MetricRow]));
     expect(missing).toMatchObject({ code: 'invalid', field: 'rows.0' });
-    expect(await store.readMetrics(run.id)).toEqual([iterRow(1)]);
+    expect(await ctx.store.readMetrics(run.id)).toEqual([iterRow(1)]);
   });
 
   it('drops a torn last line (a crash mid-append) and keeps the rows before it', async () => {
-    const run = await store.create({ config });
-    await store.appendMetrics(run.id, [iterRow(1), iterRow(2), iterRow(3)]);
+    const run = await ctx.store.create({ config });
+    await ctx.store.appendMetrics(run.id, [iterRow(1), iterRow(2), iterRow(3)]);
     const whole = JSON.stringify(iterRow(4));
     await appendFile(metricsFile(run.id), whole.slice(0, Math.floor(whole.length / 2)));
-    expect(await store.readMetrics(run.id)).toEqual([iterRow(1), iterRow(2), iterRow(3)]);
+    expect(await ctx.store.readMetrics(run.id)).toEqual([iterRow(1), iterRow(2), iterRow(3)]);
   });
 
   it('reports an invalid line in the middle, naming the file and the line', async () => {
-    const run = await store.create({ config });
+    const run = await ctx.store.create({ config });
     const file = metricsFile(run.id);
     await writeFile(file, `${JSON.stringify(iterRow(1))}\n{"kind":"iter","iter":2,\n${JSON.stringify(iterRow(3))}\n`);
-    const broken = await rejection(store.readMetrics(run.id));
+    const broken = await rejection(ctx.store.readMetrics(run.id));
     expect(broken.code).toBe('invalid');
     expect(broken.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, line 2 is not valid JSON`));
 
     await writeFile(file, `${JSON.stringify(iterRow(1))}\n${JSON.stringify({ ...iterRow(2), lr: 'fast' })}\n`);
-    const wrong = await rejection(store.readMetrics(run.id));
+    const wrong = await rejection(ctx.store.readMetrics(run.id));
     expect(wrong.message).toBe(`${file}, line 2 is not a metric row: lr: Invalid input: expected number, received string`);
   });
 
   it('reports metrics of a missing run as not_found and creates no folder for it', async () => {
     const id = '20200101-000000-beef';
-    expect((await rejection(store.readMetrics(id))).code).toBe('not_found');
-    expect((await rejection(store.appendMetrics(id, [iterRow(1)]))).code).toBe('not_found');
-    await store.create({ config });
-    expect(await readdir(join(dataDir, 'runs'))).not.toContain(id);
+    expect((await rejection(ctx.store.readMetrics(id))).code).toBe('not_found');
+    expect((await rejection(ctx.store.appendMetrics(id, [iterRow(1)]))).code).toBe('not_found');
+    await ctx.store.create({ config });
+    expect(await readdir(join(ctx.dataDir, 'runs'))).not.toContain(id);
   });
 });
 
 describe('export', () => {
   it('exports CSV with one header for both row kinds and empty cells where a kind lacks a column', async () => {
-    const run = await store.create({ config });
-    await store.appendMetrics(run.id, [iterRow(1), iterRow(2, Number.NaN), epochRow(1)]);
-    const file = await store.exportCsv(run.id);
+    const run = await ctx.store.create({ config });
+    await ctx.store.appendMetrics(run.id, [iterRow(1), iterRow(2, Number.NaN), epochRow(1)]);
+    const file = await ctx.store.exportCsv(run.id);
     expect(file.filename).toBe(`${run.id}.csv`);
     expect(file.mime).toBe('text/csv');
     const lines = file.content.split('\n');
@@ -113,15 +103,15 @@ describe('export', () => {
   });
 
   it('exports a header-only CSV for a run without metrics', async () => {
-    const run = await store.create({ config });
-    expect((await store.exportCsv(run.id)).content).toBe('kind,iter,epoch,loss,lr,train_loss,train_accuracy,valid_loss,valid_accuracy,seconds,t\n');
+    const run = await ctx.store.create({ config });
+    expect((await ctx.store.exportCsv(run.id)).content).toBe('kind,iter,epoch,loss,lr,train_loss,train_accuracy,valid_loss,valid_accuracy,seconds,t\n');
   });
 
   it('exports JSON that parses back to the run and its rows', async () => {
-    const run = await store.create({ config, name: 'exported' });
+    const run = await ctx.store.create({ config, name: 'exported' });
     const rows = [iterRow(1), epochRow(1)];
-    await store.appendMetrics(run.id, rows);
-    const file = await store.exportJson(run.id);
+    await ctx.store.appendMetrics(run.id, rows);
+    const file = await ctx.store.exportJson(run.id);
     expect(file).toMatchObject({ filename: `${run.id}.json`, mime: 'application/json' });
     expect(JSON.parse(file.content)).toEqual({ run, metrics: rows });
   });

@@ -1,21 +1,11 @@
 /** RunStore.recoverInterrupted: a run whose supervising process died becomes 'interrupted', keeping its rows. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isPidAlive } from '../../../src/main/runs/pid-alive';
-import { RunStore } from '../../../src/main/runs/store';
-import { config, epochRow, iterRow, removeDir, tempDir } from './store-fixtures';
+import { config, epochRow, iterRow, useTempStore } from './store-fixtures';
 
-let dataDir: string;
-let store: RunStore;
-
-beforeEach(async () => {
-  dataDir = await tempDir();
-  store = new RunStore(dataDir);
-});
-afterEach(async () => {
-  await removeDir(dataDir);
-});
+const ctx = useTempStore();
 
 /** The pid of a real process that has exited (and been reaped). */
 async function deadPid(): Promise<number> {
@@ -32,23 +22,23 @@ describe('recoverInterrupted', () => {
     expect(isPidAlive(dead)).toBe(false);
     expect(isPidAlive(process.pid)).toBe(true);
 
-    const orphan = await store.create({ config, status: 'running', ownerPid: dead });
-    await store.appendMetrics(orphan.id, [iterRow(1), iterRow(2), epochRow(1)]);
-    await store.update(orphan.id, (r) => ({ ...r, backend: 'wasm', progress: { iter: 2, total_iters: 375, epoch: 1, epochs: 3 } }));
-    const orphanQueued = await store.create({ config, status: 'queued', ownerPid: dead });
-    const unowned = await store.create({ config, status: 'running', ownerPid: null });
-    const mine = await store.create({ config, status: 'running' });
-    const finished = await store.update((await store.create({ config, ownerPid: dead })).id, (r) => ({
+    const orphan = await ctx.store.create({ config, status: 'running', ownerPid: dead });
+    await ctx.store.appendMetrics(orphan.id, [iterRow(1), iterRow(2), epochRow(1)]);
+    await ctx.store.update(orphan.id, (r) => ({ ...r, backend: 'wasm', progress: { iter: 2, total_iters: 375, epoch: 1, epochs: 3 } }));
+    const orphanQueued = await ctx.store.create({ config, status: 'queued', ownerPid: dead });
+    const unowned = await ctx.store.create({ config, status: 'running', ownerPid: null });
+    const mine = await ctx.store.create({ config, status: 'running' });
+    const finished = await ctx.store.update((await ctx.store.create({ config, ownerPid: dead })).id, (r) => ({
       ...r,
       status: 'completed',
       ended: new Date().toISOString(),
     }));
 
     const startedAt = Date.now();
-    const recovered = await store.recoverInterrupted();
+    const recovered = await ctx.store.recoverInterrupted();
     expect(recovered.sort()).toEqual([orphan.id, orphanQueued.id, unowned.id].sort());
 
-    const run = await store.get(orphan.id);
+    const run = await ctx.store.get(orphan.id);
     expect(run).toMatchObject({
       status: 'interrupted',
       owner_pid: null,
@@ -57,25 +47,25 @@ describe('recoverInterrupted', () => {
       error: `Interrupted: the process supervising this run (pid ${dead}) ended before the run finished`,
     });
     expect(Date.parse(run.ended ?? '')).toBeGreaterThanOrEqual(startedAt - 1000);
-    expect(await store.readMetrics(orphan.id)).toEqual([iterRow(1), iterRow(2), epochRow(1)]);
+    expect(await ctx.store.readMetrics(orphan.id)).toEqual([iterRow(1), iterRow(2), epochRow(1)]);
 
-    expect(await store.get(orphanQueued.id)).toMatchObject({ status: 'interrupted', error: 'The app closed before this run started' });
-    expect(await store.get(unowned.id)).toMatchObject({
+    expect(await ctx.store.get(orphanQueued.id)).toMatchObject({ status: 'interrupted', error: 'The app closed before this run started' });
+    expect(await ctx.store.get(unowned.id)).toMatchObject({
       status: 'interrupted',
       error: 'Interrupted: no process was supervising this run when Runlab started again',
     });
-    expect(await store.get(mine.id)).toEqual(mine);
-    expect(await store.get(finished.id)).toEqual(finished);
+    expect(await ctx.store.get(mine.id)).toEqual(mine);
+    expect(await ctx.store.get(finished.id)).toEqual(finished);
 
     // A second start finds nothing left to recover.
-    expect(await store.recoverInterrupted()).toEqual([]);
+    expect(await ctx.store.recoverInterrupted()).toEqual([]);
   });
 
   it('uses the liveness check it is given', async () => {
-    const run = await store.create({ config, status: 'running', ownerPid: 424242 });
-    expect(await store.recoverInterrupted((pid) => pid === 424242)).toEqual([]);
-    expect((await store.get(run.id)).status).toBe('running');
-    expect(await store.recoverInterrupted(() => false)).toEqual([run.id]);
+    const run = await ctx.store.create({ config, status: 'running', ownerPid: 424242 });
+    expect(await ctx.store.recoverInterrupted((pid) => pid === 424242)).toEqual([]);
+    expect((await ctx.store.get(run.id)).status).toBe('running');
+    expect(await ctx.store.recoverInterrupted(() => false)).toEqual([run.id]);
   });
 
   it('never treats pid 0 or a negative pid as a live process (they address process groups)', () => {
