@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { MetricRow } from '../src/shared/records';
 import { RunStore } from '../src/main/runs/store';
 import { loadSplit } from '../src/main/training/data/load';
+import { defaultCacheDir } from '../src/main/training/data/mnist-sample';
 import { RunSupervisor } from '../src/main/runs/supervisor';
 import { ChildProcessLauncher } from '../src/main/runs/trainer-launcher';
 import { runMeasurement } from './lib/emit';
@@ -24,7 +25,10 @@ runMeasurement(async (): Promise<LoopResult> => {
   if (opts.budgetMs !== null) throw new Error('bench options: supervised-job runs whole epochs; budgetMs must be null');
   const config = jobConfig(opts);
   const dataDir = await mkdtemp(join(tmpdir(), 'runlab-bench-store-'));
-  const supervisor = new RunSupervisor(new RunStore(dataDir), new ChildProcessLauncher({ stdout: 'ignore' }));
+  const supervisor = new RunSupervisor(new RunStore(dataDir), new ChildProcessLauncher({ stdout: 'ignore' }), {
+    // The bench's shared dataset cache, as runJob in-process uses: both contenders start alike.
+    cacheDir: defaultCacheDir(),
+  });
   const timings = new RowTimings();
   const sampler = new PeakRssSampler();
   let pushedRows = 0;

@@ -5,10 +5,12 @@
 import type { Outcome } from './child';
 import type { LoopResult } from './loop-result';
 import type { RunnerVsBare, VsPytorch } from './report';
-import { median, pairedRatio, pairedRatios, range } from './stats';
+import { best, median, pairedRatio, pairedRatios, range, ratioOf } from './stats';
 
 export interface PytorchResult {
   samples_per_second: number;
+  /** Each timed epoch on its own. */
+  epoch_samples_per_second?: number[];
   seconds: number;
   last_loss: number;
   torch: string;
@@ -53,7 +55,10 @@ const trainSps = (v: LoopResult) => v.train_sps;
 const epochSps = (v: LoopResult) => v.epoch_sps;
 const epochCpuSps = (v: LoopResult) => v.epoch_cpu_sps;
 
-export function summarizeRunnerVsBare(repeats: readonly JobRepeat[]): RunnerVsBare {
+/** Each repeat's timed epochs (after the warm-up ones), training passes only. */
+const timedEpochs = (warmupEpochs: number) => (v: LoopResult) => v.train_sps_per_epoch.slice(warmupEpochs);
+
+export function summarizeRunnerVsBare(repeats: readonly JobRepeat[], warmupEpochs: number): RunnerVsBare {
   const bare = values(repeats, 'bare', trainSps);
   const runner = values(repeats, 'runner', trainSps);
   const supervised = values(repeats, 'supervised', trainSps);
@@ -72,6 +77,7 @@ export function summarizeRunnerVsBare(repeats: readonly JobRepeat[]): RunnerVsBa
     epoch_ratio: pairedRatio(values(repeats, 'runner', epochSps), bareEpoch),
     supervised_epoch_ratio: pairedRatio(values(repeats, 'supervised', epochSps), bareEpoch),
     cpu_epoch_ratio: pairedRatio(values(repeats, 'runner', epochCpuSps), values(repeats, 'bare', epochCpuSps)),
+    best_epoch: bestEpochs(repeats, warmupEpochs),
     final_valid_loss: { bare: lastLoss('bare'), runner: lastLoss('runner'), supervised: lastLoss('supervised') },
     ratio_range: {
       core: range(pairedRatios(core, bare)),
@@ -83,9 +89,28 @@ export function summarizeRunnerVsBare(repeats: readonly JobRepeat[]): RunnerVsBa
   };
 }
 
+/** Each loop's fastest timed epoch over all repeats, and the ratios of those. */
+function bestEpochs(repeats: readonly JobRepeat[], warmupEpochs: number): RunnerVsBare['best_epoch'] {
+  const of = (who: 'bare' | 'runnerCore' | 'runner' | 'supervised') => best(values(repeats, who, timedEpochs(warmupEpochs)));
+  const bare = of('bare');
+  const core = of('runnerCore');
+  const runner = of('runner');
+  const supervised = of('supervised');
+  return {
+    bare_sps: bare,
+    core_sps: core,
+    runner_sps: runner,
+    supervised_sps: supervised,
+    core_ratio: ratioOf(core, bare),
+    ratio: ratioOf(runner, bare),
+    supervised_ratio: ratioOf(supervised, bare),
+  };
+}
+
 export function summarizeVsPytorch(
   repeats: readonly JobRepeat[],
   env: { python: string; torch: string; blas: string | null },
+  warmupEpochs: number,
 ): VsPytorch {
   const pytorch = values(repeats, 'pytorch', (v: PytorchResult) => v.samples_per_second);
   const runner = values(repeats, 'runner', trainSps);
@@ -96,10 +121,19 @@ export function summarizeVsPytorch(
     runlab_sps: median(runner.filter((x): x is number => x != null)),
     ratio_range: range(pairedRatios(runner, pytorch)),
     bare_ratio: pairedRatio(values(repeats, 'bare', trainSps), pytorch),
+    best_epoch: bestVsPytorch(repeats, warmupEpochs),
     threads: 1,
     ...env,
     ...(errors ? { errors } : {}),
   };
+}
+
+/** Fastest timed epoch of PyTorch, runJob and the bare loop over all repeats, and their ratios. */
+function bestVsPytorch(repeats: readonly JobRepeat[], warmupEpochs: number): VsPytorch['best_epoch'] {
+  const pytorch = best(values(repeats, 'pytorch', (v: PytorchResult) => v.epoch_samples_per_second ?? [v.samples_per_second]));
+  const runner = best(values(repeats, 'runner', timedEpochs(warmupEpochs)));
+  const bare = best(values(repeats, 'bare', timedEpochs(warmupEpochs)));
+  return { pytorch_sps: pytorch, runlab_sps: runner, ratio: ratioOf(runner, pytorch), bare_ratio: ratioOf(bare, pytorch) };
 }
 
 /** Median peak RSS of each contender's training process. */

@@ -19,6 +19,19 @@ export interface RunnerVsBare {
   supervised_epoch_ratio: number | null;
   /** Whole epochs per CPU-second of the training process, runner vs bare: robust to a busy machine. */
   cpu_epoch_ratio: number | null;
+  /**
+   * Each contender's fastest timed epoch over all repeats and their ratios: the least noisy
+   * view on a shared machine, where other work only ever slows a run down.
+   */
+  best_epoch: {
+    bare_sps: number | null;
+    core_sps: number | null;
+    runner_sps: number | null;
+    supervised_sps: number | null;
+    core_ratio: number | null;
+    ratio: number | null;
+    supervised_ratio: number | null;
+  };
   /** Final validation loss of each: equal when the loops do the same math on the same data. */
   final_valid_loss: { bare: number | null; runner: number | null; supervised: number | null };
   /** Smallest and largest per-repeat ratio against the bare loop: how much the machine's noise moved them. */
@@ -37,6 +50,8 @@ export interface VsPytorch {
   ratio_range: [number, number] | null;
   /** The bare loop against PyTorch: the ceiling of what the Runner could reach. */
   bare_ratio: number | null;
+  /** The fastest timed epoch of each over all repeats, and their ratios. */
+  best_epoch: { pytorch_sps: number | null; runlab_sps: number | null; ratio: number | null; bare_ratio: number | null };
   threads: 1;
   python: string;
   torch: string;

@@ -198,8 +198,8 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       log(python ? `PyTorch: ${python.path} (torch ${python.torch})` : `PyTorch: skipped — ${pythonReason}`);
       repeats = await measureJobs(ctx, python, files);
     }
-    const rb = on('jobs') ? summarizeRunnerVsBare(repeats) : null;
-    const vp = python ? summarizeVsPytorch(repeats, { python: python.path, torch: python.torch, blas: blasLibrary() }) : null;
+    const rb = on('jobs') ? summarizeRunnerVsBare(repeats, settings.warmupEpochs) : null;
+    const vp = python ? summarizeVsPytorch(repeats, { python: python.path, torch: python.torch, blas: blasLibrary() }, settings.warmupEpochs) : null;
     const runnerRuns = repeats.flatMap((r) => (r.runner?.ok ? [r.runner.value] : []));
     const memory = summarizeMemory(runnerRuns);
     const firstRun = repeats.flatMap((r) => [r.runner, r.bare]).find((o) => o?.ok);

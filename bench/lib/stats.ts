@@ -27,6 +27,22 @@ export function pairedRatios(a: readonly (number | null)[], b: readonly (number 
   return ratios;
 }
 
+/**
+ * The largest value over all repeats' lists (null when none): a contender's fastest timed
+ * epoch, its speed while the shared machine left it alone — other work only ever slows a
+ * run down, so the best of many epochs is the least noisy estimate (as Python's timeit
+ * takes the minimum time).
+ */
+export function best(lists: readonly (readonly (number | null)[] | null)[]): number | null {
+  const xs = lists.flatMap((l) => l ?? []).filter((x): x is number => x != null && Number.isFinite(x));
+  return xs.length === 0 ? null : Math.max(...xs);
+}
+
+/** a / b, null when either is missing. */
+export function ratioOf(a: number | null, b: number | null): number | null {
+  return a != null && b != null && b > 0 ? a / b : null;
+}
+
 /** [smallest, largest] of the values; null when there are none. */
 export function range(values: readonly number[]): [number, number] | null {
   return values.length === 0 ? null : [Math.min(...values), Math.max(...values)];

@@ -53,13 +53,16 @@ def main() -> None:
         return float(loss)
 
     epoch()  # warm-up, not timed
-    start = time.perf_counter()
     last = 0.0
+    per_epoch = []
     for _ in range(a.epochs):
+        began = time.perf_counter()
         last = epoch()
-    seconds = time.perf_counter() - start
+        per_epoch.append(time.perf_counter() - began)
+    seconds = sum(per_epoch)
     print(json.dumps({
         "samples_per_second": n * a.epochs / seconds,
+        "epoch_samples_per_second": [n / s for s in per_epoch],
         "seconds": seconds,
         "last_loss": last,
         "torch": torch.__version__,

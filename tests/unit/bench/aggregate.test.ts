@@ -45,7 +45,7 @@ describe('summarizeRunnerVsBare', () => {
       { bare: loop('bare', 10_000), runnerCore: loop('runner-core', 9_800), runner: loop('runner', 9_600), supervised: loop('supervised', 9_500), pytorch: null },
       { bare: loop('bare', 32_000), runnerCore: loop('runner-core', 31_700), runner: loop('runner', 31_000), supervised: loop('supervised', 30_000), pytorch: null },
     ];
-    const s = summarizeRunnerVsBare(repeats);
+    const s = summarizeRunnerVsBare(repeats, 2);
     expect(s.ratio).toBeCloseTo(29_000 / 30_000, 10);
     expect(s.runner_sps).toBe(29_000);
     expect(s.core_ratio).toBeCloseTo(0.99, 10);
@@ -65,11 +65,46 @@ describe('summarizeRunnerVsBare', () => {
       { bare: loop('bare', 30_000), runnerCore: null, runner: failed('exit code 1: runJob: not implemented yet'), supervised: null, pytorch: null },
       { bare: loop('bare', 31_000), runnerCore: null, runner: failed('exit code 1: runJob: not implemented yet'), supervised: null, pytorch: null },
     ];
-    const s = summarizeRunnerVsBare(repeats);
+    const s = summarizeRunnerVsBare(repeats, 2);
     expect(s.ratio).toBeNull();
+    expect(s.best_epoch.ratio).toBeNull();
     expect(s.runner_sps).toBeNull();
     expect(s.bare_sps).toBe(30_500);
     expect(s.errors).toEqual({ runner: '2 of 2 repeats failed: exit code 1: runJob: not implemented yet' });
+  });
+});
+
+describe('best epoch', () => {
+  const epochs = (kind: LoopResult['kind'], perEpoch: (number | null)[]) => loop(kind, 1, { train_sps_per_epoch: perEpoch });
+
+  it("takes each contender's fastest timed epoch over all repeats, never a warm-up epoch", () => {
+    const repeats: JobRepeat[] = [
+      // Epochs 1–2 warm up: the 99,000 must not count.
+      { bare: epochs('bare', [99_000, 20, 50_000, 40_000]), runnerCore: null, runner: epochs('runner', [99_000, 20, 30_000, 47_000]), supervised: epochs('supervised', [1, 2, 45_000, null]), pytorch: null },
+      // A busy repeat: both slow, neither best.
+      { bare: epochs('bare', [1, 2, 25_000, 24_000]), runnerCore: null, runner: epochs('runner', [1, 2, 23_000, 22_000]), supervised: failed('killed'), pytorch: null },
+    ];
+    const b = summarizeRunnerVsBare(repeats, 2).best_epoch;
+    expect(b.bare_sps).toBe(50_000);
+    expect(b.runner_sps).toBe(47_000);
+    expect(b.supervised_sps).toBe(45_000);
+    expect(b.core_sps).toBeNull();
+    expect(b.ratio).toBeCloseTo(0.94, 10);
+    expect(b.supervised_ratio).toBeCloseTo(0.9, 10);
+    expect(b.core_ratio).toBeNull();
+  });
+
+  it("compares with PyTorch's fastest epoch, or its whole-run rate from an older script", () => {
+    const withEpochs = { ok: true as const, seconds: 2, value: { samples_per_second: 90_000, epoch_samples_per_second: [80_000, 100_000, 95_000], seconds: 0.3, last_loss: 0.02, torch: '1.13', threads: 1 } };
+    const repeats: JobRepeat[] = [
+      { bare: epochs('bare', [1, 1, 48_000]), runnerCore: null, runner: epochs('runner', [1, 1, 45_000]), supervised: null, pytorch: withEpochs },
+      { bare: epochs('bare', [1, 1, 40_000]), runnerCore: null, runner: epochs('runner', [1, 1, 44_000]), supervised: null, pytorch: pytorch(120_000) },
+    ];
+    const v = summarizeVsPytorch(repeats, { python: 'python3', torch: '1.13', blas: null }, 2).best_epoch;
+    expect(v.pytorch_sps).toBe(120_000);
+    expect(v.runlab_sps).toBe(45_000);
+    expect(v.ratio).toBeCloseTo(0.375, 10);
+    expect(v.bare_ratio).toBeCloseTo(0.4, 10);
   });
 });
 
@@ -80,7 +115,7 @@ describe('summarizeVsPytorch', () => {
       { bare: loop('bare', 15_000), runnerCore: null, runner: loop('runner', 14_000), supervised: null, pytorch: pytorch(50_000) },
       { bare: loop('bare', 33_000), runnerCore: null, runner: loop('runner', 30_000), supervised: null, pytorch: pytorch(100_000) },
     ];
-    const v = summarizeVsPytorch(repeats, { python: '/usr/bin/python3', torch: '1.13', blas: null });
+    const v = summarizeVsPytorch(repeats, { python: '/usr/bin/python3', torch: '1.13', blas: null }, 2);
     expect(v.ratio).toBeCloseTo(0.28, 10);
     expect(v.bare_ratio).toBeCloseTo(0.3, 10);
     expect(v.pytorch_sps).toBe(100_000);

@@ -17,6 +17,7 @@ const report: BenchReport = {
     epoch_ratio: 0.96,
     supervised_epoch_ratio: 0.94,
     cpu_epoch_ratio: 0.93,
+    best_epoch: { bare_sps: 52_000, core_sps: 51_500, runner_sps: 50_440, supervised_sps: null, core_ratio: 0.99, ratio: 0.97, supervised_ratio: null },
     final_valid_loss: { bare: 0.31547, runner: 0.31547, supervised: 0.31547 },
     ratio_range: { core: null, runner: [0.91, 1.02], supervised: null },
     repeats: 5,
@@ -54,7 +55,9 @@ describe('formatReport', () => {
   it('shows the ratios, the reasons for what is missing and the memory checks', () => {
     const text = formatReport(report);
     expect(text).toMatch(/Runner loop alone \(TrainEvalCallback only\)\s+29,800\/s\s+0\.99×/);
-    expect(text).toMatch(/runJob \(Runner \+ default callbacks\)\s+29,100\/s\s+0\.97× \(0\.91–1\.02\)\s+0\.96×\s+0\.93×\s+0\.315470/);
+    expect(text).toMatch(/runJob \(Runner \+ default callbacks\)\s+29,100\/s\s+0\.97× \(0\.91–1\.02\)\s+0\.97× \(50,440\/s\)\s+0\.96×\s+0\.93×\s+0\.315470/);
+    expect(text).toMatch(/bare loop\s+30,000\/s\s+1\.00×\s+1\.00× \(52,000\/s\)/);
+    expect(text).toMatch(/supervised \(supervisor \+ store \+ trainer process\)\s+28,500\/s\s+0\.95×\s+—\s+0\.94×/);
     expect(text).toContain('vs_pytorch: not measured — no Python with torch found');
     expect(text).toContain('tensorflow: unavailable — @tensorflow/tfjs-node-gpu is not installed');
     expect(text).toMatch(/wasm\s+mlp\s+64\s+30,000\/s\s+runJob\s+3/);
