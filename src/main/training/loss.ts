@@ -5,6 +5,7 @@
  * on TensorFlow.js's tape the same gradient is a custom one, not autodiff's chain of ops.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedSoftmaxCrossEntropy } from './kernels/softmax-cross-entropy';
 
 export type LossFn = (pred: tf.Tensor, yb: tf.Tensor) => tf.Scalar;
 
@@ -65,6 +66,9 @@ function crossEntropyValue(pred: tf.Tensor, yb: tf.Tensor): tf.Scalar {
 
 export const crossEntropy: LossWithGrad = Object.assign(crossEntropyValue, {
   valueAndGrad(pred: tf.Tensor, yb: tf.Tensor): { value: tf.Scalar; grad: tf.Tensor } {
+    // wasm and cpu: one host kernel (kernels/softmax-cross-entropy.ts) instead of 14.
+    const fused = pred.rank === 2 && yb.rank === 1 ? fusedSoftmaxCrossEntropy(pred as tf.Tensor2D, yb as tf.Tensor1D) : null;
+    if (fused) return fused;
     return tf.tidy(() => {
       const parts = forward(pred, yb);
       return { value: parts.value, grad: gradient(parts, 1 / parts.batch) };

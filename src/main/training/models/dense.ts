@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { uniformInit } from './init';
+import { fusedReluGrad } from '../kernels/relu-grad';
 import { matMulNT, matMulTN } from './mat-mul';
 import type { Activation, KerasLayerJson, Layer, LayerGrads, NamedWeight } from './layer';
 import { tapedOp } from './taped-op';
@@ -15,7 +16,7 @@ export function denseForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tenso
 
 /** The gradients of act(x·W + b); relu' comes from relu's output: 1 where y > 0 (0 at 0, as PyTorch). */
 export function denseBackward(x: tf.Tensor2D, y: tf.Tensor2D, dy: tf.Tensor2D, kernel: tf.Tensor2D, activation: Activation, inputGrad: boolean): LayerGrads {
-  const g = activation === 'relu' ? (tf.mul(dy, tf.step(y)) as tf.Tensor2D) : dy;
+  const g = activation === 'relu' ? ((fusedReluGrad(dy, y) ?? tf.mul(dy, tf.step(y))) as tf.Tensor2D) : dy;
   return { dx: inputGrad ? matMulNT(g, kernel) : null, grads: [matMulTN(x, g), tf.sum(g, 0)] };
 }
 

@@ -1,0 +1,23 @@
+/**
+ * ReLU's backward pass in one host kernel: dy where relu's output y > 0, else 0 (0 at 0,
+ * as PyTorch) — what `dy · step(y)` computes in two kernels on the composite path.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { onHostBackend, registerHostKernel, runHostKernel } from './host-kernel';
+
+const KERNEL = 'RunlabReluGrad';
+
+registerHostKernel(KERNEL, (io, { dy, y }) => {
+  const g = io.read(dy!);
+  const out = io.read(y!);
+  const dx = new Float32Array(g.length);
+  // NaN in y propagates as step(NaN) · dy does.
+  for (let i = 0; i < dx.length; i++) dx[i] = out[i]! > 0 ? g[i]! : out[i]! <= 0 ? 0 : Number.NaN;
+  return io.output(dy!.shape, 'float32', dx);
+});
+
+/** dy · (y > 0) from the host kernel on wasm and cpu; null on other backends. */
+export function fusedReluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor | null {
+  if (!onHostBackend() || dy.dtype !== 'float32' || y.dtype !== 'float32') return null;
+  return runHostKernel(KERNEL, { dy, y })[0]!;
+}
