@@ -9,16 +9,21 @@ import * as tf from '@tensorflow/tfjs';
 
 type HostArray = Float32Array | Int32Array | Uint8Array;
 
-/** How a kernel reads an input's values and makes an output from values it computed. */
+/**
+ * How a kernel reaches tensor memory. `alloc` makes an output; `read` gives the values of an
+ * input or output in place. On wasm an allocation can grow the heap and detach every view
+ * taken before it, so a kernel allocates its outputs first and only then takes its views —
+ * it writes straight into the outputs, with no JS-side buffer and no copy.
+ */
 interface HostIO {
+  alloc(shape: number[], dtype: 'float32'): tf.TensorInfo;
   read(t: tf.TensorInfo): HostArray;
-  output(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
 }
 
 /** The parts of the wasm and cpu backends a host kernel uses (tfjs 4.22; checked in their sources). */
 interface WasmBackend {
   typedArrayFromHeap(t: tf.TensorInfo): HostArray;
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 interface CpuBackend {
   data: { get(dataId: object): { values: HostArray } };
@@ -26,15 +31,13 @@ interface CpuBackend {
 }
 
 const IO: Record<HostBackend, (backend: unknown) => HostIO> = {
-  // A view of the heap is only valid until the next allocation: kernels read every input
-  // before they make their outputs, which copy the computed values in.
   wasm: (b) => ({
+    alloc: (shape, dtype) => (b as WasmBackend).makeOutput(shape, dtype),
     read: (t) => (b as WasmBackend).typedArrayFromHeap(t),
-    output: (shape, dtype, values) => (b as WasmBackend).makeOutput(shape, dtype, undefined, values),
   }),
   cpu: (b) => ({
+    alloc: (shape, dtype) => (b as CpuBackend).makeTensorInfo(shape, dtype, new Float32Array(shape.reduce((n, d) => n * d, 1))),
     read: (t) => (b as CpuBackend).data.get(t.dataId).values,
-    output: (shape, dtype, values) => (b as CpuBackend).makeTensorInfo(shape, dtype, values),
   }),
 };
 

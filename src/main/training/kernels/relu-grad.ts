@@ -8,12 +8,13 @@ import { onHostBackend, registerHostKernel, runHostKernel } from './host-kernel'
 const KERNEL = 'RunlabReluGrad';
 
 registerHostKernel(KERNEL, (io, { dy, y }) => {
+  const result = io.alloc(dy!.shape, 'float32');
   const g = io.read(dy!);
   const out = io.read(y!);
-  const dx = new Float32Array(g.length);
+  const dx = io.read(result);
   // NaN in y propagates as step(NaN) · dy does.
   for (let i = 0; i < dx.length; i++) dx[i] = out[i]! > 0 ? g[i]! : out[i]! <= 0 ? 0 : Number.NaN;
-  return io.output(dy!.shape, 'float32', dx);
+  return result;
 });
 
 /** dy · (y > 0) from the host kernel on wasm and cpu; null on other backends. */

@@ -12,16 +12,20 @@ const KERNEL = 'RunlabSoftmaxCrossEntropy';
 
 registerHostKernel(KERNEL, (io, { logits, labels }) => {
   const [batch, classes] = logits!.shape as [number, number];
-  const x = io.read(logits!);
-  const y = io.read(labels!);
-  // Labels are checked first: the composite's oneHot would silently score an unknown class as 0.
+  // Labels are checked before anything is allocated: the composite's oneHot would silently
+  // score an unknown class as 0.
+  const checked = io.read(labels!);
   for (let i = 0; i < batch; i++) {
-    const label = y[i]!;
+    const label = checked[i]!;
     if (!(label >= 0 && label < classes)) {
       throw new Error(`Label ${label} (batch row ${i + 1}) is not one of the model's ${classes} classes (0–${classes - 1})`);
     }
   }
-  const grad = new Float32Array(batch * classes);
+  const valueOut = io.alloc([], 'float32');
+  const gradOut = io.alloc([batch, classes], 'float32');
+  const x = io.read(logits!);
+  const y = io.read(labels!);
+  const grad = io.read(gradOut);
   const inv = 1 / batch;
   let total = 0;
   for (let i = 0; i < batch; i++) {
@@ -42,7 +46,8 @@ registerHostKernel(KERNEL, (io, { logits, labels }) => {
     for (let j = 0; j < classes; j++) grad[row + j] = grad[row + j]! * scale;
     grad[row + label] = grad[row + label]! - inv;
   }
-  return [io.output([], 'float32', Float32Array.of(total * inv)), io.output([batch, classes], 'float32', grad)];
+  io.read(valueOut)[0] = total * inv;
+  return [valueOut, gradOut];
 });
 
 /** {value, grad} from the host kernel on wasm and cpu; null on other backends (use the composite). */
