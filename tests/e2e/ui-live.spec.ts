@@ -1,9 +1,12 @@
 /**
  * Live view: a long run streams progress and can be stopped from its panel; the run ends
- * 'cancelled' with its rows kept.
+ * 'cancelled' with its rows kept. A data path that does not exist never makes a run; data
+ * that cannot be parsed makes one that fails and says why.
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect, test } from './fixtures/lab-host';
-import { expectLiveStatus, inkedPixels, livePanel, SERIES_BLUE, startRunFromForm } from './ui-helpers';
+import { expectLiveStatus, inkedPixels, livePanel, runFolders, SERIES_BLUE, startRunFromForm } from './ui-helpers';
 
 test('Stop cancels a running run, which keeps what it recorded', async ({ page, labHost }) => {
   const id = await startRunFromForm(page, labHost.url, { epochs: '500', lr: '0.1' }, 'long run');
@@ -31,11 +34,26 @@ test('Stop cancels a running run, which keeps what it recorded', async ({ page, 
   await expect.poll(() => inkedPixels(livePanel(page, id).getByTestId('loss-chart'), SERIES_BLUE)).toBeGreaterThan(150);
 });
 
-test('a run whose data cannot be loaded ends failed and says why', async ({ page, labHost }) => {
+test('a data path that does not exist is refused on its field, and no run is created', async ({ page, labHost }) => {
   const missing = '/nonexistent/runlab-e2e/digits.csv';
-  const id = await startRunFromForm(page, labHost.url, { dataset: 'csv', dataPath: missing }, 'missing csv');
+  await page.goto(`${labHost.url}#/new`);
+  await page.getByTestId('reset-form').click();
+  await page.getByTestId('field-dataset').getByRole('radio', { name: 'csv', exact: true }).click();
+  await page.getByTestId('field-dataPath').fill(missing);
+  await page.getByTestId('start-run').click();
+  await expect(page.getByTestId('field-error-dataPath')).toHaveText(`File not found: ${missing}`);
+  expect(page.url()).toContain('#/new');
+  expect(await runFolders(labHost.home)).toEqual([]);
+});
+
+test('a run whose data cannot be loaded ends failed and says why', async ({ page, labHost }) => {
+  // The file exists (so the form lets it through) but its third line is short a column.
+  const csv = join(labHost.home, 'ragged.csv');
+  await writeFile(csv, 'label,a,b\n1,0.5,0.25\n0,0.75\n');
+  const id = await startRunFromForm(page, labHost.url, { dataset: 'csv', dataPath: csv }, 'ragged csv');
   await expectLiveStatus(page, id, 'failed');
-  await expect(livePanel(page, id).getByTestId('run-error')).toContainText('digits.csv');
+  await expect(livePanel(page, id).getByTestId('run-error')).toContainText('ragged.csv');
+  await expect(livePanel(page, id).getByTestId('run-error')).toContainText('line 3');
   await expect(livePanel(page, id).getByTestId('stop-run')).toHaveCount(0);
   // No empty chart frames for a run that never trained: one line says so.
   await expect(livePanel(page, id).getByTestId('no-metrics')).toBeVisible();

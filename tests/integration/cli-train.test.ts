@@ -2,7 +2,7 @@
  * `runlab train` for real: `node bin/runlab.js` processes training short jobs on the shipped
  * MNIST sample, recorded in a temp $RUNLAB_HOME.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,13 +74,24 @@ describe('runlab train', () => {
     expect(await new RunStore(dir).list()).toEqual([]);
   });
 
-  it.each([[[]], [['--no-save']]])('a missing IDX folder is one error line, exit 1, no stack trace %j', async (extra) => {
+  it.each([[[]], [['--no-save']]])('a missing IDX folder is a wrong --data-path: one error line, exit 2, no run recorded %j', async (extra) => {
     const missing = join(home, 'missing');
-    const { code, stderr } = await runlab('train', '--dataset', 'idx', '--data-path', missing, '--quiet', ...extra);
+    const dir = join(home, 'refused');
+    const { code, stderr } = await runlab('--data-dir', dir, 'train', '--dataset', 'idx', '--data-path', missing, '--quiet', ...extra);
+    expect(code).toBe(2);
+    expect(lines(stderr).filter((l) => l.startsWith('error:'))).toEqual([`error: --data-path: Folder not found: ${missing}`]);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(await new RunStore(dir).list()).toEqual([]);
+  });
+
+  it.each([[[]], [['--no-save']]])('an IDX folder without the IDX files fails the run: one error line, exit 1, no stack trace %j', async (extra) => {
+    const empty = join(home, 'empty-idx');
+    await mkdir(empty, { recursive: true });
+    const { code, stderr } = await runlab('train', '--dataset', 'idx', '--data-path', empty, '--quiet', ...extra);
     expect(code).toBe(1);
     const errors = lines(stderr).filter((l) => l.startsWith('error:'));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain(missing);
+    expect(errors[0]).toContain(empty);
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -4,11 +4,11 @@
  * takes seconds.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LabEventName, LabEvents } from '../../src/shared/api';
+import { LabError, type LabEventName, type LabEvents } from '../../src/shared/api';
 import { DEFAULT_HYPERPARAMS, type Hyperparams } from '../../src/shared/hyperparams';
 import type { MetricRow } from '../../src/shared/records';
 import { RunStore } from '../../src/main/runs/store';
@@ -132,11 +132,26 @@ describe('trainer process with the real engine', () => {
     expect(messages[0]).toMatchObject({ type: 'error', message: expect.stringMatching(/^trainer protocol error: config\.lr: Learning rate must be greater than 0/) });
   });
 
+  it('refuses a data folder that does not exist before creating a run, naming the field', async () => {
+    const before = (await store.list()).length;
+    const missing = join(dataDir, 'no-such-folder');
+    const error = await supervisor.start(job({ dataset: 'idx', dataPath: missing })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LabError);
+    expect(error).toMatchObject({ code: 'invalid', field: 'dataPath', errors: [{ field: 'dataPath', message: `Folder not found: ${missing}` }] });
+    const file = join(dataDir, 'a-file.csv');
+    await writeFile(file, 'label,x\n1,2\n');
+    await expect(supervisor.start(job({ dataset: 'idx', dataPath: file }))).rejects.toThrow(`${file} is a file; expected a folder of IDX files`);
+    await expect(supervisor.start(job({ dataset: 'csv', dataPath: dataDir }))).rejects.toThrow(`${dataDir} is a folder; expected a CSV file`);
+    expect((await store.list()).length).toBe(before);
+  });
+
   it('fails a run whose data cannot be read with the data error, one line', async () => {
-    const run = await supervisor.start(job({ dataset: 'idx', dataPath: join(dataDir, 'no-such-folder') }));
+    const empty = join(dataDir, 'empty-idx-folder');
+    await mkdir(empty, { recursive: true });
+    const run = await supervisor.start(job({ dataset: 'idx', dataPath: empty }));
     const final = await supervisor.whenSettled(run.id);
     expect(final.status).toBe('failed');
-    expect(final.error).toContain('no-such-folder');
+    expect(final.error).toContain('empty-idx-folder');
     expect(final.error).not.toContain('\n');
   });
 });

@@ -12,6 +12,7 @@ import { LabService } from '../lab';
 import { RunStore } from '../runs/store';
 import { ChildProcessLauncher } from '../runs/trainer-launcher';
 import { plannedIters } from '../runs/trainer-protocol';
+import { dataPathProblem } from '../training/data/check-data-path';
 import { CliError, errorLine } from './cli-error';
 import { addFieldOptions, configFromFlags, flagForField } from './flags-from-schema';
 import { HumanReporter, JsonReporter, type TrainEnd, type TrainReporter } from './train-reporter';
@@ -46,6 +47,9 @@ export function trainCommand(dataDir: () => string | undefined, setExitCode: (co
 
 async function train(cmd: Command, flags: TrainFlags, dataDir: string | undefined): Promise<number> {
   const config = validConfig(configFromFlags(cmd, flags.preset));
+  // A data path that cannot be what its dataset needs is a wrong flag, refused before any run.
+  const dataProblem = await dataPathProblem(config);
+  if (dataProblem !== null) throw new CliError(`${flagForField('dataPath') ?? 'dataPath'}: ${dataProblem}`, 2);
   const tags = flags.tags?.split(',').map((t) => t.trim()).filter((t) => t !== '');
   const reporter: TrainReporter = flags.json
     ? new JsonReporter(process.stdout, process.stderr)

@@ -10,6 +10,7 @@ import type { MetricRow, Progress, RunPatch, RunRecord, RunSummary } from '../..
 import type { RunStore } from './store';
 import type { TrainerHandle, TrainerLauncher } from './trainer-launcher';
 import { trainerOutcome, type CancelState } from './trainer-outcome';
+import { dataPathProblem } from '../training/data/check-data-path';
 import { parseChildMessage, type ChildMessage } from './trainer-protocol';
 
 export interface SupervisorOptions {
@@ -102,6 +103,10 @@ export class RunSupervisor {
         errors: valid.errors,
         message: valid.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
       });
+    }
+    const dataProblem = await dataPathProblem(valid.value);
+    if (dataProblem !== null) {
+      throw new LabError({ code: 'invalid', field: 'dataPath', errors: [{ field: 'dataPath', message: dataProblem }], message: `dataPath: ${dataProblem}` });
     }
     const record = await this.store.create({ ...meta, config: valid.value, status: 'queued', ownerPid: process.pid });
     if (this.closed) {

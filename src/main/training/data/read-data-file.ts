@@ -21,6 +21,17 @@ export async function assertFolder(path: string): Promise<void> {
   if (!isDir) throw new DataError(`${path} is a file; expected a folder of IDX files`, path);
 }
 
+/** Checks that `path` is a file (a CSV dataset is one file). */
+export async function assertFile(path: string, what: string): Promise<void> {
+  let isFile: boolean;
+  try {
+    isFile = (await stat(path)).isFile();
+  } catch (err) {
+    throw fileSystemError(err, path, 'file');
+  }
+  if (!isFile) throw new DataError(`${path} is a folder; expected ${what}`, path);
+}
+
 function fileSystemError(err: unknown, path: string, kind: 'file' | 'folder'): DataError {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {
