@@ -22,6 +22,8 @@ export interface BenchSettings {
   sweepBudgetMs: number;
   /** Which loop the backend sweep times: the engine (runJob) or the bare loop. */
   sweepLoop: 'runner' | 'bare';
+  /** Rounds of bench/interleaved.ts (bare, Runner loop, runJob's callbacks taking turns in one process), warm-up included. */
+  interleavedRounds: number;
   telemetryRows: number;
   telemetryRepeats: number;
   sections: Section[];
@@ -98,6 +100,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     sweepWarmupMs: quick ? 1000 : 1500,
     sweepBudgetMs: quick ? 1000 : 2000,
     sweepLoop,
+    interleavedRounds: quick ? 10 : 24,
     telemetryRows: quick ? 50_000 : 100_000,
     telemetryRepeats: quick ? 1 : Math.min(r, 3),
     sections,

@@ -55,6 +55,20 @@ export function formatReport(r: BenchReport): string {
     out.push('  (vs bare: training passes; best epoch: each one\'s fastest timed epoch over all repeats and its ratio to the bare loop\'s — the least noisy view, since other work only slows a run down; whole epochs: train + validation + epoch-end work, wall time; per CPU-second: whole epochs per CPU-second of the process)');
     for (const [who, e] of Object.entries(rb.errors ?? {})) out.push(`  ! ${who}: ${e}`);
   }
+  const il = r.interleaved;
+  if (il) {
+    out.push('', `runner_vs_bare interleaved in one process (the loops take turns epoch by epoch on one model, ${il.rounds} timed rounds)`);
+    out.push(
+      ...table([
+        ['loop', 'samples/s', 'vs bare (range)', 'best epoch'],
+        ['bare loop', fmtRate(il.bare_sps), '1.00×', '1.00×'],
+        ['Runner loop alone (TrainEvalCallback only)', fmtRate(il.core.sps), fmtRatioRange(il.core.ratio, il.core.ratio_range), fmtRatio(il.core.best_ratio)],
+        ['runJob (Runner + default callbacks)', fmtRate(il.runner.sps), fmtRatioRange(il.runner.ratio, il.runner.ratio_range), fmtRatio(il.runner.best_ratio)],
+      ]),
+    );
+  } else if (r.interleaved_error) {
+    out.push('', `runner_vs_bare interleaved: failed — ${r.interleaved_error}`);
+  }
 
   out.push('');
   const vp = r.vs_pytorch;

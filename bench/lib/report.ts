@@ -1,6 +1,7 @@
 /** The benchmark report: what `npm run bench -- --json` prints as its last line. */
 import type { MachineInfo } from './machine';
 import type { HookProfile } from './hook-profile-result';
+import type { InterleavedSummary } from './interleaved-result';
 import type { StepProfile } from './step-split';
 
 export interface RunnerVsBare {
@@ -77,6 +78,9 @@ export interface BenchReport {
   machine: MachineInfo & { backend: string | null; device: string | null };
   settings: Record<string, unknown>;
   runner_vs_bare: RunnerVsBare | null;
+  /** runner_vs_bare measured in one process, the loops taking turns epoch by epoch (bench/interleaved.ts). */
+  interleaved: InterleavedSummary | null;
+  interleaved_error?: string;
   vs_pytorch: VsPytorch | null;
   vs_pytorch_reason?: string;
   backends: BackendEntry[];

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probeBackends } from '../../src/main/training/backend';
 import { loadMnistSample } from '../../src/main/training/data/mnist-sample';
+import { summarizeInterleaved, type InterleavedResult, type InterleavedSummary } from './interleaved-result';
 import { peakRssByContender, summarizeMemory, summarizeRunnerVsBare, summarizeVsPytorch, type JobRepeat, type PytorchResult } from './aggregate';
 import { parseBenchArgs, USAGE, type BenchSettings } from './bench-args';
 import { runMeasurementProcess, runProcess, type Outcome } from './child';
@@ -204,6 +205,16 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     const memory = summarizeMemory(runnerRuns);
     const firstRun = repeats.flatMap((r) => [r.runner, r.bare]).find((o) => o?.ok);
 
+    let interleaved: InterleavedSummary | null = null;
+    let interleavedError: string | undefined;
+    if (on('jobs')) {
+      const rounds = settings.interleavedRounds;
+      const o = await runMeasurementProcess<InterleavedResult>(entry('interleaved.ts'), { epochs: rounds, warmupEpochs: Math.min(3, rounds - 1) }, { env: ctx.env });
+      if (o.ok) interleaved = summarizeInterleaved(o.value);
+      else interleavedError = o.error;
+      log(`interleaved: ${interleaved ? `runJob ${interleaved.runner.ratio?.toFixed(3)}× bare over ${interleaved.rounds} rounds` : `FAILED: ${interleavedError}`}`);
+    }
+
     const backends = on('backends') ? await measureBackends(ctx) : [];
     const telemetry = on('telemetry') ? await measureTelemetry(ctx, rb?.runner_sps ?? rb?.bare_sps ?? null) : null;
 
@@ -233,6 +244,8 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       },
       settings: { ...settings, json: undefined, help: undefined, job: 'mnist-sample, mlp [50], sgd lr 0.5, batch 64, wasm' },
       runner_vs_bare: rb,
+      interleaved,
+      ...(interleavedError ? { interleaved_error: interleavedError } : {}),
       vs_pytorch: vp,
       ...(vp === null ? { vs_pytorch_reason: on('jobs') ? pythonReason : 'jobs section not run' } : {}),
       backends,

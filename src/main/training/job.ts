@@ -5,26 +5,15 @@
  */
 import type { Hyperparams } from '../../shared/hyperparams';
 import type { MetricRow, MetricsSnapshot, Progress, RunSummary } from '../../shared/records';
-import { combineScheds, schedCos, schedExp, schedLin, type Sched } from './annealers';
 import { initBackend, type ResolvedBackend } from './backend';
 import type { Callback } from './callback';
-import { AbortCallback } from './callbacks/abort';
-import { AvgStatsCallback, type EpochStats } from './callbacks/avg-stats';
-import { CheckpointCallback } from './callbacks/checkpoint';
-import { EarlyStoppingCallback } from './callbacks/early-stopping';
-import { ParamSchedulerCallback } from './callbacks/param-scheduler';
-import { ProgressReportCallback } from './callbacks/progress-report';
-import { RecorderCallback } from './callbacks/recorder';
-import { StopAfterCallback } from './callbacks/stop-after';
-import { TelemetryCallback } from './callbacks/telemetry';
-import { TerminateOnNaNCallback } from './callbacks/terminate-on-nan';
-import { ThroughputCallback } from './callbacks/throughput';
-import { TrainEvalCallback } from './callbacks/train-eval';
+import type { EpochStats } from './callbacks/avg-stats';
+import type { ThroughputCallback } from './callbacks/throughput';
 import type { DataBunch } from './data/data-bunch';
 import { loadDataBunch, type LoadOptions } from './data/load';
+import { jobCallbacks } from './job-callbacks';
 import { Learner } from './learner';
 import { crossEntropy } from './loss';
-import { accuracy } from './metrics';
 import { createCnn } from './models/cnn';
 import { createMlp } from './models/mlp';
 import type { Model } from './models/model';
@@ -71,32 +60,6 @@ export interface JobResult {
   summary: RunSummary;
   backend: ResolvedBackend;
   device: string;
-}
-
-/** fastai's fit_one_cycle shape: 30% warm-up from lr/25, then cosine down to lr/1e5. */
-const ONE_CYCLE = { warmup: 0.3, startDiv: 25, endDiv: 1e5 };
-
-/**
- * The lr schedule over training progress 0 → 1; null for constant. linear and cosine decay
- * to 0, exponential to lr/100 (it cannot reach 0).
- */
-export function lrSchedule(config: Pick<Hyperparams, 'schedule' | 'lr'>): Sched | null {
-  const { lr } = config;
-  switch (config.schedule) {
-    case 'constant':
-      return null;
-    case 'linear':
-      return schedLin(lr, 0);
-    case 'cosine':
-      return schedCos(lr, 0);
-    case 'exponential':
-      return schedExp(lr, lr / 100);
-    case 'one-cycle':
-      return combineScheds(
-        [ONE_CYCLE.warmup, 1 - ONE_CYCLE.warmup],
-        [schedCos(lr / ONE_CYCLE.startDiv, lr), schedCos(lr, lr / ONE_CYCLE.endDiv)],
-      );
-  }
 }
 
 export function buildModel(config: Pick<Hyperparams, 'model' | 'hidden' | 'seed'>, data: DataBunch): Model {
@@ -161,20 +124,8 @@ export async function runJob(config: Hyperparams, options: JobOptions = {}): Pro
   const opt = buildOptimizer(config, model);
   try {
     const learner = new Learner(model, opt, crossEntropy, data);
-    const avgStats = new AvgStatsCallback({ accuracy });
-    const throughput = new ThroughputCallback();
-    const schedule = lrSchedule(config);
-    const terminateOnNaN = new TerminateOnNaNCallback();
-    const cbs: Callback[] = [new TrainEvalCallback(), avgStats, new RecorderCallback(), throughput, terminateOnNaN];
-    if (options.signal) cbs.push(new AbortCallback(options.signal));
-    if (schedule !== null) cbs.push(new ParamSchedulerCallback('lr', schedule));
-    if (config.stopAfter > 0) cbs.push(new StopAfterCallback(config.stopAfter));
-    if (config.patience > 0) cbs.push(new EarlyStoppingCallback({ patience: config.patience, monitor: 'valid_loss' }));
-    if (options.onRows) cbs.push(new TelemetryCallback({ sink: options.onRows, ...options.telemetry }));
-    if (options.onProgress) cbs.push(new ProgressReportCallback(options.onProgress));
-    if (options.modelDir) cbs.push(new CheckpointCallback(options.modelDir));
-    cbs.push(...(options.callbacks ?? []));
-    const runner = new Runner(cbs);
+    const { all, avgStats, throughput, terminateOnNaN } = jobCallbacks(config, options);
+    const runner = new Runner(all);
 
     const batchesPerEpoch = data.trainDl.length;
     options.onStart?.({

@@ -22,6 +22,12 @@ const report: BenchReport = {
     ratio_range: { core: null, runner: [0.91, 1.02], supervised: null },
     repeats: 5,
   },
+  interleaved: {
+    bare_sps: 50_000,
+    core: { ratio: 0.98, ratio_range: [0.9, 1.05], best_ratio: 0.99, sps: 49_000 },
+    runner: { ratio: 0.96, ratio_range: [0.85, 1.1], best_ratio: 0.955, sps: 48_000 },
+    rounds: 21,
+  },
   vs_pytorch: null,
   vs_pytorch_reason: 'no Python with torch found',
   backends: [
@@ -58,6 +64,9 @@ describe('formatReport', () => {
     expect(text).toMatch(/runJob \(Runner \+ default callbacks\)\s+29,100\/s\s+0\.97× \(0\.91–1\.02\)\s+0\.97× \(50,440\/s\)\s+0\.96×\s+0\.93×\s+0\.315470/);
     expect(text).toMatch(/bare loop\s+30,000\/s\s+1\.00×\s+1\.00× \(52,000\/s\)/);
     expect(text).toMatch(/supervised \(supervisor \+ store \+ trainer process\)\s+28,500\/s\s+0\.95×\s+—\s+0\.94×/);
+    expect(text).toContain('runner_vs_bare interleaved in one process (the loops take turns epoch by epoch on one model, 21 timed rounds)');
+    expect(text).toMatch(/runJob \(Runner \+ default callbacks\)\s+48,000\/s\s+0\.96× \(0\.85–1\.10\)\s+0\.95×/);
+    expect(formatReport({ ...report, interleaved: null, interleaved_error: 'exit code 1: boom' })).toContain('runner_vs_bare interleaved: failed — exit code 1: boom');
     expect(text).toContain('vs_pytorch: not measured — no Python with torch found');
     expect(text).toContain('tensorflow: unavailable — @tensorflow/tfjs-node-gpu is not installed');
     expect(text).toMatch(/wasm\s+mlp\s+64\s+30,000\/s\s+runJob\s+3/);

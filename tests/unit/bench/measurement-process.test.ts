@@ -1,14 +1,16 @@
 /**
- * A real measurement process end to end: bench/bare-loop.ts trains the default MLP on wasm
- * in its own process and reports through the orchestrator's protocol (large batches and 3
- * epochs keep it to a few seconds).
+ * Real measurement processes end to end: bench/bare-loop.ts trains the default MLP on wasm
+ * in its own process and reports through the orchestrator's protocol, and bench/interleaved.ts
+ * times its three loops round by round (large batches and 3 epochs keep each to seconds).
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runMeasurementProcess } from '../../../bench/lib/child';
+import type { InterleavedResult } from '../../../bench/lib/interleaved-result';
 import type { LoopResult } from '../../../bench/lib/loop-result';
 
 const BARE_LOOP = fileURLToPath(new URL('../../../bench/bare-loop.ts', import.meta.url));
+const INTERLEAVED = fileURLToPath(new URL('../../../bench/interleaved.ts', import.meta.url));
 
 describe('bench/bare-loop.ts', () => {
   it('trains, times the epochs after the warm-up and finds numTensors the same after every epoch', async () => {
@@ -33,5 +35,18 @@ describe('bench/bare-loop.ts', () => {
     const o = await runMeasurementProcess(BARE_LOOP, { backend: 'gpu' });
     expect(o.ok).toBe(false);
     if (!o.ok) expect(o.error).toBe('exit code 1: measurement failed: bench options: backend must be one of tensorflow, wasm, cpu, got "gpu"');
+  });
+});
+
+describe('bench/interleaved.ts', () => {
+  it('times each loop once per round after the warm-up rounds, in one process', async () => {
+    const o = await runMeasurementProcess<InterleavedResult>(INTERLEAVED, { batchSize: 512, epochs: 3, warmupEpochs: 1 }, { timeoutMs: 120_000 });
+    if (!o.ok) throw new Error(o.error);
+    const r = o.value;
+    expect(r).toMatchObject({ kind: 'interleaved', backend: 'wasm', rounds: 2 });
+    for (const loop of [r.bare_sps_per_round, r.core_sps_per_round, r.runner_sps_per_round]) {
+      expect(loop).toHaveLength(2);
+      for (const sps of loop) expect(sps).toBeGreaterThan(0);
+    }
   });
 });

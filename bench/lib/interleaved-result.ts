@@ -1,0 +1,57 @@
+/**
+ * What bench/interleaved.ts reports, and the arithmetic from its per-round epochs to the
+ * ratios (pure, so it is tested without training).
+ */
+import { median, pairedRatio, pairedRatios, range, ratioOf } from './stats';
+
+export interface InterleavedResult {
+  kind: 'interleaved';
+  backend: string;
+  device: string;
+  /** Timed rounds (each: one epoch of each loop, in rotating order). */
+  rounds: number;
+  /** Training samples/s of each timed round's epoch, per loop. */
+  bare_sps_per_round: (number | null)[];
+  core_sps_per_round: (number | null)[];
+  runner_sps_per_round: (number | null)[];
+}
+
+export interface InterleavedRatio {
+  /** Median of per-round ratios to the bare loop: each pair ran back to back in one process. */
+  ratio: number | null;
+  ratio_range: [number, number] | null;
+  /** Fastest epoch over the bare loop's fastest epoch. */
+  best_ratio: number | null;
+  sps: number | null;
+}
+
+export interface InterleavedSummary {
+  bare_sps: number | null;
+  /** The Runner with TrainEvalCallback only. */
+  core: InterleavedRatio;
+  /** The Runner with runJob's callbacks. */
+  runner: InterleavedRatio;
+  rounds: number;
+}
+
+const finite = (xs: readonly (number | null)[]): number[] => xs.filter((x): x is number => x != null && Number.isFinite(x));
+
+const best = (xs: number[]): number | null => (xs.length > 0 ? Math.max(...xs) : null);
+
+function against(loop: readonly (number | null)[], bare: readonly (number | null)[]): InterleavedRatio {
+  return {
+    ratio: pairedRatio(loop, bare),
+    ratio_range: range(pairedRatios(loop, bare)),
+    best_ratio: ratioOf(best(finite(loop)), best(finite(bare))),
+    sps: median(finite(loop)),
+  };
+}
+
+export function summarizeInterleaved(r: InterleavedResult): InterleavedSummary {
+  return {
+    bare_sps: median(finite(r.bare_sps_per_round)),
+    core: against(r.core_sps_per_round, r.bare_sps_per_round),
+    runner: against(r.runner_sps_per_round, r.bare_sps_per_round),
+    rounds: r.rounds,
+  };
+}

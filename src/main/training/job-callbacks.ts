@@ -1,0 +1,52 @@
+/**
+ * The callbacks runJob trains with, in one place: what every run gets (train/eval, AvgStats
+ * with accuracy, Recorder, Throughput, TerminateOnNaN) and what its config and options add
+ * (abort, lr schedule, stop-after, early stopping, telemetry, progress, checkpoints). The
+ * benchmark builds the same set to time it against the bare loop.
+ */
+import type { Hyperparams } from '../../shared/hyperparams';
+import type { Callback } from './callback';
+import { AbortCallback } from './callbacks/abort';
+import { AvgStatsCallback } from './callbacks/avg-stats';
+import { CheckpointCallback } from './callbacks/checkpoint';
+import { EarlyStoppingCallback } from './callbacks/early-stopping';
+import { ParamSchedulerCallback } from './callbacks/param-scheduler';
+import { ProgressReportCallback } from './callbacks/progress-report';
+import { RecorderCallback } from './callbacks/recorder';
+import { StopAfterCallback } from './callbacks/stop-after';
+import { TelemetryCallback } from './callbacks/telemetry';
+import { TerminateOnNaNCallback } from './callbacks/terminate-on-nan';
+import { ThroughputCallback } from './callbacks/throughput';
+import { TrainEvalCallback } from './callbacks/train-eval';
+import type { JobOptions } from './job';
+import { lrSchedule } from './lr-schedule';
+import { accuracy } from './metrics';
+
+export interface JobCallbacks {
+  /** In the order they were added (the Runner sorts them by `order`). */
+  all: Callback[];
+  /** The ones runJob reads its result from. */
+  avgStats: AvgStatsCallback;
+  throughput: ThroughputCallback;
+  terminateOnNaN: TerminateOnNaNCallback;
+}
+
+export function jobCallbacks(
+  config: Hyperparams,
+  options: Pick<JobOptions, 'signal' | 'onRows' | 'telemetry' | 'onProgress' | 'modelDir' | 'callbacks'> = {},
+): JobCallbacks {
+  const avgStats = new AvgStatsCallback({ accuracy });
+  const throughput = new ThroughputCallback();
+  const terminateOnNaN = new TerminateOnNaNCallback();
+  const schedule = lrSchedule(config);
+  const all: Callback[] = [new TrainEvalCallback(), avgStats, new RecorderCallback(), throughput, terminateOnNaN];
+  if (options.signal) all.push(new AbortCallback(options.signal));
+  if (schedule !== null) all.push(new ParamSchedulerCallback('lr', schedule));
+  if (config.stopAfter > 0) all.push(new StopAfterCallback(config.stopAfter));
+  if (config.patience > 0) all.push(new EarlyStoppingCallback({ patience: config.patience, monitor: 'valid_loss' }));
+  if (options.onRows) all.push(new TelemetryCallback({ sink: options.onRows, ...options.telemetry }));
+  if (options.onProgress) all.push(new ProgressReportCallback(options.onProgress));
+  if (options.modelDir) all.push(new CheckpointCallback(options.modelDir));
+  all.push(...(options.callbacks ?? []));
+  return { all, avgStats, throughput, terminateOnNaN };
+}
