@@ -1,31 +1,46 @@
 /**
- * Measurement: the bare loop, the Runner's loop alone (TrainEvalCallback) and the Runner
- * with runJob's callbacks (the trainer process's set) taking turns epoch by epoch in ONE process, on one model and one data bunch — the
- * tightest pairing this shared machine allows. Separate processes running the same loop
- * here differ by up to 1.6× (which core, the heap's layout, a neighbour's burst) and keep
- * that speed for their whole life, while consecutive epochs of one process agree within a
- * few per cent; so a ratio of turns back to back is the cost of the loop and of the callbacks.
+ * Measurement: the bare loop, the Runner's loop alone (TrainEvalCallback), the Runner with
+ * runJob's callbacks (the trainer process's set), runJob, and runJob through the supervisor
+ * and store, taking turns round after round in ONE process — the tightest pairing this
+ * shared machine allows. Separate processes running the same loop here differ by up to
+ * 1.6× (which core, the heap's layout, a neighbour's burst) and keep that speed for their
+ * whole life, while turns back to back in one process see the same machine; so a ratio of
+ * turns in one round is the cost of the loop, the callbacks, the supervisor and the store.
  * `epochs` is the number of rounds; the first `warmupEpochs` are not timed. Each turn is
- * timed over its training pass only, from the end of its first step to the end of its last.
+ * timed over a training pass only, from the end of its first step to the end of its last.
  * Usage: node --import tsx bench/interleaved.ts '{"epochs":15,"warmupEpochs":3}'
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type { LabEvents } from '../src/shared/api';
+import type { MetricRow } from '../src/shared/records';
+import { RunStore } from '../src/main/runs/store';
+import { RunSupervisor } from '../src/main/runs/supervisor';
 import { initBackend } from '../src/main/training/backend';
 import { Callback } from '../src/main/training/callback';
 import { loadDataBunch } from '../src/main/training/data/load';
-import { buildModel, buildOptimizer } from '../src/main/training/job';
+import { defaultCacheDir } from '../src/main/training/data/mnist-sample';
+import { buildModel, buildOptimizer, runJob } from '../src/main/training/job';
 import { jobCallbacks } from '../src/main/training/job-callbacks';
 import { Learner } from '../src/main/training/learner';
 import { crossEntropy } from '../src/main/training/loss';
 import { Runner } from '../src/main/training/runner';
 import { trainStep } from './lib/bare-step';
 import { runMeasurement } from './lib/emit';
+import { InProcessLauncher } from './lib/in-process-launcher';
 import type { InterleavedResult } from './lib/interleaved-result';
 import { jobConfig, parseJobOptions } from './lib/job-options';
 import { batchSamples, throughput, type Tick } from './lib/stats';
 
-/** The three turns of a round: the bare loop, the Runner with TrainEval only, the Runner with runJob's callbacks. */
-const TURNS = ['bare', 'core', 'runner'] as const;
+/**
+ * The turns of a round: the bare loop, the Runner with TrainEval only and the Runner with
+ * runJob's callbacks (one epoch each, on the shared model), then whole runs — runJob, and
+ * runJob through a real RunSupervisor and RunStore (its trainer session in this process,
+ * see in-process-launcher.ts).
+ */
+const TURNS = ['bare', 'core', 'runner', 'runjob', 'supervised'] as const;
 type Turn = (typeof TURNS)[number];
 
 /** Training-step end times of the epoch in progress. */
@@ -77,13 +92,51 @@ runMeasurement(async (): Promise<InterleavedResult> => {
     await which.fit(1, learner);
     return throughput(clock.ticks);
   };
+  // A whole run's first epoch in a warm process is a few per cent slower than the next
+  // (measured: 0.90 of the bare loop against 0.97 for its second): runs train two epochs
+  // and the second is timed, from the rows' `t` (ms on the trainer's own clock).
+  const secondEpoch = () => {
+    const ticks: Tick[] = [];
+    let index = 0;
+    const take = (rows: readonly MetricRow[]) => {
+      for (const row of rows) {
+        if (row.kind === 'iter' && row.iter > data.trainDl.length) ticks.push({ t: row.t, samples: batchSamples(index++, trainSize, config.batchSize) });
+      }
+    };
+    return { take, sps: () => throughput(ticks) };
+  };
+  const runConfig = { ...config, epochs: 2 };
+  const home = await mkdtemp(join(tmpdir(), 'runlab-bench-interleaved-'));
+  const supervisor = new RunSupervisor(new RunStore(home), new InProcessLauncher(), { cacheDir: defaultCacheDir() });
+  const supervisedRun = async (): Promise<number | null> => {
+    const timed = secondEpoch();
+    const unsubscribe = supervisor.subscribe((event, payload) => {
+      if (event === 'run:metrics') timed.take((payload as LabEvents['run:metrics']).rows);
+    });
+    try {
+      const run = await supervisor.start(runConfig, { name: 'bench' });
+      const record = await supervisor.whenSettled(run.id);
+      if (record.status !== 'completed') throw new Error(`supervised run ended ${record.status}: ${record.error ?? 'no error given'}`);
+    } finally {
+      unsubscribe();
+    }
+    return timed.sps();
+  };
+  const runJobRun = async (): Promise<number | null> => {
+    const timed = secondEpoch();
+    const result = await runJob(runConfig, { data: { cacheDir: defaultCacheDir() }, signal: abort.signal, onRows: timed.take });
+    if (result.status !== 'completed') throw new Error(`runJob ended ${result.status}: ${result.error ?? 'no error given'}`);
+    return timed.sps();
+  };
   const turns: Record<Turn, () => Promise<number | null>> = {
     bare: async () => bareEpoch(),
     core: runnerEpoch(core, coreClock),
     runner: runnerEpoch(runner, runnerClock),
+    runjob: runJobRun,
+    supervised: supervisedRun,
   };
 
-  const sps: Record<Turn, (number | null)[]> = { bare: [], core: [], runner: [] };
+  const sps: Record<Turn, (number | null)[]> = { bare: [], core: [], runner: [], runjob: [], supervised: [] };
   try {
     for (let round = 0; round < opts.epochs; round++) {
       // Rotate who goes first, so none always follows another's validation pass.
@@ -94,6 +147,8 @@ runMeasurement(async (): Promise<InterleavedResult> => {
       for (const turn of TURNS) sps[turn].push(got[turn] ?? null);
     }
   } finally {
+    await supervisor.close();
+    await rm(home, { recursive: true, force: true });
     lr.dispose();
     opt.dispose();
     model.dispose();
@@ -106,5 +161,7 @@ runMeasurement(async (): Promise<InterleavedResult> => {
     bare_sps_per_round: sps.bare,
     core_sps_per_round: sps.core,
     runner_sps_per_round: sps.runner,
+    runjob_sps_per_round: sps.runjob,
+    supervised_sps_per_round: sps.supervised,
   };
 });

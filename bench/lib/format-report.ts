@@ -57,15 +57,18 @@ export function formatReport(r: BenchReport): string {
   }
   const il = r.interleaved;
   if (il) {
-    out.push('', `runner_vs_bare interleaved in one process (the loops take turns epoch by epoch on one model, ${il.rounds} timed rounds)`);
+    out.push('', `runner_vs_bare interleaved in one process (the loops take turns, round after round; ${il.rounds} timed rounds)`);
     out.push(
       ...table([
         ['loop', 'samples/s', 'vs bare (range)', 'best epoch'],
         ['bare loop', fmtRate(il.bare_sps), '1.00×', '1.00×'],
         ['Runner loop alone (TrainEvalCallback only)', fmtRate(il.core.sps), fmtRatioRange(il.core.ratio, il.core.ratio_range), fmtRatio(il.core.best_ratio)],
         ['runJob (Runner + default callbacks)', fmtRate(il.runner.sps), fmtRatioRange(il.runner.ratio, il.runner.ratio_range), fmtRatio(il.runner.best_ratio)],
+        ['runJob, a whole run (2 epochs, the 2nd timed)', fmtRate(il.runjob.sps), fmtRatioRange(il.runjob.ratio, il.runjob.ratio_range), fmtRatio(il.runjob.best_ratio)],
+        ['supervised (runJob through supervisor + store, trainer session in this process)', fmtRate(il.supervised.sps), fmtRatioRange(il.supervised.ratio, il.supervised.ratio_range), fmtRatio(il.supervised.best_ratio)],
       ]),
     );
+    out.push(`  supervised vs runJob, round by round: ${fmtRatio(il.supervised_vs_runjob)} (what the supervisor and store add, their work on the training thread here)`);
   } else if (r.interleaved_error) {
     out.push('', `runner_vs_bare interleaved: failed — ${r.interleaved_error}`);
   }

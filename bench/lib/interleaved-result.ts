@@ -14,6 +14,9 @@ export interface InterleavedResult {
   bare_sps_per_round: (number | null)[];
   core_sps_per_round: (number | null)[];
   runner_sps_per_round: (number | null)[];
+  /** Whole runs (two epochs, the second timed): runJob in this process, and through RunSupervisor + RunStore. */
+  runjob_sps_per_round: (number | null)[];
+  supervised_sps_per_round: (number | null)[];
 }
 
 export interface InterleavedRatio {
@@ -31,6 +34,12 @@ export interface InterleavedSummary {
   core: InterleavedRatio;
   /** The Runner with runJob's callbacks. */
   runner: InterleavedRatio;
+  /** runJob as a whole run. */
+  runjob: InterleavedRatio;
+  /** Through the supervisor and store. */
+  supervised: InterleavedRatio;
+  /** Median of per-round supervised/runJob ratios: what the supervisor and store add. */
+  supervised_vs_runjob: number | null;
   rounds: number;
 }
 
@@ -52,6 +61,9 @@ export function summarizeInterleaved(r: InterleavedResult): InterleavedSummary {
     bare_sps: median(finite(r.bare_sps_per_round)),
     core: against(r.core_sps_per_round, r.bare_sps_per_round),
     runner: against(r.runner_sps_per_round, r.bare_sps_per_round),
+    runjob: against(r.runjob_sps_per_round, r.bare_sps_per_round),
+    supervised: against(r.supervised_sps_per_round, r.bare_sps_per_round),
+    supervised_vs_runjob: pairedRatio(r.supervised_sps_per_round, r.runjob_sps_per_round),
     rounds: r.rounds,
   };
 }

@@ -1,17 +1,11 @@
 /**
  * The trainer process: runs one training job for its supervisor and reports over the
- * trainer protocol. Works under Node's child_process.fork (process.send) and Electron's
- * utilityProcess.fork (process.parentPort), so the CLI, web host and app share it.
+ * trainer protocol (trainer-session.ts). Works under Node's child_process.fork
+ * (process.send) and Electron's utilityProcess.fork (process.parentPort), so the CLI, web
+ * host and app share it.
  */
-import { runJob } from '../training/job';
-import type { MetricRow } from '../../shared/records';
-import { parseParentMessage, plannedIters, toPlainJson, type ChildMessage, type ParentMessage } from './trainer-protocol';
-
-interface ParentLink {
-  /** Resolves once the message has been handed to the channel (safe to exit after it). */
-  send(message: ChildMessage): Promise<void>;
-  onMessage(listener: (raw: unknown) => void): void;
-}
+import { toPlainJson } from './trainer-protocol';
+import { errorMessage, serveTrainer, type ParentLink } from './trainer-session';
 
 /** parentPort.postMessage has no completion callback: give the last message time to leave. */
 const ELECTRON_EXIT_GRACE_MS = 100;
@@ -47,67 +41,10 @@ function connectToParent(): ParentLink {
   throw new Error('trainer-process must be started by a supervisor (no IPC channel)');
 }
 
-const parent = connectToParent();
-const abort = new AbortController();
-let started = false;
+const session = serveTrainer(connectToParent(), (code) => process.exit(code));
 
-async function fail(message: string): Promise<never> {
-  await parent.send({ type: 'error', message }).catch(() => undefined);
-  process.exit(1);
-}
-
-async function train(start: Extract<ParentMessage, { type: 'start' }>): Promise<void> {
-  const result = await runJob(start.config, {
-    modelDir: start.modelDir,
-    data: start.cacheDir ? { cacheDir: start.cacheDir } : {},
-    signal: abort.signal,
-    onStart: (info) => {
-      void parent.send({
-        type: 'started',
-        backend: info.backend,
-        device: info.device,
-        totalIters: plannedIters(info.totalIters, start.config.stopAfter),
-        batchesPerEpoch: info.batchesPerEpoch,
-        epochs: info.epochs,
-      });
-    },
-    // The engine's TelemetryCallback already coalesces; forward each batch as it comes.
-    onRows: (rows: MetricRow[]) => void parent.send({ type: 'rows', rows }),
-  });
-  await parent.send({ type: 'done', status: result.status, error: result.error, summary: result.summary });
-  process.exit(0);
-}
-
-parent.onMessage((raw) => {
-  const parsed = parseParentMessage(raw);
-  if (!parsed.ok) {
-    void fail(`trainer protocol error: ${parsed.error}`);
-    return;
-  }
-  const message = parsed.message;
-  if (message.type === 'cancel') {
-    abort.abort();
-    return;
-  }
-  if (started) {
-    void fail('trainer protocol error: a trainer runs one job; a second start was sent');
-    return;
-  }
-  started = true;
-  train(message).catch((error: unknown) => fail(errorMessage(error)));
-});
-
-function errorMessage(error: unknown): string {
-  if (error instanceof Error) {
-    // Stacks go to stderr (kept as the supervisor's tail); the message reaches the person.
-    if (error.stack) process.stderr.write(`${error.stack}\n`);
-    return error.message || error.name;
-  }
-  return String(error);
-}
-
-process.on('uncaughtException', (error) => void fail(errorMessage(error)));
-process.on('unhandledRejection', (reason) => void fail(errorMessage(reason)));
+process.on('uncaughtException', (error) => void session.fail(errorMessage(error)));
+process.on('unhandledRejection', (reason) => void session.fail(errorMessage(reason)));
 // Ctrl-C in a terminal reaches the whole process group; the supervisor decides, not us.
 process.on('SIGINT', () => undefined);
 // A supervisor that died cannot record anything we do: stop rather than train for no one.

@@ -26,6 +26,9 @@ const report: BenchReport = {
     bare_sps: 50_000,
     core: { ratio: 0.98, ratio_range: [0.9, 1.05], best_ratio: 0.99, sps: 49_000 },
     runner: { ratio: 0.96, ratio_range: [0.85, 1.1], best_ratio: 0.955, sps: 48_000 },
+    runjob: { ratio: 0.955, ratio_range: [0.8, 1.1], best_ratio: 0.96, sps: 47_700 },
+    supervised: { ratio: 0.95, ratio_range: [0.8, 1.2], best_ratio: 0.97, sps: 47_500 },
+    supervised_vs_runjob: 0.994,
     rounds: 21,
   },
   vs_pytorch: null,
@@ -64,8 +67,11 @@ describe('formatReport', () => {
     expect(text).toMatch(/runJob \(Runner \+ default callbacks\)\s+29,100\/s\s+0\.97× \(0\.91–1\.02\)\s+0\.97× \(50,440\/s\)\s+0\.96×\s+0\.93×\s+0\.315470/);
     expect(text).toMatch(/bare loop\s+30,000\/s\s+1\.00×\s+1\.00× \(52,000\/s\)/);
     expect(text).toMatch(/supervised \(supervisor \+ store \+ trainer process\)\s+28,500\/s\s+0\.95×\s+—\s+0\.94×/);
-    expect(text).toContain('runner_vs_bare interleaved in one process (the loops take turns epoch by epoch on one model, 21 timed rounds)');
+    expect(text).toContain('runner_vs_bare interleaved in one process (the loops take turns, round after round; 21 timed rounds)');
     expect(text).toMatch(/runJob \(Runner \+ default callbacks\)\s+48,000\/s\s+0\.96× \(0\.85–1\.10\)\s+0\.95×/);
+    expect(text).toMatch(/supervised \(runJob through supervisor \+ store, trainer session in this process\)\s+47,500\/s\s+0\.95× \(0\.80–1\.20\)\s+0\.97×/);
+    expect(text).toMatch(/runJob, a whole run \(2 epochs, the 2nd timed\)\s+47,700\/s\s+0\.95× \(0\.80–1\.10\)\s+0\.96×/);
+    expect(text).toContain('supervised vs runJob, round by round: 0.99× (what the supervisor and store add');
     expect(formatReport({ ...report, interleaved: null, interleaved_error: 'exit code 1: boom' })).toContain('runner_vs_bare interleaved: failed — exit code 1: boom');
     expect(text).toContain('vs_pytorch: not measured — no Python with torch found');
     expect(text).toContain('tensorflow: unavailable — @tensorflow/tfjs-node-gpu is not installed');

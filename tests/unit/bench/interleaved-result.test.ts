@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeInterleaved, type InterleavedResult } from '../../../bench/lib/interleaved-result';
 
-const result = (bare: (number | null)[], core: (number | null)[], runner: (number | null)[]): InterleavedResult => ({
+const result = (
+  bare: (number | null)[],
+  core: (number | null)[],
+  runner: (number | null)[],
+  runjob: (number | null)[] = [],
+  supervised: (number | null)[] = [],
+): InterleavedResult => ({
   kind: 'interleaved',
   backend: 'wasm',
   device: 'wasm (SIMD, 1 thread)',
@@ -10,6 +16,8 @@ const result = (bare: (number | null)[], core: (number | null)[], runner: (numbe
   bare_sps_per_round: bare,
   core_sps_per_round: core,
   runner_sps_per_round: runner,
+  runjob_sps_per_round: runjob,
+  supervised_sps_per_round: supervised,
 });
 
 describe('summarizeInterleaved', () => {
@@ -19,6 +27,8 @@ describe('summarizeInterleaved', () => {
         [50_000, 25_000, 52_000],
         [49_000, 24_000, 52_000],
         [48_000, 23_000, 49_400],
+        [47_500, 24_000, 52_000],
+        [47_500, 24_000, 50_000],
       ),
     );
     expect(s.rounds).toBe(3);
@@ -30,6 +40,11 @@ describe('summarizeInterleaved', () => {
     expect(s.runner.ratio_range![1]).toBeCloseTo(0.96, 10);
     expect(s.runner.best_ratio).toBeCloseTo(49_400 / 52_000, 10);
     expect(s.runner.sps).toBe(48_000);
+    expect(s.supervised.ratio).toBeCloseTo(0.96, 10);
+    expect(s.supervised.best_ratio).toBeCloseTo(50_000 / 52_000, 10);
+    expect(s.runjob.ratio).toBeCloseTo(0.96, 10);
+    // Per round: 1, 1, 50,000 / 52,000.
+    expect(s.supervised_vs_runjob).toBe(1);
   });
 
   it('leaves out a round a loop could not time, and says null when nothing was timed', () => {

@@ -1,0 +1,90 @@
+/**
+ * One trainer's side of the trainer protocol, whatever carries it: waits for `start`, runs
+ * the job with runJob, streams `started`, `rows` and `done`, turns `cancel` into an abort,
+ * and refuses anything else with an `error`. trainer-process.ts connects it to a real
+ * parent (Node IPC or Electron's parentPort); the benchmark runs it in its own process to
+ * time the supervisor and store without a process boundary in the way.
+ */
+import { runJob } from '../training/job';
+import type { MetricRow } from '../../shared/records';
+import { parseParentMessage, plannedIters, type ChildMessage, type ParentMessage } from './trainer-protocol';
+
+export interface ParentLink {
+  /** Resolves once the message has been handed to the channel (safe to exit after it). */
+  send(message: ChildMessage): Promise<void>;
+  onMessage(listener: (raw: unknown) => void): void;
+}
+
+export interface TrainerSession {
+  /** Reports `message` as the trainer's error, then ends with exit code 1. */
+  fail(message: string): Promise<void>;
+}
+
+/** `exit` ends the trainer (the process exits; in the bench, the session reports it). */
+export function serveTrainer(parent: ParentLink, exit: (code: number) => void): TrainerSession {
+  const abort = new AbortController();
+  let started = false;
+  let ended = false;
+  const end = (code: number) => {
+    if (ended) return;
+    ended = true;
+    exit(code);
+  };
+
+  const fail = async (message: string): Promise<void> => {
+    await parent.send({ type: 'error', message }).catch(() => undefined);
+    end(1);
+  };
+
+  const train = async (start: Extract<ParentMessage, { type: 'start' }>): Promise<void> => {
+    const result = await runJob(start.config, {
+      modelDir: start.modelDir,
+      data: start.cacheDir ? { cacheDir: start.cacheDir } : {},
+      signal: abort.signal,
+      onStart: (info) => {
+        void parent.send({
+          type: 'started',
+          backend: info.backend,
+          device: info.device,
+          totalIters: plannedIters(info.totalIters, start.config.stopAfter),
+          batchesPerEpoch: info.batchesPerEpoch,
+          epochs: info.epochs,
+        });
+      },
+      // The engine's TelemetryCallback already coalesces; forward each batch as it comes.
+      onRows: (rows: MetricRow[]) => void parent.send({ type: 'rows', rows }),
+    });
+    await parent.send({ type: 'done', status: result.status, error: result.error, summary: result.summary });
+    end(0);
+  };
+
+  parent.onMessage((raw) => {
+    const parsed = parseParentMessage(raw);
+    if (!parsed.ok) {
+      void fail(`trainer protocol error: ${parsed.error}`);
+      return;
+    }
+    const message = parsed.message;
+    if (message.type === 'cancel') {
+      abort.abort();
+      return;
+    }
+    if (started) {
+      void fail('trainer protocol error: a trainer runs one job; a second start was sent');
+      return;
+    }
+    started = true;
+    train(message).catch((error: unknown) => fail(errorMessage(error)));
+  });
+
+  return { fail };
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) {
+    // Stacks go to stderr (kept as the supervisor's tail); the message reaches the person.
+    if (error.stack) process.stderr.write(`${error.stack}\n`);
+    return error.message || error.name;
+  }
+  return String(error);
+}
