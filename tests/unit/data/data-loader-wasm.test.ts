@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 
 describe('DataLoader on wasm', () => {
-  it('reuses one gather buffer yet every batch keeps its own values (wasm copies in tf.tensor)', () => {
+  it('gathers each shuffled batch into its own tensors in the wasm heap: every batch held at once keeps its rows and labels', () => {
     const n = 23;
     const size = 5;
     const x = new Float32Array(n * size).map((_, k) => Math.floor(k / size) * 10 + (k % size));

@@ -101,11 +101,15 @@ describe('DataLoader', () => {
     }
   });
 
-  it('leaves earlier batches intact on cpu (tf.tensor keeps a reference there, so no buffer is reused)', () => {
+  it('leaves earlier batches intact on cpu: each shuffled batch is gathered into its own tensors', () => {
     const dl = new DataLoader(indexDataset(12), { batchSize: 4, shuffle: true, seed: 3 });
     const held = [...dl];
     const seen = held.map(({ xb }) => Array.from(xb.dataSync()).filter((_, k) => k % 3 === 0).map(Math.round));
     expect(seen.flat().sort((p, q) => p - q)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    for (const [b, { yb }] of held.entries()) {
+      expect(yb.dtype).toBe('int32');
+      expect(Array.from(yb.dataSync())).toEqual(seen[b]!.map((sample) => sample % 7));
+    }
     tf.dispose(held.flatMap((b) => [b.xb, b.yb]));
   });
 

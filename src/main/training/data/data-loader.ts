@@ -6,15 +6,13 @@
  * - The last partial batch is kept, so `length` = ceil(n / batchSize).
  * - Each batch is one tensor over one Float32Array (and one Int32Array for labels):
  *   unshuffled batches are zero-copy subarray views of the dataset (tfjs kernels never write
- *   to their inputs); shuffled rows are gathered — on wasm straight into the new tensor's
- *   memory in the wasm heap (one copy of the batch, not two: ~25% faster to build), elsewhere
- *   into a buffer that tf.tensor takes.
- * - Buffer reuse: the wasm backend copies values into its heap inside tf.tensor, so one
- *   label buffer serves every batch; cpu (and tfjs-node, webgl) keep a reference to the array
- *   until later, so there each batch gets its own buffers.
+ *   to their inputs); shuffled rows and labels are gathered — on wasm and cpu straight into
+ *   the new tensors' own memory (kernels/host-memory.ts; on wasm one copy of the batch, not
+ *   two: ~25% faster to build), elsewhere into fresh arrays that tf.tensor takes.
  * The caller owns and disposes xb and yb.
  */
 import * as tf from '@tensorflow/tfjs';
+import { activeHostMemory } from '../kernels/host-memory';
 import { createRng, deriveSeed, permutation } from '../random';
 import type { Dataset } from './dataset';
 
@@ -32,18 +30,6 @@ export interface Batch {
   yb: tf.Tensor1D;
 }
 
-/** Backends whose write() copies the values immediately (checked in their sources, tfjs 4.22). */
-const COPYING_BACKENDS: ReadonlySet<string> = new Set(['wasm']);
-
-/** What the wasm backend offers for filling a new tensor in place (tfjs-backend-wasm 4.22). */
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-function heapBackend(): HeapBackend | null {
-  return tf.getBackend() === 'wasm' ? (tf.backend() as unknown as HeapBackend) : null;
-}
 /** Keeps shuffle streams apart from other streams derived from the same run seed. */
 const SHUFFLE_STREAM = 0x5f1e;
 
@@ -54,7 +40,6 @@ export class DataLoader implements Iterable<Batch> {
   readonly shuffle: boolean;
   readonly seed: number;
   private nextEpoch = 0;
-  private readonly gatherBuffers: { x?: Float32Array; y?: Int32Array } = {};
 
   constructor(
     readonly dataset: Dataset,
@@ -96,7 +81,7 @@ export class DataLoader implements Iterable<Batch> {
         order === null ? tf.tensor(x.subarray(start * sampleSize, (start + size) * sampleSize), [size, ...shape], 'float32') : this.gatherX(order, start, size);
       let yb: tf.Tensor1D;
       try {
-        yb = tf.tensor1d(order === null ? y.subarray(start, start + size) : this.gatherY(order, start, size), 'int32');
+        yb = order === null ? tf.tensor1d(y.subarray(start, start + size), 'int32') : this.gatherY(order, start, size);
       } catch (err) {
         xb.dispose();
         throw err;
@@ -105,35 +90,15 @@ export class DataLoader implements Iterable<Batch> {
     }
   }
 
-  /** Gather buffers for `size` rows: reused when the backend copies them, else fresh (the tensor keeps them). */
-  private xBuffer(size: number): Float32Array {
-    const { sampleSize } = this.dataset;
-    if (!COPYING_BACKENDS.has(tf.getBackend())) return new Float32Array(size * sampleSize);
-    this.gatherBuffers.x ??= new Float32Array(this.batchSize * sampleSize);
-    return this.gatherBuffers.x.subarray(0, size * sampleSize);
-  }
-
-  private yBuffer(size: number): Int32Array {
-    if (!COPYING_BACKENDS.has(tf.getBackend())) return new Int32Array(size);
-    this.gatherBuffers.y ??= new Int32Array(this.batchSize);
-    return this.gatherBuffers.y.subarray(0, size);
-  }
-
-  /** Rows order[start..start+size) as one tensor, gathered into the tensor's own memory on wasm. */
+  /** Rows order[start..start+size) as one new tensor, gathered straight into its memory where the backend allows. */
   private gatherX(order: Int32Array, start: number, size: number): tf.Tensor {
     const { x, sampleSize, shape } = this.dataset;
     const batchShape = [size, ...shape];
-    const heap = heapBackend();
-    let tensor: tf.Tensor | null = null;
-    let target: Float32Array;
-    if (heap !== null) {
-      const info = heap.makeOutput(batchShape, 'float32');
-      tensor = tf.engine().makeTensorFromTensorInfo(info);
-      // Taken after the allocation: a heap that grows detaches earlier views.
-      target = heap.typedArrayFromHeap(info);
-    } else {
-      target = this.xBuffer(size);
-    }
+    const memory = activeHostMemory();
+    const info = memory?.alloc(batchShape, 'float32');
+    const tensor = info ? tf.engine().makeTensorFromTensorInfo(info) : null;
+    // The view is taken after the allocation: on wasm a heap that grows detaches earlier views.
+    const target = info ? (memory!.view(info) as Float32Array) : new Float32Array(size * sampleSize);
     for (let b = 0; b < size; b++) {
       const i = order[start + b]!;
       target.set(x.subarray(i * sampleSize, (i + 1) * sampleSize), b * sampleSize);
@@ -141,11 +106,14 @@ export class DataLoader implements Iterable<Batch> {
     return tensor ?? tf.tensor(target, batchShape, 'float32');
   }
 
-  /** Labels order[start..start+size) in one buffer (reused when the backend copies). */
-  private gatherY(order: Int32Array, start: number, size: number): Int32Array {
+  /** Labels order[start..start+size) as one new tensor, the same way. */
+  private gatherY(order: Int32Array, start: number, size: number): tf.Tensor1D {
     const { y } = this.dataset;
-    const buf = this.yBuffer(size);
-    for (let b = 0; b < size; b++) buf[b] = y[order[start + b]!]!;
-    return buf;
+    const memory = activeHostMemory();
+    const info = memory?.alloc([size], 'int32');
+    const tensor = info ? (tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor1D) : null;
+    const target = info ? (memory!.view(info) as Int32Array) : new Int32Array(size);
+    for (let b = 0; b < size; b++) target[b] = y[order[start + b]!]!;
+    return tensor ?? tf.tensor1d(target, 'int32');
   }
 }

@@ -7,11 +7,11 @@ import { onHostBackend, registerHostKernel, runHostKernel } from './host-kernel'
 
 const KERNEL = 'RunlabReluGrad';
 
-registerHostKernel(KERNEL, (io, { dy, y }) => {
-  const result = io.alloc(dy!.shape, 'float32');
-  const g = io.read(dy!);
-  const out = io.read(y!);
-  const dx = io.read(result);
+registerHostKernel(KERNEL, (memory, { dy, y }) => {
+  const result = memory.alloc(dy!.shape, 'float32');
+  const g = memory.view(dy!);
+  const out = memory.view(y!);
+  const dx = memory.view(result);
   // NaN in y propagates as step(NaN) · dy does.
   for (let i = 0; i < dx.length; i++) dx[i] = out[i]! > 0 ? g[i]! : out[i]! <= 0 ? 0 : Number.NaN;
   return result;

@@ -10,22 +10,22 @@ import { onHostBackend, registerHostKernel, runHostKernel } from './host-kernel'
 
 const KERNEL = 'RunlabSoftmaxCrossEntropy';
 
-registerHostKernel(KERNEL, (io, { logits, labels }) => {
+registerHostKernel(KERNEL, (memory, { logits, labels }) => {
   const [batch, classes] = logits!.shape as [number, number];
   // Labels are checked before anything is allocated: the composite's oneHot would silently
   // score an unknown class as 0.
-  const checked = io.read(labels!);
+  const checked = memory.view(labels!);
   for (let i = 0; i < batch; i++) {
     const label = checked[i]!;
     if (!(label >= 0 && label < classes)) {
       throw new Error(`Label ${label} (batch row ${i + 1}) is not one of the model's ${classes} classes (0–${classes - 1})`);
     }
   }
-  const valueOut = io.alloc([], 'float32');
-  const gradOut = io.alloc([batch, classes], 'float32');
-  const x = io.read(logits!);
-  const y = io.read(labels!);
-  const grad = io.read(gradOut);
+  const valueOut = memory.alloc([], 'float32');
+  const gradOut = memory.alloc([batch, classes], 'float32');
+  const x = memory.view(logits!);
+  const y = memory.view(labels!);
+  const grad = memory.view(gradOut);
   const inv = 1 / batch;
   let total = 0;
   for (let i = 0; i < batch; i++) {
@@ -46,7 +46,7 @@ registerHostKernel(KERNEL, (io, { logits, labels }) => {
     for (let j = 0; j < classes; j++) grad[row + j] = grad[row + j]! * scale;
     grad[row + label] = grad[row + label]! - inv;
   }
-  io.read(valueOut)[0] = total * inv;
+  memory.view(valueOut)[0] = total * inv;
   return [valueOut, gradOut];
 });
 

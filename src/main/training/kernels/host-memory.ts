@@ -1,0 +1,64 @@
+/**
+ * Direct access to tensor memory on the backends that keep it on the host — wasm's heap
+ * and cpu's typed arrays — so host kernels compute into their outputs and the DataLoader
+ * gathers batches into new tensors without a detour through a JS buffer. Other backends
+ * (tensorflow on a GPU) have none: null.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type HostArray = Float32Array | Int32Array | Uint8Array;
+
+export interface HostMemory {
+  /** A new tensor's storage; on wasm it is not zeroed, so write every element. */
+  alloc(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo;
+  /**
+   * A tensor's values in place. On wasm an allocation can grow the heap and detach every
+   * view taken before it: allocate first, then take views.
+   */
+  view(t: tf.TensorInfo): HostArray;
+}
+
+/** The parts of the wasm and cpu backends used here (tfjs 4.22; checked in their sources). */
+interface WasmBackend {
+  typedArrayFromHeap(t: tf.TensorInfo): HostArray;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+interface CpuBackend {
+  data: { get(dataId: object): { values: HostArray } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: HostArray): tf.TensorInfo;
+}
+
+const size = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
+
+const MAKERS: Record<string, (backend: unknown) => HostMemory> = {
+  wasm: (b) => {
+    const wasm = b as WasmBackend;
+    return { alloc: (shape, dtype) => wasm.makeOutput(shape, dtype), view: (t) => wasm.typedArrayFromHeap(t) };
+  },
+  cpu: (b) => {
+    const cpu = b as CpuBackend;
+    return {
+      alloc: (shape, dtype) => cpu.makeTensorInfo(shape, dtype, dtype === 'int32' ? new Int32Array(size(shape)) : new Float32Array(size(shape))),
+      view: (t) => cpu.data.get(t.dataId).values,
+    };
+  },
+};
+
+/** Backend names with host memory. */
+export const HOST_BACKENDS: readonly string[] = Object.keys(MAKERS);
+
+const cache = new WeakMap<object, HostMemory>();
+
+/** The host memory of backend instance `backend` registered as `name`; null when it has none. */
+export function hostMemoryOf(name: string, backend: unknown): HostMemory | null {
+  const make = MAKERS[name];
+  if (!make || typeof backend !== 'object' || backend === null) return null;
+  let memory = cache.get(backend);
+  if (!memory) cache.set(backend, (memory = make(backend)));
+  return memory;
+}
+
+/** The active backend's host memory, or null. */
+export function activeHostMemory(): HostMemory | null {
+  return HOST_BACKENDS.includes(tf.getBackend()) ? hostMemoryOf(tf.getBackend(), tf.backend()) : null;
+}
