@@ -76,6 +76,10 @@ export const ProgressSchema = z.object({
   total_iters: z.number().int().min(0),
   epoch: z.number().min(0),
   epochs: z.number().int().min(0),
+  /** The last finished epoch's metrics while the run has no summary yet (absent before the first epoch ends). */
+  latest: MetricsSnapshotSchema.optional(),
+  /** Best valid accuracy of the epochs finished so far. */
+  best_valid_accuracy: lossValue.optional(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 

@@ -87,6 +87,23 @@ describe('trainer process with the real engine', () => {
     console.log(`real engine: start → first row ${firstRow.toFixed(2)} s, start → completed ${total.toFixed(2)} s (${final.device})`);
   });
 
+  it("keeps the last finished epoch's metrics and the best valid accuracy in the run's progress", async () => {
+    const run = await supervisor.start(job({ epochs: 3, batchSize: 1000 }));
+    const final = await supervisor.whenSettled(run.id);
+    expect(final.status).toBe('completed');
+    const epochs = (await store.readMetrics(run.id)).filter((r) => r.kind === 'epoch');
+    expect(epochs).toHaveLength(3);
+    const last = epochs.at(-1)!;
+    const stored = await store.get(run.id);
+    expect(stored.progress?.latest).toEqual({
+      train_loss: last.train_loss,
+      train_accuracy: last.train_accuracy,
+      valid_loss: last.valid_loss,
+      valid_accuracy: last.valid_accuracy,
+    });
+    expect(stored.progress?.best_valid_accuracy).toBe(Math.max(...epochs.map((e) => e.valid_accuracy!)));
+  });
+
   it('cancels a running run within 2 s, keeping its rows and the last model', async () => {
     const seen = watch(supervisor);
     const run = await supervisor.start(job({ epochs: 50 }));

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { LabError, type LabEventName, type LabEvents } from '../../shared/api';
 import { validateHyperparams } from '../../shared/hyperparams';
-import type { MetricRow, Progress, RunPatch, RunRecord, RunSummary } from '../../shared/records';
+import type { EpochRow, MetricRow, Progress, RunPatch, RunRecord, RunSummary } from '../../shared/records';
 import type { RunStore } from './store';
 import type { TrainerHandle, TrainerLauncher } from './trainer-launcher';
 import { trainerOutcome, type CancelState } from './trainer-outcome';
@@ -274,8 +274,10 @@ export class RunSupervisor {
     if (!last) return;
     run.pending = run.pending.length === 0 ? rows : run.pending.concat(rows);
     if (run.progress) {
-      // Rows arrive in order: the last one says how far training got.
-      run.progress = { ...run.progress, iter: last.iter, epoch: last.epoch };
+      // Rows arrive in order: the last one says how far training got, epoch rows what it reached.
+      let progress: Progress = { ...run.progress, iter: last.iter, epoch: last.epoch };
+      for (const row of rows) if (row.kind === 'epoch') progress = withEpoch(progress, row);
+      run.progress = progress;
       this.scheduleProgressPush(run);
     }
     if (run.pending.length >= this.flushRows) this.flush(run);
@@ -420,4 +422,15 @@ function now(): string {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Progress after an epoch row: its metrics as the latest, and the best valid accuracy so far. */
+function withEpoch(progress: Progress, row: EpochRow): Progress {
+  const { train_loss, train_accuracy, valid_loss, valid_accuracy } = row;
+  const best = progress.best_valid_accuracy ?? null;
+  return {
+    ...progress,
+    latest: { train_loss, train_accuracy, valid_loss, valid_accuracy },
+    best_valid_accuracy: valid_accuracy !== null && (best === null || valid_accuracy > best) ? valid_accuracy : best,
+  };
 }

@@ -38,6 +38,16 @@ describe('History table', () => {
     expect(sortHistoryRows(rows, { key: 'bestValidAccuracy', dir: 'asc' }).map((r) => r.id)).toEqual(['r1', 'r2', 'r3']);
   });
 
+  it("shows a running run's last finished epoch until its summary exists, and dashes before that", () => {
+    const latest = { train_loss: 0.41, train_accuracy: 0.88, valid_loss: 0.37, valid_accuracy: 0.9 };
+    const running = makeRun('r4', { status: 'running', ended: null, progress: { iter: 250, total_iters: 375, epoch: 2, epochs: 3, latest, best_valid_accuracy: 0.905 } });
+    expect(toHistoryRow(running, now).values).toMatchObject({ bestValidAccuracy: 0.905, finalTrainLoss: 0.41, finalValidLoss: 0.37 });
+    expect(toHistoryRow(runs[2]!, now).values).toMatchObject({ bestValidAccuracy: null, finalTrainLoss: null, finalValidLoss: null });
+    // Once the summary exists it is the record, whatever progress says.
+    const done = makeRun('r5', { progress: { iter: 375, total_iters: 375, epoch: 3, epochs: 3, latest, best_valid_accuracy: 0.905 }, summary: summary(0.93, 0.3) });
+    expect(toHistoryRow(done, now).values).toMatchObject({ bestValidAccuracy: 0.93, finalTrainLoss: 0.3 });
+  });
+
   it('derives model labels and running durations', () => {
     const row = toHistoryRow(runs[2]!, now);
     expect(row.values.model).toBe('cnn');

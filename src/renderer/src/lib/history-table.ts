@@ -38,6 +38,8 @@ export interface HistoryRow {
 export function toHistoryRow(run: RunRecord, now: number): HistoryRow {
   const c = run.config;
   const s = run.summary;
+  // A run still training (or one whose app died) has no summary: its last finished epoch stands in.
+  const p = run.progress;
   return {
     id: run.id,
     run,
@@ -50,9 +52,9 @@ export function toHistoryRow(run: RunRecord, now: number): HistoryRow {
       lr: c.lr,
       batchSize: c.batchSize,
       epochs: c.epochs,
-      bestValidAccuracy: s?.best_valid_accuracy ?? null,
-      finalTrainLoss: s?.final?.train_loss ?? null,
-      finalValidLoss: s?.final?.valid_loss ?? null,
+      bestValidAccuracy: s ? s.best_valid_accuracy : (p?.best_valid_accuracy ?? null),
+      finalTrainLoss: s ? (s.final?.train_loss ?? null) : (p?.latest?.train_loss ?? null),
+      finalValidLoss: s ? (s.final?.valid_loss ?? null) : (p?.latest?.valid_loss ?? null),
       durationMs: runDurationMs(run, now),
       created: run.created,
     },
