@@ -4,6 +4,7 @@
  */
 import { isDamaged, type DamagedRun, type RunListEntry, type RunRecord, type RunStatus } from '../../../shared/records';
 import { modelLabel, runDurationMs, runName } from './run-labels';
+import { runResults } from './run-results';
 
 /** Results first, so a narrow window still shows what each run achieved before scrolling. */
 export const HISTORY_COLUMNS = [
@@ -37,9 +38,7 @@ export interface HistoryRow {
 
 export function toHistoryRow(run: RunRecord, now: number): HistoryRow {
   const c = run.config;
-  const s = run.summary;
-  // A run still training (or one whose app died) has no summary: its last finished epoch stands in.
-  const p = run.progress;
+  const r = runResults(run);
   return {
     id: run.id,
     run,
@@ -52,9 +51,9 @@ export function toHistoryRow(run: RunRecord, now: number): HistoryRow {
       lr: c.lr,
       batchSize: c.batchSize,
       epochs: c.epochs,
-      bestValidAccuracy: s ? s.best_valid_accuracy : (p?.best_valid_accuracy ?? null),
-      finalTrainLoss: s ? (s.final?.train_loss ?? null) : (p?.latest?.train_loss ?? null),
-      finalValidLoss: s ? (s.final?.valid_loss ?? null) : (p?.latest?.valid_loss ?? null),
+      bestValidAccuracy: r.best_valid_accuracy,
+      finalTrainLoss: r.final?.train_loss ?? null,
+      finalValidLoss: r.final?.valid_loss ?? null,
       durationMs: runDurationMs(run, now),
       created: run.created,
     },
