@@ -1,5 +1,6 @@
 /**
- * Measurement: the bare loop, the Runner's loop alone (TrainEvalCallback), the Runner with
+ * Measurement: the bare loop (and the same loop on TensorFlow.js's own products, the SIMD
+ * dense kernels switched off), the Runner's loop alone (TrainEvalCallback), the Runner with
  * runJob's callbacks (the trainer process's set), runJob, and runJob through the supervisor
  * and store, taking turns round after round in ONE process — the tightest pairing this
  * shared machine allows. Separate processes running the same loop here differ by up to
@@ -27,20 +28,23 @@ import { jobCallbacks } from '../src/main/training/job-callbacks';
 import { Learner } from '../src/main/training/learner';
 import { crossEntropy } from '../src/main/training/loss';
 import { Runner } from '../src/main/training/runner';
+import { setDenseSimd } from '../src/main/training/kernels/simd/dense-simd';
 import { trainStep } from './lib/bare-step';
 import { runMeasurement } from './lib/emit';
+import { denseKernels } from './lib/dense-kernels';
 import { InProcessLauncher } from './lib/in-process-launcher';
 import type { InterleavedResult } from './lib/interleaved-result';
 import { jobConfig, parseJobOptions } from './lib/job-options';
 import { batchSamples, throughput, type Tick } from './lib/stats';
 
 /**
- * The turns of a round: the bare loop, the Runner with TrainEval only and the Runner with
- * runJob's callbacks (one epoch each, on the shared model), then whole runs — runJob, and
- * runJob through a real RunSupervisor and RunStore (its trainer session in this process,
- * see in-process-launcher.ts).
+ * The turns of a round: the bare loop, the bare loop on tfjs's products (XNNPACK; the SIMD
+ * dense kernels off), the Runner with TrainEval only and the Runner with runJob's callbacks
+ * (one epoch each, on the shared model), then whole runs — runJob, and runJob through a
+ * real RunSupervisor and RunStore (its trainer session in this process, see
+ * in-process-launcher.ts).
  */
-const TURNS = ['bare', 'core', 'runner', 'runjob', 'supervised'] as const;
+const TURNS = ['bare', 'bare_ops', 'core', 'runner', 'runjob', 'supervised'] as const;
 type Turn = (typeof TURNS)[number];
 
 /** Training-step end times of the epoch in progress. */
@@ -128,15 +132,24 @@ runMeasurement(async (): Promise<InterleavedResult> => {
     if (result.status !== 'completed') throw new Error(`runJob ended ${result.status}: ${result.error ?? 'no error given'}`);
     return timed.sps();
   };
+  const opsEpoch = (): number | null => {
+    const previous = setDenseSimd(false);
+    try {
+      return bareEpoch();
+    } finally {
+      setDenseSimd(previous);
+    }
+  };
   const turns: Record<Turn, () => Promise<number | null>> = {
     bare: async () => bareEpoch(),
+    bare_ops: async () => opsEpoch(),
     core: runnerEpoch(core, coreClock),
     runner: runnerEpoch(runner, runnerClock),
     runjob: runJobRun,
     supervised: supervisedRun,
   };
 
-  const sps: Record<Turn, (number | null)[]> = { bare: [], core: [], runner: [], runjob: [], supervised: [] };
+  const sps: Record<Turn, (number | null)[]> = { bare: [], bare_ops: [], core: [], runner: [], runjob: [], supervised: [] };
   try {
     for (let round = 0; round < opts.epochs; round++) {
       // Rotate who goes first, so none always follows another's validation pass.
@@ -158,7 +171,9 @@ runMeasurement(async (): Promise<InterleavedResult> => {
     backend: active.backend,
     device: active.device,
     rounds: sps.bare.length,
+    dense_kernels: denseKernels(),
     bare_sps_per_round: sps.bare,
+    bare_ops_sps_per_round: sps.bare_ops,
     core_sps_per_round: sps.core,
     runner_sps_per_round: sps.runner,
     runjob_sps_per_round: sps.runjob,

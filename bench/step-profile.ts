@@ -5,8 +5,9 @@
  *     (the engine's lossAndGrads, as the Runner's trainStep), update (SGD assigns), release;
  *  2. the same steps under tf.profile, phase by phase: time inside each backend kernel.
  * Dispatch (tfjs's JS around each kernel: tape, bookkeeping, scopes) = phase wall − kernel time.
- * Medians over rounds. Then a matMul probe: the first layer's product with the same weights
- * buffer every call vs a freshly written one (as after every SGD update).
+ * Medians over rounds. Then a probe of the first layer's forward pass: TensorFlow.js's fused
+ * matMul with the same weights buffer every call vs a freshly written one (as after every
+ * SGD update), and the SIMD dense kernel with a fresh one.
  * Usage: node --import tsx bench/step-profile.ts '{"backend":"wasm","model":"mlp","batchSize":64}'
  */
 import * as tf from '@tensorflow/tfjs';
@@ -14,6 +15,9 @@ import { initBackend } from '../src/main/training/backend';
 import { loadDataBunch } from '../src/main/training/data/load';
 import { lossAndGrads, type StepTensors } from '../src/main/training/backprop';
 import { crossEntropy } from '../src/main/training/loss';
+import { simdDenseForward } from '../src/main/training/kernels/dense-forward';
+import { setDenseSimd } from '../src/main/training/kernels/simd/dense-simd';
+import { denseForward } from '../src/main/training/models/dense';
 import type { Model } from '../src/main/training/models/model';
 import { createModel, trainStep } from './lib/bare-step';
 import { runMeasurement } from './lib/emit';
@@ -107,23 +111,33 @@ function microseconds(n: number, f: () => void): number {
   return median(runs)!;
 }
 
-/** The first layer's forward matMul with a cached weights buffer vs a fresh one each call. */
-function matmulProbe(model: Model, batchSize: number) {
-  const w = model.params[0]!;
-  if (w.rank !== 2) return null;
-  const x = tf.randomNormal([batchSize, w.shape[0]!]);
-  const sameUs = microseconds(200, () => tf.matMul(x, w).dispose());
+/** The first layer's forward pass with a cached weights buffer vs a fresh one each call, on tfjs's ops and on the SIMD kernel. */
+function matmulProbe(model: Model, batchSize: number): StepProfile['matmul_probe'] {
+  const [w, bias] = model.params;
+  if (w?.rank !== 2 || bias?.rank !== 1) return null;
+  const kernel = w as tf.Tensor2D;
+  const b = bias as tf.Tensor1D;
+  const x = tf.randomNormal([batchSize, w.shape[0]!]) as tf.Tensor2D;
   const copyUs = microseconds(200, () => tf.add(w, 0).dispose());
-  const freshUs = microseconds(200, () => {
-    const b = tf.add(w, 0);
-    tf.matMul(x, b).dispose();
-    b.dispose();
-  });
+  const fresh = () => {
+    const written = tf.add(kernel, 0) as tf.Tensor2D;
+    denseForward(x, written, b, 'relu').dispose();
+    written.dispose();
+  };
+  const simd = setDenseSimd(false);
+  const sameUs = microseconds(200, () => denseForward(x, kernel, b, 'relu').dispose());
+  const freshUs = microseconds(200, fresh);
+  setDenseSimd(simd);
+  // Timed only where the SIMD kernel runs (denseForward would time tfjs's ops again).
+  const runs = simd ? simdDenseForward(x, kernel, b, 'relu') : null;
+  runs?.dispose();
+  const simdUs = runs ? microseconds(200, fresh) - copyUs : null;
   x.dispose();
   return {
     shape: `[${batchSize},${w.shape[0]}]×[${w.shape.join(',')}]`,
     same_weights_us: sameUs,
     fresh_weights_us: freshUs - copyUs,
+    simd_fresh_weights_us: simdUs,
   };
 }
 

@@ -62,6 +62,7 @@ export function formatReport(r: BenchReport): string {
       ...table([
         ['loop', 'samples/s', 'vs bare (range)', 'best epoch'],
         ['bare loop', fmtRate(il.bare_sps), '1.00×', '1.00×'],
+        ["bare loop on TensorFlow.js's products (SIMD dense kernels off)", fmtRate(il.bare_ops.sps), fmtRatioRange(il.bare_ops.ratio, il.bare_ops.ratio_range), fmtRatio(il.bare_ops.best_ratio)],
         ['Runner loop alone (TrainEvalCallback only)', fmtRate(il.core.sps), fmtRatioRange(il.core.ratio, il.core.ratio_range), fmtRatio(il.core.best_ratio)],
         ['runJob (Runner + default callbacks)', fmtRate(il.runner.sps), fmtRatioRange(il.runner.ratio, il.runner.ratio_range), fmtRatio(il.runner.best_ratio)],
         ['runJob, a whole run (2 epochs, the 2nd timed)', fmtRate(il.runjob.sps), fmtRatioRange(il.runjob.ratio, il.runjob.ratio_range), fmtRatio(il.runjob.best_ratio)],
@@ -69,6 +70,7 @@ export function formatReport(r: BenchReport): string {
       ]),
     );
     out.push(`  supervised vs runJob, round by round: ${fmtRatio(il.supervised_vs_runjob)} (what the supervisor and store add, their work on the training thread here)`);
+    out.push(`  dense layers: ${il.dense_kernels}`);
   } else if (r.interleaved_error) {
     out.push('', `runner_vs_bare interleaved: failed — ${r.interleaved_error}`);
   }
@@ -129,7 +131,7 @@ export function formatReport(r: BenchReport): string {
       ...table([
         ['phase', 'ms/step', 'share', 'detail'],
         ['data (DataLoader gather + tf.tensor)', fmtMs(p.phases_ms.data), share(p.phases_ms.data, p.step_ms), ''],
-        ['forward + backward: matMul kernels', fmtMs(fb.matmul_ms), share(fb.matmul_ms, p.step_ms), ''],
+        ['forward + backward: products (matMul or dense kernels)', fmtMs(fb.matmul_ms), share(fb.matmul_ms, p.step_ms), ''],
         ['forward + backward: other kernels', fmtMs(fb.other_kernels_ms), share(fb.other_kernels_ms, p.step_ms), ''],
         ['forward + backward: dispatch (tfjs JS per kernel)', fmtMs(fbDispatch), share(fbDispatch, p.step_ms), `${fb.kernels_per_step} kernels/step`],
         ['update: kernels', fmtMs(up.other_kernels_ms + up.matmul_ms), share(up.other_kernels_ms + up.matmul_ms, p.step_ms), ''],
@@ -139,7 +141,8 @@ export function formatReport(r: BenchReport): string {
     );
     if (p.matmul_probe) {
       const mp = p.matmul_probe;
-      out.push(`  matMul ${mp.shape}: ${mp.same_weights_us.toFixed(0)} µs with a reused weights buffer, ${mp.fresh_weights_us.toFixed(0)} µs with a freshly written one (every step, after the update)`);
+      out.push(`  first layer act(x·W + b), ${mp.shape}: tfjs fused matMul ${mp.same_weights_us.toFixed(0)} µs with a reused weights buffer, ${mp.fresh_weights_us.toFixed(0)} µs with a freshly written one (every step, after the update: XNNPACK re-packs it)`);
+      if (mp.simd_fresh_weights_us !== null) out.push(`  the same with the SIMD dense kernel: ${mp.simd_fresh_weights_us.toFixed(0)} µs with a freshly written buffer (nothing to re-pack)`);
     }
     out.push(`  heaviest kernels: ${[...fb.top, ...up.top].sort((a, b) => b.ms_per_step - a.ms_per_step).slice(0, 5).map((k) => `${k.name} ${fmtMs(k.ms_per_step)} ms (${k.calls_per_step}×)`).join(', ')}`);
   } else if (r.profile_error) {

@@ -14,7 +14,7 @@ export interface KernelRecord {
 export interface KernelSplit {
   /** Kernels launched per step. */
   kernels_per_step: number;
-  /** ms per step inside matMul kernels (BatchMatMul, _FusedMatMul). */
+  /** ms per step inside the products' kernels (BatchMatMul, _FusedMatMul, or the SIMD dense-layer kernels). */
   matmul_ms: number;
   /** ms per step inside every other kernel. */
   other_kernels_ms: number;
@@ -35,11 +35,16 @@ export interface StepProfile {
   phases_ms: { data: number; forward_backward: number; update: number; release: number };
   forward_backward: KernelSplit;
   update: KernelSplit;
-  /** The first layer's forward matMul: weights buffer reused vs freshly written (as after each update). */
-  matmul_probe: { shape: string; same_weights_us: number; fresh_weights_us: number } | null;
+  /**
+   * The first layer's forward pass act(x·W + b): on TensorFlow.js's fused matMul (XNNPACK)
+   * with the weights buffer reused and freshly written (as after every update), and with the
+   * SIMD dense kernel (fresh weights; null where it does not run).
+   */
+  matmul_probe: { shape: string; same_weights_us: number; fresh_weights_us: number; simd_fresh_weights_us: number | null } | null;
 }
 
-const MATMUL = new Set(['BatchMatMul', '_FusedMatMul']);
+/** The products: tfjs's matMul kernels, and the SIMD dense-layer kernels that replace them on wasm (whose backward also masks relu and sums the bias gradient). */
+const MATMUL = new Set(['BatchMatMul', '_FusedMatMul', 'RunlabDenseForward', 'RunlabDenseBackward']);
 
 export function kernelSummary(records: readonly KernelRecord[], steps: number, isKernel: (name: string) => boolean, topN = 6): KernelSplit {
   const byName = new Map<string, { ms: number; calls: number; shapes: Set<string> }>();

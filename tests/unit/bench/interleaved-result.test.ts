@@ -8,12 +8,15 @@ const result = (
   runner: (number | null)[],
   runjob: (number | null)[] = [],
   supervised: (number | null)[] = [],
+  bareOps: (number | null)[] = [],
 ): InterleavedResult => ({
   kind: 'interleaved',
   backend: 'wasm',
   device: 'wasm (SIMD, 1 thread)',
   rounds: bare.length,
+  dense_kernels: 'Runlab SIMD kernels (kernels/simd/dense.wat)',
   bare_sps_per_round: bare,
+  bare_ops_sps_per_round: bareOps,
   core_sps_per_round: core,
   runner_sps_per_round: runner,
   runjob_sps_per_round: runjob,
@@ -29,8 +32,13 @@ describe('summarizeInterleaved', () => {
         [48_000, 23_000, 49_400],
         [47_500, 24_000, 52_000],
         [47_500, 24_000, 50_000],
+        [25_000, 12_000, 27_040],
       ),
     );
+    expect(s.dense_kernels).toBe('Runlab SIMD kernels (kernels/simd/dense.wat)');
+    // The same loop on tfjs's products, round by round: 0.5, 0.48, 0.52.
+    expect(s.bare_ops.ratio).toBeCloseTo(0.5, 10);
+    expect(s.bare_ops.ratio_range).toEqual([0.48, 0.52]);
     expect(s.rounds).toBe(3);
     expect(s.bare_sps).toBe(50_000);
     expect(s.core.ratio).toBeCloseTo(0.98, 10);

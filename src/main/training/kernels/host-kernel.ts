@@ -13,16 +13,26 @@ import { HOST_BACKENDS, hostMemoryOf, type HostMemory } from './host-memory';
  * then takes views (an allocation can detach earlier views on wasm), and writes straight
  * into them.
  */
-export type HostKernelFunc = (memory: HostMemory, inputs: Record<string, tf.TensorInfo>) => tf.TensorInfo | tf.TensorInfo[];
+export type HostKernelFunc = (
+  memory: HostMemory,
+  inputs: Record<string, tf.TensorInfo>,
+  attrs: Record<string, unknown>,
+  backend: object,
+) => tf.TensorInfo | tf.TensorInfo[];
 
-/** Registers `kernelName` on every host backend (once, however often a module is loaded). */
-export function registerHostKernel(kernelName: string, func: HostKernelFunc): void {
-  for (const backendName of HOST_BACKENDS) {
+/**
+ * Registers `kernelName` on the host backends (all of them unless `backends` names some),
+ * once, however often a module is loaded.
+ */
+export function registerHostKernel(kernelName: string, func: HostKernelFunc, backends: readonly string[] = HOST_BACKENDS): void {
+  for (const backendName of backends) {
+    if (!HOST_BACKENDS.includes(backendName)) throw new Error(`${kernelName}: ${backendName} has no host memory`);
     if (tf.getKernel(kernelName, backendName)) continue;
     tf.registerKernel({
       kernelName,
       backendName,
-      kernelFunc: ({ inputs, backend }) => func(hostMemoryOf(backendName, backend)!, inputs as Record<string, tf.TensorInfo>),
+      kernelFunc: ({ inputs, backend, attrs }) =>
+        func(hostMemoryOf(backendName, backend)!, inputs as Record<string, tf.TensorInfo>, (attrs ?? {}) as Record<string, unknown>, backend as object),
     });
   }
 }
@@ -33,7 +43,7 @@ export function onHostBackend(): boolean {
 }
 
 /** Runs a registered host kernel; the caller owns the returned tensors. */
-export function runHostKernel(kernelName: string, inputs: Record<string, tf.Tensor>): tf.Tensor[] {
-  const out = tf.engine().runKernel(kernelName, inputs as unknown as tf.NamedTensorMap) as tf.Tensor | tf.Tensor[];
+export function runHostKernel(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: tf.NamedAttrMap = {}): tf.Tensor[] {
+  const out = tf.engine().runKernel(kernelName, inputs as unknown as tf.NamedTensorMap, attrs) as tf.Tensor | tf.Tensor[];
   return Array.isArray(out) ? out : [out];
 }

@@ -16,16 +16,20 @@ export interface HostMemory {
    * view taken before it: allocate first, then take views.
    */
   view(t: tf.TensorInfo): HostArray;
+  /** Frees storage from `alloc` that never became a tensor (a kernel's scratch). */
+  release(t: tf.TensorInfo): void;
 }
 
 /** The parts of the wasm and cpu backends used here (tfjs 4.22; checked in their sources). */
 interface WasmBackend {
   typedArrayFromHeap(t: tf.TensorInfo): HostArray;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: object, force?: boolean): boolean;
 }
 interface CpuBackend {
   data: { get(dataId: object): { values: HostArray } };
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: HostArray): tf.TensorInfo;
+  disposeData(dataId: object, force?: boolean): boolean;
 }
 
 const size = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
@@ -33,13 +37,18 @@ const size = (shape: readonly number[]): number => shape.reduce((n, d) => n * d,
 const MAKERS: Record<string, (backend: unknown) => HostMemory> = {
   wasm: (b) => {
     const wasm = b as WasmBackend;
-    return { alloc: (shape, dtype) => wasm.makeOutput(shape, dtype), view: (t) => wasm.typedArrayFromHeap(t) };
+    return {
+      alloc: (shape, dtype) => wasm.makeOutput(shape, dtype),
+      view: (t) => wasm.typedArrayFromHeap(t),
+      release: (t) => void wasm.disposeData(t.dataId, true),
+    };
   },
   cpu: (b) => {
     const cpu = b as CpuBackend;
     return {
       alloc: (shape, dtype) => cpu.makeTensorInfo(shape, dtype, dtype === 'int32' ? new Int32Array(size(shape)) : new Float32Array(size(shape))),
       view: (t) => cpu.data.get(t.dataId).values,
+      release: (t) => void cpu.disposeData(t.dataId, true),
     };
   },
 };

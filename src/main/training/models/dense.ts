@@ -1,21 +1,27 @@
 /**
- * Dense: y = act(x·W + b) in one fused kernel, with a hand-written backward pass whose
- * products take each backend's fast route (mat-mul.ts) and which skips dx for the model's
- * input. The same backward serves the manual pass (backprop.ts) and TensorFlow.js's tape.
+ * Dense: y = act(x·W + b) in one fused kernel, with a hand-written backward pass that skips
+ * dx for the model's input. On wasm both are SIMD kernels of our own (kernels/dense-*.ts);
+ * elsewhere the forward is tf.fused.matMul and the backward's products take each backend's
+ * fast route (mat-mul.ts). The same backward serves the manual pass (backprop.ts) and
+ * TensorFlow.js's tape.
  */
 import * as tf from '@tensorflow/tfjs';
 import { uniformInit } from './init';
+import { simdDenseBackward } from '../kernels/dense-backward';
+import { simdDenseForward } from '../kernels/dense-forward';
 import { fusedReluGrad } from '../kernels/relu-grad';
 import { matMulNT, matMulTN } from './mat-mul';
 import type { Activation, KerasLayerJson, Layer, LayerGrads, NamedWeight } from './layer';
 import { tapedOp } from './taped-op';
 
 export function denseForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: kernel, bias, activation }) as tf.Tensor2D;
+  return simdDenseForward(x, kernel, bias, activation) ?? (tf.fused.matMul({ a: x, b: kernel, bias, activation }) as tf.Tensor2D);
 }
 
 /** The gradients of act(x·W + b); relu' comes from relu's output: 1 where y > 0 (0 at 0, as PyTorch). */
 export function denseBackward(x: tf.Tensor2D, y: tf.Tensor2D, dy: tf.Tensor2D, kernel: tf.Tensor2D, activation: Activation, inputGrad: boolean): LayerGrads {
+  const simd = simdDenseBackward(x, y, dy, kernel, activation, inputGrad);
+  if (simd) return simd;
   const g = activation === 'relu' ? ((fusedReluGrad(dy, y) ?? tf.mul(dy, tf.step(y))) as tf.Tensor2D) : dy;
   return { dx: inputGrad ? matMulNT(g, kernel) : null, grads: [matMulTN(x, g), tf.sum(g, 0)] };
 }

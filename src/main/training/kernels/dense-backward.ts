@@ -1,0 +1,57 @@
+/**
+ * A dense layer's backward pass as one SIMD kernel on wasm (simd/dense.wat): relu's mask,
+ * the weight gradient xᵀ·g without transposing x, the bias gradient (g's column sums) and,
+ * when asked for, the input gradient g·Wᵀ — six TensorFlow.js kernels on the op path
+ * (mask, transpose, matMul, sum, transpose, matMul), each product re-packed by XNNPACK.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Activation, LayerGrads } from '../models/layer';
+import { registerHostKernel, runHostKernel } from './host-kernel';
+import { activeDenseSimd, denseSimdFor } from './simd/dense-simd';
+
+const KERNEL = 'RunlabDenseBackward';
+
+registerHostKernel(
+  KERNEL,
+  (memory, { x, y, dy, kernel }, { relu, inputGrad }, backend) => {
+    const simd = denseSimdFor(backend);
+    if (!simd) throw new Error(`${KERNEL}: the SIMD kernels are not available on this backend`);
+    const [m, k] = x!.shape as [number, number];
+    const n = dy!.shape[1]!;
+    const dw = memory.alloc([k, n], 'float32');
+    const db = memory.alloc([n], 'float32');
+    const dx = inputGrad ? memory.alloc([m, k], 'float32') : null;
+    // Scratch: relu's masked gradient and Wᵀ, freed before returning.
+    const masked = relu ? memory.alloc([m, n], 'float32') : null;
+    const kernelT = dx ? memory.alloc([n, k], 'float32') : null;
+    const at = (t: tf.TensorInfo): number => memory.view(t).byteOffset;
+    const g = masked ? at(masked) : at(dy!);
+    if (masked) simd.reluGrad(at(dy!), at(y!), g, m * n);
+    simd.gemmTN(at(x!), g, at(dw), m, k, n);
+    simd.colSums(g, at(db), m, n);
+    if (dx && kernelT) {
+      simd.transpose(at(kernel!), at(kernelT), k, n);
+      simd.gemmNN(g, at(kernelT), 0, at(dx), m, n, k, 0);
+    }
+    for (const scratch of [masked, kernelT]) if (scratch) memory.release(scratch);
+    return dx ? [dw, db, dx] : [dw, db];
+  },
+  ['wasm'],
+);
+
+/**
+ * The gradients of act(x·W + b) given its output y and dL/dy, from the SIMD kernel; null
+ * where it does not run (use the op path).
+ */
+export function simdDenseBackward(
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  dy: tf.Tensor2D,
+  kernel: tf.Tensor2D,
+  activation: Activation,
+  inputGrad: boolean,
+): LayerGrads | null {
+  if (!activeDenseSimd([x, y, dy, kernel])) return null;
+  const [dw, db, dx] = runHostKernel(KERNEL, { x, y, dy, kernel }, { relu: activation === 'relu', inputGrad });
+  return { dx: dx ?? null, grads: [dw!, db!] };
+}
