@@ -11,7 +11,7 @@ import { runMeasurement } from './lib/emit';
 import { jobConfig, parseJobOptions } from './lib/job-options';
 import { budgetSpent, throughputs, type EpochProbe, type LoopResult, type StepTime } from './lib/loop-result';
 import { cpuMs, numTensors, peakRssMb, rssMb } from './lib/memory';
-import { createModel, trainStep, validStep } from './lib/bare-step';
+import { bareLr, createModel, trainStep, validStep } from './lib/bare-step';
 
 runMeasurement(async (): Promise<LoopResult> => {
   const opts = parseJobOptions(process.argv[2]);
@@ -20,7 +20,7 @@ runMeasurement(async (): Promise<LoopResult> => {
   const data = await loadDataBunch(config);
   const model = createModel(config, data.trainDs.shape, data.c);
   const trainSize = data.trainDs.length;
-  const lr = tf.keep(tf.scalar(config.lr));
+  const lr = bareLr(config.lr);
   const steps: StepTime[] = [];
   const epochs: EpochProbe[] = [];
   let validLoss: number | null = null;
@@ -52,7 +52,7 @@ runMeasurement(async (): Promise<LoopResult> => {
     epochs.push({ t: performance.now(), numTensors: numTensors(), rssMb: rssMb(), cpuMs: cpuMs() });
   }
   model.dispose();
-  lr.dispose();
+  lr.scalar.dispose();
 
   const budget = opts.budgetMs !== null;
   const layout = { batchesPerEpoch: data.trainDl.length, trainSize, batchSize: config.batchSize };

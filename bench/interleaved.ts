@@ -14,7 +14,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { LabEvents } from '../src/shared/api';
 import type { MetricRow } from '../src/shared/records';
 import { RunStore } from '../src/main/runs/store';
@@ -28,8 +27,8 @@ import { jobCallbacks } from '../src/main/training/job-callbacks';
 import { Learner } from '../src/main/training/learner';
 import { crossEntropy } from '../src/main/training/loss';
 import { Runner } from '../src/main/training/runner';
-import { setDenseSimd } from '../src/main/training/kernels/simd/dense-simd';
-import { trainStep } from './lib/bare-step';
+import { setSimdKernels } from '../src/main/training/kernels/simd/simd-kernels';
+import { bareLr, trainStep } from './lib/bare-step';
 import { runMeasurement } from './lib/emit';
 import { denseKernels } from './lib/dense-kernels';
 import { InProcessLauncher } from './lib/in-process-launcher';
@@ -70,7 +69,7 @@ runMeasurement(async (): Promise<InterleavedResult> => {
   const data = await loadDataBunch(config);
   const model = buildModel(config, data);
   const opt = buildOptimizer(config, model);
-  const lr = tf.keep(tf.scalar(config.lr));
+  const lr = bareLr(config.lr);
   const abort = new AbortController();
   // A callback belongs to one Runner (it keeps `runner`): each gets its own clock.
   const runnerClock = new StepClockCallback();
@@ -133,11 +132,11 @@ runMeasurement(async (): Promise<InterleavedResult> => {
     return timed.sps();
   };
   const opsEpoch = (): number | null => {
-    const previous = setDenseSimd(false);
+    const previous = setSimdKernels(false);
     try {
       return bareEpoch();
     } finally {
-      setDenseSimd(previous);
+      setSimdKernels(previous);
     }
   };
   const turns: Record<Turn, () => Promise<number | null>> = {
@@ -162,7 +161,7 @@ runMeasurement(async (): Promise<InterleavedResult> => {
   } finally {
     await supervisor.close();
     await rm(home, { recursive: true, force: true });
-    lr.dispose();
+    lr.scalar.dispose();
     opt.dispose();
     model.dispose();
   }

@@ -16,10 +16,10 @@ import { loadDataBunch } from '../src/main/training/data/load';
 import { lossAndGrads, type StepTensors } from '../src/main/training/backprop';
 import { crossEntropy } from '../src/main/training/loss';
 import { simdDenseForward } from '../src/main/training/kernels/dense-forward';
-import { setDenseSimd } from '../src/main/training/kernels/simd/dense-simd';
+import { setSimdKernels } from '../src/main/training/kernels/simd/simd-kernels';
 import { denseForward } from '../src/main/training/models/dense';
 import type { Model } from '../src/main/training/models/model';
-import { createModel, trainStep } from './lib/bare-step';
+import { bareLr, createModel, sgdUpdate, trainStep, type BareLr } from './lib/bare-step';
 import { runMeasurement } from './lib/emit';
 import { jobConfig, parseJobOptions } from './lib/job-options';
 import { median } from './lib/stats';
@@ -33,18 +33,13 @@ function grads(model: Model, xb: tf.Tensor, yb: tf.Tensor): StepTensors {
   return lossAndGrads(model, crossEntropy, xb, yb);
 }
 
-function update(model: Model, g: readonly tf.Tensor[], lr: tf.Scalar): void {
-  tf.tidy(() => {
-    model.params.forEach((p, i) => p.assign(tf.sub(p, tf.mul(g[i]!, lr))));
-  });
-}
 
 function release(g: StepTensors, xb: tf.Tensor, yb: tf.Tensor): void {
   for (const t of [g.pred, g.loss, ...g.grads, xb, yb]) t.dispose();
 }
 
 /** One epoch with only performance.now() added: ms per step of each phase. */
-function wallPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: tf.Tensor }>, lr: tf.Scalar): Phases & { step: number } {
+function wallPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: tf.Tensor }>, lr: BareLr): Phases & { step: number } {
   const sum = { data: 0, forward_backward: 0, update: 0, release: 0 };
   let steps = 0;
   const it = batches[Symbol.iterator]();
@@ -57,7 +52,7 @@ function wallPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: tf.Tensor
     const t1 = performance.now();
     const g = grads(model, xb, yb);
     const t2 = performance.now();
-    update(model, g.grads, lr);
+    sgdUpdate(model, g.grads, lr);
     const t3 = performance.now();
     release(g, xb, yb);
     const t4 = performance.now();
@@ -78,7 +73,7 @@ function wallPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: tf.Tensor
 }
 
 /** One epoch under tf.profile, phase by phase: kernel records of forward+backward and of the update. */
-async function kernelPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: tf.Tensor }>, lr: tf.Scalar) {
+async function kernelPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: tf.Tensor }>, lr: BareLr) {
   const backward: KernelRecord[] = [];
   const upd: KernelRecord[] = [];
   let steps = 0;
@@ -90,7 +85,7 @@ async function kernelPass(model: Model, batches: Iterable<{ xb: tf.Tensor; yb: t
       return g.loss;
     });
     backward.push(...(p1.kernels as unknown as KernelRecord[]));
-    const p2 = await tf.profile(() => update(model, g!.grads, lr));
+    const p2 = await tf.profile(() => sgdUpdate(model, g!.grads, lr));
     upd.push(...(p2.kernels as unknown as KernelRecord[]));
     release(g!, xb, yb);
     steps++;
@@ -124,10 +119,10 @@ function matmulProbe(model: Model, batchSize: number): StepProfile['matmul_probe
     denseForward(x, written, b, 'relu').dispose();
     written.dispose();
   };
-  const simd = setDenseSimd(false);
+  const simd = setSimdKernels(false);
   const sameUs = microseconds(200, () => denseForward(x, kernel, b, 'relu').dispose());
   const freshUs = microseconds(200, fresh);
-  setDenseSimd(simd);
+  setSimdKernels(simd);
   // Timed only where the SIMD kernel runs (denseForward would time tfjs's ops again).
   const runs = simd ? simdDenseForward(x, kernel, b, 'relu') : null;
   runs?.dispose();
@@ -156,7 +151,7 @@ runMeasurement(async (): Promise<StepProfile> => {
   const active = await initBackend(config.backend);
   const data = await loadDataBunch(config);
   const model = createModel(config, data.trainDs.shape, data.c);
-  const lr = tf.keep(tf.scalar(config.lr));
+  const lr = bareLr(config.lr);
 
   for (const { xb, yb } of data.trainDl) {
     trainStep(model, xb, yb, lr).dispose();
@@ -173,7 +168,7 @@ runMeasurement(async (): Promise<StepProfile> => {
   }
   const probe = matmulProbe(model, config.batchSize);
   model.dispose();
-  lr.dispose();
+  lr.scalar.dispose();
 
   const stepMs = medianOf(walls, (w) => w.step);
   return {

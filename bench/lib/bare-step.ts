@@ -2,10 +2,11 @@
  * The bare loop's math: the engine's model, loss, gradient pass and metric on their own —
  * no Runner, no callbacks. One training step is the engine's lossAndGrads (forward, softmax
  * cross-entropy and the backward pass, as the Runner's trainStep computes them) and the
- * SGD update p ← p − lr·g, in one tf.tidy.
+ * SGD update p ← p − lr·g (the engine's SGD kernel where it runs), in one tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs';
 import { lossAndGrads } from '../../src/main/training/backprop';
+import { simdSgdStep } from '../../src/main/training/kernels/sgd-step';
 import { crossEntropy } from '../../src/main/training/loss';
 import { accuracy } from '../../src/main/training/metrics';
 import { createCnn } from '../../src/main/training/models/cnn';
@@ -19,11 +20,26 @@ export function createModel(config: Hyperparams, inputShape: readonly number[], 
   return createMlp({ inputs: inputShape.reduce((a, b) => a * b, 1), hidden: config.hidden, classes, seed: config.seed });
 }
 
-/** One SGD step; returns the loss, which the caller disposes. `lr` is a kept scalar (one upload, not one per step). */
-export function trainStep(model: Model, xb: tf.Tensor, yb: tf.Tensor, lr: tf.Scalar): tf.Scalar {
+/** The learning rate as the update needs it: the number for the SGD kernel, a kept scalar for the ops (one upload, not one per step). */
+export interface BareLr {
+  value: number;
+  scalar: tf.Scalar;
+}
+
+export const bareLr = (value: number): BareLr => ({ value, scalar: tf.keep(tf.scalar(value)) });
+
+/** p ← p − lr·g for every parameter: the engine's SGD kernel where it runs (as the Runner's optimizer), else the ops. */
+export function sgdUpdate(model: Model, grads: readonly tf.Tensor[], lr: BareLr): void {
+  tf.tidy(() => {
+    model.params.forEach((p, i) => p.assign(simdSgdStep(p, grads[i]!, lr.value, 0) ?? tf.sub(p, tf.mul(grads[i]!, lr.scalar))));
+  });
+}
+
+/** One SGD step; returns the loss, which the caller disposes. */
+export function trainStep(model: Model, xb: tf.Tensor, yb: tf.Tensor, lr: BareLr): tf.Scalar {
   return tf.tidy(() => {
     const { loss, grads } = lossAndGrads(model, crossEntropy, xb, yb);
-    model.params.forEach((p, i) => p.assign(tf.sub(p, tf.mul(grads[i]!, lr))));
+    sgdUpdate(model, grads, lr);
     return loss;
   });
 }

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { HyperScalars } from './hyper-scalars';
+import { simdSgdStep } from './kernels/sgd-step';
 
 export type Hypers = Record<string, number>;
 
@@ -53,7 +54,7 @@ function swapState(state: tf.Tensor[], next: tf.Tensor[]): void {
   }
 }
 
-/** p ← p − lr · (g + wd · p) */
+/** p ← p − lr · (g + wd · p); on wasm one SIMD kernel per parameter (kernels/sgd-step.ts). */
 export class SGD implements Optimizer {
   readonly hypers: Hypers;
   private readonly scalars = new HyperScalars();
@@ -70,8 +71,10 @@ export class SGD implements Optimizer {
     const { lr, weightDecay } = this.hypers as { lr: number; weightDecay: number };
     const s = this.scalars;
     tf.tidy(() => {
-      const lrT = s.get('lr', lr);
-      this.params.forEach((p, i) => p.assign(tf.sub(p, tf.mul(withDecay(grads[i]!, p, weightDecay, s), lrT))));
+      this.params.forEach((p, i) => {
+        const g = grads[i]!;
+        p.assign(simdSgdStep(p, g, lr, weightDecay) ?? tf.sub(p, tf.mul(withDecay(g, p, weightDecay, s), s.get('lr', lr))));
+      });
     });
   }
 

@@ -1,5 +1,5 @@
 /**
- * The part of the WebAssembly JavaScript API that kernels/simd/dense-simd.ts uses. Node and
+ * The part of the WebAssembly JavaScript API that kernels/simd/simd-kernels.ts uses. Node and
  * Electron have it at run time; its TypeScript types live in lib.dom, which the main side
  * does not load (only @types/emscripten's empty `WebAssembly.Module` interface is in scope,
  * and these merge with it).

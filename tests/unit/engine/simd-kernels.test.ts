@@ -1,9 +1,10 @@
 /**
- * The SIMD dense kernels (kernels/simd/dense.wat, run on tfjs-wasm's heap): the module in
- * the repository is its source compiled; the forward and backward passes equal a float64
- * reference for tile-sized, ragged and narrower-than-a-tile shapes; they replace
- * TensorFlow.js's products on wasm only; NaN passes through; nothing leaks — tensors or
- * the scratch memory the backward pass borrows.
+ * The SIMD kernels (kernels/simd/kernels.wat, run on tfjs-wasm's heap): the module in the
+ * repository is its source compiled; a dense layer's forward and backward passes equal a
+ * float64 reference for tile-sized, ragged and narrower-than-a-tile shapes; SGD's update
+ * equals the optimizer's ops to the bit; they replace TensorFlow.js's kernels on wasm only;
+ * NaN passes through; nothing leaks — tensors or the scratch memory the backward pass
+ * borrows.
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
@@ -13,14 +14,16 @@ import { initBackend } from '../../../src/main/training/backend';
 import { lossAndGrads } from '../../../src/main/training/backprop';
 import { simdDenseBackward } from '../../../src/main/training/kernels/dense-backward';
 import { simdDenseForward } from '../../../src/main/training/kernels/dense-forward';
-import { denseSimdStatus, setDenseSimd } from '../../../src/main/training/kernels/simd/dense-simd';
+import { simdSgdStep } from '../../../src/main/training/kernels/sgd-step';
+import { simdKernelsStatus, setSimdKernels } from '../../../src/main/training/kernels/simd/simd-kernels';
 import { crossEntropy } from '../../../src/main/training/loss';
 import { denseBackward, denseForward } from '../../../src/main/training/models/dense';
 import type { Activation } from '../../../src/main/training/models/layer';
 import { createMlp } from '../../../src/main/training/models/mlp';
+import { SGD } from '../../../src/main/training/optimizers';
 
 afterEach(() => {
-  setDenseSimd(true);
+  setSimdKernels(true);
 });
 
 afterAll(async () => {
@@ -88,10 +91,10 @@ const SHAPES: readonly [number, number, number][] = [
   [2, 10, 12],
 ];
 
-describe('the SIMD dense kernels', () => {
-  it('the module in the repository is dense.wat compiled (npm run build:wasm)', async () => {
+describe('the SIMD kernels', () => {
+  it('the module in the repository is kernels.wat compiled (npm run build:wasm)', async () => {
     const sources = watFiles();
-    expect(sources.map((p) => p.split(/[\\/]/).pop())).toContain('dense.wat');
+    expect(sources.map((p) => p.split(/[\\/]/).pop())).toContain('kernels.wat');
     for (const wat of sources) {
       expect(readFileSync(modulePath(wat), 'utf8'), `${modulePath(wat)} is stale: run npm run build:wasm`).toBe(moduleSource(wat, await compileWat(wat)));
     }
@@ -99,8 +102,8 @@ describe('the SIMD dense kernels', () => {
 
   it('instantiate on the wasm backend, and say why not on a backend without its memory', async () => {
     await initBackend('wasm');
-    expect(denseSimdStatus(tf.backend()).reason).toBeNull();
-    expect(denseSimdStatus({})).toEqual({ simd: null, reason: 'the wasm backend does not expose its memory' });
+    expect(simdKernelsStatus(tf.backend()).reason).toBeNull();
+    expect(simdKernelsStatus({})).toEqual({ simd: null, reason: 'the wasm backend does not expose its memory' });
   });
 
   it.each(SHAPES)('forward [%i×%i]·[×%i]: act(x·W + b) equals the float64 reference, relu and linear', async (m, k, n) => {
@@ -165,12 +168,12 @@ describe('the SIMD dense kernels', () => {
     expect(simd.filter((k) => k === 'RunlabDenseForward')).toHaveLength(2);
     expect(simd.filter((k) => k === 'RunlabDenseBackward')).toHaveLength(2);
     expect(simd.filter((k) => ['BatchMatMul', '_FusedMatMul', 'Transpose', 'Sum'].includes(k))).toEqual([]);
-    setDenseSimd(false);
+    setSimdKernels(false);
     const ops = await kernelsOfStep();
     expect(ops.filter((k) => k.startsWith('RunlabDense'))).toEqual([]);
     expect(ops.filter((k) => k === '_FusedMatMul')).toHaveLength(2);
     expect(ops.length - simd.length).toBeGreaterThanOrEqual(8);
-    setDenseSimd(true);
+    setSimdKernels(true);
     await initBackend('cpu');
     expect((await kernelsOfStep()).filter((k) => k.startsWith('RunlabDense'))).toEqual([]);
   });
@@ -189,7 +192,7 @@ describe('the SIMD dense kernels', () => {
       return values;
     };
     const simd = run();
-    setDenseSimd(false);
+    setSimdKernels(false);
     const ops = run();
     simd.forEach((values, i) => values.forEach((v, j) => expect(Math.abs(v - ops[i]![j]!)).toBeLessThan(2e-5 * (1 + Math.abs(ops[i]![j]!)))));
     tf.dispose([x, w, b, dy]);
@@ -228,5 +231,41 @@ describe('the SIMD dense kernels', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     expect(buffers()).toBe(before);
     tf.dispose([x, w, b, dy]);
+  });
+
+  it.each([1, 3, 4, 50, 39_203])('SGD step over %i floats: p − lr·g and p − lr·(g + wd·p) equal the optimizer\'s ops to the bit', async (size) => {
+    await initBackend('wasm');
+    const p = tf.tensor1d(seeded(size, 15));
+    const g = tf.tensor1d(seeded(size, 16));
+    for (const [lr, wd] of [
+      [0.5, 0],
+      [0.03, 1e-4],
+    ] as const) {
+      const fused = simdSgdStep(p, g, lr, wd)!;
+      const decayed = wd === 0 ? g : tf.add(g, tf.mul(p, tf.scalar(wd)));
+      const ops = tf.sub(p, tf.mul(decayed, tf.scalar(lr)));
+      expect(Array.from(fused.dataSync())).toEqual(Array.from(ops.dataSync()));
+      tf.dispose([fused, ops, ...(decayed === g ? [] : [decayed])]);
+    }
+    tf.dispose([p, g]);
+  });
+
+  it('SGD on wasm updates each parameter with one kernel, the ops path with two', async () => {
+    await initBackend('wasm');
+    const model = createMlp({ inputs: 784, hidden: [50], classes: 10, seed: 1 });
+    const grads = model.params.map((p) => tf.onesLike(p));
+    const opt = new SGD(model.params, { lr: 0.5 });
+    const kernels = async (): Promise<string[]> => (await tf.profile(() => opt.step(grads))).kernels.map((k) => k.name);
+    const bias = Array.from(model.params[1]!.dataSync());
+    expect(await kernels()).toEqual(Array(4).fill('RunlabSgdStep'));
+    // b − 0.5 · 1, rounded to float32 as a float32 subtraction is.
+    expect(Array.from(model.params[1]!.dataSync())).toEqual(bias.map((b) => Math.fround(b - 0.5)));
+    setSimdKernels(false);
+    const ops = await kernels();
+    expect(ops.filter((k) => k === 'RunlabSgdStep')).toEqual([]);
+    expect(ops.length).toBe(8);
+    tf.dispose(grads);
+    opt.dispose();
+    model.dispose();
   });
 });

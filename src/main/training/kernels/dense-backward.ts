@@ -1,5 +1,5 @@
 /**
- * A dense layer's backward pass as one SIMD kernel on wasm (simd/dense.wat): relu's mask,
+ * A dense layer's backward pass as one SIMD kernel on wasm (simd/kernels.wat): relu's mask,
  * the weight gradient xᵀ·g without transposing x, the bias gradient (g's column sums) and,
  * when asked for, the input gradient g·Wᵀ — six TensorFlow.js kernels on the op path
  * (mask, transpose, matMul, sum, transpose, matMul), each product re-packed by XNNPACK.
@@ -7,14 +7,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation, LayerGrads } from '../models/layer';
 import { registerHostKernel, runHostKernel } from './host-kernel';
-import { activeDenseSimd, denseSimdFor } from './simd/dense-simd';
+import { activeSimdKernels, simdKernelsFor } from './simd/simd-kernels';
 
 const KERNEL = 'RunlabDenseBackward';
 
 registerHostKernel(
   KERNEL,
   (memory, { x, y, dy, kernel }, { relu, inputGrad }, backend) => {
-    const simd = denseSimdFor(backend);
+    const simd = simdKernelsFor(backend);
     if (!simd) throw new Error(`${KERNEL}: the SIMD kernels are not available on this backend`);
     const [m, k] = x!.shape as [number, number];
     const n = dy!.shape[1]!;
@@ -51,7 +51,7 @@ export function simdDenseBackward(
   activation: Activation,
   inputGrad: boolean,
 ): LayerGrads | null {
-  if (!activeDenseSimd([x, y, dy, kernel])) return null;
+  if (!activeSimdKernels([x, y, dy, kernel])) return null;
   const [dw, db, dx] = runHostKernel(KERNEL, { x, y, dy, kernel }, { relu: activation === 'relu', inputGrad });
   return { dx: dx ?? null, grads: [dw!, db!] };
 }

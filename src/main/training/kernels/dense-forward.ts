@@ -1,19 +1,19 @@
 /**
- * A dense layer's forward pass, act(x·W + b), as one SIMD kernel on wasm (simd/dense.wat):
+ * A dense layer's forward pass, act(x·W + b), as one SIMD kernel on wasm (simd/kernels.wat):
  * the weights are read where they are, with none of XNNPACK's per-step packing of a new
  * weights tensor (measured: the first layer's product 0.7 ms with packing, 0.35 without).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../models/layer';
 import { registerHostKernel, runHostKernel } from './host-kernel';
-import { activeDenseSimd, denseSimdFor } from './simd/dense-simd';
+import { activeSimdKernels, simdKernelsFor } from './simd/simd-kernels';
 
 const KERNEL = 'RunlabDenseForward';
 
 registerHostKernel(
   KERNEL,
   (memory, { x, kernel, bias }, { relu }, backend) => {
-    const simd = denseSimdFor(backend);
+    const simd = simdKernelsFor(backend);
     if (!simd) throw new Error(`${KERNEL}: the SIMD kernels are not available on this backend`);
     const [m, k] = x!.shape as [number, number];
     const n = kernel!.shape[1]!;
@@ -27,6 +27,6 @@ registerHostKernel(
 
 /** act(x·W + b) from the SIMD kernel; null where it does not run (use tf.fused.matMul). */
 export function simdDenseForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation): tf.Tensor2D | null {
-  if (!activeDenseSimd([x, kernel, bias])) return null;
+  if (!activeSimdKernels([x, kernel, bias])) return null;
   return runHostKernel(KERNEL, { x, kernel, bias }, { relu: activation === 'relu' })[0] as tf.Tensor2D;
 }

@@ -1,9 +1,10 @@
-;; A dense layer's forward and backward products in WebAssembly SIMD (128-bit, 4 floats).
+;; A training step's heavy kernels in WebAssembly SIMD (128-bit, 4 floats): a dense layer's
+;; forward and backward passes, and the SGD update.
 ;;
 ;; Runlab instantiates this module on TensorFlow.js's own wasm heap (the memory is
 ;; imported), so its functions read and write tensors where they live: every pointer is a
 ;; byte address in that heap, every matrix row-major float32. `npm run build:wasm` turns
-;; this file into dense-wasm.ts; a unit test checks the two agree.
+;; this file into kernels-wasm.ts; a unit test checks the two agree.
 ;;
 ;; Why: tfjs-wasm hands a product to XNNPACK, which packs the right operand into its own
 ;; layout whenever that operand is a new tensor — for a layer's weights, every step, since
@@ -330,4 +331,41 @@
             (br $colsLoop)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rowsLoop))))
+;; SGD's update, out = p − lr · (g + wd · p), or p − lr · g when wd = 0 — each operation
+  ;; rounded to float32 in the order the optimizer's ops apply them, so the result is the
+  ;; same to the bit; over `len` floats.
+  (func $sgd_step (export "sgd_step")
+    (param $p i32) (param $g i32) (param $out i32) (param $len i32) (param $lr f32) (param $wd f32)
+    (local $i i32) (local $end i32) (local $lrv v128) (local $wdv v128) (local $pv v128) (local $pf f32)
+    (local.set $lrv (f32x4.splat (local.get $lr)))
+    (local.set $wdv (f32x4.splat (local.get $wd)))
+    (local.set $end (i32.shl (i32.and (local.get $len) (i32.const -4)) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $pv (v128.load (i32.add (local.get $p) (local.get $i))))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (f32x4.sub (local.get $pv) (f32x4.mul
+            (if (result v128) (f32.eq (local.get $wd) (f32.const 0))
+              (then (v128.load (i32.add (local.get $g) (local.get $i))))
+              (else (f32x4.add (v128.load (i32.add (local.get $g) (local.get $i)))
+                (f32x4.mul (local.get $pv) (local.get $wdv)))))
+            (local.get $lrv))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vectors)))
+    (local.set $end (i32.shl (local.get $len) (i32.const 2)))
+    (block $done
+      (loop $rest
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $pf (f32.load (i32.add (local.get $p) (local.get $i))))
+        (f32.store (i32.add (local.get $out) (local.get $i))
+          (f32.sub (local.get $pf) (f32.mul
+            (if (result f32) (f32.eq (local.get $wd) (f32.const 0))
+              (then (f32.load (i32.add (local.get $g) (local.get $i))))
+              (else (f32.add (f32.load (i32.add (local.get $g) (local.get $i)))
+                (f32.mul (local.get $pf) (local.get $wd)))))
+            (local.get $lr))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $rest))))
 )

@@ -1,14 +1,15 @@
 /**
- * The SIMD kernels of dense.wat, instantiated once per wasm backend on that backend's own
- * heap (tfjs-wasm's WebAssembly.Memory is imported), so they read and write tensors where
- * they live. Pointers are byte addresses in that heap (host-memory.ts's views give them).
- * Where that cannot be — no WebAssembly SIMD, a tfjs-wasm build that hides its memory —
- * there is none, with the reason, and the dense layers keep TensorFlow.js's ops.
+ * The SIMD kernels of kernels.wat (dense layers, SGD's update), instantiated once per wasm
+ * backend on that backend's own heap (tfjs-wasm's WebAssembly.Memory is imported), so they
+ * read and write tensors where they live. Pointers are byte addresses in that heap
+ * (host-memory.ts's views give them). Where that cannot be — no WebAssembly SIMD, a
+ * tfjs-wasm build that hides its memory — there are none, with the reason, and the engine
+ * keeps TensorFlow.js's ops.
  */
 import * as tf from '@tensorflow/tfjs';
-import { WASM_BASE64 } from './dense-wasm';
+import { WASM_BASE64 } from './kernels-wasm';
 
-export interface DenseSimd {
+export interface SimdKernels {
   /** c[m, n] = act(a[m, k] · b[k, n] + bias[n]); bias 0 for none; relu 1 for max(·, 0). */
   gemmNN(a: number, b: number, bias: number, c: number, m: number, k: number, n: number, relu: number): void;
   /** c[p, n] = a[m, p]ᵀ · b[m, n]. */
@@ -19,9 +20,11 @@ export interface DenseSimd {
   colSums(a: number, out: number, m: number, n: number): void;
   /** out[cols, rows] = a[rows, cols]ᵀ. */
   transpose(a: number, out: number, rows: number, cols: number): void;
+  /** out = p − lr · (g + wd · p) over `len` floats (p − lr · g when wd = 0). */
+  sgdStep(p: number, g: number, out: number, len: number, lr: number, wd: number): void;
 }
 
-export type DenseSimdStatus = { simd: DenseSimd; reason: null } | { simd: null; reason: string };
+export type SimdKernelsStatus = { simd: SimdKernels; reason: null } | { simd: null; reason: string };
 
 /** The part of the wasm backend read here: tfjs-wasm 4.22's Emscripten module keeps its memory at `asm.memory`. */
 interface WasmBackendShape {
@@ -29,7 +32,7 @@ interface WasmBackendShape {
 }
 
 let compiled: WebAssembly.Module | string | undefined;
-const statuses = new WeakMap<object, DenseSimdStatus>();
+const statuses = new WeakMap<object, SimdKernelsStatus>();
 let enabled = true;
 
 function compile(): WebAssembly.Module | string {
@@ -38,7 +41,7 @@ function compile(): WebAssembly.Module | string {
   return new WebAssembly.Module(bytes);
 }
 
-function instantiate(backend: object): DenseSimdStatus {
+function instantiate(backend: object): SimdKernelsStatus {
   compiled ??= compile();
   if (typeof compiled === 'string') return { simd: null, reason: compiled };
   const memory = (backend as WasmBackendShape).wasm?.asm?.memory;
@@ -52,6 +55,7 @@ function instantiate(backend: object): DenseSimdStatus {
         reluGrad: e.relu_grad!,
         colSums: e.col_sums!,
         transpose: e.transpose!,
+        sgdStep: e.sgd_step!,
       },
       reason: null,
     };
@@ -61,29 +65,29 @@ function instantiate(backend: object): DenseSimdStatus {
 }
 
 /** The kernels on wasm backend instance `backend` (instantiated on first use), or why there are none. */
-export function denseSimdStatus(backend: object): DenseSimdStatus {
+export function simdKernelsStatus(backend: object): SimdKernelsStatus {
   let status = statuses.get(backend);
   if (!status) statuses.set(backend, (status = instantiate(backend)));
   return status;
 }
 
 /** The kernels for `backend` when they exist and are switched on; null otherwise. */
-export function denseSimdFor(backend: object): DenseSimd | null {
-  return enabled ? denseSimdStatus(backend).simd : null;
+export function simdKernelsFor(backend: object): SimdKernels | null {
+  return enabled ? simdKernelsStatus(backend).simd : null;
 }
 
 /**
  * Switches the SIMD dense kernels on (the default) or off, for comparing them with
  * TensorFlow.js's ops in one process (tests, the benchmark). Returns the previous setting.
  */
-export function setDenseSimd(on: boolean): boolean {
+export function setSimdKernels(on: boolean): boolean {
   const previous = enabled;
   enabled = on;
   return previous;
 }
 
 /** The kernels when the active backend has them and every tensor is float32; null otherwise. */
-export function activeDenseSimd(tensors: readonly tf.TensorInfo[]): DenseSimd | null {
+export function activeSimdKernels(tensors: readonly tf.TensorInfo[]): SimdKernels | null {
   if (tf.getBackend() !== 'wasm' || tensors.some((t) => t.dtype !== 'float32')) return null;
-  return denseSimdFor(tf.backend());
+  return simdKernelsFor(tf.backend());
 }
