@@ -118,6 +118,12 @@ export function formatReport(r: BenchReport): string {
     const p = mc.peak_rss_mb_by_contender;
     const mb = (x: number | null) => (x == null ? '—' : `${x.toFixed(1)} MB`);
     out.push(`  peak RSS:   ${mb(r.peak_rss_mb)} (bare loop ${mb(p.bare)}, supervised trainer process ${mb(p.supervised_trainer)})`);
+    const nj = mc.without_optimizing_jit;
+    if (nj && 'error' in nj) out.push(`  without V8's optimizing JIT: error: ${nj.error}`);
+    else if (nj) {
+      out.push(`  RSS MB with V8's optimizing JIT off (node --no-opt): ${nj.rss_mb_per_epoch.map((x) => (x == null ? '—' : x.toFixed(1))).join(' ')}  (growth after epoch 1: ${nj.rss_growth_after_epoch_1_mb?.toFixed(1) ?? '—'} MB)`);
+      out.push('  (what RSS gains after epoch 1 with the JIT on and not with it off is compiled code and compiler memory while the hot code is optimized, not training data)');
+    }
   }
 
   const p = r.profile;

@@ -96,6 +96,11 @@ export interface BenchReport {
     source: string;
     /** Median peak RSS of each contender's training process (supervised: the trainer child, from /proc). */
     peak_rss_mb_by_contender: { bare: number | null; runner: number | null; supervised_trainer: number | null };
+    /**
+     * One runJob with V8's optimizing compiler off (node --no-opt): what RSS does when the
+     * JIT is not compiling hot code in the first epochs; null when not run.
+     */
+    without_optimizing_jit?: { rss_mb_per_epoch: (number | null)[]; rss_growth_after_epoch_1_mb: number | null } | { error: string } | null;
   };
   profile: StepProfile | null;
   profile_error?: string;

@@ -215,6 +215,18 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       log(`interleaved: ${interleaved ? `runJob ${interleaved.runner.ratio?.toFixed(3)}× bare over ${interleaved.rounds} rounds` : `FAILED: ${interleavedError}`}`);
     }
 
+    // RSS rises in the first epochs while V8's optimizing compiler works on the hot code; the
+    // same run with it off shows what the training itself holds.
+    let withoutJit: BenchReport['memory_checks']['without_optimizing_jit'] = null;
+    if (on('jobs')) {
+      const o = await runMeasurementProcess<LoopResult>(entry('runner-job.ts'), { epochs: settings.epochs }, { env: ctx.env, nodeArgs: ['--no-opt'] });
+      if (o.ok) {
+        const m = summarizeMemory([o.value]);
+        withoutJit = { rss_mb_per_epoch: m.rss_mb_per_epoch, rss_growth_after_epoch_1_mb: m.rss_growth_after_epoch_1_mb };
+      } else withoutJit = { error: o.error };
+      log(`memory without the optimizing JIT: ${'error' in withoutJit ? `FAILED: ${withoutJit.error}` : `growth after epoch 1 ${withoutJit.rss_growth_after_epoch_1_mb?.toFixed(1)} MB`}`);
+    }
+
     const backends = on('backends') ? await measureBackends(ctx) : [];
     const telemetry = on('telemetry') ? await measureTelemetry(ctx, rb?.runner_sps ?? rb?.bare_sps ?? null) : null;
 
@@ -259,6 +271,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
         rss_growth_after_epoch_1_mb: memory.rss_growth_after_epoch_1_mb,
         source: runnerRuns.length > 0 ? 'runJob' : 'none',
         peak_rss_mb_by_contender: peakRssByContender(repeats),
+        without_optimizing_jit: withoutJit,
       },
       profile,
       ...(profileError ? { profile_error: profileError } : {}),

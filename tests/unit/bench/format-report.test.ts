@@ -49,6 +49,7 @@ const report: BenchReport = {
     rss_growth_after_epoch_1_mb: 1,
     source: 'runJob',
     peak_rss_mb_by_contender: { bare: 230, runner: 240, supervised_trainer: null },
+    without_optimizing_jit: { rss_mb_per_epoch: [220, 222.5, 222.5, 222.5, 222.6], rss_growth_after_epoch_1_mb: 2.6 },
   },
   profile: null,
   runner_hooks: {
@@ -82,6 +83,7 @@ describe('formatReport', () => {
     expect(text).toMatch(/wasm\s+mlp\s+64\s+30,000\/s\s+runJob\s+3/);
     expect(text).toContain('numTensors: 4 4 4 4 4  (identical in every epoch of every repeat)');
     expect(text).toContain('peak RSS:   240.0 MB (bare loop 230.0 MB, supervised trainer process —)');
+    expect(text).toContain("RSS MB with V8's optimizing JIT off (node --no-opt): 220.0 222.5 222.5 222.5 222.6  (growth after epoch 1: 2.6 MB)");
     expect(text).toContain('60,000/s; the default job makes 455/s');
     expect(text).toContain('Runner callbacks (runJob, wasm (SIMD, 1 thread)): 0.30 of 4.00 ms per training step (8%)');
     expect(text).toMatch(/avg_stats\.after_loss\s+0\.200\s+5%\s+177\.3\s+705/);

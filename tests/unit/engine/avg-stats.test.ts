@@ -24,6 +24,24 @@ beforeAll(async () => {
 /** The batch's mean label, tied to pred with weight 0 so gradients exist (and are 0). */
 const meanLabelLoss: LossFn = (pred, yb) => tf.tidy(() => tf.add(tf.mean(tf.cast(yb, 'float32')), tf.mul(tf.sum(pred), 0)) as tf.Scalar);
 
+/** Runs `f`, counting the reads of tensor data from the backend meanwhile. */
+async function countingReads(f: () => Promise<void>, onRead: () => void = () => undefined): Promise<number> {
+  const backend = tf.backend() as unknown as { read: (id: object) => Promise<unknown> };
+  const original = backend.read;
+  let reads = 0;
+  backend.read = function (this: unknown, id: object) {
+    reads++;
+    onRead();
+    return original.call(this, id);
+  };
+  try {
+    await f();
+  } finally {
+    backend.read = original;
+  }
+  return reads;
+}
+
 function dataset(labels: number[]): Dataset {
   return new Dataset(new Float32Array(labels.length * 2).fill(0.5), Int32Array.from(labels), [2]);
 }
@@ -64,7 +82,7 @@ describe('AvgStatsCallback', () => {
     expect(stats.last).toBe(stats.history[1]);
   });
 
-  it('reads the device back once per pass at after_epoch, not per batch', async () => {
+  it('on the device path, reads the device back once per pass at after_epoch, not per batch', async () => {
     const data = new DataBunch(
       new DataLoader(dataset([1, 0, 1, 0, 1, 0, 1, 0]), { batchSize: 2, shuffle: false }),
       new DataLoader(dataset([1, 0]), { batchSize: 2, shuffle: false }),
@@ -72,15 +90,8 @@ describe('AvgStatsCallback', () => {
     );
     const model = createMlp({ inputs: 2, hidden: [3], classes: 2, seed: 0 });
     const learner = new Learner(model, new SGD(model.params, { lr: 0.1 }), meanLabelLoss, data);
-    // Count tensor reads made while the loop runs by wrapping the backend's read().
-    const backend = tf.backend() as unknown as { read: (id: object) => Promise<unknown> };
-    const original = backend.read;
-    let reads = 0;
-    backend.read = function (this: unknown, id: object) {
-      reads++;
-      return original.call(this, id);
-    };
     const readsAt: number[] = [];
+    let reads = 0;
     class Spy extends Callback {
       override order = 100;
       override async after_epoch() {
@@ -88,12 +99,47 @@ describe('AvgStatsCallback', () => {
       }
     }
     try {
-      await new Runner([new AvgStatsCallback({ accuracy }), new Spy()]).fit(2, learner);
+      await countingReads(
+        () => new Runner([new AvgStatsCallback({ accuracy }, { inPlace: false }), new Spy()]).fit(2, learner),
+        () => reads++,
+      );
     } finally {
-      backend.read = original;
       model.dispose();
     }
     // Two reads per epoch (train sums, valid sums), for 4 + 1 batches.
     expect(readsAt).toEqual([2, 4]);
+  });
+
+  it('reads each batch in place where the backend keeps it in host memory (cpu here): the same averages, no device read', async () => {
+    const data = () =>
+      new DataBunch(
+        new DataLoader(dataset([1, 1, 0, 0, 0]), { batchSize: 3, shuffle: false }),
+        new DataLoader(dataset([1, 0, 1, 1]), { batchSize: 4, shuffle: false }),
+        2,
+      );
+    const run = async (inPlace: boolean) => {
+      const model = createMlp({ inputs: 2, hidden: [3], classes: 2, seed: 0 });
+      for (const p of model.params) p.assign(tf.zerosLike(p));
+      const learner = new Learner(model, new SGD(model.params, { lr: 0.1 }), meanLabelLoss, data());
+      const stats = new AvgStatsCallback({ accuracy }, { inPlace });
+      try {
+        const reads = await countingReads(() => new Runner([stats]).fit(2, learner));
+        return { history: stats.history, reads };
+      } finally {
+        model.dispose();
+      }
+    };
+    const host = await run(true);
+    const device = await run(false);
+    expect(host.reads).toBe(0);
+    expect(device.reads).toBe(4);
+    expect(host.history.map((e) => [e.train!.count, e.train!.loss, e.train!.metrics.accuracy, e.valid!.loss, e.valid!.metrics.accuracy])).toEqual([
+      [5, expect.closeTo(0.4, 6), expect.closeTo(0.6, 6), expect.closeTo(0.75, 6), expect.closeTo(0.25, 6)],
+      [5, expect.closeTo(0.4, 6), expect.closeTo(0.6, 6), expect.closeTo(0.75, 6), expect.closeTo(0.25, 6)],
+    ]);
+    device.history.forEach((e, i) => {
+      expect(e.train!.loss).toBeCloseTo(host.history[i]!.train!.loss, 6);
+      expect(e.valid!.metrics.accuracy).toBe(host.history[i]!.valid!.metrics.accuracy);
+    });
   });
 });

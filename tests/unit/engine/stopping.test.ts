@@ -81,7 +81,7 @@ describe('EarlyStoppingCallback', () => {
 });
 
 describe('TerminateOnNaNCallback', () => {
-  it('stops at the Recorder read that brings back a NaN loss (NaN in the 6th batch, reads every 4)', async () => {
+  it('stops at the Recorder read that brings back a NaN loss (NaN in the 6th batch, losses kept on the device and read every 4)', async () => {
     const train = toyDataset(10, 4, 3);
     train.x[5 * 4] = Number.NaN; // sample 5 = batch 5 with batch size 1
     const data = new DataBunch(
@@ -89,7 +89,7 @@ describe('TerminateOnNaNCallback', () => {
       new DataLoader(toyDataset(2, 4, 4), { batchSize: 2, shuffle: false }),
       2,
     );
-    const recorder = new RecorderCallback({ every: 4, everyMs: Number.POSITIVE_INFINITY });
+    const recorder = new RecorderCallback({ every: 4, everyMs: Number.POSITIVE_INFINITY, inPlace: false });
     const log = new EventLogCallback(50);
     const runner = await fit(3, tinyLearner(data), [recorder, new TerminateOnNaNCallback(), log]);
     expect(runner.stopReason).toBe('nan');
@@ -100,6 +100,23 @@ describe('TerminateOnNaNCallback', () => {
     expect(recorder.losses.slice(0, 5).every(Number.isFinite)).toBe(true);
     expect(log.events.slice(-2)).toEqual(['after_cancel_train', 'after_fit']);
     expect(log.events).not.toContain('after_epoch');
+  });
+
+  it('stops at the NaN batch itself where losses are read in place (host memory: cpu here)', async () => {
+    const train = toyDataset(10, 4, 3);
+    train.x[5 * 4] = Number.NaN;
+    const data = new DataBunch(
+      new DataLoader(train, { batchSize: 1, shuffle: false }),
+      new DataLoader(toyDataset(2, 4, 4), { batchSize: 2, shuffle: false }),
+      2,
+    );
+    const recorder = new RecorderCallback({ every: 4, everyMs: Number.POSITIVE_INFINITY });
+    const stop = new TerminateOnNaNCallback();
+    const runner = await fit(3, tinyLearner(data), [recorder, stop]);
+    expect(runner.stopReason).toBe('nan');
+    expect(runner.nIter).toBe(6);
+    expect(recorder.losses).toHaveLength(6);
+    expect(stop.detail).toBe('loss is NaN at iteration 6');
   });
 
   it('says it needs a Recorder', async () => {

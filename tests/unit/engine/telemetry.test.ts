@@ -22,10 +22,14 @@ const bunch = () => tinyBunch({ nTrain: 20, nValid: 4, batchSize: 2, validBatchS
 const fit = (epochs: number, cbs: Callback[]): Promise<Runner> => fitAndDispose(epochs, tinyLearner(bunch()), cbs);
 
 describe('RecorderCallback', () => {
-  it('keeps every training loss, read back in batches of `every` and at the end of each pass', async () => {
+  it.each([
+    // Losses arrive 4 at a time, and the pass's last batch reads the rest (10 = 4 + 4 + 2).
+    ['on the device path, read back in batches of `every` and at the end of each pass', false, [0, 0, 0, 4, 4, 4, 4, 8, 8, 10]],
+    ['each read in place as its batch ends where the backend keeps it in host memory (cpu here)', true, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]],
+  ])('keeps every training loss; %s', async (_, inPlace, seen) => {
     const direct: number[] = [];
     const lengthsSeen: number[] = [];
-    const recorder = new RecorderCallback({ every: 4, everyMs: Number.POSITIVE_INFINITY });
+    const recorder = new RecorderCallback({ every: 4, everyMs: Number.POSITIVE_INFINITY, inPlace });
     class Direct extends Callback {
       override order = 10;
       override async after_batch() {
@@ -39,8 +43,7 @@ describe('RecorderCallback', () => {
     expect(recorder.lrs).toEqual(Array(20).fill(0.1));
     expect(recorder.iters).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(recorder.epochs[9]).toBeCloseTo(1, 10);
-    // Losses arrive 4 at a time, and the pass's last batch reads the rest (10 = 4 + 4 + 2).
-    expect(lengthsSeen.slice(0, 10)).toEqual([0, 0, 0, 4, 4, 4, 4, 8, 8, 10]);
+    expect(lengthsSeen.slice(0, 10)).toEqual(seen);
   });
 
   it('holds no tensors between reads once the fit is over', async () => {

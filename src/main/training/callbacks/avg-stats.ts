@@ -1,11 +1,14 @@
 /**
  * AvgStatsCallback: loss and metrics for the train and valid passes, averaged over samples
- * (each batch weighted by its size). Per-batch values stay on the device and are summed
- * and read back once per pass at after_epoch — no readback per step.
+ * (each batch weighted by its size). Where the backend keeps tensors in host memory (wasm,
+ * cpu) each batch's loss and metric scores are read in place and summed at once, with no
+ * kernel and no tensor kept; elsewhere (a GPU) per-batch values stay on the device and are
+ * summed and read back once per pass at after_epoch — no readback per step.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Callback } from '../callback';
 import type { MetricFn } from '../metrics';
+import { hostValues } from '../kernels/host-memory';
 import { retain } from '../retain';
 
 export interface PassStats {
@@ -23,36 +26,65 @@ export interface EpochStats {
 }
 
 /**
- * A pass's per-batch loss and metric values, kept on the device; `read` weights them by
- * batch size and sums them there, then brings back one small tensor. A per-sample metric
- * keeps its per-batch reductions (and the pass keeps its labels) and is scored at `read`.
+ * A pass's sums. On the host: the loss times the batch size and each metric's sum of
+ * per-sample scores, added up in double precision as batches come. On the device: per-batch
+ * loss and metric values, kept as tensors; `read` weights them by batch size and sums them
+ * there, then brings back one small tensor. A per-sample metric keeps its per-batch
+ * reductions (and the pass keeps its labels) and is scored at `read`.
  */
-class DeviceSums {
+class PassSums {
   private readonly values: tf.Tensor[][];
   private labels: tf.Tensor[] = [];
   private sizes: number[] = [];
   private readonly needsLabels: boolean;
+  /** Every metric scores on the host. */
+  private readonly hostScores: boolean;
+  private host = { count: 0, loss: 0, metrics: [] as number[] };
 
-  constructor(private readonly metrics: [string, MetricFn][]) {
+  constructor(
+    private readonly metrics: [string, MetricFn][],
+    inPlace: boolean,
+  ) {
     this.values = [[], ...metrics.map(() => [])];
     this.needsLabels = metrics.some(([, fn]) => fn.perSample !== undefined);
+    this.hostScores = inPlace && metrics.every(([, fn]) => fn.host !== undefined);
+    this.host.metrics = metrics.map(() => 0);
   }
 
   get count(): number {
-    return this.sizes.reduce((a, b) => a + b, 0);
+    return this.sizes.reduce((a, b) => a + b, this.host.count);
   }
 
   add(loss: tf.Scalar, pred: tf.Tensor, yb: tf.Tensor, batchSize: number): void {
+    if (this.hostScores && pred.rank === 2 && this.addOnHost(loss, pred, yb, batchSize)) return;
     this.values[0]!.push(retain(loss));
     this.metrics.forEach(([, fn], i) => this.values[i + 1]!.push(fn.perSample ? fn.perSample.reduce(pred) : fn(pred, yb)));
     if (this.needsLabels) this.labels.push(retain(yb));
     this.sizes.push(batchSize);
   }
 
+  /** Adds the batch from host memory; false when its tensors are not there. */
+  private addOnHost(loss: tf.Scalar, pred: tf.Tensor, yb: tf.Tensor, batchSize: number): boolean {
+    const lossValue = hostValues(loss);
+    const predValues = hostValues(pred);
+    const labels = hostValues(yb);
+    if (!lossValue || !predValues || !labels) return false;
+    const [rows, classes] = pred.shape as [number, number];
+    this.host.loss += lossValue[0]! * batchSize;
+    this.metrics.forEach(([, fn], i) => (this.host.metrics[i]! += fn.host!(predValues, rows, classes, labels)));
+    this.host.count += batchSize;
+    return true;
+  }
+
   /** Sample-weighted averages as numbers (null when the pass saw no samples), and a reset. */
   async read(): Promise<PassStats | null> {
     const count = this.count;
     if (count === 0) return null;
+    const host = this.host;
+    if (this.sizes.length === 0) {
+      this.dispose();
+      return { count, loss: host.loss / count, metrics: Object.fromEntries(this.metrics.map(([name], i) => [name, host.metrics[i]! / count])) };
+    }
     const sums = tf.tidy(() => {
       const weights = tf.tensor1d(this.sizes);
       const weighted = (column: tf.Tensor[]) => tf.sum(tf.mul(tf.stack(column), weights));
@@ -66,8 +98,8 @@ class DeviceSums {
     this.dispose();
     try {
       const [loss, ...rest] = await sums.data();
-      const metrics = Object.fromEntries(this.metrics.map(([name], i) => [name, rest[i]! / count]));
-      return { count, loss: loss! / count, metrics };
+      const metrics = Object.fromEntries(this.metrics.map(([name], i) => [name, (rest[i]! + host.metrics[i]!) / count]));
+      return { count, loss: (loss! + host.loss) / count, metrics };
     } finally {
       sums.dispose();
     }
@@ -79,6 +111,7 @@ class DeviceSums {
       column.length = 0;
     }
     this.sizes = [];
+    this.host = { count: 0, loss: 0, metrics: this.metrics.map(() => 0) };
   }
 }
 
@@ -86,15 +119,18 @@ export class AvgStatsCallback extends Callback {
   /** Before everything that reads an epoch's results at after_epoch. */
   override order = -5;
   readonly history: EpochStats[] = [];
-  private readonly train: DeviceSums;
-  private readonly valid: DeviceSums;
+  private readonly train: PassSums;
+  private readonly valid: PassSums;
 
-  /** `metrics` by name, e.g. `{ accuracy }`. */
-  constructor(metrics: Record<string, MetricFn> = {}) {
+  /**
+   * `metrics` by name, e.g. `{ accuracy }`. `inPlace: false` keeps every batch's values on
+   * the device even where they could be read in place (the GPU path, on any backend).
+   */
+  constructor(metrics: Record<string, MetricFn> = {}, opts: { inPlace?: boolean } = {}) {
     super();
     const list = Object.entries(metrics);
-    this.train = new DeviceSums(list);
-    this.valid = new DeviceSums(list);
+    this.train = new PassSums(list, opts.inPlace ?? true);
+    this.valid = new PassSums(list, opts.inPlace ?? true);
   }
 
   /** The last finished epoch's stats, if any. */

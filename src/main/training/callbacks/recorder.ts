@@ -1,12 +1,14 @@
 /**
  * RecorderCallback: the learning rate and loss of every training iteration (fastai's
- * Recorder), plus when it happened. Losses stay on the device until `every` of them are
- * buffered (or `everyMs` passed, or the pass's last batch): then one stacked readback
- * brings them all — a GPU never stalls on a per-step read. Callbacks that act on losses
- * (TerminateOnNaN, Telemetry) read `losses` as it fills, after this callback.
+ * Recorder), plus when it happened. Where the backend keeps tensors in host memory (wasm,
+ * cpu) each loss is read in place at once. Elsewhere losses stay on the device until
+ * `every` of them are buffered (or `everyMs` passed, or the pass's last batch): then one
+ * stacked readback brings them all — a GPU never stalls on a per-step read. Callbacks that
+ * act on losses (TerminateOnNaN, Telemetry) read `losses` as it fills, after this callback.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Callback } from '../callback';
+import { hostValues } from '../kernels/host-memory';
 import { retain } from '../retain';
 
 export interface RecorderOptions {
@@ -14,6 +16,8 @@ export interface RecorderOptions {
   every?: number;
   /** …or when this many ms passed since the last read (default 250). */
   everyMs?: number;
+  /** Read each loss in place where the backend keeps it in host memory (default true); false: always the buffered readback. */
+  inPlace?: boolean;
   now?: () => number;
 }
 
@@ -27,6 +31,7 @@ export class RecorderCallback extends Callback {
   private pending: tf.Tensor[] = [];
   private readonly every: number;
   private readonly everyMs: number;
+  private readonly inPlace: boolean;
   private readonly now: () => number;
   private t0 = 0;
   private lastRead = 0;
@@ -35,6 +40,7 @@ export class RecorderCallback extends Callback {
     super();
     this.every = opts.every ?? 32;
     this.everyMs = opts.everyMs ?? 250;
+    this.inPlace = opts.inPlace ?? true;
     this.now = opts.now ?? (() => performance.now());
   }
 
@@ -51,11 +57,17 @@ export class RecorderCallback extends Callback {
   override async after_batch(): Promise<void> {
     const r = this.runner;
     if (!r.inTrain || r.loss === null) return;
-    this.pending.push(retain(r.loss));
     this.lrs.push(r.learner.opt.hypers.lr!);
     this.iters.push(r.nIter);
     this.epochs.push(r.nEpochs);
     this.times.push(this.elapsed());
+    // In host memory, and nothing read back is waiting ahead of it: read it now.
+    const inPlace = this.inPlace && this.pending.length === 0 ? hostValues(r.loss) : null;
+    if (inPlace) {
+      this.losses.push(inPlace[0]!);
+      return;
+    }
+    this.pending.push(retain(r.loss));
     const due = this.pending.length >= this.every || this.now() - this.lastRead >= this.everyMs;
     if (due || r.iter === r.iters - 1) await this.readLosses();
   }

@@ -71,3 +71,12 @@ export function hostMemoryOf(name: string, backend: unknown): HostMemory | null 
 export function activeHostMemory(): HostMemory | null {
   return HOST_BACKENDS.includes(tf.getBackend()) ? hostMemoryOf(tf.getBackend(), tf.backend()) : null;
 }
+
+/**
+ * A live tensor's values in place when the active backend keeps them in host memory (wasm,
+ * cpu) — reading them is a memory read, not a device sync; null on other backends. Read at
+ * once: a later allocation can detach a wasm view.
+ */
+export function hostValues(t: tf.TensorInfo): HostArray | null {
+  return activeHostMemory()?.view(t) ?? null;
+}
