@@ -1,7 +1,8 @@
 /**
  * TerminateOnNaNCallback: stops the fit when a training loss is NaN or infinite (fastai's
  * TerminateOnNaN, an order and one hook). It checks the losses the Recorder has read back instead of
- * reading each loss itself, so the stop comes within one Recorder read (≤ 32 iterations).
+ * reading each loss itself: where losses are read in place (wasm, cpu) the stop comes at the
+ * NaN batch itself, on a GPU within one Recorder read (≤ 32 iterations).
  */
 import { Callback } from '../callback';
 import { CancelTrainException } from '../cancel';
