@@ -146,7 +146,7 @@ export function peakRssByContender(repeats: readonly JobRepeat[]): { bare: numbe
 /**
  * Per-epoch memory of the runs: numTensors from the first run, RSS as per-epoch medians, both
  * for the first `reportEpochs` epochs; the checks (numTensors identical, RSS growth after
- * epoch 1) cover every epoch of every run.
+ * epochs 1 and 3) cover every epoch of every run.
  */
 export function summarizeMemory(results: readonly LoopResult[], reportEpochs = 5): {
   num_tensors_per_epoch: (number | null)[];
@@ -154,9 +154,11 @@ export function summarizeMemory(results: readonly LoopResult[], reportEpochs = 5
   peak_rss_mb: number | null;
   num_tensors_identical: boolean | null;
   rss_growth_after_epoch_1_mb: number | null;
+  /** From epoch 3 to the last: once V8's optimizing compiler has settled on the hot code. */
+  rss_growth_after_epoch_3_mb: number | null;
 } {
   if (results.length === 0) {
-    return { num_tensors_per_epoch: [], rss_mb_per_epoch: [], peak_rss_mb: null, num_tensors_identical: null, rss_growth_after_epoch_1_mb: null };
+    return { num_tensors_per_epoch: [], rss_mb_per_epoch: [], peak_rss_mb: null, num_tensors_identical: null, rss_growth_after_epoch_1_mb: null, rss_growth_after_epoch_3_mb: null };
   }
   const tensors = results[0]!.num_tensors_per_epoch;
   const all = results.flatMap((r) => r.num_tensors_per_epoch);
@@ -171,5 +173,6 @@ export function summarizeMemory(results: readonly LoopResult[], reportEpochs = 5
     peak_rss_mb: median(results.map((r) => r.peak_rss_mb).filter((x): x is number => x != null)),
     num_tensors_identical: identical,
     rss_growth_after_epoch_1_mb: first != null && last != null && epochs > 1 ? last - first : null,
+    rss_growth_after_epoch_3_mb: rss[2] != null && last != null && epochs > 3 ? last - rss[2] : null,
   };
 }

@@ -114,7 +114,7 @@ export function formatReport(r: BenchReport): string {
     const mc = r.memory_checks;
     out.push('', `Memory of the default job through ${mc.source}, after each of its first 5 epochs`);
     out.push(`  numTensors: ${r.num_tensors_per_epoch.join(' ')}${mc.num_tensors_identical == null ? '' : mc.num_tensors_identical ? '  (identical in every epoch of every repeat)' : '  (NOT identical)'}`);
-    out.push(`  RSS MB:     ${r.rss_mb_per_epoch.map((x) => (x == null ? '—' : x.toFixed(1))).join(' ')}  (growth after epoch 1: ${mc.rss_growth_after_epoch_1_mb?.toFixed(1) ?? '—'} MB)`);
+    out.push(`  RSS MB:     ${r.rss_mb_per_epoch.map((x) => (x == null ? '—' : x.toFixed(1))).join(' ')}  (growth after epoch 1: ${mc.rss_growth_after_epoch_1_mb?.toFixed(1) ?? '—'} MB, after epoch 3: ${mc.rss_growth_after_epoch_3_mb?.toFixed(1) ?? '—'} MB)`);
     const p = mc.peak_rss_mb_by_contender;
     const mb = (x: number | null) => (x == null ? '—' : `${x.toFixed(1)} MB`);
     out.push(`  peak RSS:   ${mb(r.peak_rss_mb)} (bare loop ${mb(p.bare)}, supervised trainer process ${mb(p.supervised_trainer)})`);

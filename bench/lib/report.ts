@@ -93,6 +93,8 @@ export interface BenchReport {
   memory_checks: {
     num_tensors_identical: boolean | null;
     rss_growth_after_epoch_1_mb: number | null;
+    /** From epoch 3 to the last (the JIT's warm-up memory lands in epochs 2–3). */
+    rss_growth_after_epoch_3_mb?: number | null;
     source: string;
     /** Median peak RSS of each contender's training process (supervised: the trainer child, from /proc). */
     peak_rss_mb_by_contender: { bare: number | null; runner: number | null; supervised_trainer: number | null };

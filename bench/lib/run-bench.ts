@@ -269,6 +269,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       memory_checks: {
         num_tensors_identical: memory.num_tensors_identical,
         rss_growth_after_epoch_1_mb: memory.rss_growth_after_epoch_1_mb,
+        rss_growth_after_epoch_3_mb: memory.rss_growth_after_epoch_3_mb,
         source: runnerRuns.length > 0 ? 'runJob' : 'none',
         peak_rss_mb_by_contender: peakRssByContender(repeats),
         without_optimizing_jit: withoutJit,

@@ -132,6 +132,7 @@ describe('summarizeMemory', () => {
     expect(m.num_tensors_identical).toBe(true);
     expect(m.rss_mb_per_epoch).toEqual([201, 201.5, 202.5, 203, 205]);
     expect(m.rss_growth_after_epoch_1_mb).toBe(4);
+    expect(m.rss_growth_after_epoch_3_mb).toBe(2.5);
     expect(m.peak_rss_mb).toBe(210);
   });
 
@@ -142,6 +143,7 @@ describe('summarizeMemory', () => {
     expect(m.rss_mb_per_epoch).toHaveLength(5);
     expect(m.num_tensors_identical).toBe(false);
     expect(m.rss_growth_after_epoch_1_mb).toBe(3);
+    expect(m.rss_growth_after_epoch_3_mb).toBe(3);
   });
 
   it('flags a leak: one more tensor after some epoch', () => {

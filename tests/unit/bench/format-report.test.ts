@@ -47,6 +47,7 @@ const report: BenchReport = {
   memory_checks: {
     num_tensors_identical: true,
     rss_growth_after_epoch_1_mb: 1,
+    rss_growth_after_epoch_3_mb: 0,
     source: 'runJob',
     peak_rss_mb_by_contender: { bare: 230, runner: 240, supervised_trainer: null },
     without_optimizing_jit: { rss_mb_per_epoch: [220, 222.5, 222.5, 222.5, 222.6], rss_growth_after_epoch_1_mb: 2.6 },
@@ -83,6 +84,7 @@ describe('formatReport', () => {
     expect(text).toMatch(/wasm\s+mlp\s+64\s+30,000\/s\s+runJob\s+3/);
     expect(text).toContain('numTensors: 4 4 4 4 4  (identical in every epoch of every repeat)');
     expect(text).toContain('peak RSS:   240.0 MB (bare loop 230.0 MB, supervised trainer process —)');
+    expect(text).toContain('RSS MB:     230.0 231.0 231.0 231.0 231.0  (growth after epoch 1: 1.0 MB, after epoch 3: 0.0 MB)');
     expect(text).toContain("RSS MB with V8's optimizing JIT off (node --no-opt): 220.0 222.5 222.5 222.5 222.6  (growth after epoch 1: 2.6 MB)");
     expect(text).toContain('60,000/s; the default job makes 455/s');
     expect(text).toContain('Runner callbacks (runJob, wasm (SIMD, 1 thread)): 0.30 of 4.00 ms per training step (8%)');
