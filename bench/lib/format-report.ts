@@ -130,8 +130,10 @@ export function formatReport(r: BenchReport): string {
   if (p) {
     const fb = p.forward_backward;
     const up = p.update;
-    const fbDispatch = p.phases_ms.forward_backward - fb.matmul_ms - fb.other_kernels_ms;
-    const upDispatch = p.phases_ms.update - up.matmul_ms - up.other_kernels_ms;
+    // Wall time and kernel time come from separate passes: when dispatch is smaller than
+    // their noise the difference can come out below 0, which reads as 0.
+    const fbDispatch = Math.max(0, p.phases_ms.forward_backward - fb.matmul_ms - fb.other_kernels_ms);
+    const upDispatch = Math.max(0, p.phases_ms.update - up.matmul_ms - up.other_kernels_ms);
     out.push('', `Profile: bare loop, ${p.device}, ${p.model}, batch ${p.batch_size} — ${fmtMs(p.step_ms)} ms per step (${fmtRate(p.samples_per_second)}), medians of ${p.rounds} rounds`);
     out.push(
       ...table([

@@ -91,6 +91,32 @@ describe('formatReport', () => {
     expect(text).toMatch(/avg_stats\.after_loss\s+0\.200\s+5%\s+177\.3\s+705/);
   });
 
+  it('shows the step profile, the SIMD kernel beside tfjs\'s matMul, and dispatch below its noise as 0', () => {
+    const split = (matmul: number, other: number, kernels: number) => ({ kernels_per_step: kernels, matmul_ms: matmul, other_kernels_ms: other, top: [] });
+    const text = formatReport({
+      ...report,
+      profile: {
+        backend: 'wasm',
+        device: 'wasm (SIMD, 1 thread)',
+        model: 'mlp',
+        batch_size: 64,
+        steps: 125,
+        rounds: 3,
+        step_ms: 0.95,
+        samples_per_second: 67_285,
+        phases_ms: { data: 0.1, forward_backward: 0.76, update: 0.09, release: 0.01 },
+        // Kernel time from the profiled pass exceeds this pass's wall time by noise.
+        forward_backward: split(0.73, 0.04, 5),
+        update: split(0, 0.07, 4),
+        matmul_probe: { shape: '[64,784]×[784,50]', same_weights_us: 403, fresh_weights_us: 713, simd_fresh_weights_us: 332 },
+      },
+    });
+    expect(text).toMatch(/forward \+ backward: dispatch \(tfjs JS per kernel\)\s+0\.00\s+0%\s+5 kernels\/step/);
+    expect(text).toMatch(/update: dispatch\s+0\.02\s+2%\s+4 kernels\/step/);
+    expect(text).toContain('tfjs fused matMul 403 µs with a reused weights buffer, 713 µs with a freshly written one');
+    expect(text).toContain('the same with the SIMD dense kernel: 332 µs with a freshly written buffer');
+  });
+
   it('formats missing numbers as a dash', () => {
     expect(fmtRate(null)).toBe('—');
     expect(fmtRatio(undefined)).toBe('—');
