@@ -1,6 +1,6 @@
 /**
- * Measurement: the bare loop (and the same loop on TensorFlow.js's own products, the SIMD
- * dense kernels switched off), the Runner's loop alone (TrainEvalCallback), the Runner with
+ * Measurement: the bare loop (and the same loop on TensorFlow.js's own kernels, Runlab's
+ * SIMD kernels switched off), the Runner's loop alone (TrainEvalCallback), the Runner with
  * runJob's callbacks (the trainer process's set), runJob, and runJob through the supervisor
  * and store, taking turns round after round in ONE process — the tightest pairing this
  * shared machine allows. Separate processes running the same loop here differ by up to
@@ -30,15 +30,15 @@ import { Runner } from '../src/main/training/runner';
 import { setSimdKernels } from '../src/main/training/kernels/simd/simd-kernels';
 import { bareLr, trainStep } from './lib/bare-step';
 import { runMeasurement } from './lib/emit';
-import { denseKernels } from './lib/dense-kernels';
+import { kernelsInUse } from './lib/kernels-in-use';
 import { InProcessLauncher } from './lib/in-process-launcher';
 import type { InterleavedResult } from './lib/interleaved-result';
 import { jobConfig, parseJobOptions } from './lib/job-options';
 import { batchSamples, throughput, type Tick } from './lib/stats';
 
 /**
- * The turns of a round: the bare loop, the bare loop on tfjs's products (XNNPACK; the SIMD
- * dense kernels off), the Runner with TrainEval only and the Runner with runJob's callbacks
+ * The turns of a round: the bare loop, the bare loop on tfjs's kernels (XNNPACK's products;
+ * Runlab's SIMD kernels off), the Runner with TrainEval only and the Runner with runJob's callbacks
  * (one epoch each, on the shared model), then whole runs — runJob, and runJob through a
  * real RunSupervisor and RunStore (its trainer session in this process, see
  * in-process-launcher.ts).
@@ -170,7 +170,7 @@ runMeasurement(async (): Promise<InterleavedResult> => {
     backend: active.backend,
     device: active.device,
     rounds: sps.bare.length,
-    dense_kernels: denseKernels(),
+    kernels: kernelsInUse(),
     bare_sps_per_round: sps.bare,
     bare_ops_sps_per_round: sps.bare_ops,
     core_sps_per_round: sps.core,

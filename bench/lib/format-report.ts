@@ -62,7 +62,7 @@ export function formatReport(r: BenchReport): string {
       ...table([
         ['loop', 'samples/s', 'vs bare (range)', 'best epoch'],
         ['bare loop', fmtRate(il.bare_sps), '1.00×', '1.00×'],
-        ["bare loop on TensorFlow.js's products (SIMD dense kernels off)", fmtRate(il.bare_ops.sps), fmtRatioRange(il.bare_ops.ratio, il.bare_ops.ratio_range), fmtRatio(il.bare_ops.best_ratio)],
+        ["bare loop on TensorFlow.js's kernels (Runlab's SIMD kernels off)", fmtRate(il.bare_ops.sps), fmtRatioRange(il.bare_ops.ratio, il.bare_ops.ratio_range), fmtRatio(il.bare_ops.best_ratio)],
         ['Runner loop alone (TrainEvalCallback only)', fmtRate(il.core.sps), fmtRatioRange(il.core.ratio, il.core.ratio_range), fmtRatio(il.core.best_ratio)],
         ['runJob (Runner + default callbacks)', fmtRate(il.runner.sps), fmtRatioRange(il.runner.ratio, il.runner.ratio_range), fmtRatio(il.runner.best_ratio)],
         ['runJob, a whole run (2 epochs, the 2nd timed)', fmtRate(il.runjob.sps), fmtRatioRange(il.runjob.ratio, il.runjob.ratio_range), fmtRatio(il.runjob.best_ratio)],
@@ -70,7 +70,7 @@ export function formatReport(r: BenchReport): string {
       ]),
     );
     out.push(`  supervised vs runJob, round by round: ${fmtRatio(il.supervised_vs_runjob)} (what the supervisor and store add, their work on the training thread here)`);
-    out.push(`  dense layers: ${il.dense_kernels}`);
+    out.push(`  kernels: ${il.kernels}`);
   } else if (r.interleaved_error) {
     out.push('', `runner_vs_bare interleaved: failed — ${r.interleaved_error}`);
   }

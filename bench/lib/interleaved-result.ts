@@ -10,11 +10,11 @@ export interface InterleavedResult {
   device: string;
   /** Timed rounds (each: one epoch of each loop, in rotating order). */
   rounds: number;
-  /** How the dense layers ran (bench/lib/dense-kernels.ts). */
-  dense_kernels: string;
+  /** Which kernels trained (bench/lib/kernels-in-use.ts). */
+  kernels: string;
   /** Training samples/s of each timed round's epoch, per loop. */
   bare_sps_per_round: (number | null)[];
-  /** The bare loop on TensorFlow.js's products (the SIMD dense kernels switched off). */
+  /** The bare loop on TensorFlow.js's kernels (Runlab's SIMD kernels switched off). */
   bare_ops_sps_per_round: (number | null)[];
   core_sps_per_round: (number | null)[];
   runner_sps_per_round: (number | null)[];
@@ -33,9 +33,9 @@ export interface InterleavedRatio {
 }
 
 export interface InterleavedSummary {
-  dense_kernels: string;
+  kernels: string;
   bare_sps: number | null;
-  /** The bare loop on TensorFlow.js's products against the bare loop: what the SIMD dense kernels gain. */
+  /** The bare loop on TensorFlow.js's products against the bare loop: what the SIMD kernels gain. */
   bare_ops: InterleavedRatio;
   /** The Runner with TrainEvalCallback only. */
   core: InterleavedRatio;
@@ -65,7 +65,7 @@ function against(loop: readonly (number | null)[], bare: readonly (number | null
 
 export function summarizeInterleaved(r: InterleavedResult): InterleavedSummary {
   return {
-    dense_kernels: r.dense_kernels,
+    kernels: r.kernels,
     bare_sps: median(finite(r.bare_sps_per_round)),
     bare_ops: against(r.bare_ops_sps_per_round, r.bare_sps_per_round),
     core: against(r.core_sps_per_round, r.bare_sps_per_round),

@@ -23,7 +23,7 @@ const report: BenchReport = {
     repeats: 5,
   },
   interleaved: {
-    dense_kernels: 'Runlab SIMD kernels (kernels/simd/kernels.wat)',
+    kernels: "Runlab's SIMD kernels (kernels/simd/kernels.wat) for dense layers and SGD",
     bare_sps: 50_000,
     bare_ops: { ratio: 0.52, ratio_range: [0.45, 0.6], best_ratio: 0.5, sps: 26_000 },
     core: { ratio: 0.98, ratio_range: [0.9, 1.05], best_ratio: 0.99, sps: 49_000 },
@@ -76,8 +76,8 @@ describe('formatReport', () => {
     expect(text).toMatch(/supervised \(runJob through supervisor \+ store, trainer session in this process\)\s+47,500\/s\s+0\.95× \(0\.80–1\.20\)\s+0\.97×/);
     expect(text).toMatch(/runJob, a whole run \(2 epochs, the 2nd timed\)\s+47,700\/s\s+0\.95× \(0\.80–1\.10\)\s+0\.96×/);
     expect(text).toContain('supervised vs runJob, round by round: 0.99× (what the supervisor and store add');
-    expect(text).toMatch(/bare loop on TensorFlow\.js's products \(SIMD dense kernels off\)\s+26,000\/s\s+0\.52× \(0\.45–0\.60\)\s+0\.50×/);
-    expect(text).toContain('dense layers: Runlab SIMD kernels (kernels/simd/kernels.wat)');
+    expect(text).toMatch(/bare loop on TensorFlow\.js's kernels \(Runlab's SIMD kernels off\)\s+26,000\/s\s+0\.52× \(0\.45–0\.60\)\s+0\.50×/);
+    expect(text).toContain("kernels: Runlab's SIMD kernels (kernels/simd/kernels.wat) for dense layers and SGD");
     expect(formatReport({ ...report, interleaved: null, interleaved_error: 'exit code 1: boom' })).toContain('runner_vs_bare interleaved: failed — exit code 1: boom');
     expect(text).toContain('vs_pytorch: not measured — no Python with torch found');
     expect(text).toContain('tensorflow: unavailable — @tensorflow/tfjs-node-gpu is not installed');

@@ -14,7 +14,7 @@ const result = (
   backend: 'wasm',
   device: 'wasm (SIMD, 1 thread)',
   rounds: bare.length,
-  dense_kernels: 'Runlab SIMD kernels (kernels/simd/kernels.wat)',
+  kernels: "Runlab's SIMD kernels (kernels/simd/kernels.wat) for dense layers and SGD",
   bare_sps_per_round: bare,
   bare_ops_sps_per_round: bareOps,
   core_sps_per_round: core,
@@ -35,7 +35,7 @@ describe('summarizeInterleaved', () => {
         [25_000, 12_000, 27_040],
       ),
     );
-    expect(s.dense_kernels).toBe('Runlab SIMD kernels (kernels/simd/kernels.wat)');
+    expect(s.kernels).toBe("Runlab's SIMD kernels (kernels/simd/kernels.wat) for dense layers and SGD");
     // The same loop on tfjs's products, round by round: 0.5, 0.48, 0.52.
     expect(s.bare_ops.ratio).toBeCloseTo(0.5, 10);
     expect(s.bare_ops.ratio_range).toEqual([0.48, 0.52]);

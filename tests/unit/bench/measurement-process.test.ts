@@ -44,7 +44,7 @@ describe('bench/interleaved.ts', () => {
     if (!o.ok) throw new Error(o.error);
     const r = o.value;
     expect(r).toMatchObject({ kind: 'interleaved', backend: 'wasm', rounds: 2 });
-    expect(r.dense_kernels).toBe('Runlab SIMD kernels (kernels/simd/kernels.wat)');
+    expect(r.kernels).toBe("Runlab's SIMD kernels (kernels/simd/kernels.wat) for dense layers and SGD");
     for (const loop of [r.bare_sps_per_round, r.bare_ops_sps_per_round, r.core_sps_per_round, r.runner_sps_per_round, r.runjob_sps_per_round, r.supervised_sps_per_round]) {
       expect(loop).toHaveLength(2);
       for (const sps of loop) expect(sps).toBeGreaterThan(0);

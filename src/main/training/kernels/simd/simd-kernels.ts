@@ -77,7 +77,7 @@ export function simdKernelsFor(backend: object): SimdKernels | null {
 }
 
 /**
- * Switches the SIMD dense kernels on (the default) or off, for comparing them with
+ * Switches the SIMD kernels on (the default) or off, for comparing them with
  * TensorFlow.js's ops in one process (tests, the benchmark). Returns the previous setting.
  */
 export function setSimdKernels(on: boolean): boolean {
