@@ -20,7 +20,7 @@ test('Stop cancels a running run, which keeps what it recorded', async ({ page, 
   await expect.poll(async () => Number(await progress.getAttribute('data-iter')), { timeout: 30_000 }).toBeGreaterThan(first);
   await expect(progress).toContainText('/ 500');
   // The loss tile is the latest batch's (History's train loss is an epoch's average): it says so.
-  await expect(panel.getByTestId('tiles')).toContainText('Train loss (last batch)');
+  await expect(panel.getByTestId('tiles')).toContainText('Last batch loss');
   await expect(panel.getByTestId('eta')).not.toHaveText('—');
   await expect(page.getByTestId('active-count')).toHaveText('1');
 
