@@ -110,6 +110,9 @@ export const RunRecordSchema = z.object({
   /** Pid of the process supervising the run while it is queued or running; lets a later
    * start tell a run whose supervisor died (→ interrupted) from one another process owns. */
   owner_pid: z.number().int().nullable(),
+  /** When that process started, where the system tells (Linux): a reused pid is not the owner.
+   * Optional: records written before it existed still read. */
+  owner_started: z.string().nullable().optional(),
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 

@@ -27,7 +27,7 @@ import { metricsToCsv } from './export-csv';
 import { parseMetricsJsonl, toJsonl } from './jsonl';
 import { KeyedMutex } from './keyed-mutex';
 import { mapLimit } from './map-limit';
-import { isPidAlive } from './pid-alive';
+import { isOwnerAlive, processStartTime } from './pid-alive';
 import { formatRunJson, readRunFile } from './run-file';
 import { assertRunId, isValidRunId, newRunId, runIdTime } from './run-id';
 import { defaultRunName } from './run-name';
@@ -94,6 +94,7 @@ export class RunStore {
     }
     const fields = parsePatch({ name: init.name, tags: init.tags, notes: init.notes });
     const status = init.status ?? 'queued';
+    const ownerPid = init.ownerPid === undefined ? process.pid : init.ownerPid;
     if (status !== 'queued' && status !== 'running') {
       throw new LabError({ code: 'invalid', field: 'status', message: `A new run starts queued or running, not ${JSON.stringify(status)}` });
     }
@@ -120,7 +121,8 @@ export class RunStore {
         progress: null,
         summary: null,
         error: null,
-        owner_pid: init.ownerPid === undefined ? process.pid : init.ownerPid,
+        owner_pid: ownerPid,
+        owner_started: ownerPid === null ? null : processStartTime(ownerPid),
       });
       const dir = this.runDir(id);
       try {
@@ -262,11 +264,12 @@ export class RunStore {
 
   /**
    * On start: runs left queued or running by a process that is gone become 'interrupted',
-   * keeping their rows. Runs another live process owns are left alone. Returns their ids.
+   * keeping their rows. Runs another live process owns are left alone — the owner's pid and,
+   * where recorded, its start time must both match a running process. Returns their ids.
    */
-  async recoverInterrupted(isAlive: (pid: number) => boolean = isPidAlive): Promise<string[]> {
+  async recoverInterrupted(isAlive: (pid: number, started?: string | null) => boolean = isOwnerAlive): Promise<string[]> {
     const orphaned = (r: RunRecord): boolean =>
-      (r.status === 'running' || r.status === 'queued') && (r.owner_pid === null || !isAlive(r.owner_pid));
+      (r.status === 'running' || r.status === 'queued') && (r.owner_pid === null || !isAlive(r.owner_pid, r.owner_started));
     const candidates = (await this.list()).filter((e): e is RunRecord => !isDamaged(e) && orphaned(e));
     const recovered: string[] = [];
     for (const run of candidates) {
@@ -286,6 +289,7 @@ export class RunStore {
             ended: new Date().toISOString(),
             error: r.status === 'queued' ? 'The app closed before this run started' : why,
             owner_pid: null,
+            owner_started: null,
           };
         });
       } catch (error) {

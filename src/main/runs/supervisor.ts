@@ -111,7 +111,7 @@ export class RunSupervisor {
     const record = await this.store.create({ ...meta, config: valid.value, status: 'queued', ownerPid: process.pid });
     if (this.closed) {
       // close() came while the run was being created: it will never be picked up.
-      return this.store.update(record.id, (r) => ({ ...r, status: 'cancelled', ended: now(), owner_pid: null }));
+      return this.store.update(record.id, (r) => ({ ...r, status: 'cancelled', ended: now(), owner_pid: null, owner_started: null }));
     }
     this.settled.set(record.id, deferred());
     this.queue.push(record);
@@ -125,7 +125,7 @@ export class RunSupervisor {
     const index = this.queue.findIndex((r) => r.id === id);
     if (index >= 0) {
       this.queue.splice(index, 1);
-      const record = await this.store.update(id, (r) => ({ ...r, status: 'cancelled', ended: now(), owner_pid: null }));
+      const record = await this.store.update(id, (r) => ({ ...r, status: 'cancelled', ended: now(), owner_pid: null, owner_started: null }));
       this.emit('run:updated', record);
       this.settle(id, record);
       return record;
@@ -369,6 +369,7 @@ export class RunSupervisor {
         error: outcome.error,
         progress: progress ?? r.progress,
         owner_pid: null,
+        owner_started: null,
       }));
     } catch (error) {
       // The store refused the final write: report the outcome anyway; the next start recovers the run.
@@ -382,7 +383,7 @@ export class RunSupervisor {
 
   private async finishUnlaunched(record: RunRecord, error: string): Promise<void> {
     const final = await this.store
-      .update(record.id, (r) => ({ ...r, status: 'failed', ended: now(), error, owner_pid: null }))
+      .update(record.id, (r) => ({ ...r, status: 'failed', ended: now(), error, owner_pid: null, owner_started: null }))
       .catch(() => ({ ...record, status: 'failed' as const, error }));
     this.emit('run:updated', final);
     this.settle(record.id, final);

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { isPidAlive } from '../../../src/main/runs/pid-alive';
+import { isOwnerAlive, isPidAlive, processStartTime } from '../../../src/main/runs/pid-alive';
 import { config, epochRow, iterRow, useTempStore } from './store-fixtures';
 
 const ctx = useTempStore();
@@ -59,6 +59,39 @@ describe('recoverInterrupted', () => {
 
     // A second start finds nothing left to recover.
     expect(await ctx.store.recoverInterrupted()).toEqual([]);
+  });
+
+  it('records when its owner started, and a live pid that started at another time is not the owner (a reused pid)', async () => {
+    const started = processStartTime(process.pid);
+    expect(started).toMatch(/^\d+$/);
+    expect(processStartTime(process.pid)).toBe(started);
+    expect(processStartTime(await deadPid())).toBeNull();
+
+    const mine = await ctx.store.create({ config, status: 'running' });
+    expect(mine.owner_started).toBe(started);
+    // This process's pid, as if recorded by an earlier process that had the same pid.
+    const reused = await ctx.store.create({ config, status: 'running' });
+    await ctx.store.update(reused.id, (r) => ({ ...r, owner_started: String(Number(started) - 1) }));
+    // Written before start times were recorded: the pid alone decides.
+    const older = await ctx.store.create({ config, status: 'running' });
+    await ctx.store.update(older.id, (r) => {
+      const { owner_started: _, ...rest } = r;
+      return rest;
+    });
+    expect((await ctx.store.get(older.id)).owner_started).toBeUndefined();
+
+    expect(isOwnerAlive(process.pid, started)).toBe(true);
+    expect(isOwnerAlive(process.pid, '1')).toBe(false);
+    expect(isOwnerAlive(process.pid, undefined)).toBe(true);
+    expect(await ctx.store.recoverInterrupted()).toEqual([reused.id]);
+    expect(await ctx.store.get(reused.id)).toMatchObject({
+      status: 'interrupted',
+      owner_pid: null,
+      owner_started: null,
+      error: `Interrupted: the process supervising this run (pid ${process.pid}) ended before the run finished`,
+    });
+    expect((await ctx.store.get(mine.id)).status).toBe('running');
+    expect((await ctx.store.get(older.id)).status).toBe('running');
   });
 
   it('uses the liveness check it is given', async () => {
