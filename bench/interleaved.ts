@@ -19,7 +19,6 @@ import type { MetricRow } from '../src/shared/records';
 import { RunStore } from '../src/main/runs/store';
 import { RunSupervisor } from '../src/main/runs/supervisor';
 import { initBackend } from '../src/main/training/backend';
-import { Callback } from '../src/main/training/callback';
 import { loadDataBunch } from '../src/main/training/data/load';
 import { defaultCacheDir } from '../src/main/training/data/mnist-sample';
 import { buildModel, buildOptimizer, runJob } from '../src/main/training/job';
@@ -30,6 +29,7 @@ import { Runner } from '../src/main/training/runner';
 import { setSimdKernels } from '../src/main/training/kernels/simd/simd-kernels';
 import { bareLr, trainStep } from './lib/bare-step';
 import { runMeasurement } from './lib/emit';
+import { StepClockCallback } from './lib/step-clock';
 import { kernelsInUse } from './lib/kernels-in-use';
 import { InProcessLauncher } from './lib/in-process-launcher';
 import type { InterleavedResult } from './lib/interleaved-result';
@@ -45,21 +45,6 @@ import { batchSamples, throughput, type Tick } from './lib/stats';
  */
 const TURNS = ['bare', 'bare_ops', 'core', 'runner', 'runjob', 'supervised'] as const;
 type Turn = (typeof TURNS)[number];
-
-/** Training-step end times of the epoch in progress. */
-class StepClockCallback extends Callback {
-  override order = 1000;
-  ticks: Tick[] = [];
-
-  override async begin_epoch(): Promise<void> {
-    this.ticks = [];
-  }
-
-  override async after_batch(): Promise<void> {
-    const r = this.runner;
-    if (r.inTrain) this.ticks.push({ t: performance.now(), samples: r.xb?.shape[0] ?? 0 });
-  }
-}
 
 runMeasurement(async (): Promise<InterleavedResult> => {
   const opts = parseJobOptions(process.argv[2]);
@@ -93,7 +78,7 @@ runMeasurement(async (): Promise<InterleavedResult> => {
   };
   const runnerEpoch = (which: Runner, clock: StepClockCallback) => async (): Promise<number | null> => {
     await which.fit(1, learner);
-    return throughput(clock.ticks);
+    return throughput(clock.epochTicks);
   };
   // A whole run's first epoch in a warm process is a few per cent slower than the next
   // (measured: 0.90 of the bare loop against 0.97 for its second): runs train two epochs

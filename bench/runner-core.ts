@@ -7,7 +7,6 @@
  * Usage: node --import tsx bench/runner-core.ts '{"epochs":5}'
  */
 import { initBackend } from '../src/main/training/backend';
-import { Callback } from '../src/main/training/callback';
 import { loadDataBunch } from '../src/main/training/data/load';
 import { buildModel, buildOptimizer } from '../src/main/training/job';
 import { Learner } from '../src/main/training/learner';
@@ -15,23 +14,9 @@ import { crossEntropy } from '../src/main/training/loss';
 import { Runner } from '../src/main/training/runner';
 import { runMeasurement } from './lib/emit';
 import { jobConfig, parseJobOptions } from './lib/job-options';
-import { throughputs, type EpochProbe, type LoopResult, type StepTime } from './lib/loop-result';
-import { cpuMs, numTensors, peakRssMb, rssMb } from './lib/memory';
-
-/** Step and epoch end times, nothing else. */
-class StepClockCallback extends Callback {
-  override order = 1000;
-  readonly steps: StepTime[] = [];
-  readonly epochs: EpochProbe[] = [];
-
-  override async after_batch(): Promise<void> {
-    if (this.runner.inTrain) this.steps.push({ iter: this.steps.length + 1, t: performance.now() });
-  }
-
-  override async after_epoch(): Promise<void> {
-    this.epochs.push({ t: performance.now(), numTensors: numTensors(), rssMb: rssMb(), cpuMs: cpuMs() });
-  }
-}
+import { throughputs, type LoopResult } from './lib/loop-result';
+import { peakRssMb } from './lib/memory';
+import { StepClockCallback } from './lib/step-clock';
 
 runMeasurement(async (): Promise<LoopResult> => {
   const opts = parseJobOptions(process.argv[2]);

@@ -39,7 +39,9 @@ class PassSums {
   private readonly needsLabels: boolean;
   /** Every metric scores on the host. */
   private readonly hostScores: boolean;
-  private host = { count: 0, loss: 0, metrics: [] as number[] };
+  /** Batches added on the host: their samples, and [loss · n, ...each metric's score sum]. */
+  private hostCount = 0;
+  private hostSums: number[];
 
   constructor(
     private readonly metrics: [string, MetricFn][],
@@ -48,11 +50,11 @@ class PassSums {
     this.values = [[], ...metrics.map(() => [])];
     this.needsLabels = metrics.some(([, fn]) => fn.perSample !== undefined);
     this.hostScores = inPlace && metrics.every(([, fn]) => fn.host !== undefined);
-    this.host.metrics = metrics.map(() => 0);
+    this.hostSums = this.values.map(() => 0);
   }
 
   get count(): number {
-    return this.sizes.reduce((a, b) => a + b, this.host.count);
+    return this.sizes.reduce((a, b) => a + b, this.hostCount);
   }
 
   add(loss: tf.Scalar, pred: tf.Tensor, yb: tf.Tensor, batchSize: number): void {
@@ -70,9 +72,9 @@ class PassSums {
     const labels = hostValues(yb);
     if (!lossValue || !predValues || !labels) return false;
     const [rows, classes] = pred.shape as [number, number];
-    this.host.loss += lossValue[0]! * batchSize;
-    this.metrics.forEach(([, fn], i) => (this.host.metrics[i]! += fn.host!(predValues, rows, classes, labels)));
-    this.host.count += batchSize;
+    this.hostSums[0]! += lossValue[0]! * batchSize;
+    this.metrics.forEach(([, fn], i) => (this.hostSums[i + 1]! += fn.host!(predValues, rows, classes, labels)));
+    this.hostCount += batchSize;
     return true;
   }
 
@@ -80,11 +82,15 @@ class PassSums {
   async read(): Promise<PassStats | null> {
     const count = this.count;
     if (count === 0) return null;
-    const host = this.host;
-    if (this.sizes.length === 0) {
-      this.dispose();
-      return { count, loss: host.loss / count, metrics: Object.fromEntries(this.metrics.map(([name], i) => [name, host.metrics[i]! / count])) };
-    }
+    const sums = [...this.hostSums];
+    if (this.sizes.length > 0) (await this.deviceSums()).forEach((v, i) => (sums[i]! += v));
+    this.dispose();
+    const [loss, ...metrics] = sums.map((v) => v / count);
+    return { count, loss: loss!, metrics: Object.fromEntries(this.metrics.map(([name], i) => [name, metrics[i]!])) };
+  }
+
+  /** [loss · n, ...each metric's sum] of the batches kept on the device, in one read. */
+  private async deviceSums(): Promise<Float32Array> {
     const sums = tf.tidy(() => {
       const weights = tf.tensor1d(this.sizes);
       const weighted = (column: tf.Tensor[]) => tf.sum(tf.mul(tf.stack(column), weights));
@@ -95,11 +101,8 @@ class PassSums {
       });
       return tf.stack([weighted(this.values[0]!), ...metricSums]);
     });
-    this.dispose();
     try {
-      const [loss, ...rest] = await sums.data();
-      const metrics = Object.fromEntries(this.metrics.map(([name], i) => [name, (rest[i]! + host.metrics[i]!) / count]));
-      return { count, loss: (loss! + host.loss) / count, metrics };
+      return (await sums.data()) as Float32Array;
     } finally {
       sums.dispose();
     }
@@ -111,7 +114,8 @@ class PassSums {
       column.length = 0;
     }
     this.sizes = [];
-    this.host = { count: 0, loss: 0, metrics: this.metrics.map(() => 0) };
+    this.hostCount = 0;
+    this.hostSums = this.values.map(() => 0);
   }
 }
 

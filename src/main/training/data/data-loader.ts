@@ -12,7 +12,7 @@
  * The caller owns and disposes xb and yb.
  */
 import * as tf from '@tensorflow/tfjs';
-import { activeHostMemory } from '../kernels/host-memory';
+import { filledTensor } from '../kernels/host-memory';
 import { createRng, deriveSeed, permutation } from '../random';
 import type { Dataset } from './dataset';
 
@@ -93,27 +93,19 @@ export class DataLoader implements Iterable<Batch> {
   /** Rows order[start..start+size) as one new tensor, gathered straight into its memory where the backend allows. */
   private gatherX(order: Int32Array, start: number, size: number): tf.Tensor {
     const { x, sampleSize, shape } = this.dataset;
-    const batchShape = [size, ...shape];
-    const memory = activeHostMemory();
-    const info = memory?.alloc(batchShape, 'float32');
-    const tensor = info ? tf.engine().makeTensorFromTensorInfo(info) : null;
-    // The view is taken after the allocation: on wasm a heap that grows detaches earlier views.
-    const target = info ? (memory!.view(info) as Float32Array) : new Float32Array(size * sampleSize);
-    for (let b = 0; b < size; b++) {
-      const i = order[start + b]!;
-      target.set(x.subarray(i * sampleSize, (i + 1) * sampleSize), b * sampleSize);
-    }
-    return tensor ?? tf.tensor(target, batchShape, 'float32');
+    return filledTensor([size, ...shape], 'float32', (target) => {
+      for (let b = 0; b < size; b++) {
+        const i = order[start + b]!;
+        target.set(x.subarray(i * sampleSize, (i + 1) * sampleSize), b * sampleSize);
+      }
+    });
   }
 
   /** Labels order[start..start+size) as one new tensor, the same way. */
   private gatherY(order: Int32Array, start: number, size: number): tf.Tensor1D {
     const { y } = this.dataset;
-    const memory = activeHostMemory();
-    const info = memory?.alloc([size], 'int32');
-    const tensor = info ? (tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor1D) : null;
-    const target = info ? (memory!.view(info) as Int32Array) : new Int32Array(size);
-    for (let b = 0; b < size; b++) target[b] = y[order[start + b]!]!;
-    return tensor ?? tf.tensor1d(target, 'int32');
+    return filledTensor([size], 'int32', (target) => {
+      for (let b = 0; b < size; b++) target[b] = y[order[start + b]!]!;
+    }) as tf.Tensor1D;
   }
 }

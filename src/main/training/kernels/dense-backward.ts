@@ -6,38 +6,31 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Activation, LayerGrads } from '../models/layer';
-import { registerHostKernel, runHostKernel } from './host-kernel';
-import { activeSimdKernels, simdKernelsFor } from './simd/simd-kernels';
+import { runHostKernel } from './host-kernel';
+import { activeSimdKernels, registerSimdKernel } from './simd/simd-kernels';
 
 const KERNEL = 'RunlabDenseBackward';
 
-registerHostKernel(
-  KERNEL,
-  (memory, { x, y, dy, kernel }, { relu, inputGrad }, backend) => {
-    const simd = simdKernelsFor(backend);
-    if (!simd) throw new Error(`${KERNEL}: the SIMD kernels are not available on this backend`);
-    const [m, k] = x!.shape as [number, number];
-    const n = dy!.shape[1]!;
-    const dw = memory.alloc([k, n], 'float32');
-    const db = memory.alloc([n], 'float32');
-    const dx = inputGrad ? memory.alloc([m, k], 'float32') : null;
-    // Scratch: relu's masked gradient and Wᵀ, freed before returning.
-    const masked = relu ? memory.alloc([m, n], 'float32') : null;
-    const kernelT = dx ? memory.alloc([n, k], 'float32') : null;
-    const at = (t: tf.TensorInfo): number => memory.view(t).byteOffset;
-    const g = masked ? at(masked) : at(dy!);
-    if (masked) simd.reluGrad(at(dy!), at(y!), g, m * n);
-    simd.gemmTN(at(x!), g, at(dw), m, k, n);
-    simd.colSums(g, at(db), m, n);
-    if (dx && kernelT) {
-      simd.transpose(at(kernel!), at(kernelT), k, n);
-      simd.gemmNN(g, at(kernelT), 0, at(dx), m, n, k, 0);
-    }
-    for (const scratch of [masked, kernelT]) if (scratch) memory.release(scratch);
-    return dx ? [dw, db, dx] : [dw, db];
-  },
-  ['wasm'],
-);
+registerSimdKernel(KERNEL, (simd, memory, at, { x, y, dy, kernel }, { relu, inputGrad }) => {
+  const [m, k] = x!.shape as [number, number];
+  const n = dy!.shape[1]!;
+  const dw = memory.alloc([k, n], 'float32');
+  const db = memory.alloc([n], 'float32');
+  const dx = inputGrad ? memory.alloc([m, k], 'float32') : null;
+  // Scratch: relu's masked gradient and Wᵀ, freed before returning.
+  const masked = relu ? memory.alloc([m, n], 'float32') : null;
+  const kernelT = dx ? memory.alloc([n, k], 'float32') : null;
+  const g = masked ? at(masked) : at(dy!);
+  if (masked) simd.reluGrad(at(dy!), at(y!), g, m * n);
+  simd.gemmTN(at(x!), g, at(dw), m, k, n);
+  simd.colSums(g, at(db), m, n);
+  if (dx && kernelT) {
+    simd.transpose(at(kernel!), at(kernelT), k, n);
+    simd.gemmNN(g, at(kernelT), 0, at(dx), m, n, k, 0);
+  }
+  for (const scratch of [masked, kernelT]) if (scratch) memory.release(scratch);
+  return dx ? [dw, db, dx] : [dw, db];
+});
 
 /**
  * The gradients of act(x·W + b) given its output y and dL/dy, from the SIMD kernel; null

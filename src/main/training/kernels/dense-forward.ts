@@ -5,25 +5,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../models/layer';
-import { registerHostKernel, runHostKernel } from './host-kernel';
-import { activeSimdKernels, simdKernelsFor } from './simd/simd-kernels';
+import { runHostKernel } from './host-kernel';
+import { activeSimdKernels, registerSimdKernel } from './simd/simd-kernels';
 
 const KERNEL = 'RunlabDenseForward';
 
-registerHostKernel(
-  KERNEL,
-  (memory, { x, kernel, bias }, { relu }, backend) => {
-    const simd = simdKernelsFor(backend);
-    if (!simd) throw new Error(`${KERNEL}: the SIMD kernels are not available on this backend`);
-    const [m, k] = x!.shape as [number, number];
-    const n = kernel!.shape[1]!;
-    const out = memory.alloc([m, n], 'float32');
-    const at = (t: tf.TensorInfo): number => memory.view(t).byteOffset;
-    simd.gemmNN(at(x!), at(kernel!), at(bias!), at(out), m, k, n, relu ? 1 : 0);
-    return out;
-  },
-  ['wasm'],
-);
+registerSimdKernel(KERNEL, (simd, memory, at, { x, kernel, bias }, { relu }) => {
+  const [m, k] = x!.shape as [number, number];
+  const n = kernel!.shape[1]!;
+  const out = memory.alloc([m, n], 'float32');
+  simd.gemmNN(at(x!), at(kernel!), at(bias!), at(out), m, k, n, relu ? 1 : 0);
+  return out;
+});
 
 /** act(x·W + b) from the SIMD kernel; null where it does not run (use tf.fused.matMul). */
 export function simdDenseForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation): tf.Tensor2D | null {

@@ -80,3 +80,32 @@ export function activeHostMemory(): HostMemory | null {
 export function hostValues(t: tf.TensorInfo): HostArray | null {
   return activeHostMemory()?.view(t) ?? null;
 }
+
+/**
+ * A new tensor whose values `fill` writes: straight into its own memory where the active
+ * backend keeps tensors on the host (no second copy), else into a fresh array that
+ * tf.tensor takes. `fill` must write every element (wasm's memory is not zeroed).
+ */
+export function filledTensor<D extends 'float32' | 'int32'>(
+  shape: number[],
+  dtype: D,
+  fill: (target: D extends 'int32' ? Int32Array : Float32Array) => void,
+): tf.Tensor {
+  type Target = D extends 'int32' ? Int32Array : Float32Array;
+  const memory = activeHostMemory();
+  if (!memory) {
+    const target = (dtype === 'int32' ? new Int32Array(size(shape)) : new Float32Array(size(shape))) as Target;
+    fill(target);
+    return tf.tensor(target, shape, dtype);
+  }
+  const info = memory.alloc(shape, dtype);
+  const tensor = tf.engine().makeTensorFromTensorInfo(info);
+  try {
+    // The view is taken after the allocation: on wasm a heap that grows detaches earlier views.
+    fill(memory.view(info) as Target);
+  } catch (err) {
+    tensor.dispose();
+    throw err;
+  }
+  return tensor;
+}

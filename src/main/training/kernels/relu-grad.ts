@@ -22,3 +22,8 @@ export function fusedReluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor | null {
   if (!onHostBackend() || dy.dtype !== 'float32' || y.dtype !== 'float32') return null;
   return runHostKernel(KERNEL, { dy, y })[0]!;
 }
+
+/** ReLU's backward pass, dy · (y > 0): the host kernel where it runs, else the composite. */
+export function reluGrad<T extends tf.Tensor>(dy: T, y: T): T {
+  return (fusedReluGrad(dy, y) ?? tf.mul(dy, tf.step(y))) as T;
+}

@@ -4,23 +4,16 @@
  * over the parameter, and the same float32 result to the bit.
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerHostKernel, runHostKernel } from './host-kernel';
-import { activeSimdKernels, simdKernelsFor } from './simd/simd-kernels';
+import { runHostKernel } from './host-kernel';
+import { activeSimdKernels, registerSimdKernel } from './simd/simd-kernels';
 
 const KERNEL = 'RunlabSgdStep';
 
-registerHostKernel(
-  KERNEL,
-  (memory, { p, g }, { lr, weightDecay }, backend) => {
-    const simd = simdKernelsFor(backend);
-    if (!simd) throw new Error(`${KERNEL}: the SIMD kernels are not available on this backend`);
-    const out = memory.alloc(p!.shape, 'float32');
-    const at = (t: tf.TensorInfo): number => memory.view(t).byteOffset;
-    simd.sgdStep(at(p!), at(g!), at(out), memory.view(out).length, lr as number, weightDecay as number);
-    return out;
-  },
-  ['wasm'],
-);
+registerSimdKernel(KERNEL, (simd, memory, at, { p, g }, { lr, weightDecay }) => {
+  const out = memory.alloc(p!.shape, 'float32');
+  simd.sgdStep(at(p!), at(g!), at(out), memory.view(out).length, lr as number, weightDecay as number);
+  return out;
+});
 
 /** The updated parameter from the SIMD kernel (the caller assigns it); null where it does not run (use the ops). */
 export function simdSgdStep(p: tf.Tensor, g: tf.Tensor, lr: number, weightDecay: number): tf.Tensor | null {

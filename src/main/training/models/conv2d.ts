@@ -4,7 +4,7 @@
  * for the model's input. The same backward serves the manual pass and TensorFlow.js's tape.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fusedReluGrad } from '../kernels/relu-grad';
+import { reluGrad } from '../kernels/relu-grad';
 import { convBiasGrad, convFilterGrad, convInputGrad, samePadding, type FilterShape } from './conv-gradients';
 import { uniformInit } from './init';
 import type { Activation, KerasLayerJson, Layer, LayerGrads, NamedWeight } from './layer';
@@ -24,7 +24,7 @@ export function conv2dBackward(
   activation: Activation,
   inputGrad: boolean,
 ): LayerGrads {
-  const g = activation === 'relu' ? ((fusedReluGrad(dy, y) ?? tf.mul(dy, tf.step(y))) as tf.Tensor4D) : dy;
+  const g = activation === 'relu' ? reluGrad(dy, y) : dy;
   const grads = [convFilterGrad(x, g, filter.shape as FilterShape, stride), convBiasGrad(g)];
   return { dx: inputGrad ? convInputGrad(g, filter, x.shape, stride) : null, grads };
 }

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { uniformInit } from './init';
 import { simdDenseBackward } from '../kernels/dense-backward';
 import { simdDenseForward } from '../kernels/dense-forward';
-import { fusedReluGrad } from '../kernels/relu-grad';
+import { reluGrad } from '../kernels/relu-grad';
 import { matMulNT, matMulTN } from './mat-mul';
 import type { Activation, KerasLayerJson, Layer, LayerGrads, NamedWeight } from './layer';
 import { tapedOp } from './taped-op';
@@ -22,7 +22,7 @@ export function denseForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tenso
 export function denseBackward(x: tf.Tensor2D, y: tf.Tensor2D, dy: tf.Tensor2D, kernel: tf.Tensor2D, activation: Activation, inputGrad: boolean): LayerGrads {
   const simd = simdDenseBackward(x, y, dy, kernel, activation, inputGrad);
   if (simd) return simd;
-  const g = activation === 'relu' ? ((fusedReluGrad(dy, y) ?? tf.mul(dy, tf.step(y))) as tf.Tensor2D) : dy;
+  const g = activation === 'relu' ? reluGrad(dy, y) : dy;
   return { dx: inputGrad ? matMulNT(g, kernel) : null, grads: [matMulTN(x, g), tf.sum(g, 0)] };
 }
 

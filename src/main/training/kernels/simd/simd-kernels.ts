@@ -7,6 +7,8 @@
  * keeps TensorFlow.js's ops.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerHostKernel } from '../host-kernel';
+import type { HostMemory } from '../host-memory';
 import { WASM_BASE64 } from './kernels-wasm';
 
 export interface SimdKernels {
@@ -90,4 +92,26 @@ export function setSimdKernels(on: boolean): boolean {
 export function activeSimdKernels(tensors: readonly tf.TensorInfo[]): SimdKernels | null {
   if (tf.getBackend() !== 'wasm' || tensors.some((t) => t.dtype !== 'float32')) return null;
   return simdKernelsFor(tf.backend());
+}
+
+/** A tfjs kernel built on the SIMD kernels; `at` gives a tensor's address in the heap. */
+export type SimdKernelFunc = (
+  simd: SimdKernels,
+  memory: HostMemory,
+  at: (t: tf.TensorInfo) => number,
+  inputs: Record<string, tf.TensorInfo>,
+  attrs: Record<string, unknown>,
+) => tf.TensorInfo | tf.TensorInfo[];
+
+/** Registers `kernelName` on wasm, running `func` with the backend's SIMD kernels (callers check activeSimdKernels first). */
+export function registerSimdKernel(kernelName: string, func: SimdKernelFunc): void {
+  registerHostKernel(
+    kernelName,
+    (memory, inputs, attrs, backend) => {
+      const simd = simdKernelsFor(backend);
+      if (!simd) throw new Error(`${kernelName}: the SIMD kernels are not available on this backend`);
+      return func(simd, memory, (t) => memory.view(t).byteOffset, inputs, attrs);
+    },
+    ['wasm'],
+  );
 }
