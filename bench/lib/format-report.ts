@@ -114,14 +114,16 @@ export function formatReport(r: BenchReport): string {
     const mc = r.memory_checks;
     out.push('', `Memory of the default job through ${mc.source}, after each of its first 5 epochs`);
     out.push(`  numTensors: ${r.num_tensors_per_epoch.join(' ')}${mc.num_tensors_identical == null ? '' : mc.num_tensors_identical ? '  (identical in every epoch of every repeat)' : '  (NOT identical)'}`);
-    out.push(`  RSS MB:     ${r.rss_mb_per_epoch.map((x) => (x == null ? '—' : x.toFixed(1))).join(' ')}  (growth after epoch 1: ${mc.rss_growth_after_epoch_1_mb?.toFixed(1) ?? '—'} MB, after epoch 3: ${mc.rss_growth_after_epoch_3_mb?.toFixed(1) ?? '—'} MB)`);
+    const mbs = (xs: readonly (number | null)[]) => xs.map((x) => (x == null ? '—' : x.toFixed(1))).join(' ');
+    const growth = (x: number | null | undefined) => `${x?.toFixed(1) ?? '—'} MB`;
+    out.push(`  RSS MB:     ${mbs(r.rss_mb_per_epoch)}  (growth after epoch 1: ${growth(mc.rss_growth_after_epoch_1_mb)}, after epoch 3: ${growth(mc.rss_growth_after_epoch_3_mb)})`);
     const p = mc.peak_rss_mb_by_contender;
     const mb = (x: number | null) => (x == null ? '—' : `${x.toFixed(1)} MB`);
     out.push(`  peak RSS:   ${mb(r.peak_rss_mb)} (bare loop ${mb(p.bare)}, supervised trainer process ${mb(p.supervised_trainer)})`);
     const nj = mc.without_optimizing_jit;
     if (nj && 'error' in nj) out.push(`  without V8's optimizing JIT: error: ${nj.error}`);
     else if (nj) {
-      out.push(`  RSS MB with V8's optimizing JIT off (node --no-opt): ${nj.rss_mb_per_epoch.map((x) => (x == null ? '—' : x.toFixed(1))).join(' ')}  (growth after epoch 1: ${nj.rss_growth_after_epoch_1_mb?.toFixed(1) ?? '—'} MB)`);
+      out.push(`  RSS MB with V8's optimizing JIT off (node --no-opt): ${mbs(nj.rss_mb_per_epoch)}  (growth after epoch 1: ${growth(nj.rss_growth_after_epoch_1_mb)})`);
       out.push('  (what RSS gains after epoch 1 with the JIT on and not with it off is compiled code and compiler memory while the hot code is optimized, not training data)');
     }
   }

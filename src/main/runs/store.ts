@@ -45,6 +45,9 @@ const runLocks = new KeyedMutex();
 /** Folders this process has made but not yet written run.json into: not damaged, just young. */
 const creating = new Set<string>();
 
+/** The owner fields of a run nobody supervises any more (finished, cancelled or recovered). */
+export const NO_OWNER = { owner_pid: null, owner_started: null } as const;
+
 export interface CreateRunInit {
   config: Hyperparams;
   name?: string;
@@ -288,8 +291,7 @@ export class RunStore {
             status: 'interrupted',
             ended: new Date().toISOString(),
             error: r.status === 'queued' ? 'The app closed before this run started' : why,
-            owner_pid: null,
-            owner_started: null,
+            ...NO_OWNER,
           };
         });
       } catch (error) {

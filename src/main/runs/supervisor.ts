@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { LabError, type LabEventName, type LabEvents } from '../../shared/api';
 import { validateHyperparams } from '../../shared/hyperparams';
 import type { EpochRow, MetricRow, Progress, RunPatch, RunRecord, RunSummary } from '../../shared/records';
-import type { RunStore } from './store';
+import { NO_OWNER, type RunStore } from './store';
 import type { TrainerHandle, TrainerLauncher } from './trainer-launcher';
 import { trainerOutcome, type CancelState } from './trainer-outcome';
 import { dataPathProblem } from '../training/data/check-data-path';
@@ -111,7 +111,7 @@ export class RunSupervisor {
     const record = await this.store.create({ ...meta, config: valid.value, status: 'queued', ownerPid: process.pid });
     if (this.closed) {
       // close() came while the run was being created: it will never be picked up.
-      return this.store.update(record.id, (r) => ({ ...r, status: 'cancelled', ended: now(), owner_pid: null, owner_started: null }));
+      return this.store.update(record.id, (r) => ({ ...r, status: 'cancelled', ended: now(), ...NO_OWNER }));
     }
     this.settled.set(record.id, deferred());
     this.queue.push(record);
@@ -125,7 +125,7 @@ export class RunSupervisor {
     const index = this.queue.findIndex((r) => r.id === id);
     if (index >= 0) {
       this.queue.splice(index, 1);
-      const record = await this.store.update(id, (r) => ({ ...r, status: 'cancelled', ended: now(), owner_pid: null, owner_started: null }));
+      const record = await this.store.update(id, (r) => ({ ...r, status: 'cancelled', ended: now(), ...NO_OWNER }));
       this.emit('run:updated', record);
       this.settle(id, record);
       return record;
@@ -368,8 +368,7 @@ export class RunSupervisor {
         summary: outcome.summary ?? r.summary,
         error: outcome.error,
         progress: progress ?? r.progress,
-        owner_pid: null,
-        owner_started: null,
+        ...NO_OWNER,
       }));
     } catch (error) {
       // The store refused the final write: report the outcome anyway; the next start recovers the run.
@@ -383,7 +382,7 @@ export class RunSupervisor {
 
   private async finishUnlaunched(record: RunRecord, error: string): Promise<void> {
     const final = await this.store
-      .update(record.id, (r) => ({ ...r, status: 'failed', ended: now(), error, owner_pid: null, owner_started: null }))
+      .update(record.id, (r) => ({ ...r, status: 'failed', ended: now(), error, ...NO_OWNER }))
       .catch(() => ({ ...record, status: 'failed' as const, error }));
     this.emit('run:updated', final);
     this.settle(record.id, final);
