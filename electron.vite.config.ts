@@ -35,7 +35,7 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve(root, 'src/main/index.ts'),
-          'trainer-process': resolve(root, 'src/main/runs/trainer-process.ts'),
+          'trainer-process': resolve(root, 'src/main/runs/trainer/trainer-process.ts'),
         },
       },
     },

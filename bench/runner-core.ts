@@ -9,9 +9,9 @@
 import { initBackend } from '../src/main/training/backend';
 import { loadDataBunch } from '../src/main/training/data/load';
 import { buildModel, buildOptimizer } from '../src/main/training/job';
-import { Learner } from '../src/main/training/learner';
+import { Learner } from '../src/main/training/loop/learner';
 import { crossEntropy } from '../src/main/training/loss';
-import { Runner } from '../src/main/training/runner';
+import { Runner } from '../src/main/training/loop/runner';
 import { runMeasurement } from './lib/emit';
 import { jobConfig, parseJobOptions } from './lib/job-options';
 import { throughputs, type LoopResult } from './lib/loop-result';

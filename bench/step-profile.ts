@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/main/training/backend';
 import { loadDataBunch } from '../src/main/training/data/load';
-import { lossAndGrads, type StepTensors } from '../src/main/training/backprop';
+import { lossAndGrads, type StepTensors } from '../src/main/training/loop/backprop';
 import { crossEntropy } from '../src/main/training/loss';
 import { simdDenseForward } from '../src/main/training/kernels/dense-forward';
 import { setSimdKernels } from '../src/main/training/kernels/simd/simd-kernels';

@@ -6,7 +6,7 @@
  */
 import { HyperparamsSchema, type Hyperparams } from '../src/shared/hyperparams';
 import type { EpochRow, IterRow, MetricRow, RunRecord } from '../src/shared/records';
-import { RunStore } from '../src/main/runs/store';
+import { RunStore } from '../src/main/runs/store/store';
 
 export interface SyntheticRunSpec {
   name: string;

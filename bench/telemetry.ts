@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MetricRow } from '../src/shared/records';
-import { RunStore } from '../src/main/runs/store';
+import { RunStore } from '../src/main/runs/store/store';
 import { RunSupervisor } from '../src/main/runs/supervisor';
-import { ChildProcessLauncher } from '../src/main/runs/trainer-launcher';
+import { ChildProcessLauncher } from '../src/main/runs/trainer/trainer-launcher';
 import { DEFAULT_HYPERPARAMS } from '../src/shared/hyperparams';
 import { runMeasurement } from './lib/emit';
 

@@ -5,7 +5,7 @@
  * SGD update p ← p − lr·g (the engine's SGD kernel where it runs), in one tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs';
-import { lossAndGrads } from '../../src/main/training/backprop';
+import { lossAndGrads } from '../../src/main/training/loop/backprop';
 import { simdSgdStep } from '../../src/main/training/kernels/sgd-step';
 import { crossEntropy } from '../../src/main/training/loss';
 import { accuracy } from '../../src/main/training/metrics';

@@ -6,7 +6,7 @@
  * be set against the whole run's time per training step.
  */
 import { RUNNER_EVENTS, type RunnerEvent } from '../../src/shared/events';
-import { Callback } from '../../src/main/training/callback';
+import { Callback } from '../../src/main/training/loop/callback';
 
 export interface HookCost {
   callback: string;

@@ -5,9 +5,9 @@
  * stricter test than the app's separate process, where that work runs on the other core),
  * and every message crosses as JSON text, as it does over IPC.
  */
-import type { TrainerHandle, TrainerLauncher } from '../../src/main/runs/trainer-launcher';
-import { ExitLatch } from '../../src/main/runs/exit-latch';
-import { serveTrainer } from '../../src/main/runs/trainer-session';
+import type { TrainerHandle, TrainerLauncher } from '../../src/main/runs/trainer/trainer-launcher';
+import { ExitLatch } from '../../src/main/runs/trainer/exit-latch';
+import { serveTrainer } from '../../src/main/runs/trainer/trainer-session';
 
 type Listener = (raw: unknown) => void;
 

@@ -3,7 +3,7 @@
  * probe at each epoch's end — ordered last, one performance.now() per batch, nothing else.
  * The Runner-loop measurements (runner-core.ts, interleaved.ts) time the Runner with it.
  */
-import { Callback } from '../../src/main/training/callback';
+import { Callback } from '../../src/main/training/loop/callback';
 import type { EpochProbe, StepTime } from './loop-result';
 import { cpuMs, numTensors, rssMb } from './memory';
 import type { Tick } from './stats';

@@ -4,7 +4,7 @@
  * an epoch row every `perEpoch`) in messages of `rowsPerMessage` — TelemetryCallback's
  * default coalescing — as fast as the IPC channel takes them. Settings: $BENCH_TELEMETRY (JSON).
  */
-import type { ChildMessage } from '../../src/main/runs/trainer-protocol';
+import type { ChildMessage } from '../../src/main/runs/trainer/trainer-protocol';
 import type { MetricRow } from '../../src/shared/records';
 
 const { rows: total, rowsPerMessage, perEpoch } = {

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerLabIpc } from './ipc';
 import { LabService } from './lab';
-import { UtilityProcessLauncher } from './runs/utility-process-launcher';
+import { UtilityProcessLauncher } from './runs/trainer/utility-process-launcher';
 import { appPage, createMainWindow, hardenSession, isAppUrl } from './window';
 
 const page = appPage(dirname(fileURLToPath(import.meta.url)));

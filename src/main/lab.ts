@@ -16,9 +16,9 @@ import {
 import { DEFAULT_HYPERPARAMS, FIELDS, PRESETS } from '../shared/hyperparams';
 import { isDamaged, type MetricRow, type RunListEntry, type RunRecord } from '../shared/records';
 import type { LabListener, LabPort } from './lab-port';
-import { RunStore } from './runs/store';
+import { RunStore } from './runs/store/store';
 import { RunSupervisor, type SupervisorOptions } from './runs/supervisor';
-import { ChildProcessLauncher, type TrainerLauncher } from './runs/trainer-launcher';
+import { ChildProcessLauncher, type TrainerLauncher } from './runs/trainer/trainer-launcher';
 
 export interface LabServiceOptions extends SupervisorOptions {
   /** Defaults to $RUNLAB_HOME or ~/.runlab. */

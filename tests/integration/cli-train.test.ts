@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunStore } from '../../src/main/runs/store';
+import { RunStore } from '../../src/main/runs/store/store';
 import { lines, startRunlab } from '../helpers/runlab-cli';
 
 

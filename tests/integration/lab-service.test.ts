@@ -13,7 +13,7 @@ import { LabError, type LabEventName, type LabEvents } from '../../src/shared/ap
 import { DEFAULT_HYPERPARAMS, FIELDS, PRESETS } from '../../src/shared/hyperparams';
 import type { MetricRow, RunRecord } from '../../src/shared/records';
 import { LabService } from '../../src/main/lab';
-import { ChildProcessLauncher } from '../../src/main/runs/trainer-launcher';
+import { ChildProcessLauncher } from '../../src/main/runs/trainer/trainer-launcher';
 
 const HELPERS = fileURLToPath(new URL('./helpers/', import.meta.url));
 
@@ -158,7 +158,7 @@ describe('LabService', () => {
     const [line] = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
     const { id, trainerPid } = JSON.parse(line!) as { id: string; trainerPid: number };
 
-    const probe = new (await import('../../src/main/runs/store')).RunStore(dataDir);
+    const probe = new (await import('../../src/main/runs/store/store')).RunStore(dataDir);
     await until(async () => (await probe.readMetrics(id)).length >= 10);
     child.kill('SIGKILL');
     await exited;

@@ -10,9 +10,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LabError, type LabEventName, type LabEvents } from '../../src/shared/api';
 import { DEFAULT_HYPERPARAMS } from '../../src/shared/hyperparams';
 import type { MetricRow, RunRecord } from '../../src/shared/records';
-import { RunStore } from '../../src/main/runs/store';
+import { RunStore } from '../../src/main/runs/store/store';
 import { RunSupervisor, type SupervisorOptions } from '../../src/main/runs/supervisor';
-import { ChildProcessLauncher, type TrainerLauncher } from '../../src/main/runs/trainer-launcher';
+import { ChildProcessLauncher, type TrainerLauncher } from '../../src/main/runs/trainer/trainer-launcher';
 
 const FAKE_TRAINER = fileURLToPath(new URL('./helpers/fake-trainer.mjs', import.meta.url));
 

@@ -11,9 +11,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LabError, type LabEventName, type LabEvents } from '../../src/shared/api';
 import { DEFAULT_HYPERPARAMS, type Hyperparams } from '../../src/shared/hyperparams';
 import type { MetricRow } from '../../src/shared/records';
-import { RunStore } from '../../src/main/runs/store';
+import { RunStore } from '../../src/main/runs/store/store';
 import { RunSupervisor } from '../../src/main/runs/supervisor';
-import { ChildProcessLauncher } from '../../src/main/runs/trainer-launcher';
+import { ChildProcessLauncher } from '../../src/main/runs/trainer/trainer-launcher';
 
 const SHARED_CACHE = join(tmpdir(), 'runlab-test-data-cache');
 

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { LabError, type LabEventName, type LabEvents } from '../../shared/api';
 import { validateHyperparams } from '../../shared/hyperparams';
 import type { EpochRow, MetricRow, Progress, RunPatch, RunRecord, RunSummary } from '../../shared/records';
-import { NO_OWNER, type RunStore } from './store';
-import type { TrainerHandle, TrainerLauncher } from './trainer-launcher';
-import { trainerOutcome, type CancelState } from './trainer-outcome';
+import { NO_OWNER, type RunStore } from './store/store';
+import type { TrainerHandle, TrainerLauncher } from './trainer/trainer-launcher';
+import { trainerOutcome, type CancelState } from './trainer/trainer-outcome';
 import { dataPathProblem } from '../training/data/check-data-path';
-import { parseChildMessage, type ChildMessage } from './trainer-protocol';
+import { parseChildMessage, type ChildMessage } from './trainer/trainer-protocol';
 
 export interface SupervisorOptions {
   /** How many trainers run at once; the rest wait in the queue. */

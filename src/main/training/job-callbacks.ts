@@ -5,7 +5,7 @@
  * benchmark builds the same set to time it against the bare loop.
  */
 import type { Hyperparams } from '../../shared/hyperparams';
-import type { Callback } from './callback';
+import type { Callback } from './loop/callback';
 import { AbortCallback } from './callbacks/abort';
 import { AvgStatsCallback } from './callbacks/avg-stats';
 import { CheckpointCallback } from './callbacks/checkpoint';
@@ -19,7 +19,7 @@ import { TerminateOnNaNCallback } from './callbacks/terminate-on-nan';
 import { ThroughputCallback } from './callbacks/throughput';
 import { TrainEvalCallback } from './callbacks/train-eval';
 import type { JobOptions } from './job';
-import { lrSchedule } from './lr-schedule';
+import { lrSchedule } from './optim/lr-schedule';
 import { accuracy } from './metrics';
 
 export interface JobCallbacks {

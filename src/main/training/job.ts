@@ -6,19 +6,19 @@
 import type { Hyperparams } from '../../shared/hyperparams';
 import type { MetricRow, MetricsSnapshot, Progress, RunSummary } from '../../shared/records';
 import { initBackend, type ResolvedBackend } from './backend';
-import type { Callback } from './callback';
+import type { Callback } from './loop/callback';
 import type { EpochStats } from './callbacks/avg-stats';
 import type { ThroughputCallback } from './callbacks/throughput';
 import type { DataBunch } from './data/data-bunch';
 import { loadDataBunch, type LoadOptions } from './data/load';
 import { jobCallbacks } from './job-callbacks';
-import { Learner } from './learner';
+import { Learner } from './loop/learner';
 import { crossEntropy } from './loss';
 import { createCnn } from './models/cnn';
 import { createMlp } from './models/mlp';
 import type { Model } from './models/model';
-import { Adam, Momentum, SGD, type Optimizer } from './optimizers';
-import { Runner } from './runner';
+import { Adam, Momentum, SGD, type Optimizer } from './optim/optimizers';
+import { Runner } from './loop/runner';
 
 export type { ResolvedBackend };
 

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_HYPERPARAMS } from '../../../src/shared/hyperparams';
 import { LabService } from '../../../src/main/lab';
-import { ChildProcessLauncher } from '../../../src/main/runs/trainer-launcher';
+import { ChildProcessLauncher } from '../../../src/main/runs/trainer/trainer-launcher';
 
 const dataDir = process.argv[2]!;
 const launcher = new ChildProcessLauncher({

@@ -2,8 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HookTimerCallback } from '../../../bench/lib/hook-timer';
 import { initBackend } from '../../../src/main/training/backend';
-import { Callback } from '../../../src/main/training/callback';
-import { Runner } from '../../../src/main/training/runner';
+import { Callback } from '../../../src/main/training/loop/callback';
+import { Runner } from '../../../src/main/training/loop/runner';
 import { disposeLearner, tinyLearner } from '../engine/engine-fixtures';
 
 beforeAll(async () => {

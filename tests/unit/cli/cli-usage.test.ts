@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HYPERPARAMS, FIELDS } from '../../../src/shared/hyperparams';
-import { RunStore } from '../../../src/main/runs/store';
+import { RunStore } from '../../../src/main/runs/store/store';
 import { lines, startRunlab } from '../../helpers/runlab-cli';
 
 

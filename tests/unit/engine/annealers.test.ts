@@ -1,6 +1,6 @@
 /** The 05_anneal schedules, checked against values worked out by hand. */
 import { describe, expect, it } from 'vitest';
-import { combineScheds, schedCos, schedExp, schedLin, schedNo } from '../../../src/main/training/annealers';
+import { combineScheds, schedCos, schedExp, schedLin, schedNo } from '../../../src/main/training/optim/annealers';
 
 describe('annealers', () => {
   it('schedLin goes in a straight line from start to end', () => {

@@ -9,13 +9,13 @@ import { AvgStatsCallback } from '../../../src/main/training/callbacks/avg-stats
 import { DataBunch } from '../../../src/main/training/data/data-bunch';
 import { DataLoader } from '../../../src/main/training/data/data-loader';
 import { Dataset } from '../../../src/main/training/data/dataset';
-import { Learner } from '../../../src/main/training/learner';
+import { Learner } from '../../../src/main/training/loop/learner';
 import type { LossFn } from '../../../src/main/training/loss';
 import { accuracy, type MetricFn } from '../../../src/main/training/metrics';
 import { createMlp } from '../../../src/main/training/models/mlp';
-import { SGD } from '../../../src/main/training/optimizers';
-import { Runner } from '../../../src/main/training/runner';
-import { Callback } from '../../../src/main/training/callback';
+import { SGD } from '../../../src/main/training/optim/optimizers';
+import { Runner } from '../../../src/main/training/loop/runner';
+import { Callback } from '../../../src/main/training/loop/callback';
 
 beforeAll(async () => {
   await initBackend('cpu');

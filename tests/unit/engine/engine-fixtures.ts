@@ -1,15 +1,15 @@
 /** Shared pieces for the engine tests: tiny real DataBunches, a learner, an event log. */
 import { RUNNER_EVENTS, type RunnerEvent } from '../../../src/shared/events';
-import { Callback } from '../../../src/main/training/callback';
+import { Callback } from '../../../src/main/training/loop/callback';
 import { DataBunch } from '../../../src/main/training/data/data-bunch';
 import { DataLoader } from '../../../src/main/training/data/data-loader';
 import { Dataset } from '../../../src/main/training/data/dataset';
-import { Learner } from '../../../src/main/training/learner';
+import { Learner } from '../../../src/main/training/loop/learner';
 import { crossEntropy } from '../../../src/main/training/loss';
 import { createMlp } from '../../../src/main/training/models/mlp';
-import { SGD, type Optimizer } from '../../../src/main/training/optimizers';
+import { SGD, type Optimizer } from '../../../src/main/training/optim/optimizers';
 import type { Model } from '../../../src/main/training/models/model';
-import { Runner } from '../../../src/main/training/runner';
+import { Runner } from '../../../src/main/training/loop/runner';
 import { createRng } from '../../../src/main/training/random';
 
 /** n samples of `features` values in [-1, 1], label = whether the first value is positive (2 classes). */

@@ -9,17 +9,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/main/training/backend';
-import { Callback } from '../../../src/main/training/callback';
+import { Callback } from '../../../src/main/training/loop/callback';
 import { DataBunch } from '../../../src/main/training/data/data-bunch';
 import { DataLoader } from '../../../src/main/training/data/data-loader';
 import { Dataset } from '../../../src/main/training/data/dataset';
-import { Learner } from '../../../src/main/training/learner';
+import { Learner } from '../../../src/main/training/loop/learner';
 import { crossEntropy, type LossFn } from '../../../src/main/training/loss';
 import { createCnn } from '../../../src/main/training/models/cnn';
 import { createMlp } from '../../../src/main/training/models/mlp';
 import type { Model } from '../../../src/main/training/models/model';
-import { Adam, Momentum, SGD, type Optimizer } from '../../../src/main/training/optimizers';
-import { Runner } from '../../../src/main/training/runner';
+import { Adam, Momentum, SGD, type Optimizer } from '../../../src/main/training/optim/optimizers';
+import { Runner } from '../../../src/main/training/loop/runner';
 import { toyDataset } from './engine-fixtures';
 
 afterAll(async () => {

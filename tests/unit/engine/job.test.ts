@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HYPERPARAMS, type Hyperparams } from '../../../src/shared/hyperparams';
 import { RunSummarySchema, type MetricRow } from '../../../src/shared/records';
 import { initBackend } from '../../../src/main/training/backend';
-import { Callback } from '../../../src/main/training/callback';
+import { Callback } from '../../../src/main/training/loop/callback';
 import { runJob, type JobOptions, type JobStart } from '../../../src/main/training/job';
 import { loadModel } from '../../../src/main/training/models/load-model';
 

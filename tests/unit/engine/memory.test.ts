@@ -4,9 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { schedCos } from '../../../src/main/training/annealers';
+import { schedCos } from '../../../src/main/training/optim/annealers';
 import { initBackend } from '../../../src/main/training/backend';
-import { Callback } from '../../../src/main/training/callback';
+import { Callback } from '../../../src/main/training/loop/callback';
 import { AvgStatsCallback } from '../../../src/main/training/callbacks/avg-stats';
 import { ParamSchedulerCallback } from '../../../src/main/training/callbacks/param-scheduler';
 import { RecorderCallback } from '../../../src/main/training/callbacks/recorder';
@@ -15,14 +15,14 @@ import { TerminateOnNaNCallback } from '../../../src/main/training/callbacks/ter
 import { DataBunch } from '../../../src/main/training/data/data-bunch';
 import { DataLoader } from '../../../src/main/training/data/data-loader';
 import { Dataset } from '../../../src/main/training/data/dataset';
-import { Learner } from '../../../src/main/training/learner';
+import { Learner } from '../../../src/main/training/loop/learner';
 import { crossEntropy } from '../../../src/main/training/loss';
 import { accuracy } from '../../../src/main/training/metrics';
 import { createCnn } from '../../../src/main/training/models/cnn';
 import { createMlp } from '../../../src/main/training/models/mlp';
 import type { Model } from '../../../src/main/training/models/model';
-import { Adam, Momentum, SGD, type Optimizer } from '../../../src/main/training/optimizers';
-import { Runner } from '../../../src/main/training/runner';
+import { Adam, Momentum, SGD, type Optimizer } from '../../../src/main/training/optim/optimizers';
+import { Runner } from '../../../src/main/training/loop/runner';
 import { toyDataset } from './engine-fixtures';
 
 class TensorCountCallback extends Callback {

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/main/training/backend';
-import { Adam, Momentum, SGD, type Optimizer } from '../../../src/main/training/optimizers';
+import { Adam, Momentum, SGD, type Optimizer } from '../../../src/main/training/optim/optimizers';
 
 beforeAll(async () => {
   await initBackend('cpu');

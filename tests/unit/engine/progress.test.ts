@@ -3,14 +3,14 @@ import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Progress } from '../../../src/shared/records';
 import { initBackend } from '../../../src/main/training/backend';
-import { Callback } from '../../../src/main/training/callback';
+import { Callback } from '../../../src/main/training/loop/callback';
 import { AvgStatsCallback } from '../../../src/main/training/callbacks/avg-stats';
 import { formatEpochRow, ProgressCallback } from '../../../src/main/training/callbacks/progress';
 import { ProgressReportCallback } from '../../../src/main/training/callbacks/progress-report';
 import { RecorderCallback } from '../../../src/main/training/callbacks/recorder';
 import { StopAfterCallback } from '../../../src/main/training/callbacks/stop-after';
 import { accuracy } from '../../../src/main/training/metrics';
-import { Runner } from '../../../src/main/training/runner';
+import { Runner } from '../../../src/main/training/loop/runner';
 import { disposeLearner, tinyLearner } from './engine-fixtures';
 
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 /** The Runner's event protocol: fastai 04_callbacks order, the three cancel paths, callback order. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/main/training/backend';
-import { Callback } from '../../../src/main/training/callback';
+import { Callback } from '../../../src/main/training/loop/callback';
 import { TrainEvalCallback } from '../../../src/main/training/callbacks/train-eval';
-import { CancelBatchException, CancelEpochException, CancelTrainException } from '../../../src/main/training/cancel';
-import { Runner } from '../../../src/main/training/runner';
+import { CancelBatchException, CancelEpochException, CancelTrainException } from '../../../src/main/training/loop/cancel';
+import { Runner } from '../../../src/main/training/loop/runner';
 import { disposeLearner, EventLogCallback, fitAndDispose, ThrowAtCallback, tinyLearner } from './engine-fixtures';
 
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { compileWat, modulePath, moduleSource, watFiles } from '../../../scripts/build-wasm.js';
 import { initBackend } from '../../../src/main/training/backend';
-import { lossAndGrads } from '../../../src/main/training/backprop';
+import { lossAndGrads } from '../../../src/main/training/loop/backprop';
 import { simdDenseBackward } from '../../../src/main/training/kernels/dense-backward';
 import { simdDenseForward } from '../../../src/main/training/kernels/dense-forward';
 import { simdSgdStep } from '../../../src/main/training/kernels/sgd-step';
@@ -20,7 +20,7 @@ import { crossEntropy } from '../../../src/main/training/loss';
 import { denseBackward, denseForward } from '../../../src/main/training/models/dense';
 import type { Activation } from '../../../src/main/training/models/layer';
 import { createMlp } from '../../../src/main/training/models/mlp';
-import { SGD } from '../../../src/main/training/optimizers';
+import { SGD } from '../../../src/main/training/optim/optimizers';
 
 afterEach(() => {
   setSimdKernels(true);

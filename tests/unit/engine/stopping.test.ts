@@ -1,9 +1,9 @@
 /** The callbacks that end a fit early — StopAfter, EarlyStopping, TerminateOnNaN, Abort — and ParamScheduler. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { schedLin } from '../../../src/main/training/annealers';
+import { schedLin } from '../../../src/main/training/optim/annealers';
 import { initBackend } from '../../../src/main/training/backend';
-import { Callback } from '../../../src/main/training/callback';
+import { Callback } from '../../../src/main/training/loop/callback';
 import { AbortCallback } from '../../../src/main/training/callbacks/abort';
 import { AvgStatsCallback } from '../../../src/main/training/callbacks/avg-stats';
 import { EarlyStoppingCallback } from '../../../src/main/training/callbacks/early-stopping';
@@ -13,7 +13,7 @@ import { StopAfterCallback } from '../../../src/main/training/callbacks/stop-aft
 import { TerminateOnNaNCallback } from '../../../src/main/training/callbacks/terminate-on-nan';
 import { DataBunch } from '../../../src/main/training/data/data-bunch';
 import { DataLoader } from '../../../src/main/training/data/data-loader';
-import { Learner } from '../../../src/main/training/learner';
+import { Learner } from '../../../src/main/training/loop/learner';
 import { crossEntropy, type LossFn } from '../../../src/main/training/loss';
 import { accuracy } from '../../../src/main/training/metrics';
 import { EventLogCallback, fitAndDispose, tinyBunch, tinyLearner, toyDataset } from './engine-fixtures';

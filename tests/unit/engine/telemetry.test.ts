@@ -3,13 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MetricRowSchema, type MetricRow } from '../../../src/shared/records';
 import { initBackend } from '../../../src/main/training/backend';
-import { Callback } from '../../../src/main/training/callback';
+import { Callback } from '../../../src/main/training/loop/callback';
 import { AvgStatsCallback } from '../../../src/main/training/callbacks/avg-stats';
 import { RecorderCallback } from '../../../src/main/training/callbacks/recorder';
 import { StopAfterCallback } from '../../../src/main/training/callbacks/stop-after';
 import { TelemetryCallback } from '../../../src/main/training/callbacks/telemetry';
 import { accuracy } from '../../../src/main/training/metrics';
-import { Runner } from '../../../src/main/training/runner';
+import { Runner } from '../../../src/main/training/loop/runner';
 import { disposeLearner, fitAndDispose, tinyBunch, tinyLearner } from './engine-fixtures';
 
 beforeAll(async () => {

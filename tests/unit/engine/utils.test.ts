@@ -1,10 +1,10 @@
 /** camelToSnake, listify and callback names (fastai's helpers). */
 import { describe, expect, it } from 'vitest';
-import { Callback } from '../../../src/main/training/callback';
+import { Callback } from '../../../src/main/training/loop/callback';
 import { AvgStatsCallback } from '../../../src/main/training/callbacks/avg-stats';
 import { TrainEvalCallback } from '../../../src/main/training/callbacks/train-eval';
-import { camelToSnake } from '../../../src/main/training/camel-to-snake';
-import { listify } from '../../../src/main/training/listify';
+import { camelToSnake } from '../../../src/main/training/loop/camel-to-snake';
+import { listify } from '../../../src/main/training/loop/listify';
 
 describe('camelToSnake', () => {
   it.each([

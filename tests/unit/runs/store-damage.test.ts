@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isDamaged, type DamagedRun } from '../../../src/shared/records';
-import { RunStore } from '../../../src/main/runs/store';
+import { RunStore } from '../../../src/main/runs/store/store';
 import { config, iterRow, removeDir, snapshotTree, tempDir, rejection } from './store-fixtures';
 
 let root: string;

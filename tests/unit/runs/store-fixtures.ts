@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { LabError } from '../../../src/shared/api';
-import { RunStore } from '../../../src/main/runs/store';
+import { RunStore } from '../../../src/main/runs/store/store';
 import { DEFAULT_HYPERPARAMS, type Hyperparams } from '../../../src/shared/hyperparams';
 import type { EpochRow, IterRow } from '../../../src/shared/records';
 

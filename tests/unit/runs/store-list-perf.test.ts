@@ -9,8 +9,8 @@ import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDamaged } from '../../../src/shared/records';
-import { mapLimit } from '../../../src/main/runs/map-limit';
-import { RunStore } from '../../../src/main/runs/store';
+import { mapLimit } from '../../../src/main/runs/store/map-limit';
+import { RunStore } from '../../../src/main/runs/store/store';
 import { config, iterRow, removeDir, tempDir } from './store-fixtures';
 
 const RUNS = 300;

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { isOwnerAlive, isPidAlive, processStartTime } from '../../../src/main/runs/pid-alive';
+import { isOwnerAlive, isPidAlive, processStartTime } from '../../../src/main/runs/store/pid-alive';
 import { config, epochRow, iterRow, useTempStore } from './store-fixtures';
 
 const ctx = useTempStore();

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RUN_ID_PATTERN, isDamaged, type RunRecord } from '../../../src/shared/records';
-import { RunStore } from '../../../src/main/runs/store';
+import { RunStore } from '../../../src/main/runs/store/store';
 import { config, rejection, useTempStore } from './store-fixtures';
 
 const ctx = useTempStore();

@@ -3,8 +3,8 @@
  * CancelTrainException at the next batch. The Runner yields to the event loop regularly,
  * so the abort is seen while the loop runs.
  */
-import { Callback } from '../callback';
-import { CancelTrainException } from '../cancel';
+import { Callback } from '../loop/callback';
+import { CancelTrainException } from '../loop/cancel';
 
 export class AbortCallback extends Callback {
   override order = -20;

@@ -6,10 +6,10 @@
  * summed and read back once per pass at after_epoch — no readback per step.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Callback } from '../callback';
+import { Callback } from '../loop/callback';
 import type { MetricFn } from '../metrics';
 import { hostValues } from '../kernels/host-memory';
-import { retain } from '../retain';
+import { retain } from '../kernels/retain';
 
 export interface PassStats {
   /** Samples seen. */

@@ -4,7 +4,7 @@
  * improves — a stopped or crashed run keeps its latest and its best weights.
  */
 import { join } from 'node:path';
-import { Callback } from '../callback';
+import { Callback } from '../loop/callback';
 import { saveModel } from '../models/save-model';
 import { AvgStatsCallback } from './avg-stats';
 

@@ -3,8 +3,8 @@
  * improved for `patience` epochs. It decides at after_epoch and stops at the next
  * begin_epoch, so every callback still sees the last epoch end.
  */
-import { Callback } from '../callback';
-import { CancelTrainException } from '../cancel';
+import { Callback } from '../loop/callback';
+import { CancelTrainException } from '../loop/cancel';
 import { AvgStatsCallback } from './avg-stats';
 
 export type Monitor = 'valid_loss' | 'valid_accuracy';

@@ -2,8 +2,8 @@
  * ParamSchedulerCallback: sets an optimizer hyperparameter (default `lr`) before every
  * training batch from a schedule of the training progress nEpochs / epochs (05_anneal).
  */
-import type { Sched } from '../annealers';
-import { Callback } from '../callback';
+import type { Sched } from '../optim/annealers';
+import { Callback } from '../loop/callback';
 
 export class ParamSchedulerCallback extends Callback {
   override order = 1;

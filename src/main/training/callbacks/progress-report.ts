@@ -3,7 +3,7 @@
  * during training and at every epoch end — for progress bars and run records.
  */
 import type { Progress } from '../../../shared/records';
-import { Callback } from '../callback';
+import { Callback } from '../loop/callback';
 
 export class ProgressReportCallback extends Callback {
   override order = 30;

@@ -4,7 +4,7 @@
  * stderr by default so stdout stays free for machine-readable output.
  */
 import cliProgress from 'cli-progress';
-import { Callback } from '../callback';
+import { Callback } from '../loop/callback';
 import { AvgStatsCallback, type EpochStats } from './avg-stats';
 import { RecorderCallback } from './recorder';
 

@@ -7,9 +7,9 @@
  * act on losses (TerminateOnNaN, Telemetry) read `losses` as it fills, after this callback.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Callback } from '../callback';
+import { Callback } from '../loop/callback';
 import { hostValues } from '../kernels/host-memory';
-import { retain } from '../retain';
+import { retain } from '../kernels/retain';
 
 export interface RecorderOptions {
   /** Read losses back every this many iterations (default 32). */

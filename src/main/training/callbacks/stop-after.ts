@@ -3,8 +3,8 @@
  * iterations. It checks before the next epoch or training batch, so exactly n steps run
  * and an epoch that ends on the n-th step still validates.
  */
-import { Callback } from '../callback';
-import { CancelTrainException } from '../cancel';
+import { Callback } from '../loop/callback';
+import { CancelTrainException } from '../loop/cancel';
 
 export class StopAfterCallback extends Callback {
   constructor(readonly n: number) {

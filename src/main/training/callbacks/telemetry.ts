@@ -6,7 +6,7 @@
  * row is delivered exactly once, in order.
  */
 import type { EpochRow, IterRow, MetricRow } from '../../../shared/records';
-import { Callback } from '../callback';
+import { Callback } from '../loop/callback';
 import { AvgStatsCallback, type PassStats } from './avg-stats';
 import { RecorderCallback } from './recorder';
 

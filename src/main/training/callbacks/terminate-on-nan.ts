@@ -4,8 +4,8 @@
  * reading each loss itself: where losses are read in place (wasm, cpu) the stop comes at the
  * NaN batch itself, on a GPU within one Recorder read (≤ 32 iterations).
  */
-import { Callback } from '../callback';
-import { CancelTrainException } from '../cancel';
+import { Callback } from '../loop/callback';
+import { CancelTrainException } from '../loop/cancel';
 import { RecorderCallback } from './recorder';
 
 export class TerminateOnNaNCallback extends Callback {

@@ -2,7 +2,7 @@
  * ThroughputCallback: training samples per second — samples of the training passes over
  * the wall time spent in them (validation excluded).
  */
-import { Callback } from '../callback';
+import { Callback } from '../loop/callback';
 
 export class ThroughputCallback extends Callback {
   samples = 0;

@@ -1,5 +1,5 @@
 /** TrainEvalCallback: switches train/eval and counts fractional epochs and iterations (fastai). */
-import { Callback } from '../callback';
+import { Callback } from '../loop/callback';
 
 export class TrainEvalCallback extends Callback {
   override order = -10;

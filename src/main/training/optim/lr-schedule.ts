@@ -1,5 +1,5 @@
 /** The learning-rate schedules a run can ask for, as the course's annealers. */
-import type { Hyperparams } from '../../shared/hyperparams';
+import type { Hyperparams } from '../../../shared/hyperparams';
 import { combineScheds, schedCos, schedExp, schedLin, type Sched } from './annealers';
 
 /** fastai's fit_one_cycle shape: 30% warm-up from lr/25, then cosine down to lr/1e5. */

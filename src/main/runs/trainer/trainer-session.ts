@@ -5,8 +5,8 @@
  * parent (Node IPC or Electron's parentPort); the benchmark runs it in its own process to
  * time the supervisor and store without a process boundary in the way.
  */
-import { runJob } from '../training/job';
-import type { MetricRow } from '../../shared/records';
+import { runJob } from '../../training/job';
+import type { MetricRow } from '../../../shared/records';
 import { parseParentMessage, plannedIters, type ChildMessage, type ParentMessage } from './trainer-protocol';
 
 export interface ParentLink {

@@ -1,6 +1,6 @@
 /** metricsToCsv: iteration and epoch rows as one CSV table; a column a row kind lacks is empty. */
 import Papa from 'papaparse';
-import type { MetricRow } from '../../shared/records';
+import type { MetricRow } from '../../../shared/records';
 
 export const CSV_COLUMNS = [
   'kind', 'iter', 'epoch', 'loss', 'lr', 'train_loss', 'train_accuracy', 'valid_loss', 'valid_accuracy', 'seconds', 't',

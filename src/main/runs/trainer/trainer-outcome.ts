@@ -3,7 +3,7 @@
  * first explanation that applies wins: our own failures, then the trainer's word, then
  * what we did to it, then what it said went wrong, and last how the process died.
  */
-import type { RunStatus, RunSummary } from '../../shared/records';
+import type { RunStatus, RunSummary } from '../../../shared/records';
 
 export type CancelState = null | 'before-start' | 'requested' | 'killed';
 

@@ -7,8 +7,8 @@
  * the same gradients (tested against plain autodiff).
  */
 import * as tf from '@tensorflow/tfjs';
-import { hasGrad, type LossFn, type LossWithGrad } from './loss';
-import type { Model } from './models/model';
+import { hasGrad, type LossFn, type LossWithGrad } from '../loss';
+import type { Model } from '../models/model';
 
 export interface StepTensors {
   pred: tf.Tensor;

@@ -3,9 +3,9 @@
  * Learner). It holds no loop of its own.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { LossFn } from './loss';
-import type { Model } from './models/model';
-import type { Optimizer } from './optimizers';
+import type { LossFn } from '../loss';
+import type { Model } from '../models/model';
+import type { Optimizer } from '../optim/optimizers';
 
 /** One batch as a loader yields it: the Runner owns (and disposes) both tensors. */
 export interface Batch {

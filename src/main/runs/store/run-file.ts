@@ -3,7 +3,7 @@
  * naming the file and the problem, so the run can be listed as damaged and left untouched.
  */
 import { readFile } from 'node:fs/promises';
-import { RUN_SCHEMA_VERSION, RunRecordSchema, type RunRecord } from '../../shared/records';
+import { RUN_SCHEMA_VERSION, RunRecordSchema, type RunRecord } from '../../../shared/records';
 import { describeIssues } from './describe-issues';
 
 export type RunFileRead = { ok: true; record: RunRecord } | { ok: false; missing: boolean; reason: string };

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { HyperScalars } from './hyper-scalars';
-import { simdSgdStep } from './kernels/sgd-step';
+import { simdSgdStep } from '../kernels/sgd-step';
 
 export type Hypers = Record<string, number>;
 

@@ -1,5 +1,5 @@
 /** defaultRunName: a name a person recognises from the config, e.g. 'mlp-50 sgd lr0.5'. */
-import type { Hyperparams } from '../../shared/hyperparams';
+import type { Hyperparams } from '../../../shared/hyperparams';
 
 export function defaultRunName(config: Hyperparams): string {
   const model = config.model === 'mlp' ? `mlp-${config.hidden.join('-')}` : config.model;

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { LabError, type ExportFile } from '../../shared/api';
-import { HyperparamsSchema, type Hyperparams } from '../../shared/hyperparams';
+import { LabError, type ExportFile } from '../../../shared/api';
+import { HyperparamsSchema, type Hyperparams } from '../../../shared/hyperparams';
 import {
   MetricRowSchema,
   RUN_SCHEMA_VERSION,
@@ -20,7 +20,7 @@ import {
   type RunListEntry,
   type RunPatch,
   type RunRecord,
-} from '../../shared/records';
+} from '../../../shared/records';
 import { writeFileAtomic } from './atomic-write';
 import { describeIssues, issueFields } from './describe-issues';
 import { metricsToCsv } from './export-csv';

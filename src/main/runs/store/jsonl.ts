@@ -3,8 +3,8 @@
  * line that is not valid JSON is a torn write and is dropped; a bad line before it is
  * damage and is reported, never skipped.
  */
-import { LabError } from '../../shared/api';
-import { MetricRowSchema, type MetricRow } from '../../shared/records';
+import { LabError } from '../../../shared/api';
+import { MetricRowSchema, type MetricRow } from '../../../shared/records';
 import { describeIssues } from './describe-issues';
 
 /** One line per row, each ending in a newline, ready for a single append. */

@@ -14,11 +14,11 @@
  * the step (e.g. clipping), replacing pred or loss does not change the gradient.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { RunnerEvent } from '../../shared/events';
-import { RUNNER_EVENTS } from '../../shared/events';
+import type { RunnerEvent } from '../../../shared/events';
+import { RUNNER_EVENTS } from '../../../shared/events';
 import type { Callback } from './callback';
 import { lossAndGrads } from './backprop';
-import { TrainEvalCallback } from './callbacks/train-eval';
+import { TrainEvalCallback } from '../callbacks/train-eval';
 import { CancelBatchException, CancelEpochException, CancelTrainException } from './cancel';
 import type { Batches, Learner } from './learner';
 import { listify, type Listy } from './listify';

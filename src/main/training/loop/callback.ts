@@ -3,7 +3,7 @@
  * async no-op hook per RunnerEvent; subclasses override only what they use, set `order`
  * (lower runs first, ties keep insertion order) and read state as `this.runner.x`.
  */
-import type { RunnerEvent } from '../../shared/events';
+import type { RunnerEvent } from '../../../shared/events';
 import { camelToSnake } from './camel-to-snake';
 import type { Runner } from './runner';
 

@@ -3,8 +3,8 @@
  * store method makes before an id becomes part of a path.
  */
 import { randomBytes } from 'node:crypto';
-import { LabError } from '../../shared/api';
-import { RUN_ID_PATTERN } from '../../shared/records';
+import { LabError } from '../../../shared/api';
+import { RUN_ID_PATTERN } from '../../../shared/records';
 
 /** Windows device names: valid by the pattern, but never a folder we may create or read. */
 const RESERVED_NAMES = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;

@@ -4,8 +4,8 @@
  * clear error instead of corrupting the store or crashing the supervisor.
  */
 import { z } from 'zod';
-import { HyperparamsSchema } from '../../shared/hyperparams';
-import { MetricRowSchema, RunIdSchema, RunSummarySchema } from '../../shared/records';
+import { HyperparamsSchema } from '../../../shared/hyperparams';
+import { MetricRowSchema, RunIdSchema, RunSummarySchema } from '../../../shared/records';
 
 /** Supervisor → trainer. */
 export const ParentMessageSchema = z.discriminatedUnion('type', [
