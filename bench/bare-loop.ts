@@ -4,7 +4,7 @@
  * are taken where the Runner's are (each step's end, each epoch's end after validation).
  * Usage: node --import tsx bench/bare-loop.ts '{"backend":"wasm","model":"mlp","batchSize":64,"epochs":5}'
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/main/training/backend';
 import { loadDataBunch } from '../src/main/training/data/load';
 import { runMeasurement } from './lib/emit';

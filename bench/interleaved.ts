@@ -88,7 +88,8 @@ runMeasurement(async (): Promise<InterleavedResult> => {
     let index = 0;
     const take = (rows: readonly MetricRow[]) => {
       for (const row of rows) {
-        if (row.kind === 'iter' && row.iter > data.trainDl.length) ticks.push({ t: row.t, samples: batchSamples(index++, trainSize, config.batchSize) });
+        if (row.kind === 'iter' && row.iter > data.trainDl.length)
+          ticks.push({ t: row.t, samples: batchSamples(index++, trainSize, config.batchSize) });
       }
     };
     return { take, sps: () => throughput(ticks) };

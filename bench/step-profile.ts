@@ -33,7 +33,6 @@ function grads(model: Model, xb: tf.Tensor, yb: tf.Tensor): StepTensors {
   return lossAndGrads(model, crossEntropy, xb, yb);
 }
 
-
 function release(g: StepTensors, xb: tf.Tensor, yb: tf.Tensor): void {
   for (const t of [g.pred, g.loss, ...g.grads, xb, yb]) t.dispose();
 }

@@ -40,7 +40,14 @@ export function syntheticRows(spec: SyntheticRunSpec, lr: number): MetricRow[] {
     const progress = i / spec.iterations;
     const clean = floor + 2.2 * Math.exp(-i / (spec.itersPerEpoch * 0.35));
     const loss = clean * (1 + (rand() - 0.5) * 0.5);
-    const iterRow: IterRow = { kind: 'iter', iter: i, epoch: i / spec.itersPerEpoch, loss, lr: lr * (0.5 + 0.5 * Math.cos(Math.PI * progress)), t: i * msPerIter };
+    const iterRow: IterRow = {
+      kind: 'iter',
+      iter: i,
+      epoch: i / spec.itersPerEpoch,
+      loss,
+      lr: lr * (0.5 + 0.5 * Math.cos(Math.PI * progress)),
+      t: i * msPerIter,
+    };
     rows.push(iterRow);
     if (i % spec.itersPerEpoch === 0 || i === spec.iterations) {
       const epoch = Math.ceil(i / spec.itersPerEpoch);
@@ -85,12 +92,22 @@ export async function seedSyntheticRuns(dataDir: string, specs: readonly Synthet
         started,
         ended: created.created,
         owner_pid: null,
-        progress: { iter: spec.iterations, total_iters: spec.iterations, epoch: spec.iterations / spec.itersPerEpoch, epochs: epochRows.length },
+        progress: {
+          iter: spec.iterations,
+          total_iters: spec.iterations,
+          epoch: spec.iterations / spec.itersPerEpoch,
+          epochs: epochRows.length,
+        },
         summary: {
           epochs: epochRows.length,
           iterations: spec.iterations,
           final: last
-            ? { train_loss: last.train_loss, train_accuracy: last.train_accuracy, valid_loss: last.valid_loss, valid_accuracy: last.valid_accuracy }
+            ? {
+                train_loss: last.train_loss,
+                train_accuracy: last.train_accuracy,
+                valid_loss: last.valid_loss,
+                valid_accuracy: last.valid_accuracy,
+              }
             : null,
           best_valid_accuracy: best?.valid_accuracy ?? null,
           best_valid_loss: Math.min(...epochRows.map((e) => e.valid_loss ?? Infinity)),

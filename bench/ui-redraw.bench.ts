@@ -50,7 +50,11 @@ function smoothingRedraws(page: Page, count: number): Promise<Redraws> {
 }
 
 /** Frame gaps and click latency over `seconds` while whatever is on screen keeps updating. */
-async function responsiveness(page: Page, seconds: number, clickSelector: string): Promise<{ gaps: number[]; clicks: number[]; renders: number }> {
+async function responsiveness(
+  page: Page,
+  seconds: number,
+  clickSelector: string,
+): Promise<{ gaps: number[]; clicks: number[]; renders: number }> {
   await page.evaluate('__runlabBench.startResponsiveness()');
   const rendersBefore = await totalRenders(page);
   const box = await page.locator(clickSelector).first().boundingBox();
@@ -95,7 +99,10 @@ async function startTrace(page: Page): Promise<() => Promise<void>> {
   const client = await page.context().newCDPSession(page);
   const events: { name: string; ph: string; dur?: number; pid: number; tid: number; args?: { name?: string } }[] = [];
   client.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as typeof events)));
-  await client.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  await client.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline',
+    transferMode: 'ReportEvents',
+  });
   return async () => {
     const done = new Promise<void>((resolve) => client.once('Tracing.tracingComplete', () => resolve()));
     await client.send('Tracing.end');
@@ -106,7 +113,8 @@ async function startTrace(page: Page): Promise<() => Promise<void>> {
       if (e.ph === 'X' && e.dur && mains.has(`${e.pid}:${e.tid}`)) total.set(e.name, (total.get(e.name) ?? 0) + e.dur / 1000);
     }
     console.log('  main-thread trace events (inclusive ms):');
-    for (const [name, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${name}`);
+    for (const [name, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 14))
+      console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${name}`);
   };
 }
 
@@ -160,7 +168,9 @@ async function main(): Promise<void> {
     console.log(`\nCompare chart, 4 runs × ${POINTS.toLocaleString('en-US')} points, raw + smoothed (8 datasets):`);
     console.log(`  Chart.js redraw (update('none') + render):     ${fmt(stats(smoothed.render))}`);
     console.log(`  render → next frame (raster + commit + vsync):  ${fmt(stats(smoothed.raster))}`);
-    console.log(`  slider input → chart rendered (EMA + LTTB of ${(4 * POINTS).toLocaleString('en-US')} points + redraw): ${fmt(stats(smoothed.rendered))}`);
+    console.log(
+      `  slider input → chart rendered (EMA + LTTB of ${(4 * POINTS).toLocaleString('en-US')} points + redraw): ${fmt(stats(smoothed.rendered))}`,
+    );
     console.log(`  slider input → next frame:                      ${fmt(stats(smoothed.frame))}`);
 
     // Start a real run and follow it live.

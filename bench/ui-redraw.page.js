@@ -13,7 +13,10 @@ globalThis.__runlabBench = {
   },
 
   liveStatus(id) {
-    return document.querySelector(`[data-testid="live-run"][data-run-id="${id}"] [data-testid="run-status"]`)?.getAttribute('data-status') ?? null;
+    return (
+      document.querySelector(`[data-testid="live-run"][data-run-id="${id}"] [data-testid="run-status"]`)?.getAttribute('data-status') ??
+      null
+    );
   },
 
   /** Moves the smoothing slider `count` times; per move: render ms, render → next frame, input → rendered, input → next frame. */

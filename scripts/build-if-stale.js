@@ -25,7 +25,11 @@ export function staleReason() {
   const missing = outputs.find((p) => !existsSync(p));
   if (missing) return `${missing.slice(root.length + 1)} is missing`;
   const oldestOutput = Math.min(...outputs.map((p) => statSync(p).mtimeMs));
-  const newestSource = Math.max(...SOURCES.map((p) => join(root, p)).filter(existsSync).map(newestMtime));
+  const newestSource = Math.max(
+    ...SOURCES.map((p) => join(root, p))
+      .filter(existsSync)
+      .map(newestMtime),
+  );
   return newestSource > oldestOutput ? 'sources changed since the last build' : null;
 }
 

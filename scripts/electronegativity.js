@@ -134,7 +134,9 @@ async function main() {
   writeFileSync(resultsFile, `${JSON.stringify({ electronVersion, excluded: EXCLUDED_CHECKS, findings, unreadable }, null, 2)}\n`);
 
   const scanned = only ? only : 'src/ and out/';
-  console.log(`electronegativity: ${scans[0].checks} checks on ${scanned} (Electron ${electronVersion}; offline, ${EXCLUDED_CHECKS.join(', ')} skipped)`);
+  console.log(
+    `electronegativity: ${scans[0].checks} checks on ${scanned} (Electron ${electronVersion}; offline, ${EXCLUDED_CHECKS.join(', ')} skipped)`,
+  );
   for (const f of findings) {
     console.log(`  ${f.severity.padEnd(13)} ${f.id.padEnd(28)} ${f.file}:${f.line} — ${f.description}`);
     if (f.reviewed) console.log(`  ${''.padEnd(13)} reviewed: ${f.reviewed}`);
@@ -142,7 +144,10 @@ async function main() {
   for (const u of unreadable) console.log(`  UNREADABLE    ${u.file}: ${u.message}`);
   const bySeverity = {};
   for (const f of findings) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
-  const counts = Object.entries(bySeverity).map(([s, n]) => `${n} ${s}`).join(', ') || 'none';
+  const counts =
+    Object.entries(bySeverity)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ') || 'none';
   const failing = findings.filter((f) => f.severity === 'HIGH' && !f.reviewed);
   console.log(`Findings: ${counts}; ${findings.filter((f) => f.reviewed).length} reviewed. Full results: ${resultsFile}`);
   if (failing.length > 0 || unreadable.length > 0) {

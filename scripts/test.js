@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every check a change must pass, in order, with one closing summary line.
-// Stages: typecheck (tsc + svelte-check) → unit/integration (vitest) → build → e2e (Playwright
+// Stages: typecheck (tsc + svelte-check) → lint (ESLint, Prettier) → unit/integration (vitest) → build → e2e (Playwright
 // in Chromium through the web host; Electron specs skip where the binary is absent) → the
 // Electron security audit.
 import { spawnSync } from 'node:child_process';
@@ -41,10 +41,26 @@ function countPlaywright(file) {
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 run('typecheck (main, preload, shared, tests)', npx, ['tsc', '--noEmit', '-p', 'tsconfig.node.json']);
-run('typecheck (renderer, svelte-check)', npx, ['svelte-check', '--tsconfig', './tsconfig.web.json', '--fail-on-warnings', '--output', 'human']);
+run('typecheck (renderer, svelte-check)', npx, [
+  'svelte-check',
+  '--tsconfig',
+  './tsconfig.web.json',
+  '--fail-on-warnings',
+  '--output',
+  'human',
+]);
+
+run('lint (ESLint)', npx, ['eslint', '.']);
+run('format (Prettier --check)', npx, ['prettier', '--check', '.', '--log-level', 'warn']);
 
 const vitestJson = join(reports, 'vitest.json');
-run('unit and integration tests (vitest)', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+run('unit and integration tests (vitest)', npx, [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+]);
 countVitest(vitestJson);
 
 if (run('build (electron-vite)', npx, ['electron-vite', 'build'])) {

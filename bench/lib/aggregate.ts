@@ -64,7 +64,8 @@ export function summarizeRunnerVsBare(repeats: readonly JobRepeat[], warmupEpoch
   const supervised = values(repeats, 'supervised', trainSps);
   const core = values(repeats, 'runnerCore', trainSps);
   const bareEpoch = values(repeats, 'bare', epochSps);
-  const lastLoss = (who: 'bare' | 'runner' | 'supervised') => values(repeats, who, (v: LoopResult) => v.final_valid_loss).find((x) => x != null) ?? null;
+  const lastLoss = (who: 'bare' | 'runner' | 'supervised') =>
+    values(repeats, who, (v: LoopResult) => v.final_valid_loss).find((x) => x != null) ?? null;
   const errors = contenderErrors(repeats, ['bare', 'runnerCore', 'runner', 'supervised']);
   return {
     ratio: pairedRatio(runner, bare),
@@ -137,7 +138,11 @@ function bestVsPytorch(repeats: readonly JobRepeat[], warmupEpochs: number): VsP
 }
 
 /** Median peak RSS of each contender's training process. */
-export function peakRssByContender(repeats: readonly JobRepeat[]): { bare: number | null; runner: number | null; supervised_trainer: number | null } {
+export function peakRssByContender(repeats: readonly JobRepeat[]): {
+  bare: number | null;
+  runner: number | null;
+  supervised_trainer: number | null;
+} {
   const peak = (who: 'bare' | 'runner' | 'supervised') =>
     median(values(repeats, who, (v: LoopResult) => v.peak_rss_mb).filter((x): x is number => x != null));
   return { bare: peak('bare'), runner: peak('runner'), supervised_trainer: peak('supervised') };
@@ -148,7 +153,10 @@ export function peakRssByContender(repeats: readonly JobRepeat[]): { bare: numbe
  * for the first `reportEpochs` epochs; the checks (numTensors identical, RSS growth after
  * epochs 1 and 3) cover every epoch of every run.
  */
-export function summarizeMemory(results: readonly LoopResult[], reportEpochs = 5): {
+export function summarizeMemory(
+  results: readonly LoopResult[],
+  reportEpochs = 5,
+): {
   num_tensors_per_epoch: (number | null)[];
   rss_mb_per_epoch: (number | null)[];
   peak_rss_mb: number | null;
@@ -158,13 +166,22 @@ export function summarizeMemory(results: readonly LoopResult[], reportEpochs = 5
   rss_growth_after_epoch_3_mb: number | null;
 } {
   if (results.length === 0) {
-    return { num_tensors_per_epoch: [], rss_mb_per_epoch: [], peak_rss_mb: null, num_tensors_identical: null, rss_growth_after_epoch_1_mb: null, rss_growth_after_epoch_3_mb: null };
+    return {
+      num_tensors_per_epoch: [],
+      rss_mb_per_epoch: [],
+      peak_rss_mb: null,
+      num_tensors_identical: null,
+      rss_growth_after_epoch_1_mb: null,
+      rss_growth_after_epoch_3_mb: null,
+    };
   }
   const tensors = results[0]!.num_tensors_per_epoch;
   const all = results.flatMap((r) => r.num_tensors_per_epoch);
   const identical = all.length > 0 && all.every((n) => n !== null && n === all[0]);
   const epochs = Math.max(...results.map((r) => r.rss_mb_per_epoch.length));
-  const rss = Array.from({ length: epochs }, (_, i) => median(results.map((r) => r.rss_mb_per_epoch[i]).filter((x): x is number => x != null)));
+  const rss = Array.from({ length: epochs }, (_, i) =>
+    median(results.map((r) => r.rss_mb_per_epoch[i]).filter((x): x is number => x != null)),
+  );
   const first = rss[0];
   const last = rss.at(-1);
   return {

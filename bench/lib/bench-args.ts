@@ -54,7 +54,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
   let sweepLoop: BenchSettings['sweepLoop'] = 'runner';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--json':
@@ -71,10 +72,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
         repeats = int('--repeats', value(), 1);
         break;
       case '--only': {
-        const list = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const list = (value() ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const bad = list.filter((s) => !(SECTIONS as readonly string[]).includes(s));
         if (list.length === 0 || bad.length > 0) {
-          throw new Error(`--only takes a comma-separated list of ${SECTIONS.join(', ')}${bad.length ? `; unknown: ${bad.join(', ')}` : ''}`);
+          throw new Error(
+            `--only takes a comma-separated list of ${SECTIONS.join(', ')}${bad.length ? `; unknown: ${bad.join(', ')}` : ''}`,
+          );
         }
         sections = list as Section[];
         break;

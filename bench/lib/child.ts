@@ -8,9 +8,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
-export type Outcome<T> =
-  | { ok: true; value: T; seconds: number }
-  | { ok: false; error: string; seconds: number; stderr?: string };
+export type Outcome<T> = { ok: true; value: T; seconds: number } | { ok: false; error: string; seconds: number; stderr?: string };
 
 export interface ProcessOptions {
   env?: NodeJS.ProcessEnv;
@@ -74,7 +72,12 @@ export function runProcess<T>(command: string, args: readonly string[], options:
       try {
         resolve({ ok: true, value: lastJsonLine(stdout) as T, seconds: seconds() });
       } catch (err) {
-        resolve({ ok: false, error: `${(err as Error).message}; stderr: ${lastMessage(stderr)}`, stderr: tail(stderr), seconds: seconds() });
+        resolve({
+          ok: false,
+          error: `${(err as Error).message}; stderr: ${lastMessage(stderr)}`,
+          stderr: tail(stderr),
+          seconds: seconds(),
+        });
       }
     });
   });
@@ -83,7 +86,11 @@ export function runProcess<T>(command: string, args: readonly string[], options:
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** A TypeScript measurement entry (bench/*.ts) under Node + tsx, its options as one JSON argument. */
-export function runMeasurementProcess<T>(entry: string, options: unknown, processOptions: ProcessOptions & { nodeArgs?: string[] } = {}): Promise<Outcome<T>> {
+export function runMeasurementProcess<T>(
+  entry: string,
+  options: unknown,
+  processOptions: ProcessOptions & { nodeArgs?: string[] } = {},
+): Promise<Outcome<T>> {
   const args = [...(processOptions.nodeArgs ?? []), '--import', tsxLoader, entry, JSON.stringify(options)];
   return runProcess<T>(process.execPath, args, processOptions);
 }

@@ -36,7 +36,9 @@ export function table(rows: readonly (readonly string[])[], indent = '  '): stri
 export function formatReport(r: BenchReport): string {
   const m = r.machine;
   const out: string[] = [];
-  out.push(`Runlab benchmark — ${m.cpu}, ${m.cores} cores, ${m.os}, Node ${m.node}, tfjs ${m.tfjs}; load average ${m.load_average} at start`);
+  out.push(
+    `Runlab benchmark — ${m.cpu}, ${m.cores} cores, ${m.os}, Node ${m.node}, tfjs ${m.tfjs}; load average ${m.load_average} at start`,
+  );
   out.push(`Default job: MLP 784-50-10, SGD lr 0.5, batch 64, mnist-sample (8,000 train / 2,000 valid) on ${m.device ?? m.backend ?? '?'}`);
   out.push(`Training samples/s in steady state (warm-up excluded); medians of interleaved repeats; ratios are medians of paired repeats.`);
 
@@ -46,13 +48,47 @@ export function formatReport(r: BenchReport): string {
     out.push(
       ...table([
         ['contender', 'samples/s', 'vs bare (range)', 'best epoch', 'whole epochs', 'per CPU-second', 'final valid loss'],
-        ['bare loop', fmtRate(rb.bare_sps), '1.00×', fmtBest(rb.best_epoch.bare_sps, 1), '1.00×', '1.00×', rb.final_valid_loss.bare?.toFixed(6) ?? '—'],
-        ['Runner loop alone (TrainEvalCallback only)', fmtRate(rb.core_sps), fmtRatioRange(rb.core_ratio, rb.ratio_range.core), fmtBest(rb.best_epoch.core_sps, rb.best_epoch.core_ratio), '', '', ''],
-        ['runJob (Runner + default callbacks)', fmtRate(rb.runner_sps), fmtRatioRange(rb.ratio, rb.ratio_range.runner), fmtBest(rb.best_epoch.runner_sps, rb.best_epoch.ratio), fmtRatio(rb.epoch_ratio), fmtRatio(rb.cpu_epoch_ratio), rb.final_valid_loss.runner?.toFixed(6) ?? '—'],
-        ['supervised (supervisor + store + trainer process)', fmtRate(rb.supervised_sps), fmtRatioRange(rb.supervised_ratio, rb.ratio_range.supervised), fmtBest(rb.best_epoch.supervised_sps, rb.best_epoch.supervised_ratio), fmtRatio(rb.supervised_epoch_ratio), '—', rb.final_valid_loss.supervised?.toFixed(6) ?? '—'],
+        [
+          'bare loop',
+          fmtRate(rb.bare_sps),
+          '1.00×',
+          fmtBest(rb.best_epoch.bare_sps, 1),
+          '1.00×',
+          '1.00×',
+          rb.final_valid_loss.bare?.toFixed(6) ?? '—',
+        ],
+        [
+          'Runner loop alone (TrainEvalCallback only)',
+          fmtRate(rb.core_sps),
+          fmtRatioRange(rb.core_ratio, rb.ratio_range.core),
+          fmtBest(rb.best_epoch.core_sps, rb.best_epoch.core_ratio),
+          '',
+          '',
+          '',
+        ],
+        [
+          'runJob (Runner + default callbacks)',
+          fmtRate(rb.runner_sps),
+          fmtRatioRange(rb.ratio, rb.ratio_range.runner),
+          fmtBest(rb.best_epoch.runner_sps, rb.best_epoch.ratio),
+          fmtRatio(rb.epoch_ratio),
+          fmtRatio(rb.cpu_epoch_ratio),
+          rb.final_valid_loss.runner?.toFixed(6) ?? '—',
+        ],
+        [
+          'supervised (supervisor + store + trainer process)',
+          fmtRate(rb.supervised_sps),
+          fmtRatioRange(rb.supervised_ratio, rb.ratio_range.supervised),
+          fmtBest(rb.best_epoch.supervised_sps, rb.best_epoch.supervised_ratio),
+          fmtRatio(rb.supervised_epoch_ratio),
+          '—',
+          rb.final_valid_loss.supervised?.toFixed(6) ?? '—',
+        ],
       ]),
     );
-    out.push('  (vs bare: training passes; best epoch: each one\'s fastest timed epoch over all repeats and its ratio to the bare loop\'s — the least noisy view, since other work only slows a run down; whole epochs: train + validation + epoch-end work, wall time; per CPU-second: whole epochs per CPU-second of the process)');
+    out.push(
+      "  (vs bare: training passes; best epoch: each one's fastest timed epoch over all repeats and its ratio to the bare loop's — the least noisy view, since other work only slows a run down; whole epochs: train + validation + epoch-end work, wall time; per CPU-second: whole epochs per CPU-second of the process)",
+    );
     for (const [who, e] of Object.entries(rb.errors ?? {})) out.push(`  ! ${who}: ${e}`);
   }
   const il = r.interleaved;
@@ -62,14 +98,41 @@ export function formatReport(r: BenchReport): string {
       ...table([
         ['loop', 'samples/s', 'vs bare (range)', 'best epoch'],
         ['bare loop', fmtRate(il.bare_sps), '1.00×', '1.00×'],
-        ["bare loop on TensorFlow.js's kernels (Runlab's SIMD kernels off)", fmtRate(il.bare_ops.sps), fmtRatioRange(il.bare_ops.ratio, il.bare_ops.ratio_range), fmtRatio(il.bare_ops.best_ratio)],
-        ['Runner loop alone (TrainEvalCallback only)', fmtRate(il.core.sps), fmtRatioRange(il.core.ratio, il.core.ratio_range), fmtRatio(il.core.best_ratio)],
-        ['runJob (Runner + default callbacks)', fmtRate(il.runner.sps), fmtRatioRange(il.runner.ratio, il.runner.ratio_range), fmtRatio(il.runner.best_ratio)],
-        ['runJob, a whole run (2 epochs, the 2nd timed)', fmtRate(il.runjob.sps), fmtRatioRange(il.runjob.ratio, il.runjob.ratio_range), fmtRatio(il.runjob.best_ratio)],
-        ['supervised (runJob through supervisor + store, trainer session in this process)', fmtRate(il.supervised.sps), fmtRatioRange(il.supervised.ratio, il.supervised.ratio_range), fmtRatio(il.supervised.best_ratio)],
+        [
+          "bare loop on TensorFlow.js's kernels (Runlab's SIMD kernels off)",
+          fmtRate(il.bare_ops.sps),
+          fmtRatioRange(il.bare_ops.ratio, il.bare_ops.ratio_range),
+          fmtRatio(il.bare_ops.best_ratio),
+        ],
+        [
+          'Runner loop alone (TrainEvalCallback only)',
+          fmtRate(il.core.sps),
+          fmtRatioRange(il.core.ratio, il.core.ratio_range),
+          fmtRatio(il.core.best_ratio),
+        ],
+        [
+          'runJob (Runner + default callbacks)',
+          fmtRate(il.runner.sps),
+          fmtRatioRange(il.runner.ratio, il.runner.ratio_range),
+          fmtRatio(il.runner.best_ratio),
+        ],
+        [
+          'runJob, a whole run (2 epochs, the 2nd timed)',
+          fmtRate(il.runjob.sps),
+          fmtRatioRange(il.runjob.ratio, il.runjob.ratio_range),
+          fmtRatio(il.runjob.best_ratio),
+        ],
+        [
+          'supervised (runJob through supervisor + store, trainer session in this process)',
+          fmtRate(il.supervised.sps),
+          fmtRatioRange(il.supervised.ratio, il.supervised.ratio_range),
+          fmtRatio(il.supervised.best_ratio),
+        ],
       ]),
     );
-    out.push(`  supervised vs runJob, round by round: ${fmtRatio(il.supervised_vs_runjob)} (what the supervisor and store add, their work on the training thread here)`);
+    out.push(
+      `  supervised vs runJob, round by round: ${fmtRatio(il.supervised_vs_runjob)} (what the supervisor and store add, their work on the training thread here)`,
+    );
     out.push(`  kernels: ${il.kernels}`);
   } else if (r.interleaved_error) {
     out.push('', `runner_vs_bare interleaved: failed — ${r.interleaved_error}`);
@@ -83,7 +146,12 @@ export function formatReport(r: BenchReport): string {
       ...table([
         ['contender', 'samples/s', 'vs PyTorch (range)', 'best epoch'],
         ['PyTorch reference (bench/reference/pytorch_mlp.py)', fmtRate(vp.pytorch_sps), '1.00×', fmtBest(vp.best_epoch.pytorch_sps, 1)],
-        ['Runlab runJob on wasm', fmtRate(vp.runlab_sps), fmtRatioRange(vp.ratio, vp.ratio_range), fmtBest(vp.best_epoch.runlab_sps, vp.best_epoch.ratio)],
+        [
+          'Runlab runJob on wasm',
+          fmtRate(vp.runlab_sps),
+          fmtRatioRange(vp.ratio, vp.ratio_range),
+          fmtBest(vp.best_epoch.runlab_sps, vp.best_epoch.ratio),
+        ],
         ['bare loop on wasm', '', fmtRatio(vp.bare_ratio), fmtBest(null, vp.best_epoch.bare_ratio)],
       ]),
     );
@@ -98,7 +166,15 @@ export function formatReport(r: BenchReport): string {
     const missing: string[] = [];
     for (const b of r.backends) {
       if ('available' in b) missing.push(`  ${b.backend}: unavailable — ${b.reason}`);
-      else rows.push([b.backend, b.model, String(b.batch_size), b.error ? `error: ${b.error}` : fmtRate(b.samples_per_second), b.loop, String(b.repeats)]);
+      else
+        rows.push([
+          b.backend,
+          b.model,
+          String(b.batch_size),
+          b.error ? `error: ${b.error}` : fmtRate(b.samples_per_second),
+          b.loop,
+          String(b.repeats),
+        ]);
     }
     if (rows.length > 1) out.push(...table(rows));
     out.push(...missing);
@@ -106,25 +182,38 @@ export function formatReport(r: BenchReport): string {
 
   const t = r.telemetry;
   if (t) {
-    out.push('', `Telemetry end to end (trainer → IPC → supervisor → metrics.jsonl → subscriber), ${int.format(t.rows)} rows in messages of ${t.rows_per_message}:`);
-    out.push(`  ${t.error ? `error: ${t.error}` : fmtRate(t.rows_per_second)}; the default job makes ${fmtRate(t.default_job_rows_per_second)} (one row per step)`);
+    out.push(
+      '',
+      `Telemetry end to end (trainer → IPC → supervisor → metrics.jsonl → subscriber), ${int.format(t.rows)} rows in messages of ${t.rows_per_message}:`,
+    );
+    out.push(
+      `  ${t.error ? `error: ${t.error}` : fmtRate(t.rows_per_second)}; the default job makes ${fmtRate(t.default_job_rows_per_second)} (one row per step)`,
+    );
   }
 
   if (r.num_tensors_per_epoch.length > 0 || r.memory_checks.source !== 'none') {
     const mc = r.memory_checks;
     out.push('', `Memory of the default job through ${mc.source}, after each of its first 5 epochs`);
-    out.push(`  numTensors: ${r.num_tensors_per_epoch.join(' ')}${mc.num_tensors_identical == null ? '' : mc.num_tensors_identical ? '  (identical in every epoch of every repeat)' : '  (NOT identical)'}`);
+    out.push(
+      `  numTensors: ${r.num_tensors_per_epoch.join(' ')}${mc.num_tensors_identical == null ? '' : mc.num_tensors_identical ? '  (identical in every epoch of every repeat)' : '  (NOT identical)'}`,
+    );
     const mbs = (xs: readonly (number | null)[]) => xs.map((x) => (x == null ? '—' : x.toFixed(1))).join(' ');
     const growth = (x: number | null | undefined) => `${x?.toFixed(1) ?? '—'} MB`;
-    out.push(`  RSS MB:     ${mbs(r.rss_mb_per_epoch)}  (growth after epoch 1: ${growth(mc.rss_growth_after_epoch_1_mb)}, after epoch 3: ${growth(mc.rss_growth_after_epoch_3_mb)})`);
+    out.push(
+      `  RSS MB:     ${mbs(r.rss_mb_per_epoch)}  (growth after epoch 1: ${growth(mc.rss_growth_after_epoch_1_mb)}, after epoch 3: ${growth(mc.rss_growth_after_epoch_3_mb)})`,
+    );
     const p = mc.peak_rss_mb_by_contender;
     const mb = (x: number | null) => (x == null ? '—' : `${x.toFixed(1)} MB`);
     out.push(`  peak RSS:   ${mb(r.peak_rss_mb)} (bare loop ${mb(p.bare)}, supervised trainer process ${mb(p.supervised_trainer)})`);
     const nj = mc.without_optimizing_jit;
     if (nj && 'error' in nj) out.push(`  without V8's optimizing JIT: error: ${nj.error}`);
     else if (nj) {
-      out.push(`  RSS MB with V8's optimizing JIT off (node --no-opt): ${mbs(nj.rss_mb_per_epoch)}  (growth after epoch 1: ${growth(nj.rss_growth_after_epoch_1_mb)})`);
-      out.push('  (what RSS gains after epoch 1 with the JIT on and not with it off is compiled code and compiler memory while the hot code is optimized, not training data)');
+      out.push(
+        `  RSS MB with V8's optimizing JIT off (node --no-opt): ${mbs(nj.rss_mb_per_epoch)}  (growth after epoch 1: ${growth(nj.rss_growth_after_epoch_1_mb)})`,
+      );
+      out.push(
+        '  (what RSS gains after epoch 1 with the JIT on and not with it off is compiled code and compiler memory while the hot code is optimized, not training data)',
+      );
     }
   }
 
@@ -136,14 +225,22 @@ export function formatReport(r: BenchReport): string {
     // their noise the difference can come out below 0, which reads as 0.
     const fbDispatch = Math.max(0, p.phases_ms.forward_backward - fb.matmul_ms - fb.other_kernels_ms);
     const upDispatch = Math.max(0, p.phases_ms.update - up.matmul_ms - up.other_kernels_ms);
-    out.push('', `Profile: bare loop, ${p.device}, ${p.model}, batch ${p.batch_size} — ${fmtMs(p.step_ms)} ms per step (${fmtRate(p.samples_per_second)}), medians of ${p.rounds} rounds`);
+    out.push(
+      '',
+      `Profile: bare loop, ${p.device}, ${p.model}, batch ${p.batch_size} — ${fmtMs(p.step_ms)} ms per step (${fmtRate(p.samples_per_second)}), medians of ${p.rounds} rounds`,
+    );
     out.push(
       ...table([
         ['phase', 'ms/step', 'share', 'detail'],
         ['data (DataLoader gather + tf.tensor)', fmtMs(p.phases_ms.data), share(p.phases_ms.data, p.step_ms), ''],
         ['forward + backward: products (matMul or dense kernels)', fmtMs(fb.matmul_ms), share(fb.matmul_ms, p.step_ms), ''],
         ['forward + backward: other kernels', fmtMs(fb.other_kernels_ms), share(fb.other_kernels_ms, p.step_ms), ''],
-        ['forward + backward: dispatch (tfjs JS per kernel)', fmtMs(fbDispatch), share(fbDispatch, p.step_ms), `${fb.kernels_per_step} kernels/step`],
+        [
+          'forward + backward: dispatch (tfjs JS per kernel)',
+          fmtMs(fbDispatch),
+          share(fbDispatch, p.step_ms),
+          `${fb.kernels_per_step} kernels/step`,
+        ],
         ['update: kernels', fmtMs(up.other_kernels_ms + up.matmul_ms), share(up.other_kernels_ms + up.matmul_ms, p.step_ms), ''],
         ['update: dispatch', fmtMs(upDispatch), share(upDispatch, p.step_ms), `${up.kernels_per_step} kernels/step`],
         ['release (dispose)', fmtMs(p.phases_ms.release), share(p.phases_ms.release, p.step_ms), ''],
@@ -151,20 +248,36 @@ export function formatReport(r: BenchReport): string {
     );
     if (p.matmul_probe) {
       const mp = p.matmul_probe;
-      out.push(`  first layer act(x·W + b), ${mp.shape}: tfjs fused matMul ${mp.same_weights_us.toFixed(0)} µs with a reused weights buffer, ${mp.fresh_weights_us.toFixed(0)} µs with a freshly written one (every step, after the update: XNNPACK re-packs it)`);
-      if (mp.simd_fresh_weights_us !== null) out.push(`  the same with the SIMD dense kernel: ${mp.simd_fresh_weights_us.toFixed(0)} µs with a freshly written buffer (nothing to re-pack)`);
+      out.push(
+        `  first layer act(x·W + b), ${mp.shape}: tfjs fused matMul ${mp.same_weights_us.toFixed(0)} µs with a reused weights buffer, ${mp.fresh_weights_us.toFixed(0)} µs with a freshly written one (every step, after the update: XNNPACK re-packs it)`,
+      );
+      if (mp.simd_fresh_weights_us !== null)
+        out.push(
+          `  the same with the SIMD dense kernel: ${mp.simd_fresh_weights_us.toFixed(0)} µs with a freshly written buffer (nothing to re-pack)`,
+        );
     }
-    out.push(`  heaviest kernels: ${[...fb.top, ...up.top].sort((a, b) => b.ms_per_step - a.ms_per_step).slice(0, 5).map((k) => `${k.name} ${fmtMs(k.ms_per_step)} ms (${k.calls_per_step}×)`).join(', ')}`);
+    out.push(
+      `  heaviest kernels: ${[...fb.top, ...up.top]
+        .sort((a, b) => b.ms_per_step - a.ms_per_step)
+        .slice(0, 5)
+        .map((k) => `${k.name} ${fmtMs(k.ms_per_step)} ms (${k.calls_per_step}×)`)
+        .join(', ')}`,
+    );
   } else if (r.profile_error) {
     out.push('', `Profile: error: ${r.profile_error}`);
   }
   const h = r.runner_hooks;
   if (h) {
-    out.push('', `Runner callbacks (runJob, ${h.device}): ${fmtMs(h.hooks_ms_per_step)} of ${fmtMs(h.step_ms)} ms per training step (${share(h.hooks_ms_per_step, h.step_ms)})`);
+    out.push(
+      '',
+      `Runner callbacks (runJob, ${h.device}): ${fmtMs(h.hooks_ms_per_step)} of ${fmtMs(h.step_ms)} ms per training step (${share(h.hooks_ms_per_step, h.step_ms)})`,
+    );
     out.push(
       ...table([
         ['hook', 'ms/step', 'share', 'µs/call', 'calls'],
-        ...h.hooks.slice(0, 6).map((x) => [x.hook, x.ms_per_step.toFixed(3), share(x.ms_per_step, h.step_ms), x.us_per_call.toFixed(1), String(x.calls)]),
+        ...h.hooks
+          .slice(0, 6)
+          .map((x) => [x.hook, x.ms_per_step.toFixed(3), share(x.ms_per_step, h.step_ms), x.us_per_call.toFixed(1), String(x.calls)]),
       ]),
     );
   } else if (r.runner_hooks_error) {

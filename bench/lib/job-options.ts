@@ -53,12 +53,14 @@ export function parseJobOptions(json: string | undefined): JobBenchOptions {
   try {
     raw = JSON.parse(json ?? '{}') as Record<string, unknown>;
   } catch (err) {
-    throw new Error(`bench options: expected one JSON object argument (${(err as Error).message})`);
+    throw new Error(`bench options: expected one JSON object argument (${(err as Error).message})`, { cause: err });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('bench options: expected a JSON object');
   const o = { ...DEFAULT_JOB_OPTIONS, ...raw };
-  if (!BACKENDS.includes(o.backend)) throw new Error(`bench options: backend must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(o.backend)}`);
-  if (!MODELS.includes(o.model)) throw new Error(`bench options: model must be one of ${MODELS.join(', ')}, got ${JSON.stringify(o.model)}`);
+  if (!BACKENDS.includes(o.backend))
+    throw new Error(`bench options: backend must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(o.backend)}`);
+  if (!MODELS.includes(o.model))
+    throw new Error(`bench options: model must be one of ${MODELS.join(', ')}, got ${JSON.stringify(o.model)}`);
   const budgetMs = o.budgetMs === null ? null : positiveInt(o.budgetMs, 'budgetMs', 1);
   const warmupEpochs = positiveInt(o.warmupEpochs, 'warmupEpochs', 1);
   return {

@@ -130,7 +130,19 @@ export function throughputs(
   return {
     train_sps: marker ? trainThroughput(steps, layout, marker.iter) : null,
     train_sps_per_epoch: trainThroughputPerEpoch(steps, layout),
-    epoch_sps: sweep ? null : epochThroughput(epochs.map((e) => e.t), layout.trainSize, opts.warmupEpochs),
-    epoch_cpu_sps: sweep ? null : epochThroughput(epochs.map((e) => e.cpuMs), layout.trainSize, opts.warmupEpochs),
+    epoch_sps: sweep
+      ? null
+      : epochThroughput(
+          epochs.map((e) => e.t),
+          layout.trainSize,
+          opts.warmupEpochs,
+        ),
+    epoch_cpu_sps: sweep
+      ? null
+      : epochThroughput(
+          epochs.map((e) => e.cpuMs),
+          layout.trainSize,
+          opts.warmupEpochs,
+        ),
   };
 }

@@ -12,7 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { probeBackends } from '../../src/main/training/backend';
 import { loadMnistSample } from '../../src/main/training/data/mnist-sample';
 import { summarizeInterleaved, type InterleavedResult, type InterleavedSummary } from './interleaved-result';
-import { peakRssByContender, summarizeMemory, summarizeRunnerVsBare, summarizeVsPytorch, type JobRepeat, type PytorchResult } from './aggregate';
+import {
+  peakRssByContender,
+  summarizeMemory,
+  summarizeRunnerVsBare,
+  summarizeVsPytorch,
+  type JobRepeat,
+  type PytorchResult,
+} from './aggregate';
 import { parseBenchArgs, USAGE, type BenchSettings } from './bench-args';
 import { runMeasurementProcess, runProcess, type Outcome } from './child';
 import { fmtRate, formatReport } from './format-report';
@@ -64,7 +71,19 @@ async function measureJobs(ctx: Context, python: TorchPython | null, trainFiles:
       ? () =>
           runProcess<PytorchResult>(
             python.path,
-            [PYTORCH_SCRIPT, '--x', trainFiles.x, '--y', trainFiles.y, '--batch-size', '64', '--epochs', String(settings.epochs - settings.warmupEpochs), '--model', 'mlp'],
+            [
+              PYTORCH_SCRIPT,
+              '--x',
+              trainFiles.x,
+              '--y',
+              trainFiles.y,
+              '--batch-size',
+              '64',
+              '--epochs',
+              String(settings.epochs - settings.warmupEpochs),
+              '--model',
+              'mlp',
+            ],
             { env: singleThreadEnv(env) },
           )
       : null;
@@ -78,7 +97,9 @@ async function measureJobs(ctx: Context, python: TorchPython | null, trainFiles:
         rep.pytorch = await pytorch!();
         line = describe(rep.pytorch, (v) => v.samples_per_second);
       } else {
-        const o = await loop({ bare: 'bare-loop.ts', runnerCore: 'runner-core.ts', runner: 'runner-job.ts', supervised: 'supervised-job.ts' }[who])();
+        const o = await loop(
+          { bare: 'bare-loop.ts', runnerCore: 'runner-core.ts', runner: 'runner-job.ts', supervised: 'supervised-job.ts' }[who],
+        )();
         rep[who] = o;
         line = describe(o, (v) => v.train_sps);
       }
@@ -118,7 +139,9 @@ async function measureBackends(ctx: Context): Promise<BackendEntry[]> {
       };
       const outcome = await runMeasurementProcess<LoopResult>(file, opts, { env });
       prior.push(outcome);
-      log(`backends ${r + 1}/${settings.sweepRepeats}: ${cell.backend} ${cell.model} bs ${cell.batchSize}: ${describe(outcome, (v) => v.train_sps)}`);
+      log(
+        `backends ${r + 1}/${settings.sweepRepeats}: ${cell.backend} ${cell.model} bs ${cell.batchSize}: ${describe(outcome, (v) => v.train_sps)}`,
+      );
     }
   }
   cells.forEach((cell, i) => {
@@ -148,7 +171,11 @@ async function measureTelemetry(ctx: Context, defaultJobSps: number | null): Pro
   const rates: number[] = [];
   let error: string | undefined;
   for (let r = 0; r < settings.telemetryRepeats; r++) {
-    const o = await runMeasurementProcess<TelemetryResult>(entry('telemetry.ts'), { rows: settings.telemetryRows, rowsPerMessage: 256 }, { env });
+    const o = await runMeasurementProcess<TelemetryResult>(
+      entry('telemetry.ts'),
+      { rows: settings.telemetryRows, rowsPerMessage: 256 },
+      { env },
+    );
     log(`telemetry ${r + 1}/${settings.telemetryRepeats}: ${describe(o, (v) => v.rows_per_second)}`);
     if (o.ok && o.value.rows_stored !== o.value.rows) error = `stored ${o.value.rows_stored} of ${o.value.rows} rows`;
     if (o.ok) rates.push(o.value.rows_per_second);
@@ -185,7 +212,9 @@ export async function runBench(argv: readonly string[]): Promise<number> {
   const ctx: Context = { settings, env: { ...process.env, RUNLAB_HOME: home }, tmp };
   const on = (s: BenchSettings['sections'][number]) => settings.sections.includes(s);
   try {
-    log(`machine: ${machine.cpu}, ${machine.cores} cores, load ${machine.load_average}; ${settings.quick ? 'quick' : 'full'} run, ${settings.repeats} repeats`);
+    log(
+      `machine: ${machine.cpu}, ${machine.cores} cores, load ${machine.load_average}; ${settings.quick ? 'quick' : 'full'} run, ${settings.repeats} repeats`,
+    );
     const split = await loadMnistSample({ cacheDir: join(home, 'cache') });
 
     let repeats: JobRepeat[] = [];
@@ -200,7 +229,9 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       repeats = await measureJobs(ctx, python, files);
     }
     const rb = on('jobs') ? summarizeRunnerVsBare(repeats, settings.warmupEpochs) : null;
-    const vp = python ? summarizeVsPytorch(repeats, { python: python.path, torch: python.torch, blas: blasLibrary() }, settings.warmupEpochs) : null;
+    const vp = python
+      ? summarizeVsPytorch(repeats, { python: python.path, torch: python.torch, blas: blasLibrary() }, settings.warmupEpochs)
+      : null;
     const runnerRuns = repeats.flatMap((r) => (r.runner?.ok ? [r.runner.value] : []));
     const memory = summarizeMemory(runnerRuns);
     const firstRun = repeats.flatMap((r) => [r.runner, r.bare]).find((o) => o?.ok);
@@ -209,22 +240,34 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     let interleavedError: string | undefined;
     if (on('jobs')) {
       const rounds = settings.interleavedRounds;
-      const o = await runMeasurementProcess<InterleavedResult>(entry('interleaved.ts'), { epochs: rounds, warmupEpochs: Math.min(3, rounds - 1) }, { env: ctx.env });
+      const o = await runMeasurementProcess<InterleavedResult>(
+        entry('interleaved.ts'),
+        { epochs: rounds, warmupEpochs: Math.min(3, rounds - 1) },
+        { env: ctx.env },
+      );
       if (o.ok) interleaved = summarizeInterleaved(o.value);
       else interleavedError = o.error;
-      log(`interleaved: ${interleaved ? `runJob ${interleaved.runner.ratio?.toFixed(3)}× bare over ${interleaved.rounds} rounds` : `FAILED: ${interleavedError}`}`);
+      log(
+        `interleaved: ${interleaved ? `runJob ${interleaved.runner.ratio?.toFixed(3)}× bare over ${interleaved.rounds} rounds` : `FAILED: ${interleavedError}`}`,
+      );
     }
 
     // RSS rises in the first epochs while V8's optimizing compiler works on the hot code; the
     // same run with it off shows what the training itself holds.
     let withoutJit: BenchReport['memory_checks']['without_optimizing_jit'] = null;
     if (on('jobs')) {
-      const o = await runMeasurementProcess<LoopResult>(entry('runner-job.ts'), { epochs: settings.epochs }, { env: ctx.env, nodeArgs: ['--no-opt'] });
+      const o = await runMeasurementProcess<LoopResult>(
+        entry('runner-job.ts'),
+        { epochs: settings.epochs },
+        { env: ctx.env, nodeArgs: ['--no-opt'] },
+      );
       if (o.ok) {
         const m = summarizeMemory([o.value]);
         withoutJit = { rss_mb_per_epoch: m.rss_mb_per_epoch, rss_growth_after_epoch_1_mb: m.rss_growth_after_epoch_1_mb };
       } else withoutJit = { error: o.error };
-      log(`memory without the optimizing JIT: ${'error' in withoutJit ? `FAILED: ${withoutJit.error}` : `growth after epoch 1 ${withoutJit.rss_growth_after_epoch_1_mb?.toFixed(1)} MB`}`);
+      log(
+        `memory without the optimizing JIT: ${'error' in withoutJit ? `FAILED: ${withoutJit.error}` : `growth after epoch 1 ${withoutJit.rss_growth_after_epoch_1_mb?.toFixed(1)} MB`}`,
+      );
     }
 
     const backends = on('backends') ? await measureBackends(ctx) : [];
@@ -233,7 +276,11 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     let profile: StepProfile | null = null;
     let profileError: string | undefined;
     if (on('profile')) {
-      const o = await runMeasurementProcess<StepProfile>(entry('step-profile.ts'), { backend: 'wasm', model: 'mlp', batchSize: 64 }, { env: ctx.env });
+      const o = await runMeasurementProcess<StepProfile>(
+        entry('step-profile.ts'),
+        { backend: 'wasm', model: 'mlp', batchSize: 64 },
+        { env: ctx.env },
+      );
       log(`profile: ${describe(o, (v) => v.samples_per_second)}`);
       if (o.ok) profile = o.value;
       else profileError = o.error;
@@ -243,7 +290,9 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     let hooksError: string | undefined;
     if (on('profile')) {
       const o = await runMeasurementProcess<HookProfile>(entry('hook-profile.ts'), { epochs: settings.epochs }, { env: ctx.env });
-      log(`runner hooks: ${o.ok ? `${o.value.hooks_ms_per_step.toFixed(3)} of ${o.value.step_ms.toFixed(3)} ms per step` : `FAILED: ${o.error}`}`);
+      log(
+        `runner hooks: ${o.ok ? `${o.value.hooks_ms_per_step.toFixed(3)} of ${o.value.step_ms.toFixed(3)} ms per step` : `FAILED: ${o.error}`}`,
+      );
       if (o.ok) hooks = o.value;
       else hooksError = o.error;
     }

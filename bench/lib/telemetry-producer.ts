@@ -7,7 +7,11 @@
 import type { ChildMessage } from '../../src/main/runs/trainer/trainer-protocol';
 import type { MetricRow } from '../../src/shared/records';
 
-const { rows: total, rowsPerMessage, perEpoch } = {
+const {
+  rows: total,
+  rowsPerMessage,
+  perEpoch,
+} = {
   rows: 100_000,
   rowsPerMessage: 256,
   perEpoch: 125,
@@ -38,7 +42,17 @@ async function produce(): Promise<void> {
     await push({ kind: 'iter', iter, epoch: iter / perEpoch, loss: 2 / Math.sqrt(iter), lr: 0.5, t });
     if (iter % perEpoch === 0 && sent < total) {
       const loss = 2 / Math.sqrt(iter);
-      await push({ kind: 'epoch', epoch: iter / perEpoch, iter, train_loss: loss, train_accuracy: 0.9, valid_loss: loss, valid_accuracy: 0.9, seconds: 0.5, t });
+      await push({
+        kind: 'epoch',
+        epoch: iter / perEpoch,
+        iter,
+        train_loss: loss,
+        train_accuracy: 0.9,
+        valid_loss: loss,
+        valid_accuracy: 0.9,
+        seconds: 0.5,
+        t,
+      });
     }
   }
   const summary = {

@@ -24,7 +24,5 @@ export const RENDERER_CSP_HEADER = `${RENDERER_CSP}; frame-ancestors 'none'`;
 /** The dev server (electron-vite dev) injects <style> elements and uses a ws:// HMR socket. */
 export function relaxForDevServer(policy: string, devOrigin: string): string {
   const ws = devOrigin.replace(/^http/, 'ws');
-  return policy
-    .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-    .replace("connect-src 'self'", `connect-src 'self' ${ws}`);
+  return policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("connect-src 'self'", `connect-src 'self' ${ws}`);
 }

@@ -86,4 +86,3 @@ export function createMainWindow(page: AppPage): BrowserWindow {
   else void window.loadFile(page.indexFile);
   return window;
 }
-

@@ -24,7 +24,12 @@ interface FieldBase {
   flag: string;
   group: 'data' | 'model' | 'training' | 'stopping' | 'system';
 }
-export interface IntField extends FieldBase { kind: 'int'; default: number; min: number; max: number }
+export interface IntField extends FieldBase {
+  kind: 'int';
+  default: number;
+  min: number;
+  max: number;
+}
 export interface NumberField extends FieldBase {
   kind: 'number';
   default: number;
@@ -48,7 +53,11 @@ export interface IntListField extends FieldBase {
   minItems: number;
   maxItems: number;
 }
-export interface TextField extends FieldBase { kind: 'text'; default: string; maxLength: number }
+export interface TextField extends FieldBase {
+  kind: 'text';
+  default: string;
+  maxLength: number;
+}
 export type FieldSpec = IntField | NumberField | ChoiceField | IntListField | TextField;
 
 function int(spec: Omit<IntField, 'kind'>) {
@@ -69,9 +78,7 @@ function num(spec: Omit<NumberField, 'kind'>) {
   return { spec: { kind: 'number', ...spec } as NumberField, schema: schema.default(spec.default) };
 }
 
-function choice<const T extends readonly [string, ...string[]]>(
-  spec: Omit<ChoiceField<T[number]>, 'kind' | 'options'> & { options: T },
-) {
+function choice<const T extends readonly [string, ...string[]]>(spec: Omit<ChoiceField<T[number]>, 'kind' | 'options'> & { options: T }) {
   const schema = z.enum(spec.options, { error: `${spec.label} must be one of: ${spec.options.join(', ')}` });
   return {
     spec: { kind: 'choice', ...spec } as ChoiceField,
@@ -102,67 +109,145 @@ function text(spec: Omit<TextField, 'kind'>) {
 /** The fields, in form order. Defaults are the lesson-9 notebook's job. */
 const FIELD_DEFS = {
   dataset: choice({
-    label: 'Dataset', flag: 'dataset', group: 'data', default: 'mnist-sample', options: DATASETS,
+    label: 'Dataset',
+    flag: 'dataset',
+    group: 'data',
+    default: 'mnist-sample',
+    options: DATASETS,
     help: 'mnist-sample: 10,000 MNIST digits shipped with Runlab (8,000 train / 2,000 valid). idx: a folder of MNIST-format IDX files. csv: a CSV file with a label column.',
   }),
   dataPath: text({
-    label: 'Data path', flag: 'data-path', group: 'data', default: '', maxLength: 4096,
+    label: 'Data path',
+    flag: 'data-path',
+    group: 'data',
+    default: '',
+    maxLength: 4096,
     help: 'For idx: a folder with train-images/train-labels and t10k-images/t10k-labels IDX files (gzipped or not). For csv: the CSV file. Unused for mnist-sample.',
   }),
   validFraction: num({
-    label: 'Validation fraction', flag: 'valid-fraction', group: 'data', default: 0.2, min: 0.01, max: 0.9,
+    label: 'Validation fraction',
+    flag: 'valid-fraction',
+    group: 'data',
+    default: 0.2,
+    min: 0.01,
+    max: 0.9,
     help: 'Share of a CSV file held out for validation (split by the seed).',
   }),
   model: choice({
-    label: 'Model', flag: 'model', group: 'model', default: 'mlp', options: MODELS,
-    help: 'mlp: fully connected layers with ReLU (the notebook\'s model). cnn: a small convolutional net for 28×28 images.',
+    label: 'Model',
+    flag: 'model',
+    group: 'model',
+    default: 'mlp',
+    options: MODELS,
+    help: "mlp: fully connected layers with ReLU (the notebook's model). cnn: a small convolutional net for 28×28 images.",
   }),
   hidden: intList({
-    label: 'Hidden sizes', flag: 'hidden', group: 'model', default: [50], min: 1, max: 4096, minItems: 1, maxItems: 8,
+    label: 'Hidden sizes',
+    flag: 'hidden',
+    group: 'model',
+    default: [50],
+    min: 1,
+    max: 4096,
+    minItems: 1,
+    maxItems: 8,
     help: 'Units in each hidden layer of the MLP, comma-separated (the notebook uses 50).',
   }),
   epochs: int({
-    label: 'Epochs', flag: 'epochs', group: 'training', default: 3, min: 1, max: 1000,
+    label: 'Epochs',
+    flag: 'epochs',
+    group: 'training',
+    default: 3,
+    min: 1,
+    max: 1000,
     help: 'Passes over the training set.',
   }),
   batchSize: int({
-    label: 'Batch size', flag: 'batch-size', group: 'training', default: 64, min: 1, max: 8192,
+    label: 'Batch size',
+    flag: 'batch-size',
+    group: 'training',
+    default: 64,
+    min: 1,
+    max: 8192,
     help: 'Samples per training step (the notebook uses 64). Validation uses twice this.',
   }),
   optimizer: choice({
-    label: 'Optimizer', flag: 'optimizer', group: 'training', default: 'sgd', options: OPTIMIZERS,
+    label: 'Optimizer',
+    flag: 'optimizer',
+    group: 'training',
+    default: 'sgd',
+    options: OPTIMIZERS,
     help: 'sgd: plain SGD (the notebook). momentum: SGD with momentum. adam: Adam.',
   }),
   lr: num({
-    label: 'Learning rate', flag: 'lr', group: 'training', default: 0.5, min: 0, max: 10, exclusiveMin: true, log: true,
+    label: 'Learning rate',
+    flag: 'lr',
+    group: 'training',
+    default: 0.5,
+    min: 0,
+    max: 10,
+    exclusiveMin: true,
+    log: true,
     help: 'Peak learning rate (the notebook uses 0.5 with plain SGD; try 0.001 with Adam).',
   }),
   momentum: num({
-    label: 'Momentum', flag: 'momentum', group: 'training', default: 0.9, min: 0, max: 0.999,
+    label: 'Momentum',
+    flag: 'momentum',
+    group: 'training',
+    default: 0.9,
+    min: 0,
+    max: 0.999,
     help: 'Momentum for the momentum optimizer; beta1 for Adam.',
   }),
   weightDecay: num({
-    label: 'Weight decay', flag: 'weight-decay', group: 'training', default: 0, min: 0, max: 1,
+    label: 'Weight decay',
+    flag: 'weight-decay',
+    group: 'training',
+    default: 0,
+    min: 0,
+    max: 1,
     help: 'L2 penalty added to the gradient of every weight (0 turns it off).',
   }),
   schedule: choice({
-    label: 'LR schedule', flag: 'schedule', group: 'training', default: 'constant', options: SCHEDULES,
+    label: 'LR schedule',
+    flag: 'schedule',
+    group: 'training',
+    default: 'constant',
+    options: SCHEDULES,
     help: 'How the learning rate moves over the run: constant, linear or cosine decay, exponential decay, or one-cycle (warm up 30%, then cosine down).',
   }),
   seed: int({
-    label: 'Seed', flag: 'seed', group: 'training', default: 42, min: 0, max: 2_147_483_647,
+    label: 'Seed',
+    flag: 'seed',
+    group: 'training',
+    default: 42,
+    min: 0,
+    max: 2_147_483_647,
     help: 'Seeds weight init and shuffling: the same seed, config and backend give the same metrics.',
   }),
   stopAfter: int({
-    label: 'Stop after iterations', flag: 'stop-after', group: 'stopping', default: 0, min: 0, max: 10_000_000,
-    help: 'Stop after this many training iterations (the notebook\'s TestCallback); 0 means never.',
+    label: 'Stop after iterations',
+    flag: 'stop-after',
+    group: 'stopping',
+    default: 0,
+    min: 0,
+    max: 10_000_000,
+    help: "Stop after this many training iterations (the notebook's TestCallback); 0 means never.",
   }),
   patience: int({
-    label: 'Early-stopping patience', flag: 'patience', group: 'stopping', default: 0, min: 0, max: 1000,
+    label: 'Early-stopping patience',
+    flag: 'patience',
+    group: 'stopping',
+    default: 0,
+    min: 0,
+    max: 1000,
     help: 'Stop when validation loss has not improved for this many epochs; 0 turns early stopping off.',
   }),
   backend: choice({
-    label: 'Backend', flag: 'backend', group: 'system', default: 'auto', options: BACKENDS,
+    label: 'Backend',
+    flag: 'backend',
+    group: 'system',
+    default: 'auto',
+    options: BACKENDS,
     help: 'auto tries tensorflow (CUDA via @tensorflow/tfjs-node-gpu), then wasm, then cpu. A named backend that cannot load is an error.',
   }),
 };
@@ -173,9 +258,10 @@ type Shape = { [K in FieldKey]: (typeof FIELD_DEFS)[K]['schema'] };
 const shape = Object.fromEntries(Object.entries(FIELD_DEFS).map(([k, d]) => [k, d.schema])) as Shape;
 
 /** Field specs in form order, each with its key. */
-export const FIELDS: ReadonlyArray<FieldSpec & { key: FieldKey }> = Object.entries(FIELD_DEFS).map(
-  ([key, d]) => ({ key: key as FieldKey, ...d.spec }),
-);
+export const FIELDS: ReadonlyArray<FieldSpec & { key: FieldKey }> = Object.entries(FIELD_DEFS).map(([key, d]) => ({
+  key: key as FieldKey,
+  ...d.spec,
+}));
 
 export const HyperparamsSchema = z
   .object(shape)

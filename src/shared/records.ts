@@ -131,8 +131,16 @@ export function isDamaged(entry: RunListEntry): entry is DamagedRun {
 /** Editable fields of a run. */
 export const RunPatchSchema = z
   .object({
-    name: z.string().trim().min(1, { error: 'Name must not be empty' }).max(200, { error: 'Name must be at most 200 characters' }).optional(),
-    tags: z.array(z.string().trim().min(1, { error: 'A tag must not be empty' }).max(50, { error: 'A tag must be at most 50 characters' })).max(50).optional(),
+    name: z
+      .string()
+      .trim()
+      .min(1, { error: 'Name must not be empty' })
+      .max(200, { error: 'Name must be at most 200 characters' })
+      .optional(),
+    tags: z
+      .array(z.string().trim().min(1, { error: 'A tag must not be empty' }).max(50, { error: 'A tag must be at most 50 characters' }))
+      .max(50)
+      .optional(),
     notes: z.string().max(20_000, { error: 'Notes must be at most 20,000 characters' }).optional(),
   })
   .strict();

@@ -44,7 +44,9 @@ test('opens one window titled Runlab, 1280×800 with a 1024×700 minimum', async
 test('the renderer is isolated, sandboxed and without Node', async () => {
   const prefs = await app.evaluate(({ BrowserWindow }) => {
     // Undocumented in the typings, present at runtime: the preferences the renderer really got.
-    const contents = BrowserWindow.getAllWindows()[0]!.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> | null };
+    const contents = BrowserWindow.getAllWindows()[0]!.webContents as unknown as {
+      getLastWebPreferences(): Record<string, unknown> | null;
+    };
     const p = contents.getLastWebPreferences();
     return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration, webSecurity: p?.webSecurity };
   });
@@ -83,12 +85,16 @@ test('a run starts and completes (stop after 5 iterations)', async () => {
   await expect
     .poll(
       async () =>
-        page.evaluate(async (id) => ((await (globalThis as unknown as { lab: LabApi }).lab.getRun({ id })) as RunRecord).status, started.id),
+        page.evaluate(
+          async (id) => ((await (globalThis as unknown as { lab: LabApi }).lab.getRun({ id })) as RunRecord).status,
+          started.id,
+        ),
       { timeout: 100_000, intervals: [500] },
     )
     .toBe('completed');
   const rows = await page.evaluate(
-    async (id) => (await (globalThis as unknown as { lab: LabApi }).lab.getMetrics({ ids: [id] }))[id]!.filter((r) => r.kind === 'iter').length,
+    async (id) =>
+      (await (globalThis as unknown as { lab: LabApi }).lab.getMetrics({ ids: [id] }))[id]!.filter((r) => r.kind === 'iter').length,
     started.id,
   );
   expect(rows).toBe(5);

@@ -42,11 +42,19 @@ export async function inkedPixels(canvas: Locator, rgb: [number, number, number]
   return canvas.evaluate(
     (el, { rgb, tolerance }) => {
       // Typed structurally: the Node-side tsconfig has no DOM library.
-      const c = el as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const c = el as unknown as {
+        width: number;
+        height: number;
+        getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+      };
       const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let i = 0; i < data.length; i += 4) {
-        if (data[i + 3]! > 0 && Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]) <= tolerance) n++;
+        if (
+          data[i + 3]! > 0 &&
+          Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]) <= tolerance
+        )
+          n++;
       }
       return n;
     },

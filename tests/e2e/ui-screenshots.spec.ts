@@ -29,13 +29,25 @@ test('every view holds its layout at 1024×700 and 1920×1080', async ({ page, l
   await page.setViewportSize({ width: 1280, height: 800 });
   // Two finished runs of two epochs each (125 iterations an epoch), and a long one that trains.
   const a = await startRunFromForm(page, labHost.url, { stopAfter: '250' }, 'baseline — lesson 9');
-  const b = await startRunFromForm(page, labHost.url, { stopAfter: '250', optimizer: 'momentum', lr: '0.1', hidden: '100,50' }, 'momentum, mlp 100-50');
+  const b = await startRunFromForm(
+    page,
+    labHost.url,
+    { stopAfter: '250', optimizer: 'momentum', lr: '0.1', hidden: '100,50' },
+    'momentum, mlp 100-50',
+  );
   // Long enough (1,000 epochs) to still be training when the views have been visited and Stop is pressed.
-  const live = await startRunFromForm(page, labHost.url, { epochs: '1000', lr: '0.5', schedule: 'one-cycle', hidden: '100' }, 'one-cycle sgd, mlp 100');
+  const live = await startRunFromForm(
+    page,
+    labHost.url,
+    { epochs: '1000', lr: '0.5', schedule: 'one-cycle', hidden: '100' },
+    'one-cycle sgd, mlp 100',
+  );
   await expectLiveStatus(page, live, 'running', 90_000);
   // Four finished epochs: the accuracy chart has points, the loss chart a real curve.
   const progress = livePanel(page, live).getByTestId('progress');
-  await expect.poll(async () => Number(await progress.getAttribute('data-iter')), { timeout: 90_000, intervals: [500] }).toBeGreaterThan(560);
+  await expect
+    .poll(async () => Number(await progress.getAttribute('data-iter')), { timeout: 90_000, intervals: [500] })
+    .toBeGreaterThan(560);
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(dir, 'live-training-1280x800.png') });
   if (process.env['RUNLAB_UPDATE_DOCS_SCREENSHOT'] === '1') {

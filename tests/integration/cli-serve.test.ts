@@ -26,10 +26,14 @@ afterAll(async () => {
 
 describe('runlab serve', () => {
   it('prints the URL, serves the UI and LabApi, and stops on Ctrl-C', async () => {
-    const child = spawn(process.execPath, ['bin/runlab.js', '--data-dir', join(home, 'data'), 'serve', '--port', '0', '--static-dir', home], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/runlab.js', '--data-dir', join(home, 'data'), 'serve', '--port', '0', '--static-dir', home],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
     const url = new URL(first.value as string);

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../src/main/runs/store/store';
 import { lines, startRunlab } from '../helpers/runlab-cli';
 
-
 let home: string;
 
 beforeAll(async () => {
@@ -20,15 +19,24 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-
-
 const start = (args: string[]) => startRunlab(args, home);
 const runlab = (...args: string[]) => start(args).done;
 const FINAL_KEYS = ['status', 'epochs', 'train_loss', 'valid_loss', 'valid_accuracy', 'backend', 'device', 'samples_per_second', 'run_id'];
 
 describe('runlab train', () => {
   it('--json prints one JSON object per epoch and a final summary, and records the run', async () => {
-    const { code, stdout, stderr } = await runlab('train', '--stop-after', '20', '--json', '--epochs', '1', '--name', 'cli json', '--tags', 'a,b');
+    const { code, stdout, stderr } = await runlab(
+      'train',
+      '--stop-after',
+      '20',
+      '--json',
+      '--epochs',
+      '1',
+      '--name',
+      'cli json',
+      '--tags',
+      'a,b',
+    );
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(code).toBe(0);
     const objects = lines(stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -43,7 +51,13 @@ describe('runlab train', () => {
 
     const runId = final.run_id as string;
     const stored = await new RunStore(home).get(runId);
-    expect(stored).toMatchObject({ status: 'completed', name: 'cli json', tags: ['a', 'b'], config: { stopAfter: 20, epochs: 1 }, owner_pid: null });
+    expect(stored).toMatchObject({
+      status: 'completed',
+      name: 'cli json',
+      tags: ['a', 'b'],
+      config: { stopAfter: 20, epochs: 1 },
+      owner_pid: null,
+    });
 
     const listed = JSON.parse((await runlab('runs', 'list', '--json')).stdout) as Array<Record<string, unknown>>;
     expect(listed.find((r) => r.id === runId)).toMatchObject({ name: 'cli json', status: 'completed', created: stored.created });
@@ -63,7 +77,9 @@ describe('runlab train', () => {
     expect(out[0]).toMatch(/^epoch\s+train_loss\s+train_accuracy\s+valid_loss\s+valid_accuracy\s+time$/);
     expect(out[1]).toMatch(/^1\s+\d+\.\d{6}\s+0\.\d{6}\s+\d+\.\d{6}\s+0\.\d{6}\s+00:\d\d$/);
     expect(out[2]).toMatch(/^2\s/);
-    expect(out.at(-1)).toMatch(/^completed in [\d.]+ s · 2 epoch\(s\), 16 iterations · valid_accuracy 0\.\d{4} · backend \S.* · [\d,]+ samples\/s · run \S+$/);
+    expect(out.at(-1)).toMatch(
+      /^completed in [\d.]+ s · 2 epoch\(s\), 16 iterations · valid_accuracy 0\.\d{4} · backend \S.* · [\d,]+ samples\/s · run \S+$/,
+    );
   });
 
   it('--no-save trains in process and records nothing', async () => {
@@ -74,26 +90,32 @@ describe('runlab train', () => {
     expect(await new RunStore(dir).list()).toEqual([]);
   });
 
-  it.each([[[]], [['--no-save']]])('a missing IDX folder is a wrong --data-path: one error line, exit 2, no run recorded %j', async (extra) => {
-    const missing = join(home, 'missing');
-    const dir = join(home, 'refused');
-    const { code, stderr } = await runlab('--data-dir', dir, 'train', '--dataset', 'idx', '--data-path', missing, '--quiet', ...extra);
-    expect(code).toBe(2);
-    expect(lines(stderr).filter((l) => l.startsWith('error:'))).toEqual([`error: --data-path: Folder not found: ${missing}`]);
-    expect(stderr).not.toMatch(/\n\s+at /);
-    expect(await new RunStore(dir).list()).toEqual([]);
-  });
+  it.each([[[]], [['--no-save']]])(
+    'a missing IDX folder is a wrong --data-path: one error line, exit 2, no run recorded %j',
+    async (extra) => {
+      const missing = join(home, 'missing');
+      const dir = join(home, 'refused');
+      const { code, stderr } = await runlab('--data-dir', dir, 'train', '--dataset', 'idx', '--data-path', missing, '--quiet', ...extra);
+      expect(code).toBe(2);
+      expect(lines(stderr).filter((l) => l.startsWith('error:'))).toEqual([`error: --data-path: Folder not found: ${missing}`]);
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(await new RunStore(dir).list()).toEqual([]);
+    },
+  );
 
-  it.each([[[]], [['--no-save']]])('an IDX folder without the IDX files fails the run: one error line, exit 1, no stack trace %j', async (extra) => {
-    const empty = join(home, 'empty-idx');
-    await mkdir(empty, { recursive: true });
-    const { code, stderr } = await runlab('train', '--dataset', 'idx', '--data-path', empty, '--quiet', ...extra);
-    expect(code).toBe(1);
-    const errors = lines(stderr).filter((l) => l.startsWith('error:'));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain(empty);
-    expect(stderr).not.toMatch(/\n\s+at /);
-  });
+  it.each([[[]], [['--no-save']]])(
+    'an IDX folder without the IDX files fails the run: one error line, exit 1, no stack trace %j',
+    async (extra) => {
+      const empty = join(home, 'empty-idx');
+      await mkdir(empty, { recursive: true });
+      const { code, stderr } = await runlab('train', '--dataset', 'idx', '--data-path', empty, '--quiet', ...extra);
+      expect(code).toBe(1);
+      const errors = lines(stderr).filter((l) => l.startsWith('error:'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(empty);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it.each([[[]], [['--no-save']]])('Ctrl-C cancels the run cleanly: status cancelled, exit 130 %j', async (extra) => {
     const { child, done } = start(['train', '--epochs', '50', '--batch-size', '500', '--json', ...extra]);

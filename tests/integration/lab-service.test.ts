@@ -155,7 +155,8 @@ describe('LabService', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    const [line] = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const line = (await lines.next()).value as string | undefined;
     const { id, trainerPid } = JSON.parse(line!) as { id: string; trainerPid: number };
 
     const probe = new (await import('../../src/main/runs/store/store')).RunStore(dataDir);

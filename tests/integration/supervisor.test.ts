@@ -96,7 +96,9 @@ describe('RunSupervisor', () => {
     expect(running.length).toBeLessThan(4 * seconds + 4);
     expect(final.progress).toMatchObject({ iter: 3000, total_iters: 3000, epochs: 3 });
     expect(final.owner_pid).toBeNull();
-    console.log(`fake trainer → supervisor → store → subscriber: ${Math.round(stored.length / seconds)} rows/s (${stored.length} rows in ${seconds.toFixed(2)} s incl. process start)`);
+    console.log(
+      `fake trainer → supervisor → store → subscriber: ${Math.round(stored.length / seconds)} rows/s (${stored.length} rows in ${seconds.toFixed(2)} s incl. process start)`,
+    );
   });
 
   it('sets running, backend, device and started from the trainer, and ended with the summary', async () => {

@@ -146,7 +146,10 @@ describe('trainer process with the real engine', () => {
     handle.send({ type: 'start', runId: 'r1', config: { ...DEFAULT_HYPERPARAMS, lr: -1 }, modelDir: null, cacheDir: null });
     expect(await exit).toBe(1);
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ type: 'error', message: expect.stringMatching(/^trainer protocol error: config\.lr: Learning rate must be greater than 0/) });
+    expect(messages[0]).toMatchObject({
+      type: 'error',
+      message: expect.stringMatching(/^trainer protocol error: config\.lr: Learning rate must be greater than 0/),
+    });
   });
 
   it('refuses a data folder that does not exist before creating a run, naming the field', async () => {
@@ -154,11 +157,19 @@ describe('trainer process with the real engine', () => {
     const missing = join(dataDir, 'no-such-folder');
     const error = await supervisor.start(job({ dataset: 'idx', dataPath: missing })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LabError);
-    expect(error).toMatchObject({ code: 'invalid', field: 'dataPath', errors: [{ field: 'dataPath', message: `Folder not found: ${missing}` }] });
+    expect(error).toMatchObject({
+      code: 'invalid',
+      field: 'dataPath',
+      errors: [{ field: 'dataPath', message: `Folder not found: ${missing}` }],
+    });
     const file = join(dataDir, 'a-file.csv');
     await writeFile(file, 'label,x\n1,2\n');
-    await expect(supervisor.start(job({ dataset: 'idx', dataPath: file }))).rejects.toThrow(`${file} is a file; expected a folder of IDX files`);
-    await expect(supervisor.start(job({ dataset: 'csv', dataPath: dataDir }))).rejects.toThrow(`${dataDir} is a folder; expected a CSV file`);
+    await expect(supervisor.start(job({ dataset: 'idx', dataPath: file }))).rejects.toThrow(
+      `${file} is a file; expected a folder of IDX files`,
+    );
+    await expect(supervisor.start(job({ dataset: 'csv', dataPath: dataDir }))).rejects.toThrow(
+      `${dataDir} is a folder; expected a CSV file`,
+    );
     expect((await store.list()).length).toBe(before);
   });
 

@@ -17,7 +17,11 @@ export class CliError extends Error {
 export function errorLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // A CliError may list several bad flags, one per line.
-  if (error instanceof CliError) return message.split('\n').map((line) => `error: ${line}`).join('\n');
+  if (error instanceof CliError)
+    return message
+      .split('\n')
+      .map((line) => `error: ${line}`)
+      .join('\n');
   // Others keep to one line: a trainer's stderr tail stays in the run record (`runlab runs show`).
   const [first = ''] = message.split('\n');
   return `error: ${first}`;

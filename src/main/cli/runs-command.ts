@@ -36,10 +36,10 @@ export function runsCommand(openService: OpenService): Command {
     .argument('<id>', 'run id')
     .option('--json', 'the run record as JSON')
     .action(async (id: string, flags: { json?: boolean }) => {
-      const [record, metrics] = await withService(openService, async (s) => [
-        await s.call('getRun', { id }),
-        (await s.call('getMetrics', { ids: [id] }))[id] ?? [],
-      ] as const);
+      const [record, metrics] = await withService(
+        openService,
+        async (s) => [await s.call('getRun', { id }), (await s.call('getMetrics', { ids: [id] }))[id] ?? []] as const,
+      );
       print(flags.json ? JSON.stringify(record, null, 2) : describeRun(record, metrics));
     });
 
@@ -128,12 +128,22 @@ function describeRun(run: RunRecord, metrics: MetricRow[]): string {
     ['ended', run.ended ?? '-'],
     ['backend', run.device ?? run.backend ?? '-'],
   ];
-  if (run.progress) lines.push(['progress', `iteration ${run.progress.iter}/${run.progress.total_iters}, epoch ${run.progress.epoch.toFixed(2)}/${run.progress.epochs}`]);
+  if (run.progress)
+    lines.push([
+      'progress',
+      `iteration ${run.progress.iter}/${run.progress.total_iters}, epoch ${run.progress.epoch.toFixed(2)}/${run.progress.epochs}`,
+    ]);
   if (s) {
     lines.push(
       ['epochs', `${s.epochs} (${s.iterations} iterations)`],
-      ['final', `train_loss ${formatMetric(s.final?.train_loss)}  valid_loss ${formatMetric(s.final?.valid_loss)}  valid_accuracy ${formatMetric(s.final?.valid_accuracy)}`],
-      ['best', `valid_accuracy ${formatMetric(s.best_valid_accuracy)}  valid_loss ${formatMetric(s.best_valid_loss)}  at epoch ${s.best_epoch ?? '-'}`],
+      [
+        'final',
+        `train_loss ${formatMetric(s.final?.train_loss)}  valid_loss ${formatMetric(s.final?.valid_loss)}  valid_accuracy ${formatMetric(s.final?.valid_accuracy)}`,
+      ],
+      [
+        'best',
+        `valid_accuracy ${formatMetric(s.best_valid_accuracy)}  valid_loss ${formatMetric(s.best_valid_loss)}  at epoch ${s.best_epoch ?? '-'}`,
+      ],
       ['samples/s', s.samples_per_second == null ? '-' : Math.round(s.samples_per_second).toLocaleString('en-US')],
     );
     if (s.stopped_by) lines.push(['stopped by', s.stopped_by]);

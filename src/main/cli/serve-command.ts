@@ -42,12 +42,14 @@ export function startCommand(openService: OpenService, setExitCode: (code: numbe
 }
 
 function withServeOptions(command: Command): Command {
-  return command
-    .option('--port <port>', 'port to listen on (default: 5780, or any free port if taken; 0: any free port)', parsePort)
-    .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--allow-remote', 'allow binding to a non-loopback address (token-guarded; exposes your runs to the network)')
-    // For development and tests: serve another build of the UI.
-    .addOption(new Option('--static-dir <dir>', 'folder of the built UI (default: out/renderer)').hideHelp());
+  return (
+    command
+      .option('--port <port>', 'port to listen on (default: 5780, or any free port if taken; 0: any free port)', parsePort)
+      .option('--host <host>', 'address to bind', '127.0.0.1')
+      .option('--allow-remote', 'allow binding to a non-loopback address (token-guarded; exposes your runs to the network)')
+      // For development and tests: serve another build of the UI.
+      .addOption(new Option('--static-dir <dir>', 'folder of the built UI (default: out/renderer)').hideHelp())
+  );
 }
 
 function parsePort(value: string): number {

@@ -50,7 +50,10 @@ async function train(cmd: Command, flags: TrainFlags, dataDir: string | undefine
   // A data path that cannot be what its dataset needs is a wrong flag, refused before any run.
   const dataProblem = await dataPathProblem(config);
   if (dataProblem !== null) throw new CliError(`${flagForField('dataPath') ?? 'dataPath'}: ${dataProblem}`, 2);
-  const tags = flags.tags?.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const tags = flags.tags
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
   const reporter: TrainReporter = flags.json
     ? new JsonReporter(process.stdout, process.stderr)
     : new HumanReporter(process.stdout, process.stderr, flags.quiet === true);
@@ -164,7 +167,14 @@ async function trainInProcess(config: Hyperparams, cacheDir: string, reporter: T
     });
     return {
       interrupted: interrupt.interrupted(),
-      result: { status: result.status, summary: result.summary, backend: result.backend, device: result.device, runId: null, error: result.error },
+      result: {
+        status: result.status,
+        summary: result.summary,
+        backend: result.backend,
+        device: result.device,
+        runId: null,
+        error: result.error,
+      },
     };
   } finally {
     interrupt.dispose();

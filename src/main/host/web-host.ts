@@ -127,7 +127,9 @@ async function listen(server: Server, port: number | undefined, host: string): P
     });
   if (port !== undefined) {
     return attempt(port).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${host} is already in use: pick another or pass 0 for any free port.`) : error;
+      throw error.code === 'EADDRINUSE'
+        ? new Error(`Port ${port} on ${host} is already in use: pick another or pass 0 for any free port.`)
+        : error;
     });
   }
   return attempt(DEFAULT_PORT).catch((error: NodeJS.ErrnoException) => {

@@ -106,7 +106,12 @@ export class RunSupervisor {
     }
     const dataProblem = await dataPathProblem(valid.value);
     if (dataProblem !== null) {
-      throw new LabError({ code: 'invalid', field: 'dataPath', errors: [{ field: 'dataPath', message: dataProblem }], message: `dataPath: ${dataProblem}` });
+      throw new LabError({
+        code: 'invalid',
+        field: 'dataPath',
+        errors: [{ field: 'dataPath', message: dataProblem }],
+        message: `dataPath: ${dataProblem}`,
+      });
     }
     const record = await this.store.create({ ...meta, config: valid.value, status: 'queued', ownerPid: process.pid });
     if (this.closed) {
@@ -372,7 +377,12 @@ export class RunSupervisor {
       }));
     } catch (error) {
       // The store refused the final write: report the outcome anyway; the next start recovers the run.
-      record = { ...this.view(run), status: 'failed', ended, error: `${outcome.error ?? outcome.status}; could not save: ${messageOf(error)}` };
+      record = {
+        ...this.view(run),
+        status: 'failed',
+        ended,
+        error: `${outcome.error ?? outcome.status}; could not save: ${messageOf(error)}`,
+      };
     }
     this.active.delete(run.id);
     this.emit('run:updated', record);

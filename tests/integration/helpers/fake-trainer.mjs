@@ -8,21 +8,47 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function summary(iterations, epochs) {
   const final = { train_loss: 0.5, train_accuracy: 0.8, valid_loss: 0.4, valid_accuracy: 0.85 };
-  return { epochs, iterations, final, best_valid_accuracy: 0.85, best_valid_loss: 0.4, best_epoch: epochs, samples_per_second: 1000, stopped_by: cancelled ? 'user' : null };
+  return {
+    epochs,
+    iterations,
+    final,
+    best_valid_accuracy: 0.85,
+    best_valid_loss: 0.4,
+    best_epoch: epochs,
+    samples_per_second: 1000,
+    stopped_by: cancelled ? 'user' : null,
+  };
 }
 
 async function stream() {
   const perEpoch = Math.ceil(opts.iters / opts.epochs);
-  await send({ type: 'started', backend: 'cpu', device: 'fake trainer', totalIters: opts.iters, batchesPerEpoch: perEpoch, epochs: opts.epochs });
+  await send({
+    type: 'started',
+    backend: 'cpu',
+    device: 'fake trainer',
+    totalIters: opts.iters,
+    batchesPerEpoch: perEpoch,
+    epochs: opts.epochs,
+  });
   let rows = [];
   let epochsDone = 0;
-  let iter = 0;
+  let iter;
   const t0 = Date.now();
   for (iter = 1; iter <= opts.iters && !cancelled; iter++) {
     rows.push({ kind: 'iter', iter, epoch: iter / perEpoch, loss: 1 / iter, lr: 0.1, t: Date.now() - t0 });
     if (iter % perEpoch === 0 || iter === opts.iters) {
       epochsDone += 1;
-      rows.push({ kind: 'epoch', epoch: epochsDone, iter, train_loss: 1 / iter, train_accuracy: 0.5, valid_loss: 1 / iter, valid_accuracy: 0.5, seconds: 0.1, t: Date.now() - t0 });
+      rows.push({
+        kind: 'epoch',
+        epoch: epochsDone,
+        iter,
+        train_loss: 1 / iter,
+        train_accuracy: 0.5,
+        valid_loss: 1 / iter,
+        valid_accuracy: 0.5,
+        seconds: 0.1,
+        t: Date.now() - t0,
+      });
     }
     if (rows.length >= opts.rowsPerMessage) {
       await send({ type: 'rows', rows });
@@ -32,7 +58,12 @@ async function stream() {
     }
   }
   if (rows.length > 0) await send({ type: 'rows', rows });
-  await send({ type: 'done', status: cancelled ? 'cancelled' : 'completed', error: null, summary: summary(Math.min(iter - 1, opts.iters), epochsDone) });
+  await send({
+    type: 'done',
+    status: cancelled ? 'cancelled' : 'completed',
+    error: null,
+    summary: summary(Math.min(iter - 1, opts.iters), epochsDone),
+  });
   process.exit(0);
 }
 
@@ -60,7 +91,9 @@ process.on('message', (message) => {
       return void send('hello from a confused child');
     case 'crash':
       process.stderr.write('fake trainer: something went badly wrong\n');
-      return void send({ type: 'started', backend: 'cpu', device: 'fake', totalIters: 10, batchesPerEpoch: 10, epochs: 1 }).then(() => process.exit(3));
+      return void send({ type: 'started', backend: 'cpu', device: 'fake', totalIters: 10, batchesPerEpoch: 10, epochs: 1 }).then(() =>
+        process.exit(3),
+      );
     case 'error':
       return void send({ type: 'error', message: 'Data file /nowhere/train.csv not found' }).then(() => process.exit(1));
   }

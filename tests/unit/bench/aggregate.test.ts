@@ -1,6 +1,12 @@
 /** From per-repeat outcomes to the report: paired ratios, failures with their reasons, memory checks. */
 import { describe, expect, it } from 'vitest';
-import { peakRssByContender, summarizeMemory, summarizeRunnerVsBare, summarizeVsPytorch, type JobRepeat } from '../../../bench/lib/aggregate';
+import {
+  peakRssByContender,
+  summarizeMemory,
+  summarizeRunnerVsBare,
+  summarizeVsPytorch,
+  type JobRepeat,
+} from '../../../bench/lib/aggregate';
 import type { Outcome } from '../../../bench/lib/child';
 import type { LoopResult } from '../../../bench/lib/loop-result';
 
@@ -36,14 +42,36 @@ function value(o: Outcome<LoopResult>): LoopResult {
 }
 
 const failed = (error: string): Outcome<never> => ({ ok: false, error, seconds: 1 });
-const pytorch = (sps: number) => ({ ok: true as const, seconds: 2, value: { samples_per_second: sps, seconds: 0.3, last_loss: 0.02, torch: '1.13', threads: 1 } });
+const pytorch = (sps: number) => ({
+  ok: true as const,
+  seconds: 2,
+  value: { samples_per_second: sps, seconds: 0.3, last_loss: 0.02, torch: '1.13', threads: 1 },
+});
 
 describe('summarizeRunnerVsBare', () => {
   it('pairs each repeat: a repeat where the machine was busy for both does not move the ratio', () => {
     const repeats: JobRepeat[] = [
-      { bare: loop('bare', 30_000), runnerCore: loop('runner-core', 29_700), runner: loop('runner', 29_000), supervised: loop('supervised', 28_000), pytorch: null },
-      { bare: loop('bare', 10_000), runnerCore: loop('runner-core', 9_800), runner: loop('runner', 9_600), supervised: loop('supervised', 9_500), pytorch: null },
-      { bare: loop('bare', 32_000), runnerCore: loop('runner-core', 31_700), runner: loop('runner', 31_000), supervised: loop('supervised', 30_000), pytorch: null },
+      {
+        bare: loop('bare', 30_000),
+        runnerCore: loop('runner-core', 29_700),
+        runner: loop('runner', 29_000),
+        supervised: loop('supervised', 28_000),
+        pytorch: null,
+      },
+      {
+        bare: loop('bare', 10_000),
+        runnerCore: loop('runner-core', 9_800),
+        runner: loop('runner', 9_600),
+        supervised: loop('supervised', 9_500),
+        pytorch: null,
+      },
+      {
+        bare: loop('bare', 32_000),
+        runnerCore: loop('runner-core', 31_700),
+        runner: loop('runner', 31_000),
+        supervised: loop('supervised', 30_000),
+        pytorch: null,
+      },
     ];
     const s = summarizeRunnerVsBare(repeats, 2);
     expect(s.ratio).toBeCloseTo(29_000 / 30_000, 10);
@@ -62,8 +90,20 @@ describe('summarizeRunnerVsBare', () => {
 
   it('keeps the reason when a contender failed, with how many repeats it lost', () => {
     const repeats: JobRepeat[] = [
-      { bare: loop('bare', 30_000), runnerCore: null, runner: failed('exit code 1: runJob: not implemented yet'), supervised: null, pytorch: null },
-      { bare: loop('bare', 31_000), runnerCore: null, runner: failed('exit code 1: runJob: not implemented yet'), supervised: null, pytorch: null },
+      {
+        bare: loop('bare', 30_000),
+        runnerCore: null,
+        runner: failed('exit code 1: runJob: not implemented yet'),
+        supervised: null,
+        pytorch: null,
+      },
+      {
+        bare: loop('bare', 31_000),
+        runnerCore: null,
+        runner: failed('exit code 1: runJob: not implemented yet'),
+        supervised: null,
+        pytorch: null,
+      },
     ];
     const s = summarizeRunnerVsBare(repeats, 2);
     expect(s.ratio).toBeNull();
@@ -80,9 +120,21 @@ describe('best epoch', () => {
   it("takes each contender's fastest timed epoch over all repeats, never a warm-up epoch", () => {
     const repeats: JobRepeat[] = [
       // Epochs 1–2 warm up: the 99,000 must not count.
-      { bare: epochs('bare', [99_000, 20, 50_000, 40_000]), runnerCore: null, runner: epochs('runner', [99_000, 20, 30_000, 47_000]), supervised: epochs('supervised', [1, 2, 45_000, null]), pytorch: null },
+      {
+        bare: epochs('bare', [99_000, 20, 50_000, 40_000]),
+        runnerCore: null,
+        runner: epochs('runner', [99_000, 20, 30_000, 47_000]),
+        supervised: epochs('supervised', [1, 2, 45_000, null]),
+        pytorch: null,
+      },
       // A busy repeat: both slow, neither best.
-      { bare: epochs('bare', [1, 2, 25_000, 24_000]), runnerCore: null, runner: epochs('runner', [1, 2, 23_000, 22_000]), supervised: failed('killed'), pytorch: null },
+      {
+        bare: epochs('bare', [1, 2, 25_000, 24_000]),
+        runnerCore: null,
+        runner: epochs('runner', [1, 2, 23_000, 22_000]),
+        supervised: failed('killed'),
+        pytorch: null,
+      },
     ];
     const b = summarizeRunnerVsBare(repeats, 2).best_epoch;
     expect(b.bare_sps).toBe(50_000);
@@ -95,10 +147,33 @@ describe('best epoch', () => {
   });
 
   it("compares with PyTorch's fastest epoch, or its whole-run rate from an older script", () => {
-    const withEpochs = { ok: true as const, seconds: 2, value: { samples_per_second: 90_000, epoch_samples_per_second: [80_000, 100_000, 95_000], seconds: 0.3, last_loss: 0.02, torch: '1.13', threads: 1 } };
+    const withEpochs = {
+      ok: true as const,
+      seconds: 2,
+      value: {
+        samples_per_second: 90_000,
+        epoch_samples_per_second: [80_000, 100_000, 95_000],
+        seconds: 0.3,
+        last_loss: 0.02,
+        torch: '1.13',
+        threads: 1,
+      },
+    };
     const repeats: JobRepeat[] = [
-      { bare: epochs('bare', [1, 1, 48_000]), runnerCore: null, runner: epochs('runner', [1, 1, 45_000]), supervised: null, pytorch: withEpochs },
-      { bare: epochs('bare', [1, 1, 40_000]), runnerCore: null, runner: epochs('runner', [1, 1, 44_000]), supervised: null, pytorch: pytorch(120_000) },
+      {
+        bare: epochs('bare', [1, 1, 48_000]),
+        runnerCore: null,
+        runner: epochs('runner', [1, 1, 45_000]),
+        supervised: null,
+        pytorch: withEpochs,
+      },
+      {
+        bare: epochs('bare', [1, 1, 40_000]),
+        runnerCore: null,
+        runner: epochs('runner', [1, 1, 44_000]),
+        supervised: null,
+        pytorch: pytorch(120_000),
+      },
     ];
     const v = summarizeVsPytorch(repeats, { python: 'python3', torch: '1.13', blas: null }, 2).best_epoch;
     expect(v.pytorch_sps).toBe(120_000);

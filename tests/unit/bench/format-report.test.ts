@@ -4,7 +4,18 @@ import { fmtRate, fmtRatio, formatReport, table } from '../../../bench/lib/forma
 import type { BenchReport } from '../../../bench/lib/report';
 
 const report: BenchReport = {
-  machine: { cpu: 'AMD EPYC', cores: 2, os: 'Linux 6 x64', node: 'v20.20.2', tfjs: '4.22.0', tfjs_backend_wasm: '4.22.0', load_average: 0.5, memory_gb: 8, backend: 'wasm', device: 'wasm (SIMD, 1 thread)' },
+  machine: {
+    cpu: 'AMD EPYC',
+    cores: 2,
+    os: 'Linux 6 x64',
+    node: 'v20.20.2',
+    tfjs: '4.22.0',
+    tfjs_backend_wasm: '4.22.0',
+    load_average: 0.5,
+    memory_gb: 8,
+    backend: 'wasm',
+    device: 'wasm (SIMD, 1 thread)',
+  },
   settings: {},
   runner_vs_bare: {
     ratio: 0.97,
@@ -17,7 +28,15 @@ const report: BenchReport = {
     epoch_ratio: 0.96,
     supervised_epoch_ratio: 0.94,
     cpu_epoch_ratio: 0.93,
-    best_epoch: { bare_sps: 52_000, core_sps: 51_500, runner_sps: 50_440, supervised_sps: null, core_ratio: 0.99, ratio: 0.97, supervised_ratio: null },
+    best_epoch: {
+      bare_sps: 52_000,
+      core_sps: 51_500,
+      runner_sps: 50_440,
+      supervised_sps: null,
+      core_ratio: 0.99,
+      ratio: 0.97,
+      supervised_ratio: null,
+    },
     final_valid_loss: { bare: 0.31547, runner: 0.31547, supervised: 0.31547 },
     ratio_range: { core: null, runner: [0.91, 1.02], supervised: null },
     repeats: 5,
@@ -68,31 +87,46 @@ describe('formatReport', () => {
   it('shows the ratios, the reasons for what is missing and the memory checks', () => {
     const text = formatReport(report);
     expect(text).toMatch(/Runner loop alone \(TrainEvalCallback only\)\s+29,800\/s\s+0\.99×/);
-    expect(text).toMatch(/runJob \(Runner \+ default callbacks\)\s+29,100\/s\s+0\.97× \(0\.91–1\.02\)\s+0\.97× \(50,440\/s\)\s+0\.96×\s+0\.93×\s+0\.315470/);
+    expect(text).toMatch(
+      /runJob \(Runner \+ default callbacks\)\s+29,100\/s\s+0\.97× \(0\.91–1\.02\)\s+0\.97× \(50,440\/s\)\s+0\.96×\s+0\.93×\s+0\.315470/,
+    );
     expect(text).toMatch(/bare loop\s+30,000\/s\s+1\.00×\s+1\.00× \(52,000\/s\)/);
     expect(text).toMatch(/supervised \(supervisor \+ store \+ trainer process\)\s+28,500\/s\s+0\.95×\s+—\s+0\.94×/);
     expect(text).toContain('runner_vs_bare interleaved in one process (the loops take turns, round after round; 21 timed rounds)');
     expect(text).toMatch(/runJob \(Runner \+ default callbacks\)\s+48,000\/s\s+0\.96× \(0\.85–1\.10\)\s+0\.95×/);
-    expect(text).toMatch(/supervised \(runJob through supervisor \+ store, trainer session in this process\)\s+47,500\/s\s+0\.95× \(0\.80–1\.20\)\s+0\.97×/);
+    expect(text).toMatch(
+      /supervised \(runJob through supervisor \+ store, trainer session in this process\)\s+47,500\/s\s+0\.95× \(0\.80–1\.20\)\s+0\.97×/,
+    );
     expect(text).toMatch(/runJob, a whole run \(2 epochs, the 2nd timed\)\s+47,700\/s\s+0\.95× \(0\.80–1\.10\)\s+0\.96×/);
     expect(text).toContain('supervised vs runJob, round by round: 0.99× (what the supervisor and store add');
-    expect(text).toMatch(/bare loop on TensorFlow\.js's kernels \(Runlab's SIMD kernels off\)\s+26,000\/s\s+0\.52× \(0\.45–0\.60\)\s+0\.50×/);
+    expect(text).toMatch(
+      /bare loop on TensorFlow\.js's kernels \(Runlab's SIMD kernels off\)\s+26,000\/s\s+0\.52× \(0\.45–0\.60\)\s+0\.50×/,
+    );
     expect(text).toContain("kernels: Runlab's SIMD kernels (kernels/simd/kernels.wat) for dense layers and SGD");
-    expect(formatReport({ ...report, interleaved: null, interleaved_error: 'exit code 1: boom' })).toContain('runner_vs_bare interleaved: failed — exit code 1: boom');
+    expect(formatReport({ ...report, interleaved: null, interleaved_error: 'exit code 1: boom' })).toContain(
+      'runner_vs_bare interleaved: failed — exit code 1: boom',
+    );
     expect(text).toContain('vs_pytorch: not measured — no Python with torch found');
     expect(text).toContain('tensorflow: unavailable — @tensorflow/tfjs-node-gpu is not installed');
     expect(text).toMatch(/wasm\s+mlp\s+64\s+30,000\/s\s+runJob\s+3/);
     expect(text).toContain('numTensors: 4 4 4 4 4  (identical in every epoch of every repeat)');
     expect(text).toContain('peak RSS:   240.0 MB (bare loop 230.0 MB, supervised trainer process —)');
     expect(text).toContain('RSS MB:     230.0 231.0 231.0 231.0 231.0  (growth after epoch 1: 1.0 MB, after epoch 3: 0.0 MB)');
-    expect(text).toContain("RSS MB with V8's optimizing JIT off (node --no-opt): 220.0 222.5 222.5 222.5 222.6  (growth after epoch 1: 2.6 MB)");
+    expect(text).toContain(
+      "RSS MB with V8's optimizing JIT off (node --no-opt): 220.0 222.5 222.5 222.5 222.6  (growth after epoch 1: 2.6 MB)",
+    );
     expect(text).toContain('60,000/s; the default job makes 455/s');
     expect(text).toContain('Runner callbacks (runJob, wasm (SIMD, 1 thread)): 0.30 of 4.00 ms per training step (8%)');
     expect(text).toMatch(/avg_stats\.after_loss\s+0\.200\s+5%\s+177\.3\s+705/);
   });
 
-  it('shows the step profile, the SIMD kernel beside tfjs\'s matMul, and dispatch below its noise as 0', () => {
-    const split = (matmul: number, other: number, kernels: number) => ({ kernels_per_step: kernels, matmul_ms: matmul, other_kernels_ms: other, top: [] });
+  it("shows the step profile, the SIMD kernel beside tfjs's matMul, and dispatch below its noise as 0", () => {
+    const split = (matmul: number, other: number, kernels: number) => ({
+      kernels_per_step: kernels,
+      matmul_ms: matmul,
+      other_kernels_ms: other,
+      top: [],
+    });
     const text = formatReport({
       ...report,
       profile: {
@@ -126,6 +160,14 @@ describe('formatReport', () => {
 
 describe('table', () => {
   it('pads every column but the last to its widest cell', () => {
-    expect(table([['a', 'bb', 'c'], ['ccc', 'd', 'e']], '')).toEqual(['a    bb  c', 'ccc  d   e']);
+    expect(
+      table(
+        [
+          ['a', 'bb', 'c'],
+          ['ccc', 'd', 'e'],
+        ],
+        '',
+      ),
+    ).toEqual(['a    bb  c', 'ccc  d   e']);
   });
 });

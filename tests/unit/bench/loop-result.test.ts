@@ -67,7 +67,13 @@ describe('sweep mode', () => {
 
 describe('parseJobOptions', () => {
   it('fills defaults and names the field that is wrong', () => {
-    expect(parseJobOptions('{"batchSize":512}')).toMatchObject({ backend: 'wasm', model: 'mlp', batchSize: 512, epochs: 5, budgetMs: null });
+    expect(parseJobOptions('{"batchSize":512}')).toMatchObject({
+      backend: 'wasm',
+      model: 'mlp',
+      batchSize: 512,
+      epochs: 5,
+      budgetMs: null,
+    });
     expect(() => parseJobOptions('{"backend":"gpu"}')).toThrow(/backend must be one of tensorflow, wasm, cpu, got "gpu"/);
     expect(() => parseJobOptions('{"batchSize":0}')).toThrow(/batchSize must be a whole number ≥ 1, got 0/);
     expect(() => parseJobOptions('{"epochs":2,"warmupEpochs":2}')).toThrow(/epochs must be a whole number ≥ 3/);

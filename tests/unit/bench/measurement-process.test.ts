@@ -34,18 +34,30 @@ describe('bench/bare-loop.ts', () => {
   it('fails with a message naming the bad option', async () => {
     const o = await runMeasurementProcess(BARE_LOOP, { backend: 'gpu' });
     expect(o.ok).toBe(false);
-    if (!o.ok) expect(o.error).toBe('exit code 1: measurement failed: bench options: backend must be one of tensorflow, wasm, cpu, got "gpu"');
+    if (!o.ok)
+      expect(o.error).toBe('exit code 1: measurement failed: bench options: backend must be one of tensorflow, wasm, cpu, got "gpu"');
   });
 });
 
 describe('bench/interleaved.ts', () => {
   it('times each loop once per round after the warm-up rounds, in one process', async () => {
-    const o = await runMeasurementProcess<InterleavedResult>(INTERLEAVED, { batchSize: 512, epochs: 3, warmupEpochs: 1 }, { timeoutMs: 120_000 });
+    const o = await runMeasurementProcess<InterleavedResult>(
+      INTERLEAVED,
+      { batchSize: 512, epochs: 3, warmupEpochs: 1 },
+      { timeoutMs: 120_000 },
+    );
     if (!o.ok) throw new Error(o.error);
     const r = o.value;
     expect(r).toMatchObject({ kind: 'interleaved', backend: 'wasm', rounds: 2 });
     expect(r.kernels).toBe("Runlab's SIMD kernels (kernels/simd/kernels.wat) for dense layers and SGD");
-    for (const loop of [r.bare_sps_per_round, r.bare_ops_sps_per_round, r.core_sps_per_round, r.runner_sps_per_round, r.runjob_sps_per_round, r.supervised_sps_per_round]) {
+    for (const loop of [
+      r.bare_sps_per_round,
+      r.bare_ops_sps_per_round,
+      r.core_sps_per_round,
+      r.runner_sps_per_round,
+      r.runjob_sps_per_round,
+      r.supervised_sps_per_round,
+    ]) {
       expect(loop).toHaveLength(2);
       for (const sps of loop) expect(sps).toBeGreaterThan(0);
     }

@@ -8,8 +8,13 @@ import { findTorchPython, pythonCandidates, singleThreadEnv, writeTrainSet } fro
 import { Dataset } from '../../../src/main/training/data/dataset';
 
 describe('findTorchPython', () => {
-  it('tries $RUNLAB_BENCH_PYTHON first, then python3 on PATH, then Debian\'s', () => {
-    expect(pythonCandidates({ RUNLAB_BENCH_PYTHON: '/opt/py/bin/python' })).toEqual(['/opt/py/bin/python', 'python3', '/usr/bin/python3', 'python']);
+  it("tries $RUNLAB_BENCH_PYTHON first, then python3 on PATH, then Debian's", () => {
+    expect(pythonCandidates({ RUNLAB_BENCH_PYTHON: '/opt/py/bin/python' })).toEqual([
+      '/opt/py/bin/python',
+      'python3',
+      '/usr/bin/python3',
+      'python',
+    ]);
     expect(pythonCandidates({})).toEqual(['python3', '/usr/bin/python3', 'python']);
   });
 
@@ -39,7 +44,12 @@ describe('writeTrainSet', () => {
 
 describe('singleThreadEnv', () => {
   it('pins every threading layer PyTorch may use to one thread', () => {
-    expect(singleThreadEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin', OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' });
+    expect(singleThreadEnv({ PATH: '/bin' })).toEqual({
+      PATH: '/bin',
+      OMP_NUM_THREADS: '1',
+      OPENBLAS_NUM_THREADS: '1',
+      MKL_NUM_THREADS: '1',
+    });
   });
 });
 

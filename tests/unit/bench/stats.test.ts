@@ -29,13 +29,25 @@ describe('pairedRatio', () => {
 describe('throughput', () => {
   it('counts the samples of every step after the first, over the time from the first to the last end', () => {
     // Steps end at 0, 10 and 20 ms with 64 samples each: 128 samples in 20 ms.
-    expect(throughput([{ t: 0, samples: 64 }, { t: 10, samples: 64 }, { t: 20, samples: 64 }])).toBeCloseTo(6400, 6);
+    expect(
+      throughput([
+        { t: 0, samples: 64 },
+        { t: 10, samples: 64 },
+        { t: 20, samples: 64 },
+      ]),
+    ).toBeCloseTo(6400, 6);
     expect(throughput([{ t: 5, samples: 64 }])).toBeNull();
   });
 
   it('pools windows as total samples over total time, leaving the gaps between windows out', () => {
-    const a = [{ t: 0, samples: 10 }, { t: 10, samples: 10 }];
-    const b = [{ t: 1000, samples: 10 }, { t: 1030, samples: 30 }];
+    const a = [
+      { t: 0, samples: 10 },
+      { t: 10, samples: 10 },
+    ];
+    const b = [
+      { t: 1000, samples: 10 },
+      { t: 1030, samples: 30 },
+    ];
     expect(pooledThroughput([a, b])).toBeCloseTo((40 / 40) * 1000, 6);
   });
 });

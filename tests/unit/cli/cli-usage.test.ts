@@ -10,7 +10,6 @@ import { DEFAULT_HYPERPARAMS, FIELDS } from '../../../src/shared/hyperparams';
 import { RunStore } from '../../../src/main/runs/store/store';
 import { lines, startRunlab } from '../../helpers/runlab-cli';
 
-
 let home: string;
 const runlab = (...args: string[]) => startRunlab(args, home).done;
 
@@ -21,9 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
-
-
-
 
 describe('runlab train --help', () => {
   it('lists a flag for every hyperparameter, with its default', async () => {
@@ -61,10 +57,13 @@ describe.concurrent('runlab train with a bad value', () => {
   it('names every bad flag, one line each', async () => {
     const { code, stderr } = await runlab('train', '--lr', '0', '--epochs', '0');
     expect(code).toBe(2);
-    expect(lines(stderr).sort()).toEqual(['error: --epochs: Epochs must be at least 1', 'error: --lr: Learning rate must be greater than 0']);
+    expect(lines(stderr).sort()).toEqual([
+      'error: --epochs: Epochs must be at least 1',
+      'error: --lr: Learning rate must be greater than 0',
+    ]);
   });
 
-  it('rejects an unknown flag with commander\'s error and creates no run', async () => {
+  it("rejects an unknown flag with commander's error and creates no run", async () => {
     const { code, stderr } = await runlab('train', '--learning-rate', '0.1');
     expect(code).not.toBe(0);
     expect(lines(stderr)[0]).toBe("error: unknown option '--learning-rate'");
@@ -90,8 +89,14 @@ describe('runlab runs', () => {
       { kind: 'epoch', epoch: 1, iter: 2, train_loss: 2.1, train_accuracy: 0.3, valid_loss: 1.9, valid_accuracy: 0.4, seconds: 1.5, t: 20 },
     ]);
     const summary = {
-      epochs: 1, iterations: 2, final: { train_loss: 2.1, train_accuracy: 0.3, valid_loss: 1.9, valid_accuracy: 0.4 },
-      best_valid_accuracy: 0.4, best_valid_loss: 1.9, best_epoch: 1, samples_per_second: 1234, stopped_by: null,
+      epochs: 1,
+      iterations: 2,
+      final: { train_loss: 2.1, train_accuracy: 0.3, valid_loss: 1.9, valid_accuracy: 0.4 },
+      best_valid_accuracy: 0.4,
+      best_valid_loss: 1.9,
+      best_epoch: 1,
+      samples_per_second: 1234,
+      stopped_by: null,
     };
     await store.update(run.id, (r) => ({ ...r, status: 'completed', ended: new Date().toISOString(), summary, owner_pid: null }));
     const { mkdir, writeFile } = await import('node:fs/promises');
@@ -100,7 +105,12 @@ describe('runlab runs', () => {
 
     const listed = JSON.parse((await runlab('--data-dir', dir, 'runs', 'list', '--json')).stdout) as Array<Record<string, unknown>>;
     expect(listed).toHaveLength(2);
-    expect(listed.find((r) => r.id === run.id)).toMatchObject({ name: 'kept', status: 'completed', created: run.created, valid_accuracy: 0.4 });
+    expect(listed.find((r) => r.id === run.id)).toMatchObject({
+      name: 'kept',
+      status: 'completed',
+      created: run.created,
+      valid_accuracy: 0.4,
+    });
     expect(listed.find((r) => r.id === 'broken-run')).toMatchObject({ status: 'damaged', valid_accuracy: null });
 
     const table = lines((await runlab('--data-dir', dir, 'runs', 'list')).stdout);

@@ -26,18 +26,35 @@ class Capture extends Writable {
 }
 
 const epochRow: MetricRow = {
-  kind: 'epoch', epoch: 1, iter: 125, train_loss: 0.412345678, train_accuracy: 0.88125, valid_loss: 0.3012, valid_accuracy: 0.912, seconds: 2.4, t: 2400,
+  kind: 'epoch',
+  epoch: 1,
+  iter: 125,
+  train_loss: 0.412345678,
+  train_accuracy: 0.88125,
+  valid_loss: 0.3012,
+  valid_accuracy: 0.912,
+  seconds: 2.4,
+  t: 2400,
 };
 const summary: RunSummary = {
-  epochs: 1, iterations: 125, final: { train_loss: 0.412345678, train_accuracy: 0.88125, valid_loss: 0.3012, valid_accuracy: 0.912 },
-  best_valid_accuracy: 0.912, best_valid_loss: 0.3012, best_epoch: 1, samples_per_second: 31204.4, stopped_by: null,
+  epochs: 1,
+  iterations: 125,
+  final: { train_loss: 0.412345678, train_accuracy: 0.88125, valid_loss: 0.3012, valid_accuracy: 0.912 },
+  best_valid_accuracy: 0.912,
+  best_valid_loss: 0.3012,
+  best_epoch: 1,
+  samples_per_second: 31204.4,
+  stopped_by: null,
 };
 
 describe('flags → config', () => {
   it('keeps only the flags given, typed as the schema wants them', () => {
     expect(parse()).toEqual({});
     expect(parse('--lr', '0.01', '--hidden', '100,50', '--optimizer', 'adam', '--epochs', '4')).toEqual({
-      lr: 0.01, hidden: [100, 50], optimizer: 'adam', epochs: 4,
+      lr: 0.01,
+      hidden: [100, 50],
+      optimizer: 'adam',
+      epochs: 4,
     });
   });
 
@@ -59,7 +76,16 @@ describe('flags → config', () => {
 
 describe('formatting', () => {
   it('aligns tables and formats metrics and durations as fastai does', () => {
-    expect(formatTable(['id', 'acc'], [['a', '0.5'], ['bbbb', '0.25']], ['left', 'right'])).toEqual(['id     acc', 'a      0.5', 'bbbb  0.25']);
+    expect(
+      formatTable(
+        ['id', 'acc'],
+        [
+          ['a', '0.5'],
+          ['bbbb', '0.25'],
+        ],
+        ['left', 'right'],
+      ),
+    ).toEqual(['id     acc', 'a      0.5', 'bbbb  0.25']);
     expect(formatMetric(0.1234567)).toBe('0.123457');
     expect(formatMetric(null)).toBe('-');
     expect(formatMetric(Number.NaN)).toBe('-');
@@ -77,11 +103,29 @@ describe('reporters', () => {
     reporter.rows([{ kind: 'iter', iter: 1, epoch: 0.01, loss: 2.3, lr: 0.5, t: 1 }, epochRow]);
     reporter.note('cancelling');
     reporter.end({ status: 'completed', summary, backend: 'wasm', device: 'wasm (SIMD)', runId: 'r1', error: null, seconds: 3.21 });
-    const lines = out.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toEqual({ epoch: 1, train_loss: 0.412345678, train_accuracy: 0.88125, valid_loss: 0.3012, valid_accuracy: 0.912, seconds: 2.4 });
+    const lines = out.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toEqual({
+      epoch: 1,
+      train_loss: 0.412345678,
+      train_accuracy: 0.88125,
+      valid_loss: 0.3012,
+      valid_accuracy: 0.912,
+      seconds: 2.4,
+    });
     expect(lines[1]).toMatchObject({
-      status: 'completed', epochs: 1, train_loss: 0.412345678, valid_loss: 0.3012, valid_accuracy: 0.912,
-      backend: 'wasm', device: 'wasm (SIMD)', samples_per_second: 31204.4, run_id: 'r1', seconds: 3.21,
+      status: 'completed',
+      epochs: 1,
+      train_loss: 0.412345678,
+      valid_loss: 0.3012,
+      valid_accuracy: 0.912,
+      backend: 'wasm',
+      device: 'wasm (SIMD)',
+      samples_per_second: 31204.4,
+      run_id: 'r1',
+      seconds: 3.21,
     });
     expect(lines).toHaveLength(2);
     expect(err.text).toBe('cancelling\n');

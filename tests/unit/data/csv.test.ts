@@ -70,13 +70,9 @@ describe('parseCsv', () => {
   it('refuses an empty file, a header without rows, a header without label and a label-only file', () => {
     expect(parseError('').message).toBe('data.csv: the file is empty; expected a label column and numeric feature columns');
     expect(parseError(' \n\n').message).toMatch(/the file is empty/);
-    expect(parseError('label,a\n').message).toBe(
-      'data.csv: no data rows after the header; expected rows of a label and numeric features',
-    );
+    expect(parseError('label,a\n').message).toBe('data.csv: no data rows after the header; expected rows of a label and numeric features');
     expect(parseError('x,y\n1,2\n').message).toBe("data.csv line 1: the header has no 'label' column (found: x, y)");
-    expect(parseError('3\n4\n').message).toBe(
-      'data.csv line 1: found only the label column; expected numeric feature columns after it',
-    );
+    expect(parseError('3\n4\n').message).toBe('data.csv line 1: found only the label column; expected numeric feature columns after it');
   });
 });
 

@@ -13,7 +13,11 @@ describe('DataLoader on wasm', () => {
     const n = 23;
     const size = 5;
     const x = new Float32Array(n * size).map((_, k) => Math.floor(k / size) * 10 + (k % size));
-    const ds = new Dataset(x, Int32Array.from({ length: n }, (_, i) => i), [size]);
+    const ds = new Dataset(
+      x,
+      Int32Array.from({ length: n }, (_, i) => i),
+      [size],
+    );
     const dl = new DataLoader(ds, { batchSize: 4, shuffle: true, seed: 8 });
     const before = tf.memory().numTensors;
     const held = [...dl]; // all batches alive at once: a shared buffer would show up as repeated rows

@@ -36,7 +36,11 @@ describe('DataLoader', () => {
     const dl = new DataLoader(indexDataset(10), { batchSize: 4, shuffle: false });
     expect(dl.length).toBe(3);
     const epoch = readEpoch(dl);
-    expect(epoch.map((b) => b.xShape)).toEqual([[4, 3], [4, 3], [2, 3]]);
+    expect(epoch.map((b) => b.xShape)).toEqual([
+      [4, 3],
+      [4, 3],
+      [2, 3],
+    ]);
     expect(new DataLoader(indexDataset(8), { batchSize: 4, shuffle: true }).length).toBe(2);
     expect(new DataLoader(indexDataset(3), { batchSize: 64, shuffle: true }).length).toBe(1);
   });
@@ -104,7 +108,11 @@ describe('DataLoader', () => {
   it('leaves earlier batches intact on cpu: each shuffled batch is gathered into its own tensors', () => {
     const dl = new DataLoader(indexDataset(12), { batchSize: 4, shuffle: true, seed: 3 });
     const held = [...dl];
-    const seen = held.map(({ xb }) => Array.from(xb.dataSync()).filter((_, k) => k % 3 === 0).map(Math.round));
+    const seen = held.map(({ xb }) =>
+      Array.from(xb.dataSync())
+        .filter((_, k) => k % 3 === 0)
+        .map(Math.round),
+    );
     expect(seen.flat().sort((p, q) => p - q)).toEqual(Array.from({ length: 12 }, (_, i) => i));
     for (const [b, { yb }] of held.entries()) {
       expect(yb.dtype).toBe('int32');

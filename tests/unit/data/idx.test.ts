@@ -59,9 +59,7 @@ describe('readIdx', () => {
   it('refuses a file whose magic number is not IDX, naming the file and the expected magic', async () => {
     const path = await put('b/wrong-magic', Buffer.concat([Buffer.from([0x12, 0x34, 0x08, 0x03]), Buffer.alloc(20)]));
     const err = await failure(readIdx(path));
-    expect(err.message).toBe(
-      `${path}: not an IDX file: magic number 0x12340803, expected 0x00000801 (labels) or 0x00000803 (images)`,
-    );
+    expect(err.message).toBe(`${path}: not an IDX file: magic number 0x12340803, expected 0x00000801 (labels) or 0x00000803 (images)`);
     expect(err.path).toBe(path);
   });
 
@@ -79,9 +77,7 @@ describe('readIdx', () => {
     const gz = await put('b/short-idx3-ubyte.gz', gzipSync(full.subarray(0, full.length - 1)));
     expect((await failure(readIdx(gz))).message).toBe(`${gz}: truncated IDX body: expected 12 bytes (2 × 3 × 2), found 11`);
     const header = await put('b/short-header', full.subarray(0, 9));
-    expect((await failure(readIdx(header))).message).toBe(
-      `${header}: truncated IDX header: expected 16 bytes for 3 dimension(s), found 9`,
-    );
+    expect((await failure(readIdx(header))).message).toBe(`${header}: truncated IDX header: expected 16 bytes for 3 dimension(s), found 9`);
   });
 
   it('reports a damaged gzip stream and a missing file', async () => {
@@ -97,14 +93,29 @@ describe('readIdx', () => {
 async function idxFolder(name: string, opts: { nTrain?: number; nTest?: number; c?: number; dots?: boolean; gz?: boolean } = {}) {
   const { nTrain = 6, nTest = 4, c = 3, dots = false, gz = false } = opts;
   const dir = join(root, name);
-  const file = (prefix: string, kind: string, idx: string) =>
-    `${prefix}-${kind}${dots ? '.' : '-'}${idx}-ubyte${gz ? '.gz' : ''}`;
+  const file = (prefix: string, kind: string, idx: string) => `${prefix}-${kind}${dots ? '.' : '-'}${idx}-ubyte${gz ? '.gz' : ''}`;
   const pack = (b: Buffer) => (gz ? gzipSync(b) : b);
   const images = (n: number, offset: number) => Array.from({ length: n * 12 }, (_, k) => (k * 7 + offset) % 256);
   await put(join(name, file('train', 'images', 'idx3')), pack(idxBytes([nTrain, 3, 4], images(nTrain, 0))));
-  await put(join(name, file('train', 'labels', 'idx1')), pack(idxBytes([nTrain], Array.from({ length: nTrain }, (_, i) => i % c))));
+  await put(
+    join(name, file('train', 'labels', 'idx1')),
+    pack(
+      idxBytes(
+        [nTrain],
+        Array.from({ length: nTrain }, (_, i) => i % c),
+      ),
+    ),
+  );
   await put(join(name, file('t10k', 'images', 'idx3')), pack(idxBytes([nTest, 3, 4], images(nTest, 100))));
-  await put(join(name, file('t10k', 'labels', 'idx1')), pack(idxBytes([nTest], Array.from({ length: nTest }, (_, i) => i % c))));
+  await put(
+    join(name, file('t10k', 'labels', 'idx1')),
+    pack(
+      idxBytes(
+        [nTest],
+        Array.from({ length: nTest }, (_, i) => i % c),
+      ),
+    ),
+  );
   return dir;
 }
 
@@ -159,9 +170,7 @@ describe('loadIdxFolder', () => {
     const dir = await idxFolder('range');
     const labels = join(dir, 't10k-labels-idx1-ubyte');
     await writeFile(labels, idxBytes([4], [0, 1, 7, 2]));
-    expect((await failure(loadIdxFolder(dir))).message).toBe(
-      `${labels}: label 7 at index 2 is outside the training labels' range 0–2`,
-    );
+    expect((await failure(loadIdxFolder(dir))).message).toBe(`${labels}: label 7 at index 2 is outside the training labels' range 0–2`);
   });
 
   it('refuses an images file that is not 3-dimensional', async () => {

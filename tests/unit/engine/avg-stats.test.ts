@@ -133,7 +133,9 @@ describe('AvgStatsCallback', () => {
     const device = await run(false);
     expect(host.reads).toBe(0);
     expect(device.reads).toBe(4);
-    expect(host.history.map((e) => [e.train!.count, e.train!.loss, e.train!.metrics.accuracy, e.valid!.loss, e.valid!.metrics.accuracy])).toEqual([
+    expect(
+      host.history.map((e) => [e.train!.count, e.train!.loss, e.train!.metrics.accuracy, e.valid!.loss, e.valid!.metrics.accuracy]),
+    ).toEqual([
       [5, expect.closeTo(0.4, 6), expect.closeTo(0.6, 6), expect.closeTo(0.75, 6), expect.closeTo(0.25, 6)],
       [5, expect.closeTo(0.4, 6), expect.closeTo(0.6, 6), expect.closeTo(0.75, 6), expect.closeTo(0.25, 6)],
     ]);

@@ -117,7 +117,10 @@ async function reference(c: Case, initial: Float32Array[], shapes: number[][]): 
 }
 
 /** Losses of each step and final weights, through Runner.fit (one epoch over the same batches). */
-async function throughRunner(c: Case, lossFn: LossFn = crossEntropy): Promise<{ losses: number[]; weights: Float32Array[]; initial: Float32Array[]; shapes: number[][] }> {
+async function throughRunner(
+  c: Case,
+  lossFn: LossFn = crossEntropy,
+): Promise<{ losses: number[]; weights: Float32Array[]; initial: Float32Array[]; shapes: number[][] }> {
   const model = c.model();
   const initial = await Promise.all(model.params.map(async (p) => (await p.data()) as Float32Array));
   const opt = c.opt(model);
@@ -128,7 +131,11 @@ async function throughRunner(c: Case, lossFn: LossFn = crossEntropy): Promise<{ 
     }
   }
   const ds = c.data();
-  const data = new DataBunch(new DataLoader(ds, { batchSize: c.batchSize, shuffle: false }), new DataLoader(ds, { batchSize: c.batchSize, shuffle: false }), 10);
+  const data = new DataBunch(
+    new DataLoader(ds, { batchSize: c.batchSize, shuffle: false }),
+    new DataLoader(ds, { batchSize: c.batchSize, shuffle: false }),
+    10,
+  );
   await new Runner([new LossLog()]).fit(1, new Learner(model, opt, lossFn, data));
   const weights = await Promise.all(model.params.map(async (p) => (await p.data()) as Float32Array));
   const shapes = model.params.map((p) => p.shape);
@@ -170,11 +177,20 @@ const MLP_CASES: [string, Pick<Case, 'opt' | 'rule'>][] = [
   ['SGD', { opt: (m) => new SGD(m.params, { lr: 0.5 }), rule: () => sgdRule(0.5, 0) }],
   ['SGD with weight decay', { opt: (m) => new SGD(m.params, { lr: 0.5, weightDecay: 0.01 }), rule: () => sgdRule(0.5, 0.01) }],
   ['momentum', { opt: (m) => new Momentum(m.params, { lr: 0.1, momentum: 0.9 }), rule: () => momentumRule(0.1, 0.9, 0) }],
-  ['momentum with weight decay', { opt: (m) => new Momentum(m.params, { lr: 0.1, momentum: 0.9, weightDecay: 0.01 }), rule: () => momentumRule(0.1, 0.9, 0.01) }],
+  [
+    'momentum with weight decay',
+    { opt: (m) => new Momentum(m.params, { lr: 0.1, momentum: 0.9, weightDecay: 0.01 }), rule: () => momentumRule(0.1, 0.9, 0.01) },
+  ],
   // eps 1e-4: with the default 1e-8, a gradient entry near 1e-8 moves its weight by a large,
   // ill-conditioned fraction of lr, and float noise in the gradient is no longer small.
   ['Adam', { opt: (m) => new Adam(m.params, { lr: 0.01, momentum: 0.9, eps: 1e-4 }), rule: () => adamRule(0.01, 0.9, 0, 0.999, 1e-4) }],
-  ['Adam with weight decay', { opt: (m) => new Adam(m.params, { lr: 0.01, momentum: 0.9, weightDecay: 0.01, eps: 1e-4 }), rule: () => adamRule(0.01, 0.9, 0.01, 0.999, 1e-4) }],
+  [
+    'Adam with weight decay',
+    {
+      opt: (m) => new Adam(m.params, { lr: 0.01, momentum: 0.9, weightDecay: 0.01, eps: 1e-4 }),
+      rule: () => adamRule(0.01, 0.9, 0.01, 0.999, 1e-4),
+    },
+  ],
 ];
 
 describe.each(['wasm', 'cpu'] as const)('two training steps on %s', (backend) => {

@@ -23,7 +23,10 @@ function reference(logits: tf.Tensor2D, labels: tf.Tensor1D): { value: tf.Scalar
 /** A seeded batch: logits spread wide enough that some rows are confidently wrong. */
 function batch(rows: number, classes: number, scale: number): { logits: tf.Tensor2D; labels: tf.Tensor1D } {
   const logits = tf.randomNormal([rows, classes], 0, scale, 'float32', 7) as tf.Tensor2D;
-  const labels = tf.tensor1d(Array.from({ length: rows }, (_, i) => (i * 7 + 3) % classes), 'int32');
+  const labels = tf.tensor1d(
+    Array.from({ length: rows }, (_, i) => (i * 7 + 3) % classes),
+    'int32',
+  );
   return { logits, labels };
 }
 

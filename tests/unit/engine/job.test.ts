@@ -40,8 +40,7 @@ async function job(over: Partial<Hyperparams> = {}, options: JobOptions = {}) {
 }
 
 /** Rows without their wall-clock fields. */
-const timeless = (rows: MetricRow[]) =>
-  rows.map((r) => (r.kind === 'iter' ? { ...r, t: 0 } : { ...r, t: 0, seconds: 0 }));
+const timeless = (rows: MetricRow[]) => rows.map((r) => (r.kind === 'iter' ? { ...r, t: 0 } : { ...r, t: 0, seconds: 0 }));
 
 describe('runJob', () => {
   it('is deterministic: same config and seed give identical metrics, to the last digit', async () => {
@@ -59,7 +58,15 @@ describe('runJob', () => {
 
   it('reports the start, a valid summary and one row per iteration plus one per epoch', async () => {
     const { result, rows, start } = await job();
-    expect(start).toEqual({ backend: 'wasm', device: expect.stringMatching(/^wasm/), epochs: 1, batchesPerEpoch: 125, totalIters: 125, trainSize: 8000, validSize: 2000 });
+    expect(start).toEqual({
+      backend: 'wasm',
+      device: expect.stringMatching(/^wasm/),
+      epochs: 1,
+      batchesPerEpoch: 125,
+      totalIters: 125,
+      trainSize: 8000,
+      validSize: 2000,
+    });
     expect(result.backend).toBe('wasm');
     const summary = RunSummarySchema.parse(result.summary);
     expect(summary).toMatchObject({ epochs: 1, iterations: 125, best_epoch: 1, stopped_by: null });

@@ -32,9 +32,7 @@ describe('crossEntropy', () => {
     ]);
     const y = tf.tensor1d([1, 0], 'int32');
     const ours = tf.grad((x: tf.Tensor) => crossEntropy(x, y))(logits);
-    const reference = tf.grad((x: tf.Tensor) =>
-      tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(x), tf.oneHot(y, 3)), 1))),
-    )(logits);
+    const reference = tf.grad((x: tf.Tensor) => tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(x), tf.oneHot(y, 3)), 1))))(logits);
     const [a, b] = [await ours.data(), await reference.data()];
     a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 6));
     tf.dispose([logits, y, ours, reference]);

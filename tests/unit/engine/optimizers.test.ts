@@ -46,7 +46,10 @@ function expectClose(actual: number[][], expected: number[][]): void {
 describe('SGD', () => {
   it('steps p ← p − lr·g', async () => {
     // g = (1, 6) → (0.9, 1.4); g = (0.9, 4.2) → (0.81, 0.98)
-    expectClose(await run((p) => new SGD(p, { lr: 0.1 }), 2), [[0.9, 1.4], [0.81, 0.98]]);
+    expectClose(await run((p) => new SGD(p, { lr: 0.1 }), 2), [
+      [0.9, 1.4],
+      [0.81, 0.98],
+    ]);
   });
 
   it('adds weight decay to the gradient: g + wd·p', async () => {
@@ -68,7 +71,10 @@ describe('SGD', () => {
 describe('Momentum', () => {
   it('keeps a buffer: buf ← μ·buf + g; p ← p − lr·buf', async () => {
     // buf = (1, 6) → (0.9, 1.4); g = (0.9, 4.2), buf = (1.8, 9.6) → (0.72, 0.44)
-    expectClose(await run((p) => new Momentum(p, { lr: 0.1, momentum: 0.9 }), 2), [[0.9, 1.4], [0.72, 0.44]]);
+    expectClose(await run((p) => new Momentum(p, { lr: 0.1, momentum: 0.9 }), 2), [
+      [0.9, 1.4],
+      [0.72, 0.44],
+    ]);
   });
 });
 

@@ -69,7 +69,14 @@ describe('ProgressReportCallback', () => {
       }
     }
     const reports: Progress[] = [];
-    await fit(2, [new Tick(), new ProgressReportCallback((p) => reports.push(p), 15, () => clock)]);
+    await fit(2, [
+      new Tick(),
+      new ProgressReportCallback(
+        (p) => reports.push(p),
+        15,
+        () => clock,
+      ),
+    ]);
     // begin_fit; batch 2 (20 ms); epoch 1 end; batch 4 (20 ms after the epoch report); epoch 2 end; after_fit.
     expect(reports.map((p) => p.iter)).toEqual([0, 2, 2, 4, 4, 4]);
     expect(reports.at(-1)).toEqual({ iter: 4, total_iters: 4, epoch: 2, epochs: 2 });

@@ -61,7 +61,11 @@ describe('cancel exceptions', () => {
   it('CancelBatchException skips the rest of the batch, fires after_cancel_batch, then after_batch, and goes on', async () => {
     const log = new EventLogCallback();
     // Cancel the first training batch of each epoch right after its prediction.
-    const thrower = new ThrowAtCallback('after_pred', (r) => r.inTrain && r.iter === 0, () => new CancelBatchException());
+    const thrower = new ThrowAtCallback(
+      'after_pred',
+      (r) => r.inTrain && r.iter === 0,
+      () => new CancelBatchException(),
+    );
     const runner = await fitWith(2, thrower, log);
     const cancelled = ['begin_batch', 'after_pred', 'after_cancel_batch', 'after_batch'];
     const epoch = ['begin_epoch', ...cancelled, ...TRAIN_BATCH, 'begin_validate', ...VALID_BATCH, 'after_epoch'];
@@ -73,21 +77,43 @@ describe('cancel exceptions', () => {
 
   it('CancelEpochException skips the rest of the epoch, fires after_cancel_epoch, then after_epoch, and the next epoch runs', async () => {
     const log = new EventLogCallback();
-    const thrower = new ThrowAtCallback('after_step', (r) => r.epoch === 0 && r.iter === 0, () => new CancelEpochException());
+    const thrower = new ThrowAtCallback(
+      'after_step',
+      (r) => r.epoch === 0 && r.iter === 0,
+      () => new CancelEpochException(),
+    );
     await fitWith(2, thrower, log);
-    const cut = ['begin_epoch', 'begin_batch', 'after_pred', 'after_loss', 'after_backward', 'after_step', 'after_cancel_epoch', 'after_epoch'];
+    const cut = [
+      'begin_epoch',
+      'begin_batch',
+      'after_pred',
+      'after_loss',
+      'after_backward',
+      'after_step',
+      'after_cancel_epoch',
+      'after_epoch',
+    ];
     expect(log.events).toEqual(['begin_fit', ...cut, ...EPOCH, 'after_fit']);
   });
 
   it('CancelTrainException ends the fit: after_cancel_train, then after_fit, and nothing else', async () => {
     const log = new EventLogCallback();
-    const thrower = new ThrowAtCallback('after_batch', (r) => r.epoch === 1 && r.inTrain, () => new CancelTrainException());
+    const thrower = new ThrowAtCallback(
+      'after_batch',
+      (r) => r.epoch === 1 && r.inTrain,
+      () => new CancelTrainException(),
+    );
     const runner = await fitWith(3, thrower, log);
     expect(log.events).toEqual([
       'begin_fit',
       ...EPOCH,
       'begin_epoch',
-      'begin_batch', 'after_pred', 'after_loss', 'after_backward', 'after_step', 'after_batch',
+      'begin_batch',
+      'after_pred',
+      'after_loss',
+      'after_backward',
+      'after_step',
+      'after_batch',
       'after_cancel_train',
       'after_fit',
     ]);
@@ -96,13 +122,25 @@ describe('cancel exceptions', () => {
 
   it('a CancelTrainException in begin_fit still fires after_cancel_train and after_fit', async () => {
     const log = new EventLogCallback();
-    await fitWith(2, new ThrowAtCallback('begin_fit', () => true, () => new CancelTrainException()), log);
+    await fitWith(
+      2,
+      new ThrowAtCallback(
+        'begin_fit',
+        () => true,
+        () => new CancelTrainException(),
+      ),
+      log,
+    );
     expect(log.events).toEqual(['begin_fit', 'after_cancel_train', 'after_fit']);
   });
 
   it('a real error propagates after after_fit ran, and the batch tensors are released', async () => {
     const log = new EventLogCallback();
-    const boom = new ThrowAtCallback('after_loss', (r) => r.inTrain, () => new Error('boom'));
+    const boom = new ThrowAtCallback(
+      'after_loss',
+      (r) => r.inTrain,
+      () => new Error('boom'),
+    );
     const learner = tinyLearner();
     const before = (await import('@tensorflow/tfjs')).memory().numTensors;
     await expect(new Runner([boom, log]).fit(2, learner)).rejects.toThrow('boom');

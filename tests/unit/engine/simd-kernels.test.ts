@@ -62,7 +62,8 @@ function product(a: Matrix, b: Matrix, ta = false, tb = false): Matrix {
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       let sum = 0;
-      for (let k = 0; k < inner; k++) sum += (ta ? a.v[k * a.cols + i]! : a.v[i * a.cols + k]!) * (tb ? b.v[j * b.cols + k]! : b.v[k * b.cols + j]!);
+      for (let k = 0; k < inner; k++)
+        sum += (ta ? a.v[k * a.cols + i]! : a.v[i * a.cols + k]!) * (tb ? b.v[j * b.cols + k]! : b.v[k * b.cols + j]!);
       v[i * cols + j] = sum;
     }
   }
@@ -96,7 +97,9 @@ describe('the SIMD kernels', () => {
     const sources = watFiles();
     expect(sources.map((p) => p.split(/[\\/]/).pop())).toContain('kernels.wat');
     for (const wat of sources) {
-      expect(readFileSync(modulePath(wat), 'utf8'), `${modulePath(wat)} is stale: run npm run build:wasm`).toBe(moduleSource(wat, await compileWat(wat)));
+      expect(readFileSync(modulePath(wat), 'utf8'), `${modulePath(wat)} is stale: run npm run build:wasm`).toBe(
+        moduleSource(wat, await compileWat(wat)),
+      );
     }
   });
 
@@ -123,38 +126,46 @@ describe('the SIMD kernels', () => {
     tf.dispose([x.t, w.t, bias]);
   });
 
-  it.each(SHAPES)('backward [%i×%i]·[×%i]: dW = xᵀg, db = Σg and dx = g·Wᵀ with relu\'s mask equal the float64 reference', async (m, k, n) => {
-    await initBackend('wasm');
-    const x = matrix(m, k, 4);
-    const w = matrix(k, n, 5);
-    const dy = matrix(m, n, 6);
-    // relu's output: zero where the seeded values are negative, so about half is masked.
-    const y = tf.relu(matrix(m, n, 7).t) as tf.Tensor2D;
-    const yv = y.dataSync();
-    for (const activation of ['linear', 'relu'] as Activation[]) {
-      const g: Matrix = { rows: m, cols: n, v: dy.m.v.map((v, i) => (activation === 'linear' || yv[i]! > 0 ? v : 0)) };
-      const grads = simdDenseBackward(x.t, y, dy.t, w.t, activation, true)!;
-      const [dw, db] = grads.grads as [tf.Tensor, tf.Tensor];
-      expect(dw.shape).toEqual([k, n]);
-      expect(db.shape).toEqual([n]);
-      expect(grads.dx!.shape).toEqual([m, k]);
-      expect(relError(dw, product(x.m, g, true).v, Math.sqrt(m))).toBeLessThan(5e-6);
-      const colSums = Array.from({ length: n }, (_, j) => Array.from({ length: m }, (__, i) => g.v[i * n + j]!).reduce((s, v) => s + v, 0));
-      expect(relError(db, colSums, Math.sqrt(m))).toBeLessThan(5e-6);
-      expect(relError(grads.dx!, product(g, w.m, false, true).v, Math.sqrt(n))).toBeLessThan(5e-6);
-      const noDx = simdDenseBackward(x.t, y, dy.t, w.t, activation, false)!;
-      expect(noDx.dx).toBeNull();
-      expect(Array.from(noDx.grads[0]!.dataSync())).toEqual(Array.from(dw.dataSync()));
-      tf.dispose([dw, db, grads.dx!, ...noDx.grads]);
-    }
-    tf.dispose([x.t, w.t, dy.t, y]);
-  });
+  it.each(SHAPES)(
+    "backward [%i×%i]·[×%i]: dW = xᵀg, db = Σg and dx = g·Wᵀ with relu's mask equal the float64 reference",
+    async (m, k, n) => {
+      await initBackend('wasm');
+      const x = matrix(m, k, 4);
+      const w = matrix(k, n, 5);
+      const dy = matrix(m, n, 6);
+      // relu's output: zero where the seeded values are negative, so about half is masked.
+      const y = tf.relu(matrix(m, n, 7).t) as tf.Tensor2D;
+      const yv = y.dataSync();
+      for (const activation of ['linear', 'relu'] as Activation[]) {
+        const g: Matrix = { rows: m, cols: n, v: dy.m.v.map((v, i) => (activation === 'linear' || yv[i]! > 0 ? v : 0)) };
+        const grads = simdDenseBackward(x.t, y, dy.t, w.t, activation, true)!;
+        const [dw, db] = grads.grads as [tf.Tensor, tf.Tensor];
+        expect(dw.shape).toEqual([k, n]);
+        expect(db.shape).toEqual([n]);
+        expect(grads.dx!.shape).toEqual([m, k]);
+        expect(relError(dw, product(x.m, g, true).v, Math.sqrt(m))).toBeLessThan(5e-6);
+        const colSums = Array.from({ length: n }, (_, j) =>
+          Array.from({ length: m }, (__, i) => g.v[i * n + j]!).reduce((s, v) => s + v, 0),
+        );
+        expect(relError(db, colSums, Math.sqrt(m))).toBeLessThan(5e-6);
+        expect(relError(grads.dx!, product(g, w.m, false, true).v, Math.sqrt(n))).toBeLessThan(5e-6);
+        const noDx = simdDenseBackward(x.t, y, dy.t, w.t, activation, false)!;
+        expect(noDx.dx).toBeNull();
+        expect(Array.from(noDx.grads[0]!.dataSync())).toEqual(Array.from(dw.dataSync()));
+        tf.dispose([dw, db, grads.dx!, ...noDx.grads]);
+      }
+      tf.dispose([x.t, w.t, dy.t, y]);
+    },
+  );
 
   it('replace the products on wasm — 2 kernels per dense layer per step instead of 8 — and not on cpu, or when switched off', async () => {
     const kernelsOfStep = async (): Promise<string[]> => {
       const model = createMlp({ inputs: 784, hidden: [50], classes: 10, seed: 1 });
       const xb = tf.randomNormal([64, 784], 0, 1, 'float32', 1);
-      const yb = tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 10), 'int32');
+      const yb = tf.tensor1d(
+        Array.from({ length: 64 }, (_, i) => i % 10),
+        'int32',
+      );
       const info = await tf.profile(() => {
         const { pred, loss, grads } = lossAndGrads(model, crossEntropy, xb, yb);
         tf.dispose([pred, loss, ...grads]);
@@ -194,7 +205,9 @@ describe('the SIMD kernels', () => {
     const simd = run();
     setSimdKernels(false);
     const ops = run();
-    simd.forEach((values, i) => values.forEach((v, j) => expect(Math.abs(v - ops[i]![j]!)).toBeLessThan(2e-5 * (1 + Math.abs(ops[i]![j]!)))));
+    simd.forEach((values, i) =>
+      values.forEach((v, j) => expect(Math.abs(v - ops[i]![j]!)).toBeLessThan(2e-5 * (1 + Math.abs(ops[i]![j]!)))),
+    );
     tf.dispose([x, w, b, dy]);
   });
 
@@ -233,22 +246,25 @@ describe('the SIMD kernels', () => {
     tf.dispose([x, w, b, dy]);
   });
 
-  it.each([1, 3, 4, 50, 39_203])('SGD step over %i floats: p − lr·g and p − lr·(g + wd·p) equal the optimizer\'s ops to the bit', async (size) => {
-    await initBackend('wasm');
-    const p = tf.tensor1d(seeded(size, 15));
-    const g = tf.tensor1d(seeded(size, 16));
-    for (const [lr, wd] of [
-      [0.5, 0],
-      [0.03, 1e-4],
-    ] as const) {
-      const fused = simdSgdStep(p, g, lr, wd)!;
-      const decayed = wd === 0 ? g : tf.add(g, tf.mul(p, tf.scalar(wd)));
-      const ops = tf.sub(p, tf.mul(decayed, tf.scalar(lr)));
-      expect(Array.from(fused.dataSync())).toEqual(Array.from(ops.dataSync()));
-      tf.dispose([fused, ops, ...(decayed === g ? [] : [decayed])]);
-    }
-    tf.dispose([p, g]);
-  });
+  it.each([1, 3, 4, 50, 39_203])(
+    "SGD step over %i floats: p − lr·g and p − lr·(g + wd·p) equal the optimizer's ops to the bit",
+    async (size) => {
+      await initBackend('wasm');
+      const p = tf.tensor1d(seeded(size, 15));
+      const g = tf.tensor1d(seeded(size, 16));
+      for (const [lr, wd] of [
+        [0.5, 0],
+        [0.03, 1e-4],
+      ] as const) {
+        const fused = simdSgdStep(p, g, lr, wd)!;
+        const decayed = wd === 0 ? g : tf.add(g, tf.mul(p, tf.scalar(wd)));
+        const ops = tf.sub(p, tf.mul(decayed, tf.scalar(lr)));
+        expect(Array.from(fused.dataSync())).toEqual(Array.from(ops.dataSync()));
+        tf.dispose([fused, ops, ...(decayed === g ? [] : [decayed])]);
+      }
+      tf.dispose([p, g]);
+    },
+  );
 
   it('SGD on wasm updates each parameter with one kernel, the ops path with two', async () => {
     await initBackend('wasm');

@@ -67,8 +67,7 @@ describe('EarlyStoppingCallback', () => {
         epoch = this.runner.epoch;
       }
     }
-    const scripted: LossFn = (pred, yb) =>
-      tf.tidy(() => tf.add(crossEntropy(pred, yb), 0).mul(0).add(script[epoch]!) as tf.Scalar);
+    const scripted: LossFn = (pred, yb) => tf.tidy(() => tf.add(crossEntropy(pred, yb), 0).mul(0).add(script[epoch]!) as tf.Scalar);
     const learner = tinyLearner();
     const data = learner.data;
     const stats = new AvgStatsCallback({ accuracy });

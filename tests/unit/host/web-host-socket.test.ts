@@ -3,7 +3,7 @@
  * replies in the envelope, with broken messages answered (not fatal) and fields named.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { nextReply, openSocket, startHostFixture, type HostFixture } from './host-fixture';
 
 let fx: HostFixture;

@@ -42,7 +42,10 @@ describe('lttb', () => {
 describe('emaSmoothArray', () => {
   it('matches emaSmooth value for value, NaN standing for null', () => {
     const values = [2.3, 1.9, null, 1.5, 1.2, 0.9];
-    const typed = emaSmoothArray(Float64Array.from(values, (v) => (v === null ? NaN : v)), 0.8);
+    const typed = emaSmoothArray(
+      Float64Array.from(values, (v) => (v === null ? NaN : v)),
+      0.8,
+    );
     const plain = emaSmooth(values, 0.8);
     plain.forEach((v, i) => (v === null ? expect(typed[i]).toBeNaN() : expect(typed[i]).toBeCloseTo(v, 12)));
   });

@@ -15,9 +15,28 @@ const summary = (best: number | null, trainLoss: number | null) => ({
 });
 
 const runs = [
-  makeRun('r1', { name: 'baseline', tags: ['mnist'], created: '2024-05-01T10:00:00.000Z', summary: summary(0.91, 0.35), config: { lr: 0.5 } }),
-  makeRun('r2', { name: 'Adam trial', notes: 'try adam with one-cycle', created: '2024-05-02T10:00:00.000Z', summary: summary(0.95, 0.2), config: { lr: 0.003, optimizer: 'adam' } }),
-  makeRun('r3', { name: 'cnn', status: 'running', started: '2024-05-03T10:00:01.000Z', ended: null, created: '2024-05-03T10:00:00.000Z', config: { model: 'cnn', lr: 0.01 } }),
+  makeRun('r1', {
+    name: 'baseline',
+    tags: ['mnist'],
+    created: '2024-05-01T10:00:00.000Z',
+    summary: summary(0.91, 0.35),
+    config: { lr: 0.5 },
+  }),
+  makeRun('r2', {
+    name: 'Adam trial',
+    notes: 'try adam with one-cycle',
+    created: '2024-05-02T10:00:00.000Z',
+    summary: summary(0.95, 0.2),
+    config: { lr: 0.003, optimizer: 'adam' },
+  }),
+  makeRun('r3', {
+    name: 'cnn',
+    status: 'running',
+    started: '2024-05-03T10:00:01.000Z',
+    ended: null,
+    created: '2024-05-03T10:00:00.000Z',
+    config: { model: 'cnn', lr: 0.01 },
+  }),
 ];
 const damaged: DamagedRun = { id: 'bad-run', damaged: true, reason: 'run.json is not valid JSON' };
 const entries: RunListEntry[] = [...runs, damaged];
@@ -40,11 +59,18 @@ describe('History table', () => {
 
   it("shows a running run's last finished epoch until its summary exists, and dashes before that", () => {
     const latest = { train_loss: 0.41, train_accuracy: 0.88, valid_loss: 0.37, valid_accuracy: 0.9 };
-    const running = makeRun('r4', { status: 'running', ended: null, progress: { iter: 250, total_iters: 375, epoch: 2, epochs: 3, latest, best_valid_accuracy: 0.905 } });
+    const running = makeRun('r4', {
+      status: 'running',
+      ended: null,
+      progress: { iter: 250, total_iters: 375, epoch: 2, epochs: 3, latest, best_valid_accuracy: 0.905 },
+    });
     expect(toHistoryRow(running, now).values).toMatchObject({ bestValidAccuracy: 0.905, finalTrainLoss: 0.41, finalValidLoss: 0.37 });
     expect(toHistoryRow(runs[2]!, now).values).toMatchObject({ bestValidAccuracy: null, finalTrainLoss: null, finalValidLoss: null });
     // Once the summary exists it is the record, whatever progress says.
-    const done = makeRun('r5', { progress: { iter: 375, total_iters: 375, epoch: 3, epochs: 3, latest, best_valid_accuracy: 0.905 }, summary: summary(0.93, 0.3) });
+    const done = makeRun('r5', {
+      progress: { iter: 375, total_iters: 375, epoch: 3, epochs: 3, latest, best_valid_accuracy: 0.905 },
+      summary: summary(0.93, 0.3),
+    });
     expect(toHistoryRow(done, now).values).toMatchObject({ bestValidAccuracy: 0.93, finalTrainLoss: 0.3 });
   });
 

@@ -37,7 +37,16 @@ describe('liveProgress', () => {
     const run = makeRun('r', {
       status: 'completed',
       progress: { iter: 375, total_iters: 375, epoch: 3, epochs: 3 },
-      summary: { epochs: 3, iterations: 375, final: null, best_valid_accuracy: 0.9, best_valid_loss: 0.3, best_epoch: 3, samples_per_second: 2500, stopped_by: null },
+      summary: {
+        epochs: 3,
+        iterations: 375,
+        final: null,
+        best_valid_accuracy: 0.9,
+        best_valid_loss: 0.3,
+        best_epoch: 3,
+        samples_per_second: 2500,
+        stopped_by: null,
+      },
     });
     const p = liveProgress(run, { kind: 'iter', iter: 375, epoch: 3, loss: 0.2, lr: 0.5, t: 9000 }, now);
     expect(p).toMatchObject({ iter: 375, epoch: 3, fraction: 1, etaMs: null, samplesPerSecond: 2500, elapsedMs: 60_000 });

@@ -16,7 +16,18 @@ const epoch = (e: number, it: number, valid: number): MetricRow => ({
   t: it * 10 + 5,
 });
 
-const rows: MetricRow[] = [iter(1, 2.3), iter(2, 1.9), iter(3, 1.5), iter(4, 1.2), epoch(1, 4, 1.25), iter(5, null), iter(6, 0.9), iter(7, 0.8), iter(8, 0.7), epoch(2, 8, 0.75)];
+const rows: MetricRow[] = [
+  iter(1, 2.3),
+  iter(2, 1.9),
+  iter(3, 1.5),
+  iter(4, 1.2),
+  epoch(1, 4, 1.25),
+  iter(5, null),
+  iter(6, 0.9),
+  iter(7, 0.8),
+  iter(8, 0.7),
+  epoch(2, 8, 0.75),
+];
 
 describe('series from metric rows', () => {
   it('splits iteration and epoch rows into chart points', () => {

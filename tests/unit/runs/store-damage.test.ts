@@ -50,7 +50,9 @@ describe('damaged runs', () => {
       `${file('20250101-000000-0003')} has schema version 2; this Runlab reads version 1 (the file may come from a newer Runlab)`,
     );
     expect(reasons['20250101-000000-0004']).toBe(`${file('20250101-000000-0004')} is missing`);
-    expect(reasons['20250101-000000-0005']).toBe(`${file('20250101-000000-0005')} says its id is "someone-else" but its folder is "20250101-000000-0005"`);
+    expect(reasons['20250101-000000-0005']).toBe(
+      `${file('20250101-000000-0005')} says its id is "someone-else" but its folder is "20250101-000000-0005"`,
+    );
 
     for (const id of Object.keys(damage)) {
       const got = await rejection(store.get(id));

@@ -24,8 +24,15 @@ export function iterRow(iter: number, loss = 2.3 - iter * 0.01): IterRow {
 
 export function epochRow(epoch: number): EpochRow {
   return {
-    kind: 'epoch', epoch, iter: epoch * 125, train_loss: 0.5 / epoch, train_accuracy: 0.8, valid_loss: null,
-    valid_accuracy: 0.9, seconds: 1.5, t: epoch * 1500,
+    kind: 'epoch',
+    epoch,
+    iter: epoch * 125,
+    train_loss: 0.5 / epoch,
+    train_accuracy: 0.8,
+    valid_loss: null,
+    valid_accuracy: 0.9,
+    seconds: 1.5,
+    t: epoch * 1500,
   };
 }
 

@@ -33,8 +33,10 @@ beforeAll(async () => {
   dataDir = await tempDir();
   store = new RunStore(dataDir);
   const started = performance.now();
-  const runs = await mapLimit(Array.from({ length: RUNS }, (_, i) => i), 8, (i) =>
-    store.create({ config: { ...config, lr: 0.01 * (i + 1) }, name: `run ${i + 1}`, ownerPid: null }),
+  const runs = await mapLimit(
+    Array.from({ length: RUNS }, (_, i) => i),
+    8,
+    (i) => store.create({ config: { ...config, lr: 0.01 * (i + 1) }, name: `run ${i + 1}`, ownerPid: null }),
   );
   console.log(`created ${RUNS} runs in ${(performance.now() - started).toFixed(0)} ms`);
   for (const run of runs) {
@@ -88,7 +90,9 @@ describe('list with hundreds of runs', () => {
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
-    console.log(`list() of ${RUNS} runs: median ${times[2]!.toFixed(1)} ms, min ${times[0]!.toFixed(1)} ms, max ${times[4]!.toFixed(1)} ms`);
+    console.log(
+      `list() of ${RUNS} runs: median ${times[2]!.toFixed(1)} ms, min ${times[0]!.toFixed(1)} ms, max ${times[4]!.toFixed(1)} ms`,
+    );
 
     expect(listed).toHaveLength(RUNS);
     expect(listed.some(isDamaged)).toBe(false);

@@ -32,7 +32,12 @@ describe('appendMetrics and readMetrics', () => {
   it('keeps every row of concurrent batches, each batch contiguous', async () => {
     const run = await ctx.store.create({ config });
     await Promise.all(
-      Array.from({ length: 20 }, (_, b) => ctx.store.appendMetrics(run.id, Array.from({ length: 10 }, (_, i) => iterRow(b * 10 + i + 1)))),
+      Array.from({ length: 20 }, (_, b) =>
+        ctx.store.appendMetrics(
+          run.id,
+          Array.from({ length: 10 }, (_, i) => iterRow(b * 10 + i + 1)),
+        ),
+      ),
     );
     const rows = await ctx.store.readMetrics(run.id);
     expect(rows).toHaveLength(200);
@@ -104,7 +109,9 @@ describe('export', () => {
 
   it('exports a header-only CSV for a run without metrics', async () => {
     const run = await ctx.store.create({ config });
-    expect((await ctx.store.exportCsv(run.id)).content).toBe('kind,iter,epoch,loss,lr,train_loss,train_accuracy,valid_loss,valid_accuracy,seconds,t\n');
+    expect((await ctx.store.exportCsv(run.id)).content).toBe(
+      'kind,iter,epoch,loss,lr,train_loss,train_accuracy,valid_loss,valid_accuracy,seconds,t\n',
+    );
   });
 
   it('exports JSON that parses back to the run and its rows', async () => {

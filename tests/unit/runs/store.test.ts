@@ -27,7 +27,14 @@ describe('create and get', () => {
   it('names runs after other configs and keeps a given name, tags and notes (trimmed, tags de-duplicated)', async () => {
     const cnn = await ctx.store.create({ config: { ...config, model: 'cnn', optimizer: 'adam', lr: 0.003, schedule: 'one-cycle' } });
     expect(cnn.name).toBe('cnn adam lr0.003 one-cycle');
-    const named = await ctx.store.create({ config, name: '  baseline ', tags: ['a', 'b', 'a'], notes: 'first try', status: 'running', ownerPid: 1234 });
+    const named = await ctx.store.create({
+      config,
+      name: '  baseline ',
+      tags: ['a', 'b', 'a'],
+      notes: 'first try',
+      status: 'running',
+      ownerPid: 1234,
+    });
     expect(named).toMatchObject({ name: 'baseline', tags: ['a', 'b'], notes: 'first try', status: 'running', owner_pid: 1234 });
     expect(named.started).toBe(named.created);
   });
@@ -121,9 +128,7 @@ describe('update and patch', () => {
     const run = await ctx.store.create({ config });
     const other = new RunStore(ctx.dataDir);
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        (i % 2 === 0 ? ctx.store : other).update(run.id, (r) => ({ ...r, tags: [...r.tags, `t${i}`] })),
-      ),
+      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? ctx.store : other).update(run.id, (r) => ({ ...r, tags: [...r.tags, `t${i}`] }))),
     );
     const tags = (await ctx.store.get(run.id)).tags;
     expect(tags).toHaveLength(40);

@@ -3,9 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_HYPERPARAMS, FIELDS, validateHyperparams } from '../../../src/shared/hyperparams';
 
 describe('hyperparameter schema', () => {
-  it("defaults to the lesson-9 job: MLP with 50 hidden units, batch 64, SGD at lr 0.5, mnist-sample", () => {
+  it('defaults to the lesson-9 job: MLP with 50 hidden units, batch 64, SGD at lr 0.5, mnist-sample', () => {
     expect(DEFAULT_HYPERPARAMS).toMatchObject({
-      dataset: 'mnist-sample', model: 'mlp', hidden: [50], batchSize: 64, optimizer: 'sgd', lr: 0.5, backend: 'auto',
+      dataset: 'mnist-sample',
+      model: 'mlp',
+      hidden: [50],
+      batchSize: 64,
+      optimizer: 'sgd',
+      lr: 0.5,
+      backend: 'auto',
     });
     expect(FIELDS.map((f) => f.key)).toEqual(Object.keys(DEFAULT_HYPERPARAMS));
   });

@@ -3,7 +3,17 @@ import Papa from 'papaparse';
 import type { MetricRow } from '../../../shared/records';
 
 export const CSV_COLUMNS = [
-  'kind', 'iter', 'epoch', 'loss', 'lr', 'train_loss', 'train_accuracy', 'valid_loss', 'valid_accuracy', 'seconds', 't',
+  'kind',
+  'iter',
+  'epoch',
+  'loss',
+  'lr',
+  'train_loss',
+  'train_accuracy',
+  'valid_loss',
+  'valid_accuracy',
+  'seconds',
+  't',
 ] as const;
 
 export function metricsToCsv(rows: readonly MetricRow[]): string {

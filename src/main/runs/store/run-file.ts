@@ -21,7 +21,11 @@ export async function readRunFile(file: string, folderId: string): Promise<RunFi
   return parsed.ok ? parsed : { ...parsed, missing: false };
 }
 
-export function parseRunJson(text: string, file: string, folderId: string): { ok: true; record: RunRecord } | { ok: false; reason: string } {
+export function parseRunJson(
+  text: string,
+  file: string,
+  folderId: string,
+): { ok: true; record: RunRecord } | { ok: false; reason: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);

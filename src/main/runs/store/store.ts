@@ -99,7 +99,11 @@ export class RunStore {
     const status = init.status ?? 'queued';
     const ownerPid = init.ownerPid === undefined ? process.pid : init.ownerPid;
     if (status !== 'queued' && status !== 'running') {
-      throw new LabError({ code: 'invalid', field: 'status', message: `A new run starts queued or running, not ${JSON.stringify(status)}` });
+      throw new LabError({
+        code: 'invalid',
+        field: 'status',
+        message: `A new run starts queued or running, not ${JSON.stringify(status)}`,
+      });
     }
     await mkdir(this.runsDir, { recursive: true }).catch((error) => {
       throw fsError('create the runs folder', this.runsDir, error);
@@ -197,7 +201,11 @@ export class RunStore {
       // Validate what will be stored: JSON turns a diverged NaN/Infinity loss into null.
       const parsed = MetricRowSchema.safeParse(asStoredJson(row));
       if (parsed.success) return parsed.data;
-      throw new LabError({ code: 'invalid', field: `rows.${i}`, message: `Metric row ${i + 1} for run ${id} is invalid: ${describeIssues(parsed.error)}` });
+      throw new LabError({
+        code: 'invalid',
+        field: `rows.${i}`,
+        message: `Metric row ${i + 1} for run ${id} is invalid: ${describeIssues(parsed.error)}`,
+      });
     });
     const file = join(dir, METRICS_FILE);
     await runLocks.run(`${dir}#metrics`, async () => {
@@ -347,7 +355,12 @@ function validRecord(id: string, record: unknown): RunRecord {
   const parsed = RunRecordSchema.safeParse(record);
   if (parsed.success) return parsed.data;
   const errors = issueFields(parsed.error);
-  throw new LabError({ code: 'invalid', field: errors[0]?.field, errors, message: `Run ${id} was not saved: ${describeIssues(parsed.error)}` });
+  throw new LabError({
+    code: 'invalid',
+    field: errors[0]?.field,
+    errors,
+    message: `Run ${id} was not saved: ${describeIssues(parsed.error)}`,
+  });
 }
 
 /** The value as it reads back from JSON (NaN → null); undefined when JSON cannot carry it. */

@@ -18,7 +18,9 @@ export class ParamSchedulerCallback extends Callback {
   override async begin_fit(): Promise<void> {
     const { hypers } = this.runner.learner.opt;
     if (!(this.paramName in hypers)) {
-      throw new Error(`ParamSchedulerCallback: the optimizer has no hyperparameter "${this.paramName}" (it has ${Object.keys(hypers).join(', ')})`);
+      throw new Error(
+        `ParamSchedulerCallback: the optimizer has no hyperparameter "${this.paramName}" (it has ${Object.keys(hypers).join(', ')})`,
+      );
     }
   }
 

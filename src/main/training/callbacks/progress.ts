@@ -34,7 +34,10 @@ export function formatEpochRow(stats: EpochStats, seconds: number): string {
     num(stats.valid?.metrics.accuracy),
     clock(seconds),
   ];
-  return cells.map((c) => c.padEnd(WIDTH)).join('').trimEnd();
+  return cells
+    .map((c) => c.padEnd(WIDTH))
+    .join('')
+    .trimEnd();
 }
 
 export class ProgressCallback extends Callback {
@@ -53,7 +56,11 @@ export class ProgressCallback extends Callback {
 
   override async begin_fit(): Promise<void> {
     if (!this.enabled) return;
-    this.stream.write(`${COLUMNS.map((c) => c.padEnd(WIDTH)).join('').trimEnd()}\n`);
+    this.stream.write(
+      `${COLUMNS.map((c) => c.padEnd(WIDTH))
+        .join('')
+        .trimEnd()}\n`,
+    );
     if (this.stream.isTTY !== true) return;
     const r = this.runner;
     this.bars = new cliProgress.MultiBar(

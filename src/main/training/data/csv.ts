@@ -114,7 +114,10 @@ class TableReader {
 
   finish(): CsvTable {
     if (this.rows === 0) {
-      throw new DataError(`${this.path}: no data rows${this.hasHeader ? ' after the header' : ''}; expected rows of a label and numeric features`, this.path);
+      throw new DataError(
+        `${this.path}: no data rows${this.hasHeader ? ' after the header' : ''}; expected rows of a label and numeric features`,
+        this.path,
+      );
     }
     const nf = this.k - 1;
     return {
@@ -140,7 +143,9 @@ class TableReader {
       this.labelCol = 0;
     }
     if (this.k < 2) {
-      throw new DataError(`${this.path} line ${line}: found only the label column; expected numeric feature columns after it`, this.path, { line });
+      throw new DataError(`${this.path} line ${line}: found only the label column; expected numeric feature columns after it`, this.path, {
+        line,
+      });
     }
     if (!this.hasHeader) this.row(cells, line);
   }

@@ -78,7 +78,9 @@ export class DataLoader implements Iterable<Batch> {
     for (let start = 0; start < n; start += this.batchSize) {
       const size = Math.min(this.batchSize, n - start);
       const xb =
-        order === null ? tf.tensor(x.subarray(start * sampleSize, (start + size) * sampleSize), [size, ...shape], 'float32') : this.gatherX(order, start, size);
+        order === null
+          ? tf.tensor(x.subarray(start * sampleSize, (start + size) * sampleSize), [size, ...shape], 'float32')
+          : this.gatherX(order, start, size);
       let yb: tf.Tensor1D;
       try {
         yb = order === null ? tf.tensor1d(y.subarray(start, start + size), 'int32') : this.gatherY(order, start, size);

@@ -81,10 +81,7 @@ function checkImages(arr: IdxArray, path: string): IdxArray {
 
 function checkLabels(arr: IdxArray, path: string, images: IdxArray, imagesPath: string): IdxArray {
   if (arr.dims.length !== 1) {
-    throw new DataError(
-      `${path}: expected labels with 1 dimension (magic 0x00000801), found ${arr.dims.length}`,
-      path,
-    );
+    throw new DataError(`${path}: expected labels with 1 dimension (magic 0x00000801), found ${arr.dims.length}`, path);
   }
   if (arr.dims[0] !== images.dims[0]) {
     throw new DataError(`${path}: ${arr.dims[0]} labels, but ${imagesPath} holds ${images.dims[0]} images`, path);

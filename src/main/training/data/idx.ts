@@ -54,20 +54,14 @@ export async function readIdx(path: string): Promise<IdxArray> {
   }
   const headerSize = 4 + 4 * ndims;
   if (buf.length < headerSize) {
-    throw new DataError(
-      `${path}: truncated IDX header: expected ${headerSize} bytes for ${ndims} dimension(s), found ${buf.length}`,
-      path,
-    );
+    throw new DataError(`${path}: truncated IDX header: expected ${headerSize} bytes for ${ndims} dimension(s), found ${buf.length}`, path);
   }
   const dims = Array.from({ length: ndims }, (_, k) => buf.readUInt32BE(4 + 4 * k));
   const expected = dims.reduce((a, b) => a * b, 1);
   const actual = buf.length - headerSize;
   if (actual !== expected) {
     const what = actual < expected ? 'truncated IDX body' : 'IDX body too long';
-    throw new DataError(
-      `${path}: ${what}: expected ${expected} bytes (${dims.join(' × ')}), found ${actual}`,
-      path,
-    );
+    throw new DataError(`${path}: ${what}: expected ${expected} bytes (${dims.join(' × ')}), found ${actual}`, path);
   }
   return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + headerSize, expected) };
 }

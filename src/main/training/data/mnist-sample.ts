@@ -63,8 +63,16 @@ export async function loadMnistSample(options: MnistSampleOptions = {}): Promise
   const stats = pixelStats(trainPixels);
   const shape = [SIDE, SIDE, 1];
   return {
-    train: new Dataset(normalizePixels(trainPixels, stats), Int32Array.from(split.train, (i) => labels[i]!), shape),
-    valid: new Dataset(normalizePixels(validPixels, stats), Int32Array.from(split.valid, (i) => labels[i]!), shape),
+    train: new Dataset(
+      normalizePixels(trainPixels, stats),
+      Int32Array.from(split.train, (i) => labels[i]!),
+      shape,
+    ),
+    valid: new Dataset(
+      normalizePixels(validPixels, stats),
+      Int32Array.from(split.valid, (i) => labels[i]!),
+      shape,
+    ),
     c: 10,
   };
 }

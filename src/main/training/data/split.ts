@@ -61,11 +61,7 @@ export function randomSplit(n: number, fraction: number, seed: number): IndexSpl
 }
 
 /** Copies the rows at `indices` (each `rowSize` long) into a new array of the same type. */
-export function takeRows<A extends Uint8Array | Float32Array | Int32Array>(
-  src: A,
-  indices: Int32Array,
-  rowSize: number,
-): A {
+export function takeRows<A extends Uint8Array | Float32Array | Int32Array>(src: A, indices: Int32Array, rowSize: number): A {
   const out = new (src.constructor as new (n: number) => A)(indices.length * rowSize);
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k]!;

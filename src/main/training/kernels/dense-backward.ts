@@ -4,7 +4,7 @@
  * when asked for, the input gradient g·Wᵀ — six TensorFlow.js kernels on the op path
  * (mask, transpose, matMul, sum, transpose, matMul), each product re-packed by XNNPACK.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { Activation, LayerGrads } from '../models/layer';
 import { runHostKernel } from './host-kernel';
 import { activeSimdKernels, registerSimdKernel } from './simd/simd-kernels';

@@ -3,7 +3,7 @@
  * the weights are read where they are, with none of XNNPACK's per-step packing of a new
  * weights tensor (measured: the first layer's product 0.7 ms with packing, 0.35 without).
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../models/layer';
 import { runHostKernel } from './host-kernel';
 import { activeSimdKernels, registerSimdKernel } from './simd/simd-kernels';

@@ -32,7 +32,12 @@ export function registerHostKernel(kernelName: string, func: HostKernelFunc, bac
       kernelName,
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) =>
-        func(hostMemoryOf(backendName, backend)!, inputs as Record<string, tf.TensorInfo>, (attrs ?? {}) as Record<string, unknown>, backend as object),
+        func(
+          hostMemoryOf(backendName, backend)!,
+          inputs as Record<string, tf.TensorInfo>,
+          (attrs ?? {}) as Record<string, unknown>,
+          backend as object,
+        ),
     });
   }
 }

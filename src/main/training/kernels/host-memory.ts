@@ -46,7 +46,8 @@ const MAKERS: Record<string, (backend: unknown) => HostMemory> = {
   cpu: (b) => {
     const cpu = b as CpuBackend;
     return {
-      alloc: (shape, dtype) => cpu.makeTensorInfo(shape, dtype, dtype === 'int32' ? new Int32Array(size(shape)) : new Float32Array(size(shape))),
+      alloc: (shape, dtype) =>
+        cpu.makeTensorInfo(shape, dtype, dtype === 'int32' ? new Int32Array(size(shape)) : new Float32Array(size(shape))),
       view: (t) => cpu.data.get(t.dataId).values,
       release: (t) => void cpu.disposeData(t.dataId, true),
     };

@@ -3,7 +3,7 @@
  * (simd/kernels.wat) — two kernels on the op path (four with weight decay), each a pass
  * over the parameter, and the same float32 result to the bit.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { runHostKernel } from './host-kernel';
 import { activeSimdKernels, registerSimdKernel } from './simd/simd-kernels';
 

@@ -5,7 +5,7 @@
  * composite in loss.ts (which the tape and GPU backends keep), in one pass instead of 14
  * kernels. The value is summed in double precision, then stored as float32.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { onHostBackend, registerHostKernel, runHostKernel } from './host-kernel';
 
 const KERNEL = 'RunlabSoftmaxCrossEntropy';

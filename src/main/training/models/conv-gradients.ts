@@ -45,7 +45,12 @@ function filterGradByConv(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: FilterSh
   const input = tf.transpose(xs, [3, 1, 2, 0]); // [C, H, W, B]
   const filter = tf.transpose(dy, [1, 2, 0, 3]); // [OH, OW, B, OC]
   // The padding goes to the convolution itself: a separate pad op is slow on wasm.
-  const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [ph.before, Math.max(afterH, 0)], [pw.before, Math.max(afterW, 0)], [0, 0]];
+  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+    [0, 0],
+    [ph.before, Math.max(afterH, 0)],
+    [pw.before, Math.max(afterW, 0)],
+    [0, 0],
+  ];
   const out = tf.conv2d(input, filter, 1, pad, 'NHWC', stride); // [C, KH, KW, OC]
   return tf.reshape(tf.transpose(out, [1, 2, 0, 3]), [kh, kw, c, oc]);
 }
@@ -61,7 +66,14 @@ function inputGradByConv(dy: tf.Tensor4D, filter: tf.Tensor4D, xShape: [number, 
   const [, h, w] = xShape;
   let dilated: tf.Tensor4D = dy;
   if (stride > 1) {
-    const gaps = [[0, 0], [0, 0], [0, stride - 1], [0, 0], [0, stride - 1], [0, 0]] as Array<[number, number]>;
+    const gaps = [
+      [0, 0],
+      [0, 0],
+      [0, stride - 1],
+      [0, 0],
+      [0, stride - 1],
+      [0, 0],
+    ] as Array<[number, number]>;
     dilated = tf.reshape(tf.pad(tf.reshape(dy, [batch, oh, 1, ow, 1, oc]), gaps), [batch, oh * stride, ow * stride, oc]);
   }
   const ph = samePadding(h, kh, stride);
@@ -69,9 +81,15 @@ function inputGradByConv(dy: tf.Tensor4D, filter: tf.Tensor4D, xShape: [number, 
   // Rows (columns) before and after the dilated dy; a negative "after" cuts trailing zeros.
   const [top, bottom] = [kh - 1 - ph.before, h + ph.before - stride * oh];
   const [left, right] = [kw - 1 - pw.before, w + pw.before - stride * ow];
-  if (bottom < 0 || right < 0) dilated = tf.slice(dilated, [0, 0, 0, 0], [-1, oh * stride + Math.min(bottom, 0), ow * stride + Math.min(right, 0), -1]);
+  if (bottom < 0 || right < 0)
+    dilated = tf.slice(dilated, [0, 0, 0, 0], [-1, oh * stride + Math.min(bottom, 0), ow * stride + Math.min(right, 0), -1]);
   const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-  const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]];
+  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+    [0, 0],
+    [top, Math.max(bottom, 0)],
+    [left, Math.max(right, 0)],
+    [0, 0],
+  ];
   return tf.conv2d(dilated, rotated, 1, pad);
 }
 

@@ -43,7 +43,8 @@ export function conv2dOp(
     [filter, bias],
     inputGrad,
     (a, [f, b]) => conv2dForward(a as tf.Tensor4D, f as tf.Tensor4D, b as tf.Tensor1D, stride, activation),
-    (a, y, dy, [f], withDx) => conv2dBackward(a as tf.Tensor4D, y as tf.Tensor4D, dy as tf.Tensor4D, f as tf.Tensor4D, stride, activation, withDx),
+    (a, y, dy, [f], withDx) =>
+      conv2dBackward(a as tf.Tensor4D, y as tf.Tensor4D, dy as tf.Tensor4D, f as tf.Tensor4D, stride, activation, withDx),
   ) as tf.Tensor4D;
 }
 
@@ -102,7 +103,15 @@ export class Conv2d implements Layer {
   }
 
   backward(x: tf.Tensor, y: tf.Tensor, dy: tf.Tensor, inputGrad: boolean): LayerGrads {
-    return conv2dBackward(x as tf.Tensor4D, y as tf.Tensor4D, dy as tf.Tensor4D, this.kernel as tf.Tensor4D, this.stride, this.activation, inputGrad);
+    return conv2dBackward(
+      x as tf.Tensor4D,
+      y as tf.Tensor4D,
+      dy as tf.Tensor4D,
+      this.kernel as tf.Tensor4D,
+      this.stride,
+      this.activation,
+      inputGrad,
+    );
   }
 
   outputShape(inputShape: readonly number[]): number[] {

@@ -19,7 +19,14 @@ export function denseForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tenso
 }
 
 /** The gradients of act(x·W + b); relu' comes from relu's output: 1 where y > 0 (0 at 0, as PyTorch). */
-export function denseBackward(x: tf.Tensor2D, y: tf.Tensor2D, dy: tf.Tensor2D, kernel: tf.Tensor2D, activation: Activation, inputGrad: boolean): LayerGrads {
+export function denseBackward(
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  dy: tf.Tensor2D,
+  kernel: tf.Tensor2D,
+  activation: Activation,
+  inputGrad: boolean,
+): LayerGrads {
   const simd = simdDenseBackward(x, y, dy, kernel, activation, inputGrad);
   if (simd) return simd;
   const g = activation === 'relu' ? reluGrad(dy, y) : dy;

@@ -24,17 +24,22 @@ export async function loadModel(dir: string): Promise<Model> {
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: cannot read the model (${(err as Error).message})`);
+    throw new Error(`${file}: cannot read the model (${(err as Error).message})`, { cause: err });
   }
   const fail = (field: string, expected: string): never => {
     throw new Error(`${file}: ${field} ${expected}`);
   };
   if (!isObject(json)) return fail('(file)', 'must be a JSON object');
-  if (json.format !== undefined && json.format !== 'layers-model') fail('format', `must be "layers-model", got ${JSON.stringify(json.format)}`);
-  const topo = isObject(json.modelTopology) && isObject(json.modelTopology.model_config) ? json.modelTopology.model_config : json.modelTopology;
+  if (json.format !== undefined && json.format !== 'layers-model')
+    fail('format', `must be "layers-model", got ${JSON.stringify(json.format)}`);
+  const topo =
+    isObject(json.modelTopology) && isObject(json.modelTopology.model_config) ? json.modelTopology.model_config : json.modelTopology;
   if (!isObject(topo) || topo.class_name !== 'Sequential') return fail('modelTopology.class_name', 'must be "Sequential"');
   const config = isObject(topo.config) ? topo.config : fail('modelTopology.config', 'must be an object');
-  const layerJsons = Array.isArray(config.layers) && config.layers.length > 0 ? config.layers : fail('modelTopology.config.layers', 'must be a non-empty list');
+  const layerJsons =
+    Array.isArray(config.layers) && config.layers.length > 0
+      ? config.layers
+      : fail('modelTopology.config.layers', 'must be a non-empty list');
 
   const weights = await readWeights(dir, json.weightsManifest, fail);
   const created: tf.Variable[] = [];
@@ -75,13 +80,16 @@ async function readWeights(dir: string, manifest: unknown, fail: Fail): Promise<
     const { paths, weights: specs } = group as { paths: string[]; weights: tf.io.WeightsManifestEntry[] };
     const buffers = await Promise.all(
       paths.map(async (p) => {
-        const bytes = await readFile(join(dir, p)).catch((err: Error) => fail(`weightsManifest[${g}].paths`, `names ${p}, which cannot be read (${err.message})`));
+        const bytes = await readFile(join(dir, p)).catch((err: Error) =>
+          fail(`weightsManifest[${g}].paths`, `names ${p}, which cannot be read (${err.message})`),
+        );
         return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
       }),
     );
     const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
     const got = buffers.reduce((n, b) => n + b.byteLength, 0);
-    if (specs.some((s) => s.dtype !== 'float32' || s.quantization !== undefined)) fail(`weightsManifest[${g}].weights`, 'must be unquantized float32');
+    if (specs.some((s) => s.dtype !== 'float32' || s.quantization !== undefined))
+      fail(`weightsManifest[${g}].weights`, 'must be unquantized float32');
     if (got !== expected) fail(`weightsManifest[${g}].paths`, `hold ${got} bytes, but the weights need ${expected}`);
     const decoded = tf.io.decodeWeights(tf.io.concatenateArrayBuffers(buffers), specs);
     for (const [name, t] of Object.entries(decoded)) out.set(name, t);
@@ -102,7 +110,8 @@ function buildLayer(json: unknown, at: string, take: Take, fail: Fail): Layer {
       return new Dense(name, weight('kernel'), weight('bias'), activation);
     case 'Conv2D': {
       const strides = c.strides as unknown;
-      const stride = Array.isArray(strides) && strides[0] === strides[1] ? (strides[0] as number) : fail(`${at}.config.strides`, 'must be [s, s]');
+      const stride =
+        Array.isArray(strides) && strides[0] === strides[1] ? (strides[0] as number) : fail(`${at}.config.strides`, 'must be [s, s]');
       if (c.padding !== 'same') fail(`${at}.config.padding`, 'must be "same"');
       if (c.data_format !== undefined && c.data_format !== 'channels_last') fail(`${at}.config.data_format`, 'must be "channels_last"');
       const dilation = c.dilation_rate as unknown;

@@ -10,11 +10,22 @@
  */
 export type Sched = (pos: number) => number;
 
-export const schedLin = (start: number, end: number): Sched => (pos) => start + pos * (end - start);
-export const schedCos = (start: number, end: number): Sched => (pos) =>
-  start + ((1 + Math.cos(Math.PI * (1 - pos))) * (end - start)) / 2;
-export const schedNo = (start: number, _end?: number): Sched => () => start;
-export const schedExp = (start: number, end: number): Sched => (pos) => start * (end / start) ** pos;
+export const schedLin =
+  (start: number, end: number): Sched =>
+  (pos) =>
+    start + pos * (end - start);
+export const schedCos =
+  (start: number, end: number): Sched =>
+  (pos) =>
+    start + ((1 + Math.cos(Math.PI * (1 - pos))) * (end - start)) / 2;
+export const schedNo =
+  (start: number, _end?: number): Sched =>
+  () =>
+    start;
+export const schedExp =
+  (start: number, end: number): Sched =>
+  (pos) =>
+    start * (end / start) ** pos;
 
 export function combineScheds(pcts: readonly number[], scheds: readonly Sched[]): Sched {
   if (pcts.length !== scheds.length || pcts.length === 0) {

@@ -146,10 +146,13 @@ export class Adam implements Optimizer {
 
   step(grads: readonly tf.Tensor[]): void {
     checkGrads(this.params, grads);
-    const { lr, momentum: beta1, beta2, eps, weightDecay } = this.hypers as Record<
-      'lr' | 'momentum' | 'beta2' | 'eps' | 'weightDecay',
-      number
-    >;
+    const {
+      lr,
+      momentum: beta1,
+      beta2,
+      eps,
+      weightDecay,
+    } = this.hypers as Record<'lr' | 'momentum' | 'beta2' | 'eps' | 'weightDecay', number>;
     this.t++;
     const stepSize = lr / (1 - beta1 ** this.t);
     const sqrtBias2 = Math.sqrt(1 - beta2 ** this.t);

@@ -13,8 +13,7 @@ import { WsLab } from './ws-lab';
 
 export type { ConnectionState, ConnectionStatus } from './connection-state';
 
-export const MISSING_TOKEN_MESSAGE =
-  'Missing token: this page needs the full address that `runlab serve` printed (it ends with ?token=…).';
+export const MISSING_TOKEN_MESSAGE = 'Missing token: this page needs the full address that `runlab serve` printed (it ends with ?token=…).';
 
 let lab: LabApi | null = null;
 let connection: ConnectionStateSource | null = null;

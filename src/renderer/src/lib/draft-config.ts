@@ -30,9 +30,7 @@ export function placeholderFor(spec: FieldSpec): string {
 
 /** Empty text boxes; choices hold their default (a select always has a value). */
 export function emptyDraft(): DraftValues {
-  return Object.fromEntries(
-    FIELDS.map((f) => [f.key, f.kind === 'choice' ? String(f.default) : '']),
-  ) as DraftValues;
+  return Object.fromEntries(FIELDS.map((f) => [f.key, f.kind === 'choice' ? String(f.default) : ''])) as DraftValues;
 }
 
 /** Prefills from a config: values that differ from the defaults are typed in, the rest stay empty. */
@@ -61,7 +59,12 @@ export function parseFieldText(spec: FieldSpec, text: string): unknown {
     case 'number':
       return trimmed === '' ? undefined : parseNumberText(trimmed);
     case 'int-list':
-      return trimmed === '' ? undefined : trimmed.split(/[\s,]+/).filter((s) => s !== '').map(parseNumberText);
+      return trimmed === ''
+        ? undefined
+        : trimmed
+            .split(/[\s,]+/)
+            .filter((s) => s !== '')
+            .map(parseNumberText);
     case 'choice':
       return trimmed === '' ? undefined : trimmed;
     case 'text':
@@ -107,7 +110,9 @@ export function checkDraft(draft: DraftValues): DraftCheck {
   }
   let result = validateHyperparams(config);
   if (!result.ok) {
-    const hiddenBad = result.errors.map((e) => fieldKeyOf(e.field)).filter((key) => key in config && !isFieldApplicable(key as FieldKey, draft));
+    const hiddenBad = result.errors
+      .map((e) => fieldKeyOf(e.field))
+      .filter((key) => key in config && !isFieldApplicable(key as FieldKey, draft));
     if (hiddenBad.length > 0) {
       for (const key of hiddenBad) delete config[key];
       result = validateHyperparams(config);
@@ -135,5 +140,12 @@ export function errorsByField(list: readonly FieldError[]): Partial<Record<strin
 
 /** "mnist, baseline ,, x" → ["mnist", "baseline", "x"]. */
 export function parseTags(text: string): string[] {
-  return [...new Set(text.split(',').map((t) => t.trim()).filter((t) => t !== ''))];
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+    ),
+  ];
 }

@@ -87,7 +87,10 @@ export function matchesStatus(run: RunRecord, filter: StatusFilter): boolean {
 
 /** Case-insensitive match of every word against name, id, tags and notes. */
 export function matchesText(run: RunRecord, text: string): boolean {
-  const words = text.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  const words = text
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   if (words.length === 0) return true;
   const haystack = [run.name, run.id, ...run.tags, run.notes].join('\n').toLowerCase();
   return words.every((w) => haystack.includes(w));
@@ -111,7 +114,9 @@ export function buildHistory(
   }
   const filtered = runs.filter((r) => matchesStatus(r, opts.status) && matchesText(r, opts.text));
   const shownDamaged =
-    opts.status === 'all' ? damaged.filter((d) => opts.text.trim() === '' || `${d.id} ${d.reason}`.toLowerCase().includes(opts.text.trim().toLowerCase())) : [];
+    opts.status === 'all'
+      ? damaged.filter((d) => opts.text.trim() === '' || `${d.id} ${d.reason}`.toLowerCase().includes(opts.text.trim().toLowerCase()))
+      : [];
   return {
     rows: sortHistoryRows(
       filtered.map((r) => toHistoryRow(r, opts.now)),

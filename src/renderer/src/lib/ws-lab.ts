@@ -146,7 +146,11 @@ export class WsLab {
       if (this.#socket?.readyState === OPEN) return this.#send(id, pending);
       pending.timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(unavailable(`${method}: no connection to the Runlab host after ${this.#options.connectWaitMs / 1000} s; is \`runlab serve\` still running?`));
+        reject(
+          unavailable(
+            `${method}: no connection to the Runlab host after ${this.#options.connectWaitMs / 1000} s; is \`runlab serve\` still running?`,
+          ),
+        );
       }, this.#options.connectWaitMs);
     });
   }
