@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { ensureBuilt } from '../scripts/build-if-stale.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/fixtures/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from '../tests/e2e/fixtures/chromium';
 import { startWebHost } from '../src/main/host/web-host';
 import { LabService } from '../src/main/lab';
 import { seedSyntheticRuns } from './synthetic-runs';
@@ -133,6 +133,7 @@ function totalRenders(page: Page): Promise<number> {
 
 async function main(): Promise<void> {
   ensureBuilt();
+  console.error(await ensureChromium());
   const home = await mkdtemp(join(tmpdir(), 'runlab-bench-ui-'));
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   let service: LabService | null = null;
