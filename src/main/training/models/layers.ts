@@ -3,12 +3,14 @@
  * model's layers back. Registering a new layer is its one line in BUILT_IN (or a
  * registerLayer call from code that defines one).
  */
+import { BatchNorm } from './batch-norm';
 import { Conv2d } from './conv2d';
 import { Dense } from './dense';
+import { Dropout } from './dropout';
 import { Flatten } from './flatten';
 import type { LayerClass } from './layer';
 
-const BUILT_IN: readonly LayerClass[] = [Dense, Conv2d, Flatten];
+const BUILT_IN: readonly LayerClass[] = [Dense, Conv2d, Flatten, Dropout, BatchNorm];
 
 const registry = new Map<string, LayerClass>();
 

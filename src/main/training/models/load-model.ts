@@ -1,6 +1,6 @@
 /**
  * loadModel: reads a folder saved by saveModel (or any TensorFlow.js layers model made of
- * registered layers: Dense, Conv2D 'same', Flatten) back into
+ * registered layers: Dense, Conv2D 'same', Flatten, Dropout, BatchNormalization) back into
  * a trainable Model, each layer built by its class from the registry (layers.ts). Problems
  * name the file and the field.
  */
