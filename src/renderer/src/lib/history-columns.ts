@@ -43,13 +43,19 @@ export const DEFAULT_COLUMNS: readonly HistoryColumn[] = [
 
 const STORAGE_KEY = 'runlab.history.columns';
 
+/** The part of localStorage used here (typed here: unit tests type-check without the DOM library). */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
 /** The chosen columns in table order; unknown keys are dropped, fixed ones always kept. */
 export function normalizeColumns(keys: readonly string[]): HistoryColumn[] {
   const wanted = new Set([...FIXED_COLUMNS, ...keys]);
   return HISTORY_COLUMNS.map((c) => c.key).filter((k) => wanted.has(k));
 }
 
-export function loadColumns(storage: Pick<Storage, 'getItem'> | null = safeStorage()): HistoryColumn[] {
+export function loadColumns(storage: Pick<KeyValueStore, 'getItem'> | null = safeStorage()): HistoryColumn[] {
   try {
     const raw = storage?.getItem(STORAGE_KEY);
     const parsed: unknown = raw ? JSON.parse(raw) : null;
@@ -60,7 +66,7 @@ export function loadColumns(storage: Pick<Storage, 'getItem'> | null = safeStora
   return [...DEFAULT_COLUMNS];
 }
 
-export function saveColumns(keys: readonly HistoryColumn[], storage: Pick<Storage, 'setItem'> | null = safeStorage()): void {
+export function saveColumns(keys: readonly HistoryColumn[], storage: Pick<KeyValueStore, 'setItem'> | null = safeStorage()): void {
   try {
     storage?.setItem(STORAGE_KEY, JSON.stringify(keys));
   } catch {
@@ -73,9 +79,10 @@ export function tableMinWidth(keys: readonly HistoryColumn[]): number {
   return keys.reduce((sum, k) => sum + (k === 'name' ? NAME_MIN_WIDTH : COLUMN_WIDTHS[k]), CHECK_WIDTH + ACTIONS_WIDTH);
 }
 
-function safeStorage(): Storage | null {
+export function safeStorage(): KeyValueStore | null {
   try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
+    // Reading localStorage throws where storage is disabled; it is absent outside a browser.
+    return (globalThis as { localStorage?: KeyValueStore }).localStorage ?? null;
   } catch {
     return null;
   }
