@@ -66,8 +66,10 @@ export const RunSummarySchema = z.object({
   best_valid_loss: lossValue,
   best_epoch: z.number().int().min(0).nullable(),
   samples_per_second: z.number().min(0).nullable(),
-  /** Why the loop stopped early, when it did (stop-after, early stopping, NaN, user). */
+  /** Why the loop stopped early, when it did (stop-after, early stopping, NaN, diverged, user). */
   stopped_by: z.string().nullable(),
+  /** A finished run that looks like it never learned (accuracy at chance), in words; optional: older runs lack it. */
+  warning: z.string().max(500).nullable().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 

@@ -60,11 +60,15 @@ describe('trainer process with the real engine', () => {
     const run = await supervisor.start(job({ hidden: [1000, 1000], lr: 10 }));
     const done = await supervisor.whenSettled(run.id);
     expect(done.status).toBe('failed');
-    expect(done.error).toMatch(/^Training diverged \(loss is NaN at iteration \d+\); try a lower learning rate$/);
-    expect(done.summary?.stopped_by).toBe('nan');
+    expect(done.error).toMatch(
+      /^Training diverged \(the smoothed loss reached .+ at iteration \d+, over 4× its best .+\); try a lower learning rate, e\.g\. 1 instead of 10$/,
+    );
+    expect(done.summary?.stopped_by).toBe('diverged');
     const stored = await store.get(run.id);
     expect(stored.status).toBe('failed');
-    expect((await store.readMetrics(run.id)).some((r) => r.kind === 'iter' && r.loss === null)).toBe(true);
+    // The rows up to the blow-up are kept: the last loss is far above the first.
+    const losses = (await store.readMetrics(run.id)).flatMap((r) => (r.kind === 'iter' && r.loss !== null ? [r.loss] : []));
+    expect(losses.at(-1)!).toBeGreaterThan(4 * losses[0]!);
   });
 
   it('streams exactly the rows it stores, and records backend, device and summary', async () => {

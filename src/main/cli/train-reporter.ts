@@ -101,6 +101,7 @@ export class HumanReporter implements TrainReporter {
     ];
     if (s.stopped_by) parts.splice(2, 0, `stopped by ${s.stopped_by}`);
     this.out.write(`${parts.join(' · ')}\n`);
+    if (s.warning) this.err.write(`warning: ${s.warning}\n`);
   }
 
   private moveBar(iter: number, epoch: number): void {
@@ -185,6 +186,7 @@ export class JsonReporter implements TrainReporter {
       seconds: Math.round(result.seconds * 1000) / 1000,
       run_id: result.runId,
       error: result.error,
+      warning: s?.warning ?? null,
     };
     this.out.write(`${JSON.stringify(line)}\n`);
   }

@@ -1,6 +1,6 @@
 /**
  * The callbacks runJob trains with, in one place: what every run gets (train/eval, AvgStats
- * with accuracy, Recorder, Throughput, TerminateOnNaN) and what its config and options add
+ * with accuracy, Recorder, Throughput, TerminateOnNaN, Divergence) and what its config and options add
  * (abort, lr schedule, stop-after, early stopping, telemetry, progress, checkpoints). The
  * benchmark builds the same set to time it against the bare loop.
  */
@@ -9,6 +9,7 @@ import type { Callback } from './loop/callback';
 import { AbortCallback } from './callbacks/abort';
 import { AvgStatsCallback } from './callbacks/avg-stats';
 import { CheckpointCallback } from './callbacks/checkpoint';
+import { DivergenceCallback } from './callbacks/divergence';
 import { EarlyStoppingCallback } from './callbacks/early-stopping';
 import { ParamSchedulerCallback } from './callbacks/param-scheduler';
 import { ProgressReportCallback } from './callbacks/progress-report';
@@ -29,6 +30,7 @@ export interface JobCallbacks {
   avgStats: AvgStatsCallback;
   throughput: ThroughputCallback;
   terminateOnNaN: TerminateOnNaNCallback;
+  divergence: DivergenceCallback;
 }
 
 export function jobCallbacks(
@@ -38,8 +40,9 @@ export function jobCallbacks(
   const avgStats = new AvgStatsCallback({ accuracy });
   const throughput = new ThroughputCallback();
   const terminateOnNaN = new TerminateOnNaNCallback();
+  const divergence = new DivergenceCallback();
   const schedule = lrSchedule(config);
-  const all: Callback[] = [new TrainEvalCallback(), avgStats, new RecorderCallback(), throughput, terminateOnNaN];
+  const all: Callback[] = [new TrainEvalCallback(), avgStats, new RecorderCallback(), throughput, terminateOnNaN, divergence];
   if (options.signal) all.push(new AbortCallback(options.signal));
   if (schedule !== null) all.push(new ParamSchedulerCallback('lr', schedule));
   if (config.stopAfter > 0) all.push(new StopAfterCallback(config.stopAfter));
@@ -48,5 +51,5 @@ export function jobCallbacks(
   if (options.onProgress) all.push(new ProgressReportCallback(options.onProgress));
   if (options.modelDir) all.push(new CheckpointCallback(options.modelDir));
   all.push(...(options.callbacks ?? []));
-  return { all, avgStats, throughput, terminateOnNaN };
+  return { all, avgStats, throughput, terminateOnNaN, divergence };
 }

@@ -11,6 +11,7 @@ import type { EpochStats } from './callbacks/avg-stats';
 import type { ThroughputCallback } from './callbacks/throughput';
 import type { DataBunch } from './data/data-bunch';
 import { loadDataBunch, type LoadOptions } from './data/load';
+import { lowerLearningRate } from './callbacks/divergence';
 import { jobCallbacks } from './job-callbacks';
 import { Learner } from './loop/learner';
 import { crossEntropy } from './loss';
@@ -53,7 +54,7 @@ export interface JobOptions {
 }
 
 export interface JobResult {
-  /** failed: the loss diverged (NaN or infinite) and TerminateOnNaN stopped the run. */
+  /** failed: the loss diverged (NaN or ±∞: TerminateOnNaN; blew up: Divergence) and the run was stopped. */
   status: 'completed' | 'cancelled' | 'failed';
   /** Why a failed run failed, in words for a person; null otherwise. */
   error: string | null;
@@ -126,7 +127,7 @@ export async function runJob(config: Hyperparams, options: JobOptions = {}): Pro
   const opt = buildOptimizer(config, model);
   try {
     const learner = new Learner(model, opt, crossEntropy, data);
-    const { all, avgStats, throughput, terminateOnNaN } = jobCallbacks(config, options);
+    const { all, avgStats, throughput, terminateOnNaN, divergence } = jobCallbacks(config, options);
     const runner = new Runner(all);
 
     const batchesPerEpoch = data.trainDl.length;
@@ -140,11 +141,16 @@ export async function runJob(config: Hyperparams, options: JobOptions = {}): Pro
       validSize: data.validDl.dataset.length,
     });
     await runner.fit(config.epochs, learner);
-    const diverged = terminateOnNaN.detail;
+    const diverged = terminateOnNaN.detail ?? divergence.detail;
+    const summary = summarize(avgStats.history, runner, throughput);
+    if (divergence.warning !== null) summary.warning = divergence.warning;
     return {
       status: runner.stopReason === 'user' ? 'cancelled' : diverged !== null ? 'failed' : 'completed',
-      error: diverged !== null ? `Training diverged (${diverged}); try a lower learning rate` : null,
-      summary: summarize(avgStats.history, runner, throughput),
+      error:
+        diverged !== null
+          ? `Training diverged (${diverged}); try a lower learning rate, e.g. ${lowerLearningRate(config.lr)} instead of ${config.lr}`
+          : null,
+      summary,
       backend,
       device,
     };

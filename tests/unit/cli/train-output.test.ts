@@ -147,4 +147,24 @@ describe('reporters', () => {
     // No TTY: no progress bar, only the one-line announcement.
     expect(err.text).toBe('training on wasm (SIMD): 1 epoch(s), 125 iterations\n');
   });
+
+  it('says on stderr (human) and in the last JSON line when a run did not learn', () => {
+    const warning =
+      'valid accuracy never rose above 11.0%, chance level for 10 classes (10.0%): the model did not learn; try another learning rate';
+    const end = {
+      status: 'completed' as const,
+      summary: { ...summary, warning },
+      backend: 'wasm',
+      device: 'wasm',
+      runId: 'r2',
+      error: null,
+      seconds: 1,
+    };
+    const err = new Capture();
+    new HumanReporter(new Capture() as unknown as NodeJS.WriteStream, err as unknown as NodeJS.WriteStream, true).end(end);
+    expect(err.text).toBe(`warning: ${warning}\n`);
+    const out = new Capture();
+    new JsonReporter(out as unknown as NodeJS.WriteStream, new Capture() as unknown as NodeJS.WriteStream).end(end);
+    expect(JSON.parse(out.text)).toMatchObject({ status: 'completed', warning });
+  });
 });

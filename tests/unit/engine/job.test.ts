@@ -95,11 +95,11 @@ describe('runJob', () => {
     expect(rows.map((r) => r.kind)).toEqual(Array(10).fill('iter'));
   });
 
-  it('ends as failed, saying why, when the loss diverges to NaN (TerminateOnNaN)', async () => {
+  it('ends as failed, saying why and which lr to try, when the loss blows up (Divergence, before it reaches NaN)', async () => {
     const { result } = await job({ hidden: [1000, 1000], lr: 10 });
     expect(result.status).toBe('failed');
-    expect(result.summary.stopped_by).toBe('nan');
-    expect(result.error).toMatch(/^Training diverged \(loss is NaN at iteration \d+\); try a lower learning rate$/);
+    expect(result.summary.stopped_by).toBe('diverged');
+    expect(result.error).toMatch(/^Training diverged \(the smoothed loss reached .+\); try a lower learning rate, e\.g\. 1 instead of 10$/);
   });
 
   it('ends as cancelled when the signal aborts, keeping the last model on disk', async () => {

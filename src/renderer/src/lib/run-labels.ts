@@ -23,3 +23,21 @@ export function isActive(run: Pick<RunRecord, 'status'>): boolean {
 export function runDurationMs(run: Pick<RunRecord, 'started' | 'ended'>, now: number): number | null {
   return elapsedMs(run.started, run.ended, now);
 }
+
+/** What a finished run's badge alone does not say: it blew up, or it never learned. */
+export interface RunFlag {
+  kind: 'diverged' | 'not-learning';
+  label: string;
+  /** The reason in full, for a tooltip. */
+  detail: string;
+}
+
+export function runFlag(run: Pick<RunRecord, 'status' | 'summary' | 'error'>): RunFlag | null {
+  const stoppedBy = run.summary?.stopped_by;
+  if (run.status === 'failed' && (stoppedBy === 'diverged' || stoppedBy === 'nan')) {
+    return { kind: 'diverged', label: 'diverged', detail: run.error ?? 'The loss diverged' };
+  }
+  const warning = run.summary?.warning;
+  if (warning) return { kind: 'not-learning', label: 'no learning', detail: warning };
+  return null;
+}
