@@ -114,7 +114,9 @@ export class LabService implements LabPort {
   }
 
   private async deleteRun(id: string): Promise<{ id: string }> {
-    if (this.supervisor.isActive(id)) {
+    // Waiting in the queue: taken out without ever showing up as 'cancelled'.
+    const dequeued = await this.supervisor.dequeue(id);
+    if (!dequeued && this.supervisor.isActive(id)) {
       await this.supervisor.cancel(id);
       await this.supervisor.whenSettled(id);
     }

@@ -82,6 +82,12 @@ export const ProgressSchema = z.object({
   latest: MetricsSnapshotSchema.optional(),
   /** Best valid accuracy of the epochs finished so far. */
   best_valid_accuracy: lossValue.optional(),
+  /** Samples in the training and validation sets, once the data is loaded. */
+  train_size: z.number().int().min(0).optional(),
+  valid_size: z.number().int().min(0).optional(),
+  /** The trainer process while it runs: CPU use (1 = one core busy) and resident memory. */
+  cpu: z.number().min(0).optional(),
+  rss_bytes: z.number().int().min(0).optional(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 
@@ -115,6 +121,8 @@ export const RunRecordSchema = z.object({
   /** When that process started, where the system tells (Linux): a reused pid is not the owner.
    * Optional: records written before it existed still read. */
   owner_started: z.string().nullable().optional(),
+  /** A queued run whose trainer process is starting (set live by the supervisor, never stored). */
+  phase: z.enum(['starting']).nullable().optional(),
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 

@@ -21,11 +21,16 @@ export async function startRunFromForm(page: Page, url: string, fields: Record<s
   }
   if (name !== undefined) await page.getByTestId('run-name').fill(name);
   await expect(page.getByTestId('start-run')).toBeEnabled();
+  const toastsBefore = await page.locator('[data-testid="toast"][data-run-id]').count();
   await page.getByTestId('start-run').click();
-  const panel = page.getByTestId('live-run');
-  await expect(panel).toHaveCount(1);
-  const id = await panel.getAttribute('data-run-id');
-  if (!id) throw new Error('the Live panel has no data-run-id');
+  await expect(page).toHaveURL(/#\/live/);
+  // Started at once: Live opens on it. Queued behind others: Live follows the running run and a toast names this one.
+  const runs = /[?&]runs=([^&]+)/.exec(page.url());
+  if (runs) return decodeURIComponent(runs[1]!);
+  const toast = page.locator('[data-testid="toast"][data-run-id]').nth(toastsBefore);
+  await expect(toast).toHaveCount(1);
+  const id = await toast.getAttribute('data-run-id');
+  if (!id) throw new Error('no run id in the URL or in a toast after Start');
   return id;
 }
 

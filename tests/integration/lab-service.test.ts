@@ -153,6 +153,20 @@ describe('LabService', () => {
     expect(await readdir(join(dataDir, 'runs'))).toEqual([]);
   });
 
+  it('deletes a run waiting in the queue without it ever showing as cancelled', async () => {
+    const s = await open(fake({ iters: 100_000, epochs: 1, rowsPerMessage: 5, delayMs: 5 }));
+    const seen = collect(s);
+    const running = await s.call('startRun', { config: {} });
+    const waiting = await s.call('startRun', { config: {} });
+    expect(await s.call('deleteRun', { id: waiting.id })).toEqual({ id: waiting.id });
+    const about = seen.events.filter((e) => (e.payload as { id: string }).id === waiting.id);
+    expect(about.map((e) => (e.event === 'run:updated' ? `updated:${(e.payload as RunRecord).status}` : e.event))).toEqual([
+      'updated:queued',
+      'run:deleted',
+    ]);
+    expect(await readdir(join(dataDir, 'runs'))).toEqual([running.id]);
+  });
+
   it('marks a run interrupted when its supervising process dies, keeping its rows', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(HELPERS, 'supervise.ts'), dataDir], {
       stdio: ['ignore', 'pipe', 'inherit'],

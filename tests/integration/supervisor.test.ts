@@ -22,6 +22,8 @@ interface FakeOptions {
   epochs?: number;
   rowsPerMessage?: number;
   delayMs?: number;
+  usageMs?: number;
+  startDelayMs?: number;
 }
 
 function fake(options: FakeOptions = {}): ChildProcessLauncher {
@@ -136,6 +138,53 @@ describe('RunSupervisor', () => {
     const final = await Promise.all([first, second, third].map((r) => s.whenSettled(r.id)));
     expect(final.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(final[2]!.started).toBeNull();
+  });
+
+  it('says a launched run is starting while its trainer boots, and one behind it is waiting', async () => {
+    const s = open(fake({ iters: 50, epochs: 1, startDelayMs: 300 }));
+    const seen = record(s);
+    const first = await s.start(config);
+    const second = await s.start(config);
+    expect(first).toMatchObject({ status: 'queued', phase: 'starting' });
+    expect(second.phase).toBeUndefined();
+    expect(s.live(first.id)?.phase).toBe('starting');
+    await until(() => s.live(first.id)?.status === 'running');
+    expect(s.live(first.id)?.phase).toBeUndefined();
+    await s.whenSettled(second.id);
+    // Each run was pushed as starting before it ran; the phase is never stored.
+    for (const run of [first, second]) {
+      const statuses = seen.updates(run.id).map((r) => `${r.status}${r.phase ? `/${r.phase}` : ''}`);
+      expect(statuses.indexOf('queued/starting')).toBeLessThan(statuses.indexOf('running'));
+      expect(await store.get(run.id)).not.toHaveProperty('phase');
+    }
+  });
+
+  it("reports the trainer's CPU use, memory and data set sizes while it runs, and keeps none of the usage after", async () => {
+    const s = open(fake({ iters: 100_000, epochs: 1, rowsPerMessage: 5, delayMs: 5, usageMs: 50 }), { progressMs: 20 });
+    const run = await s.start(config);
+    await until(() => s.live(run.id)?.progress?.rss_bytes !== undefined);
+    const live = s.live(run.id)!.progress!;
+    expect(live).toMatchObject({ rss_bytes: 150 * 1024 * 1024, train_size: 8000, valid_size: 2000 });
+    // The fake burns CPU time at wall-clock rate: about one core (timers wobble on a busy machine).
+    expect(live.cpu).toBeGreaterThan(0.3);
+    expect(live.cpu).toBeLessThan(3);
+    await s.cancel(run.id);
+    const final = await s.whenSettled(run.id);
+    expect(final.progress).toMatchObject({ train_size: 8000, valid_size: 2000 });
+    expect(final.progress).not.toHaveProperty('cpu');
+    expect((await store.get(run.id)).progress).not.toHaveProperty('rss_bytes');
+  });
+
+  it('takes a waiting run out of the queue without leaving a cancelled run', async () => {
+    const s = open(fake({ iters: 300, epochs: 1, delayMs: 2 }));
+    const seen = record(s);
+    const first = await s.start(config);
+    const second = await s.start(config);
+    expect(await s.dequeue(first.id)).toBe(false); // launched: not waiting
+    expect(await s.dequeue(second.id)).toBe(true);
+    expect(s.isActive(second.id)).toBe(false);
+    expect(seen.updates(second.id).map((r) => r.status)).toEqual(['queued']);
+    expect((await s.whenSettled(first.id)).status).toBe('completed');
   });
 
   it('cancels a queued run: it never starts', async () => {

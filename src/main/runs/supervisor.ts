@@ -54,6 +54,8 @@ interface ActiveRun {
   trainerError: string | null;
   protocolError: string | null;
   storeError: string | null;
+  /** The trainer's last usage report, to turn CPU time into CPU use. */
+  usage: { cpuMs: number; at: number } | null;
 }
 
 interface Settled {
@@ -122,7 +124,23 @@ export class RunSupervisor {
     this.queue.push(record);
     this.emit('run:updated', record);
     this.pump();
-    return record;
+    // Launched at once, it is already 'starting': say so, rather than look like it waits.
+    return this.live(record.id) ?? record;
+  }
+
+  /**
+   * Takes a run that is waiting in the queue out of it, as if it had never been queued:
+   * no 'cancelled' run is left behind (the service then deletes it). False when the run is
+   * not waiting (it has started, or is not ours).
+   */
+  async dequeue(id: string): Promise<boolean> {
+    const index = this.queue.findIndex((r) => r.id === id);
+    if (index < 0) return false;
+    this.queue.splice(index, 1);
+    // The store refuses to delete a queued run (another process might own it): mark it ours to drop.
+    const record = await this.store.update(id, (r) => ({ ...r, status: 'cancelled', ended: now(), ...NO_OWNER }));
+    this.settle(id, record);
+    return true;
   }
 
   /** Queued: removed and marked cancelled. Running: asked to stop, killed after the grace period. */
@@ -224,8 +242,11 @@ export class RunSupervisor {
       trainerError: null,
       protocolError: null,
       storeError: null,
+      usage: null,
     };
     this.active.set(record.id, run);
+    // The trainer process boots (seconds on a cold machine) before it says 'started'.
+    this.emit('run:updated', this.view(run));
     handle.onMessage((raw) => this.onMessage(run, raw));
     handle.onExit((code, signal) => void this.onExit(run, code, signal));
     handle.send({
@@ -256,7 +277,20 @@ export class RunSupervisor {
       case 'error':
         run.trainerError ??= message.message;
         return;
+      case 'usage':
+        return this.onUsage(run, message);
     }
+  }
+
+  /** CPU use over the last report interval (1 = one core busy) and memory, into the live progress. */
+  private onUsage(run: ActiveRun, message: Extract<ChildMessage, { type: 'usage' }>): void {
+    const at = Date.now();
+    const previous = run.usage;
+    run.usage = { cpuMs: message.cpuMs, at };
+    if (!run.progress || !previous || at <= previous.at) return;
+    const cpu = Math.max(0, (message.cpuMs - previous.cpuMs) / (at - previous.at));
+    run.progress = { ...run.progress, cpu: Math.round(cpu * 100) / 100, rss_bytes: message.rssBytes };
+    this.scheduleProgressPush(run);
   }
 
   private onStarted(run: ActiveRun, message: Extract<ChildMessage, { type: 'started' }>): void {
@@ -266,6 +300,8 @@ export class RunSupervisor {
     const started = now();
     const fields = { status: 'running' as const, backend: message.backend, device: message.device, started };
     run.progress = { iter: 0, total_iters: message.totalIters, epoch: 0, epochs: message.epochs };
+    if (message.trainSize !== undefined) run.progress.train_size = message.trainSize;
+    if (message.validSize !== undefined) run.progress.valid_size = message.validSize;
     run.record = { ...run.record, ...fields };
     this.write(run, async () => {
       const progress = run.progress;
@@ -301,7 +337,7 @@ export class RunSupervisor {
       await this.store.appendMetrics(run.id, rows);
       this.emit('run:metrics', { id: run.id, rows });
       if (epochEnded) {
-        const progress = run.progress;
+        const progress = run.progress && withoutUsage(run.progress);
         run.record = await this.store.update(run.id, (r) => ({ ...r, progress }));
       }
     });
@@ -363,7 +399,8 @@ export class RunSupervisor {
     await run.writes;
     const outcome = trainerOutcome({ ...run, code, signal, stderrTail: run.handle.stderrTail(), cancelGraceMs: this.cancelGraceMs });
     const ended = now();
-    const progress = run.progress;
+    // CPU and memory describe a live process: a finished run keeps neither.
+    const progress = run.progress ? withoutUsage(run.progress) : null;
     let record: RunRecord;
     try {
       record = await this.store.update(run.id, (r) => ({
@@ -400,6 +437,7 @@ export class RunSupervisor {
   }
 
   private view(run: ActiveRun): RunRecord {
+    if (!run.started) return { ...run.record, phase: 'starting' };
     return run.progress ? { ...run.record, progress: run.progress } : run.record;
   }
 
@@ -432,6 +470,11 @@ function now(): string {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function withoutUsage(progress: Progress): Progress {
+  const { cpu: _cpu, rss_bytes: _rss, ...rest } = progress;
+  return rest;
 }
 
 /** Progress after an epoch row: its metrics as the latest, and the best valid accuracy so far. */

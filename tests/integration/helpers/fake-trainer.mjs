@@ -1,6 +1,6 @@
 // A real trainer process that speaks the trainer protocol without TensorFlow.js, so the
 // supervisor's queueing, cancel, crash and protocol handling can be tested in milliseconds.
-// Behaviour comes from $FAKE_TRAINER (JSON): { mode, iters, epochs, rowsPerMessage, delayMs }.
+// Behaviour comes from $FAKE_TRAINER (JSON): { mode, iters, epochs, rowsPerMessage, delayMs, usageMs, startDelayMs }.
 const opts = { mode: 'stream', iters: 100, epochs: 2, rowsPerMessage: 10, delayMs: 0, ...JSON.parse(process.env.FAKE_TRAINER ?? '{}') };
 let cancelled = false;
 const send = (message) => new Promise((resolve) => process.send(message, undefined, {}, () => resolve()));
@@ -22,6 +22,13 @@ function summary(iterations, epochs) {
 
 async function stream() {
   const perEpoch = Math.ceil(opts.iters / opts.epochs);
+  // A cold trainer takes seconds to load its engine and data before it says 'started'.
+  if (opts.startDelayMs) await sleep(opts.startDelayMs);
+  if (opts.usageMs) {
+    // Made-up but plausible: CPU time grows at one core's rate, 150 MB resident.
+    const t0 = Date.now();
+    setInterval(() => void send({ type: 'usage', cpuMs: Date.now() - t0, rssBytes: 150 * 1024 * 1024 }), opts.usageMs).unref();
+  }
   await send({
     type: 'started',
     backend: 'cpu',
@@ -29,6 +36,8 @@ async function stream() {
     totalIters: opts.iters,
     batchesPerEpoch: perEpoch,
     epochs: opts.epochs,
+    trainSize: 8000,
+    validSize: 2000,
   });
   let rows = [];
   let epochsDone = 0;

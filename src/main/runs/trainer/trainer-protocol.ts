@@ -31,7 +31,12 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     totalIters: z.number().int().min(0),
     batchesPerEpoch: z.number().int().min(0),
     epochs: z.number().int().min(0),
+    /** Samples in the training and validation sets (optional: older trainers do not send them). */
+    trainSize: z.number().int().min(0).optional(),
+    validSize: z.number().int().min(0).optional(),
   }),
+  /** What the trainer process uses, about once a second: CPU time so far (user + system) and resident memory. */
+  z.object({ type: z.literal('usage'), cpuMs: z.number().min(0), rssBytes: z.number().int().min(0) }),
   z.object({ type: z.literal('rows'), rows: z.array(MetricRowSchema) }),
   z.object({
     type: z.literal('done'),

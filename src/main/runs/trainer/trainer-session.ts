@@ -9,6 +9,14 @@ import { runJob } from '../../training/job';
 import type { MetricRow } from '../../../shared/records';
 import { parseParentMessage, plannedIters, type ChildMessage, type ParentMessage } from './trainer-protocol';
 
+/** How often the trainer reports its CPU time and memory (the Live view shows them beside samples/s). */
+export const USAGE_EVERY_MS = 1000;
+
+function usageMessage(): ChildMessage {
+  const cpu = process.cpuUsage();
+  return { type: 'usage', cpuMs: (cpu.user + cpu.system) / 1000, rssBytes: process.memoryUsage.rss() };
+}
+
 export interface ParentLink {
   /** Resolves once the message has been handed to the channel (safe to exit after it). */
   send(message: ChildMessage): Promise<void>;
@@ -37,6 +45,9 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
   };
 
   const train = async (start: Extract<ParentMessage, { type: 'start' }>): Promise<void> => {
+    // The Runner yields to the event loop every 125 ms, so this fires while it trains.
+    const usage = setInterval(() => void parent.send(usageMessage()).catch(() => undefined), USAGE_EVERY_MS);
+    usage.unref();
     const result = await runJob(start.config, {
       modelDir: start.modelDir,
       data: start.cacheDir ? { cacheDir: start.cacheDir } : {},
@@ -49,11 +60,14 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
           totalIters: plannedIters(info.totalIters, start.config.stopAfter),
           batchesPerEpoch: info.batchesPerEpoch,
           epochs: info.epochs,
+          trainSize: info.trainSize,
+          validSize: info.validSize,
         });
       },
       // The engine's TelemetryCallback already coalesces; forward each batch as it comes.
       onRows: (rows: MetricRow[]) => void parent.send({ type: 'rows', rows }),
     });
+    clearInterval(usage);
     await parent.send({ type: 'done', status: result.status, error: result.error, summary: result.summary });
     end(0);
   };

@@ -77,6 +77,14 @@ export function formatRate(v: number | null | undefined): string {
   return `${Math.round(v)}/s`;
 }
 
+/** 312_000_000 → "298 MB", 1_500_000_000 → "1.4 GB" (powers of 1024, as system monitors show). */
+export function formatBytes(v: number | null | undefined): string {
+  if (!isNum(v) || v < 0) return DASH;
+  const mb = v / (1024 * 1024);
+  if (mb >= 1024) return `${(mb / 1024).toFixed(1)} GB`;
+  return `${Math.round(mb)} MB`;
+}
+
 /** An ISO time as local "2024-05-01 14:03". */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return DASH;

@@ -20,6 +20,12 @@ export class RunsState {
   byId = $derived(new Map(this.runs.map((r) => [r.id, r] as const)));
   running = $derived(this.runs.filter((r) => r.status === 'running'));
   queued = $derived(this.runs.filter((r) => r.status === 'queued'));
+  /** Queued runs whose trainer process is booting: they hold a slot, they are not waiting. */
+  starting = $derived(this.queued.filter((r) => r.phase === 'starting'));
+  /** Queued runs waiting for a slot, in the order they will start (oldest first). */
+  waiting = $derived(
+    this.queued.filter((r) => r.phase !== 'starting').sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0)),
+  );
 
   readonly #lab: LabApi;
   #pending = new Map<string, Pending>();
