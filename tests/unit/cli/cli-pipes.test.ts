@@ -92,7 +92,7 @@ describe('runlab through a pipe', () => {
 
   it('runs export without --out and runs show arrive whole', async () => {
     const id = record(0).id;
-    const csv = await throughPipe(['runs', 'export', id, '--format', 'csv']);
+    const csv = await throughPipe(['runs', 'export', id, '--format', 'csv', '--table', 'iterations']);
     expect(csv.code).toBe(0);
     expect(csv.stdout.length).toBeGreaterThan(64 * 1024);
     expect(csv.stdout.endsWith('\n')).toBe(true);
