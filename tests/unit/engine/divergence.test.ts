@@ -88,6 +88,18 @@ describe('DivergenceCallback (cpu, scripted losses)', () => {
     expect(learned.warning).toBeNull();
   });
 
+  it('keeps its average and the untrained loss across a checkpoint (a resumed fit still compares with the start)', async () => {
+    const { learner, clock } = scripted([2.3, 2.0, 1.5, 1.0]);
+    const before = new DivergenceCallback();
+    await fitAndDispose(1, learner, [clock, new RecorderCallback(), before]);
+    const saved = JSON.parse(JSON.stringify(before.state())) as unknown;
+    const after = new DivergenceCallback();
+    after.loadState(saved);
+    expect(after.state()).toEqual(before.state());
+    expect(after.first).toBeCloseTo(2.3, 6);
+    expect(() => after.loadState({ average: 'x' })).toThrow('DivergenceCallback: saved state.average must be a finite number');
+  });
+
   it('suggests a tenth of the learning rate, in two significant digits', () => {
     expect([10, 2, 0.5, 0.003, 0.37].map(lowerLearningRate)).toEqual([1, 0.2, 0.05, 0.0003, 0.037]);
   });

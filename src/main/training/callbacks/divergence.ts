@@ -13,6 +13,7 @@
  */
 import { Callback } from '../loop/callback';
 import { CancelTrainException } from '../loop/cancel';
+import { stateNumber, stateNumberOrNull, stateObject, type Resumable } from '../loop/resumable';
 import { AvgStatsCallback } from './avg-stats';
 import { RecorderCallback } from './recorder';
 
@@ -25,7 +26,7 @@ export interface DivergenceOptions {
   chanceMargin?: number;
 }
 
-export class DivergenceCallback extends Callback {
+export class DivergenceCallback extends Callback implements Resumable {
   /** After the Recorder (0) and TerminateOnNaN (5), which handles NaN and ±∞ first. */
   override order = 6;
   /** Why the run diverged, e.g. "the smoothed loss reached 99.3 at iteration 4, over 4× its best (2.34)". */
@@ -54,6 +55,20 @@ export class DivergenceCallback extends Callback {
     this.best = Number.POSITIVE_INFINITY;
     this.first = Number.NaN;
     this.checked = this.average = this.count = 0;
+  }
+
+  /** A resumed fit keeps the moving average and, above all, the untrained loss it compares with. */
+  state(): { average: number; count: number; best: number | null; first: number | null } {
+    const finite = (v: number) => (Number.isFinite(v) ? v : null);
+    return { average: this.average, count: this.count, best: finite(this.best), first: finite(this.first) };
+  }
+
+  loadState(state: unknown): void {
+    const s = stateObject('DivergenceCallback', state);
+    this.average = stateNumber('DivergenceCallback', s, 'average');
+    this.count = stateNumber('DivergenceCallback', s, 'count', true);
+    this.best = stateNumberOrNull('DivergenceCallback', s, 'best') ?? Number.POSITIVE_INFINITY;
+    this.first = stateNumberOrNull('DivergenceCallback', s, 'first') ?? Number.NaN;
   }
 
   override async after_batch(): Promise<void> {
