@@ -17,6 +17,7 @@ interface ServeFlags {
   host?: string;
   allowRemote?: boolean;
   staticDir?: string;
+  newToken?: boolean;
 }
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -24,7 +25,19 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export function serveCommand(openService: OpenService): Command {
   return withServeOptions(new Command('serve'))
     .description('Serve the Runlab UI to a browser (127.0.0.1 only unless --allow-remote); prints the URL')
-    .action(async (flags: ServeFlags) => serve(openService, flags));
+    .action(async (flags: ServeFlags) => serve(openService, flags, launchCommand('runlab serve')));
+}
+
+/**
+ * What the person typed to get here, as the page should name it when its token is refused:
+ * npm sets npm_lifecycle_event for `npm start` (scripts/start.js runs `runlab serve`) and
+ * `npm run serve`; otherwise it was the runlab command itself.
+ */
+export function launchCommand(fallback: string, env: NodeJS.ProcessEnv = process.env): string {
+  const event = env['npm_lifecycle_event'];
+  if (event === 'start') return 'npm start';
+  if (event === 'serve') return 'npm run serve';
+  return fallback;
 }
 
 export function startCommand(openService: OpenService, setExitCode: (code: number) => void): Command {
@@ -37,7 +50,7 @@ export function startCommand(openService: OpenService, setExitCode: (code: numbe
         return;
       }
       process.stderr.write(`The desktop app cannot start here (${electron.reason}); serving the browser UI instead.\n`);
-      await serve(openService, flags);
+      await serve(openService, flags, launchCommand('runlab start'));
     });
 }
 
@@ -47,6 +60,7 @@ function withServeOptions(command: Command): Command {
       .option('--port <port>', 'port to listen on (default: 5780, or any free port if taken; 0: any free port)', parsePort)
       .option('--host <host>', 'address to bind', '127.0.0.1')
       .option('--allow-remote', 'allow binding to a non-loopback address (token-guarded; exposes your runs to the network)')
+      .option('--new-token', 'make a new access token (the one kept in the data folder lets open tabs reconnect after a restart)')
       // For development and tests: serve another build of the UI.
       .addOption(new Option('--static-dir <dir>', 'folder of the built UI (default: out/renderer)').hideHelp())
   );
@@ -59,10 +73,11 @@ function parsePort(value: string): number {
 }
 
 /** Serves until Ctrl-C (or SIGTERM), then stops the host and any training cleanly. */
-async function serve(openService: OpenService, flags: ServeFlags): Promise<void> {
+async function serve(openService: OpenService, flags: ServeFlags, command: string): Promise<void> {
   const service = await openService();
-  // The web host is another engineer's module and pulls in ws: load it only for this command.
+  // The web host pulls in ws: load it only for this command.
   const { startWebHost } = await import('../host/web-host');
+  const { hostToken } = await import('../host/host-token');
   let host: Awaited<ReturnType<typeof startWebHost>>;
   try {
     host = await startWebHost({
@@ -71,6 +86,8 @@ async function serve(openService: OpenService, flags: ServeFlags): Promise<void>
       host: flags.host,
       allowRemote: flags.allowRemote === true,
       staticDir: flags.staticDir,
+      token: await hostToken(service.dataDir, { rotate: flags.newToken === true }),
+      command,
     });
   } catch (error) {
     await service.close();

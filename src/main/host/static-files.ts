@@ -88,3 +88,14 @@ export function sendText(res: ServerResponse, status: number, text: string, extr
   });
   res.end(text);
 }
+
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const text = `${JSON.stringify(value)}\n`;
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}

@@ -1,7 +1,7 @@
 /**
  * startWebHost: the same UI in a browser. Serves the built renderer over HTTP and LabApi
- * over a WebSocket at /ws, on 127.0.0.1 by default, guarded by a token made fresh at each
- * start and by Origin/Host checks. The caller owns the service (close it after the host).
+ * over a WebSocket at /ws, on 127.0.0.1 by default, guarded by a token (fresh, or the one
+ * `runlab serve` keeps in the data folder) and by Origin/Host checks. The caller owns the service (close it after the host).
  */
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,7 +14,7 @@ import { AUTH_PATH, WS_PATH } from '../../shared/ws-protocol';
 import type { LabPort } from '../lab-port';
 import { hostAllowed, isLoopbackHost, newToken, originAllowed, tokensEqual, type AccessPolicy } from './access';
 import { serveLabSocket, type LabSocketOptions } from './lab-socket';
-import { sendText, serveStatic } from './static-files';
+import { sendJson, sendText, serveStatic } from './static-files';
 
 /** Tried first when no port is given, so a bookmark survives restarts (the token does not). */
 export const DEFAULT_PORT = 5780;
@@ -31,6 +31,10 @@ export interface WebHostOptions {
   /** The built renderer; default `out/renderer` in this package. */
   staticDir?: string;
   socket?: LabSocketOptions;
+  /** The access token; default a fresh one (runlab serve passes the one kept in the data folder). */
+  token?: string;
+  /** How the person started this host ("npm start", "runlab serve"), for the page to name when its token is refused. */
+  command?: string;
 }
 
 export interface WebHost {
@@ -55,7 +59,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     throw new Error(`No built UI at ${staticDir} (index.html missing): run \`npm run build\` first.`);
   }
 
-  const token = newToken();
+  const token = options.token ?? newToken();
+  const command = options.command ?? 'runlab serve';
   const policy: AccessPolicy = { port: 0, allowRemote };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const server = createServer((req, res) => void handleRequest(req, res));
@@ -65,8 +70,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!hostAllowed(req.headers.host, policy)) return sendText(res, 403, 'Host not allowed: open the URL the host printed.\n');
       const url = new URL(req.url ?? '/', 'http://runlab.invalid');
       if (url.pathname === AUTH_PATH) {
+        // The command is no secret, and a page refused its token needs it to say what to run.
         const ok = tokensEqual(url.searchParams.get('token'), token);
-        return sendText(res, ok ? 200 : 401, ok ? 'ok\n' : 'Missing or wrong token.\n');
+        return sendJson(res, ok ? 200 : 401, { ok, command });
       }
       await serveStatic(staticDir, req, res);
     } catch {

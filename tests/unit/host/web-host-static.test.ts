@@ -71,8 +71,13 @@ describe('web host: static files', () => {
   });
 
   it('tells a page whether its token is the right one', async () => {
-    expect((await rawGet(fx.host.port, `/auth?token=${fx.host.token}`)).status).toBe(200);
-    expect((await rawGet(fx.host.port, '/auth?token=nope')).status).toBe(401);
+    const ok = await rawGet(fx.host.port, `/auth?token=${fx.host.token}`);
+    expect(ok.status).toBe(200);
+    // It also says how the host was started, so a refused page can name the command to look at.
+    expect(JSON.parse(ok.body)).toEqual({ ok: true, command: 'runlab serve' });
+    const wrong = await rawGet(fx.host.port, '/auth?token=nope');
+    expect(wrong.status).toBe(401);
+    expect(JSON.parse(wrong.body)).toEqual({ ok: false, command: 'runlab serve' });
     expect((await rawGet(fx.host.port, '/auth')).status).toBe(401);
   });
 

@@ -6,13 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LabError } from '../../../src/shared/api';
-import { BAD_TOKEN_MESSAGE, WsLab, type SocketLike } from '../../../src/renderer/src/lib/ws-lab';
+import { badTokenMessage, WsLab, type SocketLike } from '../../../src/renderer/src/lib/ws-lab';
 import type { ConnectionState } from '../../../src/renderer/src/lib/connection-state';
 import { startHostFixture, type HostFixture } from './host-fixture';
 
 let fx: HostFixture;
 beforeAll(async () => {
-  fx = await startHostFixture();
+  // Started the way `npm start` starts it: the page must name that, not `runlab serve`.
+  fx = await startHostFixture({ command: 'npm start' });
 });
 afterAll(() => fx.close());
 
@@ -59,11 +60,13 @@ describe('WsLab', () => {
     lab.close();
   });
 
-  it('reports a wrong token as failed, with what to do, and rejects calls as unavailable', async () => {
+  it('reports a wrong token as failed, naming the command that started the host, and rejects calls as unavailable', async () => {
     const lab = client('not-the-token');
     const call = lab.api.listRuns({}).catch((e: unknown) => e);
-    expect(await until(lab, 'failed')).toEqual({ status: 'failed', message: BAD_TOKEN_MESSAGE });
-    expect(await call).toMatchObject({ code: 'unavailable', message: BAD_TOKEN_MESSAGE });
+    const message = badTokenMessage('npm start');
+    expect(message).toContain('Open the address that `npm start` printed');
+    expect(await until(lab, 'failed')).toEqual({ status: 'failed', message });
+    expect(await call).toMatchObject({ code: 'unavailable', message });
     await expect(lab.api.getSchema({})).rejects.toMatchObject({ code: 'unavailable' });
   });
 
@@ -72,8 +75,13 @@ describe('WsLab', () => {
     const lab = client(fx.host.token, sockets);
     await lab.api.listRuns({});
     const reconnecting = until(lab, 'reconnecting');
+    const dropped = Date.now();
     sockets[0]!.terminate();
-    await reconnecting;
+    const down = await reconnecting;
+    // When it went down and when it tries again, for the banner; the host's command in the message.
+    expect(down.since).toBeGreaterThanOrEqual(dropped - 5);
+    expect(down.retryAt).toBeGreaterThanOrEqual(down.since!);
+    expect(down.message).toContain('Is `npm start` still running?');
     expect(await lab.api.listRuns({})).toEqual([]);
     expect(sockets.length).toBeGreaterThanOrEqual(2);
     lab.close();

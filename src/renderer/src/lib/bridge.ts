@@ -13,10 +13,16 @@ import { WsLab } from './ws-lab';
 
 export type { ConnectionState, ConnectionStatus } from './connection-state';
 
-export const MISSING_TOKEN_MESSAGE = 'Missing token: this page needs the full address that `runlab serve` printed (it ends with ?token=…).';
+export const MISSING_TOKEN_MESSAGE = 'Missing token: this page needs the full address the Runlab host printed (it ends with ?token=…).';
 
 let lab: LabApi | null = null;
 let connection: ConnectionStateSource | null = null;
+let retry: () => void = () => undefined;
+
+/** Reconnects now instead of after the backoff (no-op in Electron, whose IPC never drops). */
+export function retryConnection(): void {
+  retry();
+}
 
 /** @throws LabError 'unavailable' in a browser page opened without `?token=`. */
 export function getLab(): LabApi {
@@ -51,6 +57,7 @@ function createLab(): { lab: LabApi | null; connection: ConnectionStateSource } 
     socketUrl: `${scheme}://${location.host}${WS_PATH}${query}`,
     authUrl: `${location.origin}${AUTH_PATH}${query}`,
   });
+  retry = () => client.retryNow();
   return { lab: client.api, connection: client.connection };
 }
 

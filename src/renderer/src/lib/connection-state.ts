@@ -9,6 +9,10 @@ export interface ConnectionState {
   status: ConnectionStatus;
   /** Why it is not open, in words for a person; null when open. */
   message: string | null;
+  /** When the link went down (ms since the epoch), while it is reconnecting. */
+  since?: number;
+  /** When the next attempt to reconnect is due. */
+  retryAt?: number;
 }
 
 export class ConnectionStateSource {
@@ -24,7 +28,8 @@ export class ConnectionStateSource {
   }
 
   set(state: ConnectionState): void {
-    if (state.status === this.#state.status && state.message === this.#state.message) return;
+    const same = (Object.keys(state) as (keyof ConnectionState)[]).every((k) => state[k] === this.#state[k]);
+    if (same && Object.keys(state).length === Object.keys(this.#state).length) return;
     this.#state = state;
     for (const listener of this.#listeners) listener(state);
   }

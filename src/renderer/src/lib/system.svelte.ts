@@ -11,6 +11,8 @@ export class SystemState {
   info = $state.raw<SystemInfo | null>(null);
   connection = $state.raw<ConnectionState>({ status: 'connecting', message: null });
   error = $state<string | null>(null);
+  /** Whether actions that need the lab (start, stop, rename, delete, export) can be taken now. */
+  online = $derived(this.connection.status === 'open');
 
   readonly #lab: LabApi;
 

@@ -28,7 +28,8 @@ export interface WsLabOptions {
   /** http://host:port/auth?token=…: asked after a refused connection, to tell a bad token from a host that is down. */
   authUrl: string;
   openSocket?: (url: string) => SocketLike;
-  fetchStatus?: (url: string) => Promise<number>;
+  /** GET authUrl: the status, and the command the host says it was started with (null if it does not say). */
+  fetchAuth?: (url: string) => Promise<{ status: number; command: string | null }>;
   backoff?: { initialMs: number; maxMs: number };
   /** How long a call waits for a connection before it fails as 'unavailable'. */
   connectWaitMs?: number;
@@ -47,8 +48,16 @@ interface Pending {
 
 const OPEN = 1;
 const ACTIVE: readonly RunStatus[] = ['queued', 'running'];
-export const BAD_TOKEN_MESSAGE =
-  "This page's token is not valid for the Runlab host (it changes at every start): open the URL that `runlab serve` printed.";
+/** The page's token is refused: the host was started afresh with another one. */
+export function badTokenMessage(command: string): string {
+  return `This page's token is not valid for the Runlab host: it was started with a new one. Open the address that \`${command}\` printed in its terminal.`;
+}
+
+async function fetchAuth(url: string): Promise<{ status: number; command: string | null }> {
+  const res = await fetch(url);
+  const body = (await res.json().catch(() => null)) as { command?: unknown } | null;
+  return { status: res.status, command: typeof body?.command === 'string' ? body.command : null };
+}
 
 export class WsLab {
   readonly api: LabApi;
@@ -68,11 +77,14 @@ export class WsLab {
   #everOpened = false;
   #closed = false;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** How the host was started, as it says on /auth: named in messages so they tell the person what to run. */
+  #command = 'runlab serve';
+  #downSince: number | null = null;
 
   constructor(options: WsLabOptions) {
     this.#options = {
       openSocket: (url) => new WebSocket(url),
-      fetchStatus: async (url) => (await fetch(url)).status,
+      fetchAuth,
       backoff: { initialMs: 250, maxMs: 5000 },
       connectWaitMs: 15_000,
       ...options,
@@ -82,6 +94,23 @@ export class WsLab {
       (event, listener) => this.#on(event, listener),
     );
     this.#connect();
+    // Learn how the host was started, for messages (it also says so when a token is refused).
+    void this.#askAuth();
+  }
+
+  /** Reconnects now instead of waiting out the backoff (the banner's "Retry now"). */
+  retryNow(): void {
+    if (this.#closed || this.#socket || !this.#retryTimer) return;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.#attempt = 0;
+    this.#connect();
+  }
+
+  async #askAuth(): Promise<number> {
+    const reply = await this.#options.fetchAuth(this.#options.authUrl).catch(() => ({ status: 0, command: null }));
+    if (reply.command) this.#command = reply.command;
+    return reply.status;
   }
 
   /** Stops for good: no reconnects, calls waiting or in flight are rejected. */
@@ -102,6 +131,7 @@ export class WsLab {
       const reconnected = this.#everOpened;
       this.#everOpened = true;
       this.#attempt = 0;
+      this.#downSince = null;
       this.connection.set({ status: 'open', message: null });
       for (const [id, pending] of this.#pending) if (!pending.sent) this.#send(id, pending);
       if (reconnected) void this.#refreshActiveRuns();
@@ -122,18 +152,24 @@ export class WsLab {
   async #afterClose(opened: boolean): Promise<void> {
     if (!opened) {
       // A refused upgrade looks like any network failure to a page: ask the host why.
-      const status = await this.#options.fetchStatus(this.#options.authUrl).catch(() => 0);
-      if (status === 401) return this.#fail(BAD_TOKEN_MESSAGE);
+      const status = await this.#askAuth();
+      if (status === 401) return this.#fail(badTokenMessage(this.#command));
       if (this.#closed) return;
     }
     const { initialMs, maxMs } = this.#options.backoff;
     const delay = Math.min(maxMs, initialMs * 2 ** this.#attempt) * (0.75 + Math.random() / 4);
     this.#attempt += 1;
+    this.#downSince ??= Date.now();
     this.connection.set({
       status: this.#everOpened ? 'reconnecting' : 'connecting',
-      message: 'Cannot reach the Runlab host; retrying. Is `runlab serve` still running?',
+      message: `Cannot reach the Runlab host; retrying. Is \`${this.#command}\` still running?`,
+      since: this.#downSince,
+      retryAt: Date.now() + delay,
     });
-    this.#retryTimer = setTimeout(() => this.#connect(), delay);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      this.#connect();
+    }, delay);
   }
 
   #request(method: LabMethod, params: unknown, internal: boolean): Promise<unknown> {
@@ -148,7 +184,7 @@ export class WsLab {
         this.#pending.delete(id);
         reject(
           unavailable(
-            `${method}: no connection to the Runlab host after ${this.#options.connectWaitMs / 1000} s; is \`runlab serve\` still running?`,
+            `${method}: no connection to the Runlab host after ${this.#options.connectWaitMs / 1000} s; is \`${this.#command}\` still running?`,
           ),
         );
       }, this.#options.connectWaitMs);
