@@ -16,6 +16,7 @@ import {
 import { DEFAULT_HYPERPARAMS, FIELDS, PRESETS } from '../shared/hyperparams';
 import { isDamaged, type MetricRow, type RunListEntry, type RunRecord } from '../shared/records';
 import type { LabListener, LabPort } from './lab-port';
+import { readLabSettings, writeLabSettings } from './lab-settings';
 import { RunStore } from './runs/store/store';
 import { RunSupervisor, type SupervisorOptions } from './runs/supervisor';
 import { ChildProcessLauncher, type TrainerLauncher } from './runs/trainer/trainer-launcher';
@@ -50,6 +51,7 @@ export class LabService implements LabPort {
       exportRun: ({ id, format, table }) => (format === 'csv' ? this.store.exportCsv(id, table) : this.store.exportJson(id)),
       getSchema: async () => schemaInfo(),
       systemInfo: () => this.systemInfo(),
+      setConcurrency: ({ concurrency }) => this.setConcurrency(concurrency),
     };
   }
 
@@ -58,7 +60,9 @@ export class LabService implements LabPort {
     const { dataDir, launcher, ...supervisorOptions } = options;
     const store = new RunStore(dataDir ?? RunStore.defaultDataDir());
     await store.recoverInterrupted();
-    const supervisor = new RunSupervisor(store, launcher ?? new ChildProcessLauncher(), supervisorOptions);
+    // The parallel runs a person chose last time, unless the caller says otherwise.
+    const concurrency = supervisorOptions.concurrency ?? (await readLabSettings(store.dataDir)).concurrency;
+    const supervisor = new RunSupervisor(store, launcher ?? new ChildProcessLauncher(), { ...supervisorOptions, concurrency });
     return new LabService(store, supervisor);
   }
 
@@ -123,6 +127,12 @@ export class LabService implements LabPort {
     await this.store.delete(id);
     this.supervisor.notifyDeleted(id);
     return { id };
+  }
+
+  private async setConcurrency(concurrency: number): Promise<{ concurrency: number }> {
+    await writeLabSettings(this.store.dataDir, { concurrency });
+    this.supervisor.setConcurrency(concurrency);
+    return { concurrency: this.supervisor.concurrency };
   }
 
   private async systemInfo(): Promise<SystemInfo> {

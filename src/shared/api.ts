@@ -38,6 +38,9 @@ export interface ExportFile {
   content: string;
 }
 
+/** The most runs one lab trains at once: each trainer takes a core (and its memory). */
+export const MAX_CONCURRENCY = 16;
+
 /** Request payload schemas: every transport validates what it receives with these. */
 export const RequestSchemas = {
   listRuns: z.object({}).strict(),
@@ -65,6 +68,16 @@ export const RequestSchemas = {
     .strict(),
   getSchema: z.object({}).strict(),
   systemInfo: z.object({}).strict(),
+  /** How many runs train at once (the queue's parallel runs); kept in the data folder's settings.json. */
+  setConcurrency: z
+    .object({
+      concurrency: z
+        .number({ error: 'Parallel runs must be a number' })
+        .int({ error: 'Parallel runs must be a whole number' })
+        .min(1, { error: 'Parallel runs must be at least 1' })
+        .max(MAX_CONCURRENCY, { error: `Parallel runs must be at most ${MAX_CONCURRENCY}` }),
+    })
+    .strict(),
 } as const;
 
 export type LabMethod = keyof typeof RequestSchemas;
@@ -81,6 +94,7 @@ export interface LabResponses {
   exportRun: ExportFile;
   getSchema: SchemaInfo;
   systemInfo: SystemInfo;
+  setConcurrency: { concurrency: number };
 }
 
 export type LabRequests = { [M in LabMethod]: z.input<(typeof RequestSchemas)[M]> };

@@ -7,6 +7,8 @@ import { expect, test } from './fixtures/lab-host';
 import { expectLiveStatus, inkedPixels, runFolders, SERIES_BLUE, startRunFromForm } from './ui-helpers';
 
 test('two runs with different lr: the lr row differs, "Differences only" hides equal rows', async ({ page, labHost }) => {
+  // Two trainer processes start one after the other: on a busy 2-core machine that alone can take a minute.
+  test.setTimeout(150_000);
   const a = await startRunFromForm(page, labHost.url, { stopAfter: '15', lr: '0.5' }, 'lr 0.5');
   const b = await startRunFromForm(page, labHost.url, { stopAfter: '15', lr: '1e-1' }, 'lr 0.1');
   await expectLiveStatus(page, b, 'completed');

@@ -37,6 +37,12 @@ test('starting, training, queued with position, follow, remove from the queue, d
 
   // B, looked at: its place in the queue, and a way out of it that leaves nothing behind.
   await item(b).locator('button.item').click();
+  // Pinned to B now: a way back to following what trains, then B again.
+  await expect(page.getByTestId('follow-running')).toBeVisible();
+  await page.getByTestId('follow-running').click();
+  await expect(page).toHaveURL(/#\/live$/);
+  await expect(page.getByTestId('live-run')).toHaveCount(1);
+  await item(b).locator('button.item').click();
   const panelB = livePanel(page, b);
   await expect(panelB.getByTestId('live-phase')).toHaveText(/Queued — position 1/);
   await expect(panelB.getByTestId('stop-run')).toHaveCount(0);
@@ -45,9 +51,9 @@ test('starting, training, queued with position, follow, remove from the queue, d
   await expect(item(c)).toContainText(/queued\s*· #1/);
   expect((await runFolders(labHost.home)).sort()).toEqual([a, c].sort());
 
-  // Back to following what trains: stop A, and C (next in line) is followed as it starts.
-  await page.getByTestId('follow-running').click();
+  // B gone, Live follows what trains again by itself: stop A, and C (next in line) is followed as it starts.
   await expect(page).toHaveURL(/#\/live$/);
+  await expect(page.getByTestId('follow-running')).toHaveCount(0);
   await panelA.getByTestId('stop-run').click();
   await expectLiveStatus(page, c, 'completed', 60_000);
   await expect(livePanel(page, c)).toBeVisible();

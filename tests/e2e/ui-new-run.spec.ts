@@ -78,3 +78,22 @@ for (const { key, value, message } of [
     await expect(page.getByTestId('start-run')).toBeEnabled();
   });
 }
+
+test('a value typed in and a default look different, and a typed value resets to the default', async ({ page, labHost }) => {
+  await page.goto(`${labHost.url}#/new`);
+  await page.getByTestId('reset-form').click();
+  const lr = page.getByTestId('field-lr');
+  // Empty: the default as an italic placeholder, and the word "default" beside the label.
+  await expect(lr).toHaveValue('');
+  await expect(lr).toHaveAttribute('placeholder', '0.5');
+  await expect(page.getByTestId('state-lr')).toHaveText('default');
+  await expect(page.getByTestId('reset-lr')).toHaveCount(0);
+  await lr.fill('0.1');
+  await expect(lr).toHaveClass(/\bset\b/);
+  await expect(page.getByTestId('state-lr')).toHaveCount(0);
+  await expect(page.getByTestId('reset-lr')).toHaveText('Reset to 0.5');
+  await page.getByTestId('reset-lr').click();
+  await expect(lr).toHaveValue('');
+  await expect(lr).not.toHaveClass(/\bset\b/);
+  await expect(page.getByTestId('config-summary')).toContainText('lr 0.5');
+});

@@ -153,6 +153,28 @@ describe('LabService', () => {
     expect(await readdir(join(dataDir, 'runs'))).toEqual([]);
   });
 
+  it('changes how many runs train at once, starts a waiting run at once, and remembers it', async () => {
+    const s = await open(fake({ iters: 100_000, epochs: 1, rowsPerMessage: 5, delayMs: 5 }));
+    const first = await s.call('startRun', { config: {} });
+    const second = await s.call('startRun', { config: {} });
+    expect(s.supervisor.live(second.id)).toMatchObject({ status: 'queued' });
+    expect(s.supervisor.live(second.id)?.phase).toBeUndefined();
+    expect(await s.call('setConcurrency', { concurrency: 2 })).toEqual({ concurrency: 2 });
+    // The waiting run took the new slot without waiting for the first to end.
+    expect(s.supervisor.live(second.id)?.phase).toBe('starting');
+    expect((await s.call('systemInfo', {})).concurrency).toBe(2);
+    expect(await refusal(s.call('setConcurrency', { concurrency: 0 }))).toMatchObject({
+      code: 'invalid',
+      field: 'concurrency',
+      message: 'setConcurrency: concurrency: Parallel runs must be at least 1',
+    });
+    for (const run of [first, second]) await s.call('cancelRun', { id: run.id });
+    await s.close();
+    service = null;
+    const again = await open();
+    expect((await again.call('systemInfo', {})).concurrency).toBe(2);
+  });
+
   it('deletes a run waiting in the queue without it ever showing as cancelled', async () => {
     const s = await open(fake({ iters: 100_000, epochs: 1, rowsPerMessage: 5, delayMs: 5 }));
     const seen = collect(s);

@@ -64,7 +64,8 @@ interface Settled {
 }
 
 export class RunSupervisor {
-  readonly concurrency: number;
+  /** How many trainers run at once; setConcurrency changes it (a lower value lets running runs finish). */
+  concurrency: number;
   private readonly cancelGraceMs: number;
   private readonly flushMs: number;
   private readonly flushRows: number;
@@ -159,6 +160,12 @@ export class RunSupervisor {
       return this.view(run);
     }
     return this.store.get(id);
+  }
+
+  /** Changes how many runs train at once and starts waiting runs if slots opened. */
+  setConcurrency(concurrency: number): void {
+    this.concurrency = Math.max(1, Math.floor(concurrency));
+    this.pump();
   }
 
   /** Rename, tag, note: persisted, and reflected in the live record of an active run. */

@@ -5,6 +5,7 @@
  * others are a click away in the columns chooser.
  */
 import { HISTORY_COLUMNS, type HistoryColumn } from './history-table';
+import { safeStorage, type KeyValueStore } from './local-store';
 
 /** Pixel widths; Name takes what is left (at least NAME_MIN_WIDTH). */
 export const COLUMN_WIDTHS: Record<Exclude<HistoryColumn, 'name'>, number> = {
@@ -43,12 +44,6 @@ export const DEFAULT_COLUMNS: readonly HistoryColumn[] = [
 
 const STORAGE_KEY = 'runlab.history.columns';
 
-/** The part of localStorage used here (typed here: unit tests type-check without the DOM library). */
-export interface KeyValueStore {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
-
 /** The chosen columns in table order; unknown keys are dropped, fixed ones always kept. */
 export function normalizeColumns(keys: readonly string[]): HistoryColumn[] {
   const wanted = new Set([...FIXED_COLUMNS, ...keys]);
@@ -77,13 +72,4 @@ export function saveColumns(keys: readonly HistoryColumn[], storage: Pick<KeyVal
 /** The table's minimum width for these columns (wider windows give Name the rest). */
 export function tableMinWidth(keys: readonly HistoryColumn[]): number {
   return keys.reduce((sum, k) => sum + (k === 'name' ? NAME_MIN_WIDTH : COLUMN_WIDTHS[k]), CHECK_WIDTH + ACTIONS_WIDTH);
-}
-
-export function safeStorage(): KeyValueStore | null {
-  try {
-    // Reading localStorage throws where storage is disabled; it is absent outside a browser.
-    return (globalThis as { localStorage?: KeyValueStore }).localStorage ?? null;
-  } catch {
-    return null;
-  }
 }

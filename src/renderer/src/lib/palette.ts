@@ -1,8 +1,9 @@
 /**
- * Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. Yellow
- * is last because it is faint on white.
+ * Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. Their
+ * black is a mid grey here, which reads on the light and the dark theme alike; yellow is
+ * last because it is faint on white.
  */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#000000', '#F0E442'] as const;
+export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#8A8A8A', '#F0E442'] as const;
 
 export function seriesColor(index: number): string {
   return PALETTE[((index % PALETTE.length) + PALETTE.length) % PALETTE.length] as string;
