@@ -2,6 +2,7 @@
 import { Callback } from '../loop/callback';
 
 export class TrainEvalCallback extends Callback {
+  /** First, as fastai's (-10): every other callback reads its mode and counters. */
   override order = -10;
 
   override async begin_fit(): Promise<void> {
