@@ -23,7 +23,7 @@ import { lrSchedule } from './optim/lr-schedule';
 import { accuracy } from './metrics';
 
 export interface JobCallbacks {
-  /** In the order they were added (the Runner sorts them by `order`). */
+  /** In the order they were added (the Runner sorts them: order, runAfter / runBefore). */
   all: Callback[];
   /** The ones runJob reads its result from. */
   avgStats: AvgStatsCallback;

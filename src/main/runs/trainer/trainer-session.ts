@@ -5,6 +5,7 @@
  * parent (Node IPC or Electron's parentPort); the benchmark runs it in its own process to
  * time the supervisor and store without a process boundary in the way.
  */
+import { loadCallbackModules } from '../../training/callback-module';
 import { runJob } from '../../training/job';
 import type { MetricRow } from '../../../shared/records';
 import { parseParentMessage, plannedIters, type ChildMessage, type ParentMessage } from './trainer-protocol';
@@ -20,8 +21,13 @@ export interface TrainerSession {
   fail(message: string): Promise<void>;
 }
 
+export interface TrainerSessionOptions {
+  /** Callback modules to load into every run (loadCallbackModule's files). */
+  callbackModules?: readonly string[];
+}
+
 /** `exit` ends the trainer (the process exits; in the bench, the session reports it). */
-export function serveTrainer(parent: ParentLink, exit: (code: number) => void): TrainerSession {
+export function serveTrainer(parent: ParentLink, exit: (code: number) => void, options: TrainerSessionOptions = {}): TrainerSession {
   const abort = new AbortController();
   let started = false;
   let ended = false;
@@ -37,7 +43,9 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
   };
 
   const train = async (start: Extract<ParentMessage, { type: 'start' }>): Promise<void> => {
+    const callbacks = await loadCallbackModules(options.callbackModules ?? [], start.config);
     const result = await runJob(start.config, {
+      callbacks,
       modelDir: start.modelDir,
       data: start.cacheDir ? { cacheDir: start.cacheDir } : {},
       signal: abort.signal,
