@@ -17,6 +17,7 @@ export { Callback, type CallbackClass } from './loop/callback';
 export { CancelBatchException, CancelEpochException, CancelTrainException } from './loop/cancel';
 export { Learner, type Batch, type Batches, type LearnerData } from './loop/learner';
 export { StepValues, type StepValuesOptions, type UseValues } from './loop/step-values';
+export type { Resumable } from './loop/resumable';
 
 export { DataBunch } from './data/data-bunch';
 export { DataLoader, type DataLoaderOptions } from './data/data-loader';

@@ -25,7 +25,7 @@ import { className, type Callback, type CallbackClass } from './callback';
 import { lossAndGrads } from './backprop';
 import { TrainEvalCallback } from '../callbacks/train-eval';
 import { CancelBatchException, CancelEpochException, CancelTrainException } from './cancel';
-import type { Batches, Learner } from './learner';
+import type { Batch, Batches, Learner } from './learner';
 import { listify, type Listy } from './listify';
 import { sortCallbacks } from './sort-callbacks';
 import { StepValues, type StepValuesOptions } from './step-values';
@@ -61,6 +61,18 @@ export interface RunnerOptions {
   yieldToEventLoop?: () => Promise<void>;
   /** How `runner.values` reads tensors: in place where it can, else batched readbacks (step-values.ts). */
   values?: StepValuesOptions;
+}
+
+/** Where a fit starts and how it picks up from there (a resumed run's checkpoint). */
+export interface FitOptions {
+  /** 0-based epoch to start in and its training batches already done (default: the very start). */
+  start?: { epoch: number; batch: number };
+  /**
+   * Runs once, in the starting epoch's train pass after begin_epoch and before its first
+   * batch: where a resumed fit puts its callbacks' state back, over what begin_fit and
+   * begin_epoch reset.
+   */
+  restore?: () => Promise<void>;
 }
 
 const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -138,7 +150,11 @@ export class Runner {
     this.index();
   }
 
-  async fit(epochs: number, learner: Learner): Promise<void> {
+  async fit(epochs: number, learner: Learner, options: FitOptions = {}): Promise<void> {
+    const start = options.start ?? { epoch: 0, batch: 0 };
+    if (!(Number.isInteger(start.epoch) && start.epoch >= 0 && start.epoch < epochs && Number.isInteger(start.batch) && start.batch >= 0)) {
+      throw new RangeError(`Runner.fit: cannot start at epoch ${start.epoch}, batch ${start.batch} of a ${epochs}-epoch fit`);
+    }
     this.epochs = epochs;
     this.current = learner;
     this.stopReason = null;
@@ -147,9 +163,13 @@ export class Runner {
     this.checkNeeds();
     try {
       await this.withEvents('fit', async () => {
-        for (let epoch = 0; epoch < epochs; epoch++) {
+        for (let epoch = start.epoch; epoch < epochs; epoch++) {
           this.epoch = epoch;
-          await this.withEvents('train', () => this.allBatches(learner.data.trainDl));
+          const resumed = epoch === start.epoch;
+          await this.withEvents('train', async () => {
+            if (resumed) await options.restore?.();
+            await this.allBatches(learner.data.trainDl, resumed ? start.batch : 0);
+          });
           await this.withEvents('valid', () => this.allBatches(learner.data.validDl));
           await this.emit('after_epoch');
         }
@@ -161,11 +181,14 @@ export class Runner {
     }
   }
 
-  async allBatches(dl: Batches): Promise<void> {
+  /** Every batch of `dl` from batch `first` on (a resumed epoch skips those it had done). */
+  async allBatches(dl: Batches, first = 0): Promise<void> {
     this.dl = dl;
     this.iters = dl.length;
-    this.iter = 0;
-    for (const { xb, yb } of dl) {
+    this.iter = first;
+    if (first > 0 && dl.from === undefined) throw new Error('Runner: this loader cannot start a pass mid-way (it has no from())');
+    const batches: Iterable<Batch> = first === 0 ? dl : { [Symbol.iterator]: () => dl.from!(first) };
+    for (const { xb, yb } of batches) {
       await this.oneBatch(xb, yb);
       this.iter++;
       if (this.values.batchEnded()) await this.values.flush();
@@ -185,7 +208,7 @@ export class Runner {
     }
   }
 
-  /** Calls `event` on every callback that handles it, lowest `order` first. */
+  /** Calls `event` on every callback that handles it, in callback order (sort-callbacks.ts). */
   async emit(event: RunnerEvent): Promise<void> {
     const cbs = this.hooks.get(event);
     if (cbs === undefined) return;
