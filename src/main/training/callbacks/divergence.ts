@@ -15,7 +15,7 @@ import { Callback } from '../loop/callback';
 import { CancelTrainException } from '../loop/cancel';
 import { stateNumber, stateNumberOrNull, stateObject, type Resumable } from '../loop/resumable';
 import { AvgStatsCallback } from './avg-stats';
-import { RecorderCallback } from './recorder';
+import { TerminateOnNaNCallback } from './terminate-on-nan';
 
 export interface DivergenceOptions {
   /** The smoothed loss this many times its best is divergence (default 4). */
@@ -27,8 +27,8 @@ export interface DivergenceOptions {
 }
 
 export class DivergenceCallback extends Callback implements Resumable {
-  /** After the Recorder (0) and TerminateOnNaN (5), which handles NaN and ±∞ first. */
-  override order = 6;
+  /** After TerminateOnNaN (itself after the Recorder), which handles NaN and ±∞ first. */
+  override readonly runAfter = [TerminateOnNaNCallback];
   /** Why the run diverged, e.g. "the smoothed loss reached 99.3 at iteration 4, over 4× its best (2.34)". */
   detail: string | null = null;
   /** Why the run looks like it never learned; null when it did (or nothing was validated). */
@@ -39,7 +39,6 @@ export class DivergenceCallback extends Callback implements Resumable {
   private readonly factor: number;
   private readonly beta: number;
   private readonly chanceMargin: number;
-  private checked = 0;
   private average = 0;
   private count = 0;
 
@@ -54,7 +53,7 @@ export class DivergenceCallback extends Callback implements Resumable {
     this.detail = this.warning = null;
     this.best = Number.POSITIVE_INFINITY;
     this.first = Number.NaN;
-    this.checked = this.average = this.count = 0;
+    this.average = this.count = 0;
   }
 
   /** A resumed fit keeps the moving average and, above all, the untrained loss it compares with. */
@@ -72,30 +71,30 @@ export class DivergenceCallback extends Callback implements Resumable {
   }
 
   override async after_batch(): Promise<void> {
-    const recorder = this.runner.cb('recorder');
-    if (!(recorder instanceof RecorderCallback)) throw new Error('DivergenceCallback needs a RecorderCallback on the same Runner');
-    const { losses } = recorder;
-    // The Recorder may bring several losses at once (a GPU reads them back in batches).
-    for (; this.checked < losses.length; this.checked++) {
-      const loss = losses[this.checked]!;
-      if (!Number.isFinite(loss)) continue;
+    const r = this.runner;
+    if (!r.inTrain || r.loss === null) return;
+    const iter = r.nIter;
+    // Through the step values, as TerminateOnNaN: at this batch on wasm/cpu, within a readback on a GPU.
+    r.values.read([r.loss], ([values]) => {
+      const loss = values![0]!;
+      if (!Number.isFinite(loss) || this.detail !== null) return;
       this.average = this.beta * this.average + (1 - this.beta) * loss;
       this.count++;
       const smooth = this.average / (1 - this.beta ** this.count);
       if (this.count === 1) this.first = smooth;
       if (smooth < this.best) this.best = smooth;
       if (smooth > this.factor * this.best && smooth > this.first) {
-        this.runner.stopReason = 'diverged';
-        this.detail = `the smoothed loss reached ${short(smooth)} at iteration ${recorder.iters[this.checked]}, over ${this.factor}× its best (${short(this.best)})`;
+        r.stopReason = 'diverged';
+        this.detail = `the smoothed loss reached ${short(smooth)} at iteration ${iter}, over ${this.factor}× its best (${short(this.best)})`;
         throw new CancelTrainException(this.detail);
       }
-    }
+    });
   }
 
   override async after_fit(): Promise<void> {
     if (this.detail !== null || this.runner.stopReason === 'nan' || this.runner.stopReason === 'user') return;
-    const stats = this.runner.cb('avg_stats');
-    if (!(stats instanceof AvgStatsCallback)) return;
+    const stats = this.runner.get(AvgStatsCallback);
+    if (!stats) return;
     const accuracies = stats.history
       .map((e) => e.valid?.metrics.accuracy)
       .filter((a): a is number => a !== undefined && Number.isFinite(a));
