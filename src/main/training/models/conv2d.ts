@@ -1,9 +1,13 @@
 /**
  * Conv2d: NHWC, 'same' padding, square kernel and stride, bias and activation fused into
- * one forward kernel, with a hand-written backward pass (conv-gradients.ts) that skips dx
- * for the model's input. The same backward serves the manual pass and TensorFlow.js's tape.
+ * one forward kernel, with a hand-written backward pass that skips dx for the model's
+ * input. On wasm both are SIMD kernels of our own (kernels/conv2d-*.ts); elsewhere the
+ * forward is tf.fused.conv2d and the backward conv-gradients.ts. The same backward serves
+ * the manual pass and TensorFlow.js's tape.
  */
 import * as tf from '@tensorflow/tfjs';
+import { simdConv2dBackward } from '../kernels/conv2d-backward';
+import { simdConv2dForward } from '../kernels/conv2d-forward';
 import { reluGrad } from '../kernels/relu-grad';
 import { convBiasGrad, convFilterGrad, convInputGrad, samePadding, type FilterShape } from './conv-gradients';
 import { uniformInit } from './init';
@@ -11,7 +15,9 @@ import type { Activation, KerasLayerJson, Layer, LayerGrads, NamedWeight } from 
 import { tapedOp } from './taped-op';
 
 export function conv2dForward(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, stride: number, activation: Activation): tf.Tensor4D {
-  return tf.fused.conv2d({ x, filter, strides: stride, pad: 'same', bias, activation });
+  return (
+    simdConv2dForward(x, filter, bias, stride, activation) ?? tf.fused.conv2d({ x, filter, strides: stride, pad: 'same', bias, activation })
+  );
 }
 
 /** The gradients of act(conv(x, filter) + bias); relu' comes from relu's output (1 where y > 0). */
@@ -24,6 +30,8 @@ export function conv2dBackward(
   activation: Activation,
   inputGrad: boolean,
 ): LayerGrads {
+  const simd = simdConv2dBackward(x, y, dy, filter, stride, activation, inputGrad);
+  if (simd) return simd;
   const g = activation === 'relu' ? reluGrad(dy, y) : dy;
   const grads = [convFilterGrad(x, g, filter.shape as FilterShape, stride), convBiasGrad(g)];
   return { dx: inputGrad ? convInputGrad(g, filter, x.shape, stride) : null, grads };
