@@ -10,12 +10,14 @@ export const MODELS = ['mlp', 'cnn'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export const SCHEDULES = ['constant', 'linear', 'cosine', 'exponential', 'one-cycle'] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const SWITCH = ['off', 'on'] as const;
 
 export type DatasetKind = (typeof DATASETS)[number];
 export type ModelKind = (typeof MODELS)[number];
 export type OptimizerKind = (typeof OPTIMIZERS)[number];
 export type ScheduleKind = (typeof SCHEDULES)[number];
 export type BackendName = (typeof BACKENDS)[number];
+export type Switch = (typeof SWITCH)[number];
 
 interface FieldBase {
   label: string;
@@ -151,6 +153,23 @@ const FIELD_DEFS = {
     minItems: 1,
     maxItems: 8,
     help: 'Units in each hidden layer of the MLP, comma-separated (the notebook uses 50).',
+  }),
+  dropout: num({
+    label: 'Dropout',
+    flag: 'dropout',
+    group: 'model',
+    default: 0,
+    min: 0,
+    max: 0.9,
+    help: 'Share of activations zeroed at each training step (none in validation): after each hidden layer of the MLP, before the CNN’s dense layer. 0 turns it off.',
+  }),
+  batchNorm: choice({
+    label: 'Batch norm',
+    flag: 'batch-norm',
+    group: 'model',
+    default: 'off',
+    options: SWITCH,
+    help: 'on: BatchNorm after each hidden ReLU (MLP) or convolution (CNN) — batch statistics in training, running statistics in validation.',
   }),
   epochs: int({
     label: 'Epochs',

@@ -1,11 +1,10 @@
-/** The Runner's event protocol: fastai 04_callbacks order, the three cancel paths, callback order. */
+/** The Runner's event protocol: fastai 04_callbacks order, counters, callback order, yielding (cancels: runner-05b.test.ts). */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/main/training/backend';
 import { Callback } from '../../../src/main/training/loop/callback';
 import { TrainEvalCallback } from '../../../src/main/training/callbacks/train-eval';
-import { CancelBatchException, CancelEpochException, CancelTrainException } from '../../../src/main/training/loop/cancel';
 import { Runner } from '../../../src/main/training/loop/runner';
-import { disposeLearner, EventLogCallback, fitAndDispose, ThrowAtCallback, tinyLearner } from './engine-fixtures';
+import { disposeLearner, EventLogCallback, fitAndDispose, tinyLearner } from './engine-fixtures';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -54,99 +53,6 @@ describe('Runner.fit event order', () => {
     expect(new Runner().cbs.map((c) => c.name)).toEqual(['train_eval']);
     const own = new TrainEvalCallback();
     expect(new Runner([own]).cbs).toEqual([own]);
-  });
-});
-
-describe('cancel exceptions', () => {
-  it('CancelBatchException skips the rest of the batch, fires after_cancel_batch, then after_batch, and goes on', async () => {
-    const log = new EventLogCallback();
-    // Cancel the first training batch of each epoch right after its prediction.
-    const thrower = new ThrowAtCallback(
-      'after_pred',
-      (r) => r.inTrain && r.iter === 0,
-      () => new CancelBatchException(),
-    );
-    const runner = await fitWith(2, thrower, log);
-    const cancelled = ['begin_batch', 'after_pred', 'after_cancel_batch', 'after_batch'];
-    const epoch = ['begin_epoch', ...cancelled, ...TRAIN_BATCH, 'begin_validate', ...VALID_BATCH, 'after_epoch'];
-    expect(log.events).toEqual(['begin_fit', ...epoch, ...epoch, 'after_fit']);
-    expect(thrower.thrown).toBe(2);
-    // after_batch still ran for the cancelled batches, so TrainEval counted them.
-    expect(runner.nIter).toBe(4);
-  });
-
-  it('CancelEpochException skips the rest of the epoch, fires after_cancel_epoch, then after_epoch, and the next epoch runs', async () => {
-    const log = new EventLogCallback();
-    const thrower = new ThrowAtCallback(
-      'after_step',
-      (r) => r.epoch === 0 && r.iter === 0,
-      () => new CancelEpochException(),
-    );
-    await fitWith(2, thrower, log);
-    const cut = [
-      'begin_epoch',
-      'begin_batch',
-      'after_pred',
-      'after_loss',
-      'after_backward',
-      'after_step',
-      'after_cancel_epoch',
-      'after_epoch',
-    ];
-    expect(log.events).toEqual(['begin_fit', ...cut, ...EPOCH, 'after_fit']);
-  });
-
-  it('CancelTrainException ends the fit: after_cancel_train, then after_fit, and nothing else', async () => {
-    const log = new EventLogCallback();
-    const thrower = new ThrowAtCallback(
-      'after_batch',
-      (r) => r.epoch === 1 && r.inTrain,
-      () => new CancelTrainException(),
-    );
-    const runner = await fitWith(3, thrower, log);
-    expect(log.events).toEqual([
-      'begin_fit',
-      ...EPOCH,
-      'begin_epoch',
-      'begin_batch',
-      'after_pred',
-      'after_loss',
-      'after_backward',
-      'after_step',
-      'after_batch',
-      'after_cancel_train',
-      'after_fit',
-    ]);
-    expect(runner.epoch).toBe(1);
-  });
-
-  it('a CancelTrainException in begin_fit still fires after_cancel_train and after_fit', async () => {
-    const log = new EventLogCallback();
-    await fitWith(
-      2,
-      new ThrowAtCallback(
-        'begin_fit',
-        () => true,
-        () => new CancelTrainException(),
-      ),
-      log,
-    );
-    expect(log.events).toEqual(['begin_fit', 'after_cancel_train', 'after_fit']);
-  });
-
-  it('a real error propagates after after_fit ran, and the batch tensors are released', async () => {
-    const log = new EventLogCallback();
-    const boom = new ThrowAtCallback(
-      'after_loss',
-      (r) => r.inTrain,
-      () => new Error('boom'),
-    );
-    const learner = tinyLearner();
-    const before = (await import('@tensorflow/tfjs')).memory().numTensors;
-    await expect(new Runner([boom, log]).fit(2, learner)).rejects.toThrow('boom');
-    expect(log.events).toEqual(['begin_fit', 'begin_epoch', 'begin_batch', 'after_pred', 'after_loss', 'after_fit']);
-    expect((await import('@tensorflow/tfjs')).memory().numTensors).toBe(before);
-    disposeLearner(learner);
   });
 });
 

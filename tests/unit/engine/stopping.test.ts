@@ -33,7 +33,8 @@ describe('StopAfterCallback', () => {
     expect(runner.stopReason).toBe('stop-after');
     expect(stats.history).toHaveLength(1); // the cut epoch never reaches after_epoch
     expect(log.events.filter((e) => e === 'after_step')).toHaveLength(3);
-    expect(log.events.slice(-3)).toEqual(['begin_batch', 'after_cancel_train', 'after_fit']);
+    // Raised at the 3rd step's after_step, like the notebook's TestCallback: its after_batch still runs.
+    expect(log.events.slice(-4)).toEqual(['after_step', 'after_batch', 'after_cancel_train', 'after_fit']);
   });
 
   it('lets an epoch that ends on the n-th step validate, then stops before the next', async () => {
@@ -124,7 +125,7 @@ describe('TerminateOnNaNCallback', () => {
 });
 
 describe('AbortCallback', () => {
-  it('turns an abort into CancelTrainException at the next batch, stopReason "user"', async () => {
+  it('turns an abort into CancelTrainException before the next epoch, stopReason "user"', async () => {
     const controller = new AbortController();
     class AbortAtSecondStep extends Callback {
       override async after_step() {
@@ -136,6 +137,42 @@ describe('AbortCallback', () => {
     expect(runner.stopReason).toBe('user');
     expect(runner.nIter).toBe(2);
     expect(log.events.slice(-2)).toEqual(['after_cancel_train', 'after_fit']);
+  });
+
+  it('stops a pass after the step of the batch that runs after the abort, which still ends with after_batch', async () => {
+    const controller = new AbortController();
+    class AbortAfterFirstBatch extends Callback {
+      override async after_batch() {
+        if (this.runner.nIter === 1) controller.abort();
+      }
+    }
+    const log = new EventLogCallback(-30); // before Abort (-20): it logs the event Abort throws in
+    const recorder = new RecorderCallback();
+    const runner = await fit(3, tinyLearner(), [new AbortCallback(controller.signal), new AbortAfterFirstBatch(), recorder, log]);
+    expect(runner.nIter).toBe(2);
+    expect(recorder.losses).toHaveLength(2);
+    expect(log.events.slice(-4)).toEqual(['after_step', 'after_batch', 'after_cancel_train', 'after_fit']);
+  });
+
+  it('stops a validation pass after the loss of its next batch', async () => {
+    const controller = new AbortController();
+    class AbortInValidation extends Callback {
+      override async begin_validate() {
+        controller.abort();
+      }
+    }
+    const log = new EventLogCallback(-30); // before Abort (-20): it logs the event Abort throws in
+    const bunch = tinyBunch({ nValid: 4, validBatchSize: 2 });
+    await fit(3, tinyLearner(bunch), [new AbortCallback(controller.signal), new AbortInValidation(), log]);
+    expect(log.events.slice(-7)).toEqual([
+      'begin_validate',
+      'begin_batch',
+      'after_pred',
+      'after_loss',
+      'after_batch',
+      'after_cancel_train',
+      'after_fit',
+    ]);
   });
 });
 

@@ -19,7 +19,7 @@ describe('the New-run form draft', () => {
     expect(check.errorCount).toBe(0);
     expect(check.value).toEqual(DEFAULT_HYPERPARAMS);
     // Only choices are sent explicitly; empty boxes mean "default".
-    expect(Object.keys(check.config).sort()).toEqual(['backend', 'dataset', 'model', 'optimizer', 'schedule']);
+    expect(Object.keys(check.config).sort()).toEqual(['backend', 'batchNorm', 'dataset', 'model', 'optimizer', 'schedule']);
   });
 
   it('accepts learning rates typed as 1e-3 and lists typed as "100, 50"', () => {

@@ -1,7 +1,9 @@
 /**
  * StopAfterCallback: the notebook's TestCallback — stop the fit after n training
- * iterations. It checks before the next epoch or training batch, so exactly n steps run
- * and an epoch that ends on the n-th step still validates.
+ * iterations. Like TestCallback it raises at after_step, so the n-th batch's after_batch
+ * still runs (TrainEval counts it, the Recorder keeps its loss): exactly n steps, nIter n.
+ * When the n-th step ends an epoch, that epoch validates first and the fit stops at the
+ * next begin_epoch.
  */
 import { Callback } from '../loop/callback';
 import { CancelTrainException } from '../loop/cancel';
@@ -12,15 +14,17 @@ export class StopAfterCallback extends Callback {
   }
 
   override async begin_epoch(): Promise<void> {
-    this.check();
+    this.check(this.runner.nIter);
   }
 
-  override async begin_batch(): Promise<void> {
-    if (this.runner.inTrain) this.check();
+  override async after_step(): Promise<void> {
+    const r = this.runner;
+    // TrainEval counts this step at after_batch: it is step nIter + 1.
+    if (r.iter < r.iters - 1) this.check(r.nIter + 1);
   }
 
-  private check(): void {
-    if (this.runner.nIter < this.n) return;
+  private check(steps: number): void {
+    if (steps < this.n) return;
     this.runner.stopReason = 'stop-after';
     throw new CancelTrainException(`stopped after ${this.n} iterations`);
   }

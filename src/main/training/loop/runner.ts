@@ -1,7 +1,12 @@
 /**
- * Runner: the training loop of fastai's 04_callbacks notebook, typed. `fit` → epochs →
- * batches, each level wrapped by `withEvents` (begin_…, body, after_cancel_… on its own
- * cancel exception, after_…); everything else — train/eval switching, stats, schedules,
+ * Runner: the training loop of fastai course-v3's Runner (04_callbacks, with 05b's cancel
+ * exceptions), typed. Each level is one `withEvents` scope, shaped as 05b's code:
+ *   fit:   try { begin_fit, epochs } catch CancelTrainException → after_cancel_train; finally after_fit
+ *   pass:  try { begin_epoch | begin_validate, all batches } catch CancelEpochException → after_cancel_epoch
+ *   batch: try { begin_batch, the step } catch CancelBatchException → after_cancel_batch; finally after_batch
+ * and each epoch is the train pass, the valid pass, then after_epoch. So `after_batch` and
+ * `after_fit` always run, and a CancelEpochException ends only the pass it is thrown in (the
+ * epoch still validates). Everything else — train/eval switching, stats, schedules,
  * stopping, telemetry — is a callback.
  *
  * Tensors: the Runner owns the batch (xb, yb), pred, loss and grads and disposes them after
@@ -25,12 +30,22 @@ import { listify, type Listy } from './listify';
 
 type CancelClass = new (...args: never[]) => Error;
 
-/** Each level's three events: the body's begin, its cancel handler and its end. */
+/**
+ * Each scope's events and the exception it catches. `after` runs in a `finally` (null:
+ * none). 05b fires begin_epoch and begin_validate outside the pass's `try`, so a
+ * CancelEpochException there crashes the notebook; here it skips that pass.
+ */
 const SCOPES = {
-  fit: { begin: 'begin_fit', cancel: 'after_cancel_train', after: 'after_fit', always: true },
-  epoch: { begin: 'begin_epoch', cancel: 'after_cancel_epoch', after: 'after_epoch', always: false },
-  batch: { begin: 'begin_batch', cancel: 'after_cancel_batch', after: 'after_batch', always: false },
-} as const satisfies Record<string, { begin: RunnerEvent; cancel: RunnerEvent; after: RunnerEvent; always: boolean }>;
+  fit: { begin: 'begin_fit', cancel: 'after_cancel_train', after: 'after_fit', Cancel: CancelTrainException },
+  train: { begin: 'begin_epoch', cancel: 'after_cancel_epoch', after: null, Cancel: CancelEpochException },
+  valid: { begin: 'begin_validate', cancel: 'after_cancel_epoch', after: null, Cancel: CancelEpochException },
+  batch: { begin: 'begin_batch', cancel: 'after_cancel_batch', after: 'after_batch', Cancel: CancelBatchException },
+} as const satisfies Record<string, { begin: RunnerEvent; cancel: RunnerEvent; after: RunnerEvent | null; Cancel: CancelClass }>;
+
+type Scope = keyof typeof SCOPES;
+
+const CANCELS: readonly CancelClass[] = [CancelBatchException, CancelEpochException, CancelTrainException];
+const isCancel = (err: unknown): boolean => CANCELS.some((Cancel) => err instanceof Cancel);
 
 export interface RunnerOptions {
   /**
@@ -71,6 +86,7 @@ export class Runner {
   stopReason: string | null = null;
 
   private current: Learner | null = null;
+  private stepTensors: tf.Tensor[] = [];
   private sorted: Callback[] = [];
   private hooks = new Map<RunnerEvent, Callback[]>();
   private readonly yieldEveryMs: number;
@@ -122,10 +138,12 @@ export class Runner {
     this.lastYield = this.now();
     this.index();
     try {
-      await this.withEvents('fit', CancelTrainException, async () => {
+      await this.withEvents('fit', async () => {
         for (let epoch = 0; epoch < epochs; epoch++) {
           this.epoch = epoch;
-          await this.withEvents('epoch', CancelEpochException, () => this.doEpoch());
+          await this.withEvents('train', () => this.allBatches(learner.data.trainDl));
+          await this.withEvents('valid', () => this.allBatches(learner.data.validDl));
+          await this.emit('after_epoch');
         }
       });
     } finally {
@@ -149,7 +167,7 @@ export class Runner {
     this.xb = xb;
     this.yb = yb;
     try {
-      await this.withEvents('batch', CancelBatchException, () => (this.inTrain ? this.trainStep() : this.validStep()));
+      await this.withEvents('batch', () => (this.inTrain ? this.trainStep() : this.validStep()));
     } finally {
       this.release([xb, yb]);
     }
@@ -162,20 +180,18 @@ export class Runner {
     for (const cb of cbs) await cb[event]();
   }
 
-  private async doEpoch(): Promise<void> {
-    await this.allBatches(this.learner.data.trainDl);
-    await this.emit('begin_validate');
-    await this.allBatches(this.learner.data.validDl);
-  }
-
   private async trainStep(): Promise<void> {
     const { model, opt, lossFn } = this.learner;
     const step = lossAndGrads(model, lossFn, this.xb!, this.yb!);
+    // Freed with the batch, however far it gets.
+    this.stepTensors = [step.pred, step.loss, ...step.grads];
+    // Each value appears at its own event, as in the notebook: no loss yet at after_pred,
+    // no gradients before after_backward (a batch cancelled earlier has none to record).
     this.pred = step.pred;
-    this.loss = step.loss;
-    this.grads = step.grads;
     await this.emit('after_pred');
+    this.loss = step.loss;
     await this.emit('after_loss');
+    this.grads = step.grads;
     await this.emit('after_backward');
     opt.step(this.grads);
     await this.emit('after_step');
@@ -190,29 +206,42 @@ export class Runner {
   }
 
   /**
-   * begin_…, the body, after_cancel_… when the body throws this level's cancel exception,
-   * then after_…. Any other exception skips after_… — except after_fit, which always runs
-   * (the notebook's `finally`) so callbacks can flush; the original error still wins.
+   * 05b's `try: begin_…; body  except Cancel…: after_cancel_…  finally: after_…`. As in
+   * Python, an exception from the `finally` replaces a cancel in flight; a real error in
+   * flight is never replaced (it is the one worth reporting), whatever the `finally` throws.
    */
-  private async withEvents(scope: keyof typeof SCOPES, Cancel: CancelClass, body: () => Promise<void>): Promise<void> {
-    const { begin, cancel, after, always } = SCOPES[scope];
+  private async withEvents(scope: Scope, body: () => Promise<void>): Promise<void> {
+    const { begin, cancel, after, Cancel } = SCOPES[scope];
+    let failure: { error: unknown } | null = null;
     try {
       await this.emit(begin);
       await body();
     } catch (err) {
-      if (!(err instanceof Cancel)) {
-        if (always) await this.emit(after).catch(() => undefined);
-        throw err;
+      if (err instanceof Cancel) {
+        try {
+          await this.emit(cancel);
+        } catch (thrown) {
+          failure = { error: thrown };
+        }
+      } else {
+        failure = { error: err };
       }
-      await this.emit(cancel);
     }
-    await this.emit(after);
+    if (after !== null) {
+      try {
+        await this.emit(after);
+      } catch (thrown) {
+        if (failure === null || isCancel(failure.error)) failure = { error: thrown };
+      }
+    }
+    if (failure !== null) throw failure.error;
   }
 
-  /** Disposes this batch's tensors, the originals and any a callback swapped in. */
+  /** Disposes this batch's tensors: the originals, the step's, and any a callback swapped in. */
   private release(originals: tf.Tensor[]): void {
-    const all = [...originals, this.xb, this.yb, this.pred, this.loss, ...(this.grads ?? [])];
+    const all = [...originals, ...this.stepTensors, this.xb, this.yb, this.pred, this.loss, ...(this.grads ?? [])];
     for (const t of all) t?.dispose();
+    this.stepTensors = [];
     this.xb = this.yb = this.pred = this.loss = null;
     this.grads = null;
   }
