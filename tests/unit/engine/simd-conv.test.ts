@@ -78,7 +78,8 @@ describe('the SIMD convolution kernels', () => {
     const o = operands(c);
     const [x, f, b] = [o.x, o.f, o.b].map((t) => t.dataSync());
     for (const activation of ['linear', 'relu'] as Activation[]) {
-      const y = simdConv2dForward(o.x, o.f, o.b, c.stride, activation)!;
+      const { y, padded } = simdConv2dForward(o.x, o.f, o.b, c.stride, activation)!;
+      expect(padded).toBeNull();
       const out = outputSize(c);
       expect(y.shape).toEqual([c.images, out, out, c.filters]);
       const want = convForwardReference(c, x!, f!, b!, activation === 'relu');
@@ -111,7 +112,13 @@ describe('the SIMD convolution kernels', () => {
         const noDx = simdConv2dBackward(o.x, y, o.dy, o.f, c.stride, activation, false)!;
         expect(noDx.dx).toBeNull();
         expect(Array.from(noDx.grads[0]!.dataSync())).toEqual(Array.from(dw.dataSync()));
-        tf.dispose([...got.grads, got.dx!, ...noDx.grads]);
+        // A training forward pass keeps its padded input; the backward pass reading it gives the same bits.
+        const kept = simdConv2dForward(o.x, o.f, o.b, c.stride, activation, true)!;
+        const fromKept = simdConv2dBackward(o.x, y, o.dy, o.f, c.stride, activation, true, kept.padded)!;
+        [...fromKept.grads, fromKept.dx!].forEach((t, i) =>
+          expect(Array.from(t.dataSync())).toEqual(Array.from([dw, db, got.dx!][i]!.dataSync())),
+        );
+        tf.dispose([...got.grads, got.dx!, ...noDx.grads, kept.y, ...(kept.padded ? [kept.padded] : []), ...fromKept.grads, fromKept.dx!]);
       }
       tf.dispose(y);
       dispose(o);
@@ -175,8 +182,8 @@ describe('the SIMD convolution kernels', () => {
     const buffers = (): number => tf.engine().backend.numDataIds();
     const pass = (): void => {
       tf.tidy(() => {
-        const y = simdConv2dForward(o.x, o.f, o.b, c.stride, 'relu')!;
-        simdConv2dBackward(o.x, y, o.dy, o.f, c.stride, 'relu', true);
+        const { y, padded } = simdConv2dForward(o.x, o.f, o.b, c.stride, 'relu', true)!;
+        simdConv2dBackward(o.x, y, o.dy, o.f, c.stride, 'relu', true, padded);
       });
     };
     pass();

@@ -13,7 +13,7 @@ import { activeSimdKernels, registerSimdKernel } from './simd/simd-kernels';
 
 const KERNEL = 'RunlabConv2dBackward';
 
-registerSimdKernel(KERNEL, (simd, memory, at, { x, y, dy, filter }, { stride, relu, inputGrad }) => {
+registerSimdKernel(KERNEL, (simd, memory, at, { x, y, dy, filter, padded }, { stride, relu, inputGrad }) => {
   const g = convGeometry(x!.shape, filter!.shape, stride as number);
   const dw = memory.alloc(filter!.shape, 'float32');
   const db = memory.alloc([g.oc], 'float32');
@@ -27,13 +27,13 @@ registerSimdKernel(KERNEL, (simd, memory, at, { x, y, dy, filter }, { stride, re
     return t;
   };
   const masked = relu ? borrow(g.m * g.oc) : null;
-  const xp = g.padded ? borrow(g.images * g.hp * g.wp * g.c) : null;
+  const xp = g.padded ? (padded ?? borrow(g.images * g.hp * g.wp * g.c)) : null;
   const wt = dx ? borrow(g.oc * g.k) : null;
   const dxp = dx && g.padded ? borrow(g.images * g.hp * g.wp * g.c) : dx;
   const cols = dx && g.l % 8 !== 0 ? borrow(g.m * g.k) : null;
   const grad = masked ? at(masked) : at(dy!);
   if (masked) simd.reluGrad(at(dy!), at(y!), grad, g.m * g.oc);
-  if (xp) simd.padNhwc(at(x!), at(xp), g.images, g.h, g.w, g.c, g.hp, g.wp, g.top, g.left);
+  if (xp && !padded) simd.padNhwc(at(x!), at(xp), g.images, g.h, g.w, g.c, g.hp, g.wp, g.top, g.left);
   const table = rowTable(simd, g);
   simd.convDw(xp ? at(xp) : at(x!), table, grad, at(dw), g.m, g.kh, g.l, g.rowBytes, g.oc);
   simd.colSums(grad, at(db), g.m, g.oc);
@@ -54,7 +54,8 @@ registerSimdKernel(KERNEL, (simd, memory, at, { x, y, dy, filter }, { stride, re
 
 /**
  * The gradients of act(conv(x, filter) + bias) given its output y and dL/dy, from the
- * SIMD kernels; null where they do not run (use the op path).
+ * SIMD kernels — reading the forward pass's padded input when it kept one; null where they
+ * do not run (use the op path).
  */
 export function simdConv2dBackward(
   x: tf.Tensor4D,
@@ -64,8 +65,10 @@ export function simdConv2dBackward(
   stride: number,
   activation: Activation,
   inputGrad: boolean,
+  padded: tf.Tensor4D | null = null,
 ): LayerGrads | null {
   if (!activeSimdKernels([x, y, dy, filter])) return null;
-  const [dw, db, dx] = runHostKernel(KERNEL, { x, y, dy, filter }, { stride, relu: activation === 'relu', inputGrad });
+  const inputs: Record<string, tf.Tensor> = padded ? { x, y, dy, filter, padded } : { x, y, dy, filter };
+  const [dw, db, dx] = runHostKernel(KERNEL, inputs, { stride, relu: activation === 'relu', inputGrad });
   return { dx: dx ?? null, grads: [dw!, db!] };
 }

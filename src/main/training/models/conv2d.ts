@@ -18,6 +18,7 @@ import {
   type Activation,
   type BackwardInput,
   type Forward,
+  type ForwardContext,
   type KerasLayerJson,
   type Layer,
   type LayerGrads,
@@ -28,7 +29,8 @@ import { tapedOp } from './taped-op';
 
 export function conv2dForward(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, stride: number, activation: Activation): tf.Tensor4D {
   return (
-    simdConv2dForward(x, filter, bias, stride, activation) ?? tf.fused.conv2d({ x, filter, strides: stride, pad: 'same', bias, activation })
+    simdConv2dForward(x, filter, bias, stride, activation)?.y ??
+    tf.fused.conv2d({ x, filter, strides: stride, pad: 'same', bias, activation })
   );
 }
 
@@ -41,8 +43,9 @@ export function conv2dBackward(
   stride: number,
   activation: Activation,
   inputGrad: boolean,
+  padded: tf.Tensor4D | null = null,
 ): LayerGrads {
-  const simd = simdConv2dBackward(x, y, dy, filter, stride, activation, inputGrad);
+  const simd = simdConv2dBackward(x, y, dy, filter, stride, activation, inputGrad, padded);
   if (simd) return simd;
   const g = activation === 'relu' ? reluGrad(dy, y) : dy;
   const grads = [convFilterGrad(x, g, filter.shape as FilterShape, stride), convBiasGrad(g)];
@@ -129,12 +132,22 @@ export class Conv2d implements Layer {
     return this.kernel.shape[3]!;
   }
 
-  forward(x: tf.Tensor): Forward {
+  forward(x: tf.Tensor, ctx: ForwardContext): Forward {
+    // On the SIMD kernels a training pass keeps its padded input for the backward pass.
+    const simd = simdConv2dForward(
+      x as tf.Tensor4D,
+      this.kernel as tf.Tensor4D,
+      this.bias as tf.Tensor1D,
+      this.stride,
+      this.activation,
+      ctx.training,
+    );
+    if (simd) return { y: simd.y, saved: simd.padded ? [simd.padded] : NOTHING_SAVED };
     const y = conv2dForward(x as tf.Tensor4D, this.kernel as tf.Tensor4D, this.bias as tf.Tensor1D, this.stride, this.activation);
     return { y, saved: NOTHING_SAVED };
   }
 
-  backward({ x, y, dy, inputGrad }: BackwardInput): LayerGrads {
+  backward({ x, y, dy, inputGrad, saved }: BackwardInput): LayerGrads {
     return conv2dBackward(
       x as tf.Tensor4D,
       y as tf.Tensor4D,
@@ -143,6 +156,7 @@ export class Conv2d implements Layer {
       this.stride,
       this.activation,
       inputGrad,
+      (saved[0] as tf.Tensor4D | undefined) ?? null,
     );
   }
 
