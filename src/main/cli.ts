@@ -24,12 +24,14 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .showHelpAfterError(false);
   const dataDir = (): string | undefined => program.opts<{ dataDir?: string }>().dataDir;
   const openService = () => LabService.open({ dataDir: dataDir() });
+  // The browser UI keeps a trainer warm for the next Start.
+  const openServing = () => LabService.open({ dataDir: dataDir(), warmTrainers: 1 });
 
   for (const command of [
     trainCommand(dataDir, setExitCode),
     runsCommand(openService),
-    serveCommand(openService),
-    startCommand(openService, setExitCode),
+    serveCommand(openServing),
+    startCommand(openServing, setExitCode),
   ]) {
     program.addCommand(command);
   }

@@ -7,6 +7,8 @@
  */
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
+import { dirname, join } from 'node:path';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo } from '../../shared/api';
 import type { BackendName } from '../../shared/hyperparams';
 import { withSharedWasmHeap } from './kernels/simd/shared-heap';
@@ -41,6 +43,22 @@ function loadTensorflow(): string | null {
     return `${TFJS_NODE_GPU} failed to load: ${e.message.split('\n')[0]} (it needs CUDA and cuDNN libraries matching its libtensorflow)`;
   }
   return tf.findBackendFactory('tensorflow') ? null : `${TFJS_NODE_GPU} loaded but registered no "tensorflow" backend`;
+}
+
+let wasmPathsSet = false;
+
+/**
+ * Points tfjs-wasm at its .wasm files in its package, once: by default it looks next to its
+ * own JavaScript, which is elsewhere once the trainer is bundled (runs/trainer/trainer-bundle.ts).
+ */
+function locateWasmBinaries(): void {
+  if (wasmPathsSet) return;
+  wasmPathsSet = true;
+  try {
+    setWasmPaths(`${join(dirname(requireAtRuntime.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
+  } catch {
+    // Already initialised (or not resolvable): it keeps looking where it did.
+  }
 }
 
 /** Why a registered backend's factory fails, found by running it (setBackend only says false). */
@@ -79,6 +97,7 @@ async function activate(name: ResolvedBackend): Promise<string | null> {
   }
   if (tf.getBackend() === name) return null;
   let ok: boolean;
+  if (name === 'wasm') locateWasmBinaries();
   try {
     // wasm: tfjs-wasm's threaded build where it starts, for a heap the kernels can share across threads.
     ok =
@@ -127,6 +146,7 @@ export async function probeBackends(): Promise<BackendInfo[]> {
     const factory = tf.findBackendFactory('wasm');
     try {
       if (!factory) throw new Error('no "wasm" backend is registered');
+      locateWasmBinaries();
       const backend = await withSharedWasmHeap(
         async () => (await factory()) as tf.KernelBackend | null,
         (b) => b !== null,

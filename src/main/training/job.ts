@@ -45,7 +45,7 @@ export interface JobOptions {
   /** Aborting stops the run after the current batch through CancelTrainException. */
   signal?: AbortSignal;
   /** Telemetry coalescing bounds. */
-  telemetry?: { maxRows?: number; maxMs?: number };
+  telemetry?: { maxRows?: number; maxMs?: number; firstRowAtOnce?: boolean };
   /** More callbacks for this run (e.g. a terminal ProgressCallback). */
   callbacks?: Callback[];
   /** Passed to the data layer (e.g. the mnist-sample cache folder). */

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ParentMessage } from './trainer-protocol';
 import { ExitLatch } from './exit-latch';
+import { buildTrainerBundle, bundleFresh, TRAINER_BUNDLE } from './trainer-bundle';
 
 export interface TrainerHandle {
   /** Undefined until the OS has a process (or if it never started). */
@@ -25,6 +26,8 @@ export interface TrainerHandle {
 
 export interface TrainerLauncher {
   launch(): TrainerHandle;
+  /** Stops whatever the launcher keeps running between launches (warm-trainers.ts's spares). */
+  close?(): void;
 }
 
 /** Keeps the last `limit` characters of a stream. */
@@ -40,14 +43,22 @@ export class StderrTail {
 }
 
 export interface ChildProcessLauncherOptions {
-  /** The trainer's entry; defaults to trainer-process.ts next to this file. */
+  /**
+   * The trainer's entry (.ts runs through tsx). Default: the bundled trainer when it is up
+   * to date (trainer-bundle.ts), else trainer-process.ts next to this file while the bundle
+   * is rebuilt in the background.
+   */
   modulePath?: string;
+  /** false: always the TypeScript sources (default true). */
+  bundle?: boolean;
   /** Where the trainer's stdout goes (its stderr is always kept for the tail). */
   stdout?: 'inherit' | 'ignore';
   env?: NodeJS.ProcessEnv;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** A bundle build failed in this process: do not try again on every launch. */
+let bundleFailed = false;
 
 /** tsx's loader as an absolute URL, so the child finds it whatever its working directory. */
 function tsxLoader(): string {
@@ -55,15 +66,30 @@ function tsxLoader(): string {
 }
 
 export class ChildProcessLauncher implements TrainerLauncher {
-  readonly modulePath: string;
+  private readonly sourcePath: string;
   constructor(private readonly options: ChildProcessLauncherOptions = {}) {
-    this.modulePath = options.modulePath ?? join(here, 'trainer-process.ts');
+    this.sourcePath = options.modulePath ?? join(here, 'trainer-process.ts');
+  }
+
+  /** The entry the next launch starts. */
+  get modulePath(): string {
+    if (this.options.modulePath !== undefined || this.options.bundle === false) return this.sourcePath;
+    if (bundleFresh()) return TRAINER_BUNDLE;
+    // Stale or missing: this launch compiles TypeScript; the next one need not.
+    if (!bundleFailed) {
+      buildTrainerBundle().catch((error: unknown) => {
+        bundleFailed = true;
+        process.stderr.write(`runlab: could not bundle the trainer (${(error as Error).message}); trainers start from the sources\n`);
+      });
+    }
+    return this.sourcePath;
   }
 
   launch(): TrainerHandle {
     const tail = new StderrTail();
-    const child = fork(this.modulePath, [], {
-      execArgv: ['--import', tsxLoader()],
+    const modulePath = this.modulePath;
+    const child = fork(modulePath, [], {
+      execArgv: modulePath.endsWith('.ts') ? ['--import', tsxLoader()] : [],
       stdio: ['ignore', this.options.stdout ?? 'inherit', 'pipe', 'ipc'],
       env: this.options.env ?? process.env,
       serialization: 'json',

@@ -1,10 +1,15 @@
 /**
  * One trainer's side of the trainer protocol, whatever carries it: waits for `start`, runs
  * the job with runJob, streams `started`, `rows` and `done`, turns `cancel` into an abort,
- * and refuses anything else with an `error`. trainer-process.ts connects it to a real
+ * and refuses anything else with an `error`. A spare trainer (warm-trainers.ts) is sent
+ * `prepare` first: it initialises the default backend and loads the shipped dataset while
+ * it waits, answers `prepared`, and its run then starts from both. trainer-process.ts connects it to a real
  * parent (Node IPC or Electron's parentPort); the benchmark runs it in its own process to
  * time the supervisor and store without a process boundary in the way.
  */
+import { initBackend } from '../../training/backend';
+import type { DataSplit } from '../../training/data/dataset';
+import { loadMnistSample } from '../../training/data/mnist-sample';
 import { runJob } from '../../training/job';
 import type { MetricRow } from '../../../shared/records';
 import { parseParentMessage, plannedIters, type ChildMessage, type ParentMessage } from './trainer-protocol';
@@ -24,6 +29,7 @@ export interface TrainerSession {
 export function serveTrainer(parent: ParentLink, exit: (code: number) => void): TrainerSession {
   const abort = new AbortController();
   let started = false;
+  let prepared: Promise<{ cacheDir: string | null; split: DataSplit | null }> | null = null;
   let ended = false;
   const end = (code: number) => {
     if (ended) return;
@@ -36,10 +42,24 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
     end(1);
   };
 
+  /** What a spare makes ready; a failure is left for the run itself to meet and report. */
+  const prepare = async (cacheDir: string | null): Promise<{ cacheDir: string | null; split: DataSplit | null }> => {
+    const backend = await initBackend('auto').then(
+      () => true,
+      () => false,
+    );
+    const split = await loadMnistSample(cacheDir ? { cacheDir } : {}).catch(() => null);
+    await parent.send({ type: 'prepared', backend, data: split !== null });
+    return { cacheDir, split };
+  };
+
   const train = async (start: Extract<ParentMessage, { type: 'start' }>): Promise<void> => {
+    const ready = prepared ? await prepared : null;
+    // The prepared dataset is this run's when it asks for the shipped one from the same cache.
+    const split = ready?.split && start.config.dataset === 'mnist-sample' && ready.cacheDir === start.cacheDir ? ready.split : null;
     const result = await runJob(start.config, {
       modelDir: start.modelDir,
-      data: start.cacheDir ? { cacheDir: start.cacheDir } : {},
+      data: { ...(start.cacheDir ? { cacheDir: start.cacheDir } : {}), ...(split ? { split } : {}) },
       signal: abort.signal,
       onStart: (info) => {
         void parent.send({
@@ -51,7 +71,9 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
           epochs: info.epochs,
         });
       },
-      // The engine's TelemetryCallback already coalesces; forward each batch as it comes.
+      // The engine's TelemetryCallback already coalesces; forward each batch as it comes
+      // (the first row at once: the chart's first point).
+      telemetry: { firstRowAtOnce: true },
       onRows: (rows: MetricRow[]) => void parent.send({ type: 'rows', rows }),
     });
     await parent.send({ type: 'done', status: result.status, error: result.error, summary: result.summary });
@@ -67,6 +89,14 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
     const message = parsed.message;
     if (message.type === 'cancel') {
       abort.abort();
+      return;
+    }
+    if (message.type === 'prepare') {
+      if (started || prepared) {
+        void fail(`trainer protocol error: "prepare" comes once, before "start"`);
+        return;
+      }
+      prepared = prepare(message.cacheDir);
       return;
     }
     if (started) {
