@@ -7,6 +7,8 @@
  * parent (Node IPC or Electron's parentPort); the benchmark runs it in its own process to
  * time the supervisor and store without a process boundary in the way.
  */
+import { join } from 'node:path';
+import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
 import { initBackend } from '../../training/backend';
 import type { DataSplit } from '../../training/data/dataset';
 import { loadMnistSample } from '../../training/data/mnist-sample';
@@ -59,6 +61,8 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
     const split = ready?.split && start.config.dataset === 'mnist-sample' && ready.cacheDir === start.cacheDir ? ready.split : null;
     const result = await runJob(start.config, {
       modelDir: start.modelDir,
+      // Resumable checkpoints (every epoch, and on a stop) beside model/last and model/best.
+      checkpointDir: start.modelDir === null ? null : join(start.modelDir, CHECKPOINTS_DIR),
       data: { ...(start.cacheDir ? { cacheDir: start.cacheDir } : {}), ...(split ? { split } : {}) },
       signal: abort.signal,
       onStart: (info) => {
