@@ -5,7 +5,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { buildTrainerBundle } = await import('../src/main/runs/trainer/trainer-bundle.ts');
+const { buildTrainerBundle } = await import('../src/main/runs/trainer/build-trainer-bundle.ts');
 const started = performance.now();
 const out = await buildTrainerBundle();
 console.log(`trainer bundle → ${out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);

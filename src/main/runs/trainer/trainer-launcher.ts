@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ParentMessage } from './trainer-protocol';
 import { ExitLatch } from './exit-latch';
-import { buildTrainerBundle, bundleFresh, TRAINER_BUNDLE } from './trainer-bundle';
+import { bundleFresh, TRAINER_BUNDLE } from './trainer-bundle';
 
 export interface TrainerHandle {
   /** Undefined until the OS has a process (or if it never started). */
@@ -45,8 +45,7 @@ export class StderrTail {
 export interface ChildProcessLauncherOptions {
   /**
    * The trainer's entry (.ts runs through tsx). Default: the bundled trainer when it is up
-   * to date (trainer-bundle.ts), else trainer-process.ts next to this file while the bundle
-   * is rebuilt in the background.
+   * to date (trainer-bundle.ts), else trainer-process.ts next to this file.
    */
   modulePath?: string;
   /** false: always the TypeScript sources (default true). */
@@ -57,8 +56,6 @@ export interface ChildProcessLauncherOptions {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** A bundle build failed in this process: do not try again on every launch. */
-let bundleFailed = false;
 
 /** tsx's loader as an absolute URL, so the child finds it whatever its working directory. */
 function tsxLoader(): string {
@@ -74,15 +71,7 @@ export class ChildProcessLauncher implements TrainerLauncher {
   /** The entry the next launch starts. */
   get modulePath(): string {
     if (this.options.modulePath !== undefined || this.options.bundle === false) return this.sourcePath;
-    if (bundleFresh()) return TRAINER_BUNDLE;
-    // Stale or missing: this launch compiles TypeScript; the next one need not.
-    if (!bundleFailed) {
-      buildTrainerBundle().catch((error: unknown) => {
-        bundleFailed = true;
-        process.stderr.write(`runlab: could not bundle the trainer (${(error as Error).message}); trainers start from the sources\n`);
-      });
-    }
-    return this.sourcePath;
+    return bundleFresh() ? TRAINER_BUNDLE : this.sourcePath;
   }
 
   launch(): TrainerHandle {
