@@ -347,7 +347,7 @@ export const PRESETS: ReadonlyArray<{ id: string; label: string; config: Partial
   },
   {
     id: 'cnn-wide',
-    label: 'Wider CNN (32-64 filters), Adam lr 0.003, one-cycle',
+    label: 'Wider CNN 32-64, Adam lr 0.003, one-cycle',
     config: { model: 'cnn', filters: [32, 64], optimizer: 'adam', lr: 0.003, schedule: 'one-cycle', momentum: 0.9, epochs: 3 },
   },
   {
