@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
 import { initBackend } from '../../training/backend';
+import { loadCallbackModules } from '../../training/callback-module';
 import type { DataSplit } from '../../training/data/dataset';
 import { loadMnistSample } from '../../training/data/mnist-sample';
 import { runJob } from '../../training/job';
@@ -27,8 +28,13 @@ export interface TrainerSession {
   fail(message: string): Promise<void>;
 }
 
+export interface TrainerSessionOptions {
+  /** Callback modules to load into every run (loadCallbackModule's files). */
+  callbackModules?: readonly string[];
+}
+
 /** `exit` ends the trainer (the process exits; in the bench, the session reports it). */
-export function serveTrainer(parent: ParentLink, exit: (code: number) => void): TrainerSession {
+export function serveTrainer(parent: ParentLink, exit: (code: number) => void, options: TrainerSessionOptions = {}): TrainerSession {
   const abort = new AbortController();
   let started = false;
   let prepared: Promise<{ cacheDir: string | null; split: DataSplit | null }> | null = null;
@@ -59,7 +65,9 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
     const ready = prepared ? await prepared : null;
     // The prepared dataset is this run's when it asks for the shipped one from the same cache.
     const split = ready?.split && start.config.dataset === 'mnist-sample' && ready.cacheDir === start.cacheDir ? ready.split : null;
+    const callbacks = await loadCallbackModules(options.callbackModules ?? [], start.config);
     const result = await runJob(start.config, {
+      callbacks,
       modelDir: start.modelDir,
       // Resumable checkpoints (every epoch, and on a stop) beside model/last and model/best.
       checkpointDir: start.modelDir === null ? null : join(start.modelDir, CHECKPOINTS_DIR),
