@@ -143,5 +143,7 @@ describe('the bundled trainer', () => {
       await supervisor.close();
     }
     expect(new ChildProcessLauncher({ bundle: false }).modulePath).toMatch(/trainer-process\.ts$/);
+    // Callback modules import the engine from the sources: their trainer runs the sources too.
+    expect(new ChildProcessLauncher({ callbackModules: ['docs/examples/target-accuracy.ts'] }).modulePath).toMatch(/trainer-process\.ts$/);
   });
 });

@@ -45,7 +45,8 @@ export class StderrTail {
 export interface ChildProcessLauncherOptions {
   /**
    * The trainer's entry (.ts runs through tsx). Default: the bundled trainer when it is up
-   * to date (trainer-bundle.ts), else trainer-process.ts next to this file.
+   * to date (trainer-bundle.ts) and no callback modules are given, else trainer-process.ts
+   * next to this file.
    */
   modulePath?: string;
   /** false: always the TypeScript sources (default true). */
@@ -75,6 +76,8 @@ export class ChildProcessLauncher implements TrainerLauncher {
   /** The entry the next launch starts. */
   get modulePath(): string {
     if (this.options.modulePath !== undefined || this.options.bundle === false) return this.sourcePath;
+    // Callback modules import the engine's classes from the sources: the trainer must be those same modules.
+    if ((this.options.callbackModules ?? []).length > 0) return this.sourcePath;
     return bundleFresh() ? TRAINER_BUNDLE : this.sourcePath;
   }
 
@@ -82,9 +85,8 @@ export class ChildProcessLauncher implements TrainerLauncher {
     const tail = new StderrTail();
     const modulePath = this.modulePath;
     const args = (this.options.callbackModules ?? []).flatMap((file) => ['--callback', file]);
-    // tsx for a TypeScript entry, and for callback modules (which may be TypeScript) even from the bundle.
     const child = fork(modulePath, args, {
-      execArgv: modulePath.endsWith('.ts') || args.length > 0 ? ['--import', tsxLoader()] : [],
+      execArgv: modulePath.endsWith('.ts') ? ['--import', tsxLoader()] : [],
       stdio: ['ignore', this.options.stdout ?? 'inherit', 'pipe', 'ipc'],
       env: this.options.env ?? process.env,
       serialization: 'json',

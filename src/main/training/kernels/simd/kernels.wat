@@ -730,14 +730,15 @@
   ;; dxp[table[p] + tap(kk)] += Σ_o g[p, o] · wt[o, kk] for the pixels of `images` images
   ;; (imageRows each), with dxp zeroed first (`imageBytes` per image): a convolution's input
   ;; gradient, into the padded layout. Needs l a multiple of 8 (8 adjacent kk stay in one
-  ;; filter row); other shapes go through gemm_nn and col2im. By images: windows of
+  ;; filter row, and a tile's tap offset steps along with no division); other shapes go
+  ;; through gemm_nn and col2im. By images: windows of
   ;; different images never overlap, so parts never write the same floats.
   (func $conv_dx (export "conv_dx")
     (param $g i32) (param $wt i32) (param $dxp i32) (param $table i32)
     (param $images i32) (param $imageRows i32) (param $imageBytes i32)
     (param $kh i32) (param $l i32) (param $rowBytes i32) (param $n i32) (param $part i32) (param $parts i32)
     (local $b0i i32) (local $b1i i32) (local $p i32) (local $p1 i32) (local $k i32) (local $kk i32) (local $steps i32)
-    (local $kRow i32) (local $gRow i32) (local $off i32) (local $pt i32)
+    (local $kRow i32) (local $gRow i32) (local $off i32) (local $pt i32) (local $tapOff i32) (local $seg i32)
     (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32) (local $dst i32)
     (local $b0 v128) (local $b1 v128) (local $s v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
@@ -761,7 +762,7 @@
           (loop $tiles
             (br_if $tilesDone (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $p1)))
             (local.set $pt (i32.add (local.get $table) (i32.shl (local.get $p) (i32.const 2))))
-            (local.set $kk (i32.const 0))
+            (local.set $kk (i32.const 0)) (local.set $tapOff (i32.const 0)) (local.set $seg (i32.const 0))
             (loop $cols
               (local.set $c00 (v128.const f32x4 0 0 0 0)) (local.set $c01 (v128.const f32x4 0 0 0 0))
               (local.set $c10 (v128.const f32x4 0 0 0 0)) (local.set $c11 (v128.const f32x4 0 0 0 0))
@@ -794,7 +795,7 @@
                 (local.set $pa3 (i32.add (local.get $pa3) (i32.const 4)))
                 (local.set $pb (i32.add (local.get $pb) (local.get $kRow)))
                 (br_if $shared (local.tee $steps (i32.sub (local.get $steps) (i32.const 1)))))
-              (local.set $off (i32.add (local.get $dxp) (call $tap (local.get $kk) (local.get $l) (local.get $rowBytes))))
+              (local.set $off (i32.add (local.get $dxp) (local.get $tapOff)))
               (local.set $dst (i32.add (local.get $off) (i32.load (local.get $pt))))
               (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $c00)))
               (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $c01)))
@@ -807,6 +808,11 @@
               (local.set $dst (i32.add (local.get $off) (i32.load offset=12 (local.get $pt))))
               (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $c30)))
               (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $c31)))
+              (local.set $tapOff (i32.add (local.get $tapOff) (i32.const 32)))
+              (if (i32.eq (local.tee $seg (i32.add (local.get $seg) (i32.const 8))) (local.get $l))
+                (then
+                  (local.set $seg (i32.const 0))
+                  (local.set $tapOff (i32.add (local.get $tapOff) (i32.sub (local.get $rowBytes) (i32.shl (local.get $l) (i32.const 2)))))))
               (br_if $cols (i32.lt_s (local.tee $kk (i32.add (local.get $kk) (i32.const 8))) (local.get $k))))
             (local.set $p (i32.add (local.get $p) (i32.const 4)))
             (br $tiles)))
@@ -814,7 +820,7 @@
         (block $restDone
           (loop $rest
             (br_if $restDone (i32.ge_s (local.get $p) (local.get $p1)))
-            (local.set $kk (i32.const 0))
+            (local.set $kk (i32.const 0)) (local.set $tapOff (i32.const 0)) (local.set $seg (i32.const 0))
             (loop $restCols
               (local.set $c00 (v128.const f32x4 0 0 0 0)) (local.set $c01 (v128.const f32x4 0 0 0 0))
               (local.set $pa0 (i32.add (local.get $g) (i32.mul (local.get $p) (local.get $gRow))))
@@ -827,10 +833,15 @@
                 (local.set $pa0 (i32.add (local.get $pa0) (i32.const 4)))
                 (local.set $pb (i32.add (local.get $pb) (local.get $kRow)))
                 (br_if $restShared (local.tee $steps (i32.sub (local.get $steps) (i32.const 1)))))
-              (local.set $dst (i32.add (i32.add (local.get $dxp) (call $tap (local.get $kk) (local.get $l) (local.get $rowBytes)))
+              (local.set $dst (i32.add (i32.add (local.get $dxp) (local.get $tapOff))
                 (i32.load (i32.add (local.get $table) (i32.shl (local.get $p) (i32.const 2))))))
               (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $c00)))
               (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $c01)))
+              (local.set $tapOff (i32.add (local.get $tapOff) (i32.const 32)))
+              (if (i32.eq (local.tee $seg (i32.add (local.get $seg) (i32.const 8))) (local.get $l))
+                (then
+                  (local.set $seg (i32.const 0))
+                  (local.set $tapOff (i32.add (local.get $tapOff) (i32.sub (local.get $rowBytes) (i32.shl (local.get $l) (i32.const 2)))))))
               (br_if $restCols (i32.lt_s (local.tee $kk (i32.add (local.get $kk) (i32.const 8))) (local.get $k))))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br $rest)))
