@@ -17,6 +17,8 @@ export interface SyntheticRunSpec {
   floor?: number;
   seed?: number;
   msPerIter?: number;
+  /** Train losses to put in place of the curve at these iterations (a spike, a blow-up). */
+  spikes?: Record<number, number>;
 }
 
 /** mulberry32: a tiny seeded generator, so the same spec gives the same curve. */
@@ -39,7 +41,7 @@ export function syntheticRows(spec: SyntheticRunSpec, lr: number): MetricRow[] {
   for (let i = 1; i <= spec.iterations; i++) {
     const progress = i / spec.iterations;
     const clean = floor + 2.2 * Math.exp(-i / (spec.itersPerEpoch * 0.35));
-    const loss = clean * (1 + (rand() - 0.5) * 0.5);
+    const loss = spec.spikes?.[i] ?? clean * (1 + (rand() - 0.5) * 0.5);
     const iterRow: IterRow = {
       kind: 'iter',
       iter: i,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../../src/shared/records';
 import { appendRows, buildSeries, latest, metricPoints } from '../../../src/renderer/src/lib/series';
-import { compareSeries, pointsForWidth } from '../../../src/renderer/src/lib/compare-series';
+import { compareChart, pointsForWidth } from '../../../src/renderer/src/lib/compare-series';
 
 const iter = (i: number, loss: number | null, t = i * 10): MetricRow => ({ kind: 'iter', iter: i, epoch: i / 4, loss, lr: 0.1 * i, t });
 const epoch = (e: number, it: number, valid: number): MetricRow => ({
@@ -88,31 +88,59 @@ describe('series from metric rows', () => {
     ]);
   });
 
-  it('compareSeries gives each run a palette colour and keeps the raw line faint under the smoothed one', () => {
-    const a = { id: 'a', label: 'run a', series: buildSeries(rows) };
-    const b = { id: 'b', label: 'run b', series: buildSeries(rows.slice(0, 5)) };
-    const smoothed = compareSeries([a, b], 'train_loss', 'iter', 0.6);
-    expect(smoothed.map((s) => [s.id, s.faint === true])).toEqual([
-      ['a:raw', true],
-      ['a', false],
-      ['b:raw', true],
-      ['b', false],
+  it('compareChart gives each run its colour and keeps the raw line faint under the smoothed one', () => {
+    const a = { id: 'a', label: 'run a', color: '#111111', series: buildSeries(rows) };
+    const b = { id: 'b', label: 'run b', color: '#222222', series: buildSeries(rows.slice(0, 5)) };
+    const smoothed = compareChart([a, b], { metric: 'train_loss', axis: 'iter', smoothing: 0.6 }).series;
+    expect(smoothed.map((s) => [s.id, s.faint === true, s.color])).toEqual([
+      ['a:raw', true, '#111111'],
+      ['a', false, '#111111'],
+      ['b:raw', true, '#222222'],
+      ['b', false, '#222222'],
     ]);
-    expect(smoothed[0]?.color).toBe(smoothed[1]?.color);
-    expect(smoothed[0]?.color).not.toBe(smoothed[2]?.color);
     expect(smoothed[0]?.points).toHaveLength(8);
     // The smoothed first point equals the raw one (debiased).
     expect(smoothed[1]?.points[0]?.y).toBeCloseTo(2.3, 12);
-    const long = { id: 'long', label: 'long', series: buildSeries(Array.from({ length: 10_000 }, (_, i) => iter(i + 1, 1 + Math.sin(i)))) };
-    const [faint, main] = compareSeries([long], 'train_loss', 'iter', 0.9, 500);
-    // `maxPoints` for the smoothed line, half as many for the faint raw one; ends kept.
-    expect(main?.points).toHaveLength(500);
-    expect(faint?.points).toHaveLength(250);
-    expect(main?.points[499]?.x).toBe(10_000);
-    expect(compareSeries([long], 'train_loss', 'iter', 0, 500)[0]?.points).toHaveLength(500);
-    expect([pointsForWidth(50), pointsForWidth(1100.4), pointsForWidth(5000)]).toEqual([200, 550, 1000]);
-    const raw = compareSeries([a, b], 'valid_accuracy', 'epoch', 0);
+    const raw = compareChart([a, b], { metric: 'valid_accuracy', axis: 'epoch', smoothing: 0 }).series;
     expect(raw).toHaveLength(2);
     expect(raw[0]?.style).toBe('line-points');
+    expect([pointsForWidth(50), pointsForWidth(1100.4), pointsForWidth(5000)]).toEqual([200, 550, 1000]);
+  });
+
+  it('compareChart downsamples the window in view, leaves hidden runs out and fits y to what is shown', () => {
+    const long = {
+      id: 'long',
+      label: 'long',
+      color: '#111111',
+      series: buildSeries(Array.from({ length: 10_000 }, (_, i) => iter(i + 1, i === 99 ? 40 : 1 + Math.sin(i)))),
+    };
+    const short = {
+      id: 'short',
+      label: 'short',
+      color: '#222222',
+      series: buildSeries(Array.from({ length: 300 }, (_, i) => iter(i + 1, 0.5))),
+    };
+    const all = compareChart([long, short], { metric: 'train_loss', axis: 'iter', smoothing: 0, maxPoints: 500 });
+    expect(all.xExtent).toEqual({ min: 1, max: 10_000 });
+    const main = all.series.find((s) => s.id === 'long')!;
+    expect(main.points.length).toBeLessThanOrEqual(500 + 2);
+    expect(main.points.some((p) => p.y === 40)).toBe(true);
+    expect(all.yExtent!.max).toBeGreaterThan(40);
+    // Zoomed past the spike: full detail of the window, and y no longer reaches for it.
+    const zoomed = compareChart([long, short], {
+      metric: 'train_loss',
+      axis: 'iter',
+      smoothing: 0,
+      maxPoints: 500,
+      window: { min: 2000, max: 2100 },
+    });
+    const inView = zoomed.series.find((s) => s.id === 'long')!.points;
+    expect(inView).toHaveLength(103);
+    expect(zoomed.yExtent!.max).toBeLessThan(2.2);
+    // Hiding the long run drops its raw and smoothed lines and the x extent shrinks to the short one.
+    const hidden = compareChart([long, short], { metric: 'train_loss', axis: 'iter', smoothing: 0.6, hidden: new Set(['long']) });
+    expect(hidden.series.map((s) => s.id)).toEqual(['short:raw', 'short']);
+    expect(hidden.xExtent).toEqual({ min: 1, max: 300 });
+    expect(hidden.yExtent!.max).toBeLessThan(0.6);
   });
 });

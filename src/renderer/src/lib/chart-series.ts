@@ -16,6 +16,18 @@ export interface ChartSeries {
   /** Drawn thin and translucent under its smoothed twin; left out of the legend. */
   faint?: boolean;
   dashed?: boolean;
+  /**
+   * A band's edge: 'lower' is drawn invisibly, 'upper' fills down to the series just before it
+   * (its lower edge), translucent in its colour. Both stay out of the legend and tooltip.
+   */
+  band?: 'lower' | 'upper';
+}
+
+/** A vertical line across a chart at x (a live edit, a resume…), labelled at its top. */
+export interface ChartMarker {
+  x: number;
+  label: string;
+  color?: string;
 }
 
 export type TickFormat = 'number' | 'percent' | 'lr' | 'int';

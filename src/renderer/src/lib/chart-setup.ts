@@ -1,9 +1,21 @@
 /**
- * Registers only the Chart.js pieces the app draws with (line charts on linear axes,
- * legend, tooltip, LTTB decimation), so the bundle carries nothing else.
+ * Registers only the Chart.js pieces the app draws with (line charts on linear and log
+ * axes, filled bands, legend, tooltip, LTTB decimation), so the bundle carries nothing else.
  */
-import { Chart, Decimation, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import {
+  Chart,
+  Decimation,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Decimation);
+// Filler draws the bands of seed groups; LogarithmicScale the log y axis.
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, Decimation, Filler);
 
 export { Chart };

@@ -1,23 +1,24 @@
 /**
- * The Compare chart's series: for each run, the chosen metric against the chosen x axis,
- * smoothed with the debiased EMA, the raw line kept as a faint twin underneath.
+ * The Compare chart's series: for each shown run, the chosen metric against the chosen x
+ * axis, smoothed with the debiased EMA, the raw line kept as a faint twin underneath —
+ * both downsampled with the min/max envelope over the window in view (envelope.ts), so
+ * zooming in shows full detail and no spike is lost at any zoom.
  *
- * Long series are smoothed on typed arrays and then reduced with LTTB to `maxPoints`
- * (one per two pixels of chart width; the faint raw line gets half as many), and each
- * run's result is cached by (metric, axis, number of rows, weight): moving the slider
- * re-smooths, a push re-reads only the run that grew, and the canvas strokes a few
- * thousand segments instead of hundreds of thousands (rasterising them is the real cost
- * of a redraw without a GPU).
+ * Columns and smoothed values are cached per run by (metric, axis, number of rows, weight):
+ * moving the slider re-smooths, zooming re-buckets, a push re-reads only the run that grew.
+ * The canvas strokes about one point per two pixels instead of hundreds of thousands
+ * (rasterising them is the real cost of a redraw without a GPU). Hidden runs are left out,
+ * raw and smoothed together, so the axes rescale to what is shown.
  */
 import type { ChartSeries } from './chart-series';
-import { lttb } from './downsample';
-import { seriesColor } from './palette';
-import { isPerEpoch, type CompareMetric, type Point, type RunSeries, type XAxis } from './series';
+import { envelope, padExtent, yExtent } from './envelope';
+import { isPerEpoch, type CompareMetric, type RunSeries, type XAxis } from './series';
 import { emaSmoothArray } from './smoothing';
 
 export interface CompareInput {
   id: string;
   label: string;
+  color: string;
   series: RunSeries;
 }
 
@@ -26,14 +27,13 @@ export const MAX_POINTS = 1000;
 
 /**
  * Points per series for a chart `width` pixels wide: one per two pixels, within bounds.
- * Measured without a GPU, each 1,000-point line costs ~5 ms to rasterise per redraw; a
- * smoothed line at half the pixel resolution looks the same.
+ * Measured without a GPU, each 1,000-point line costs ~5 ms to rasterise per redraw.
  */
 export function pointsForWidth(width: number): number {
   return Math.max(200, Math.min(MAX_POINTS, Math.round(width / 2)));
 }
 
-interface Columns {
+export interface Columns {
   xs: Float64Array;
   ys: Float64Array;
 }
@@ -41,8 +41,7 @@ interface Columns {
 interface Entry {
   rows: number;
   columns: Columns;
-  raw: Point[];
-  smoothed: { weight: number; points: Point[] } | null;
+  smoothed: { weight: number; ys: Float64Array } | null;
 }
 
 const cache = new WeakMap<RunSeries, Map<string, Entry>>();
@@ -61,47 +60,87 @@ export function metricColumns(series: RunSeries, metric: CompareMetric, axis: XA
   return { xs, ys };
 }
 
-function entryFor(series: RunSeries, metric: CompareMetric, axis: XAxis, maxPoints: number): Entry {
+export function columnsFor(series: RunSeries, metric: CompareMetric, axis: XAxis): Columns {
+  return entryFor(series, metric, axis).columns;
+}
+
+function entryFor(series: RunSeries, metric: CompareMetric, axis: XAxis): Entry {
   let byKey = cache.get(series);
   if (!byKey) cache.set(series, (byKey = new Map()));
-  const key = `${metric}|${axis}|${maxPoints}`;
+  const key = `${metric}|${axis}`;
   const rows = metric === 'train_loss' ? series.iters.length : series.epochs.length;
   let entry = byKey.get(key);
   if (!entry || entry.rows !== rows) {
-    const columns = metricColumns(series, metric, axis);
-    entry = { rows, columns, raw: lttb(columns.xs, columns.ys, Math.max(100, Math.round(maxPoints / 2))), smoothed: null };
+    entry = { rows, columns: metricColumns(series, metric, axis), smoothed: null };
     byKey.set(key, entry);
   }
   return entry;
 }
 
-function smoothedFor(entry: Entry, weight: number, maxPoints: number): Point[] {
-  if (entry.smoothed?.weight !== weight) {
-    const ys = emaSmoothArray(entry.columns.ys, weight);
-    entry.smoothed = { weight, points: lttb(entry.columns.xs, ys, maxPoints) };
-  }
-  return entry.smoothed.points;
+export function smoothedColumn(series: RunSeries, metric: CompareMetric, axis: XAxis, weight: number): Float64Array {
+  const entry = entryFor(series, metric, axis);
+  if (weight <= 0) return entry.columns.ys;
+  if (entry.smoothed?.weight !== weight) entry.smoothed = { weight, ys: emaSmoothArray(entry.columns.ys, weight) };
+  return entry.smoothed.ys;
 }
 
-export function compareSeries(
-  runs: readonly CompareInput[],
-  metric: CompareMetric,
-  axis: XAxis,
-  smoothing: number,
-  maxPoints = MAX_POINTS,
-): ChartSeries[] {
-  const style = isPerEpoch(metric) ? 'line-points' : 'line';
-  const out: ChartSeries[] = [];
-  runs.forEach((run, i) => {
-    const color = seriesColor(i);
-    const entry = entryFor(run.series, metric, axis, maxPoints);
-    if (smoothing > 0) {
-      out.push({ id: `${run.id}:raw`, label: `${run.label} (raw)`, color, points: entry.raw, faint: true });
-      out.push({ id: run.id, label: run.label, color, points: smoothedFor(entry, smoothing, maxPoints), style });
-    } else {
-      // Unsmoothed, the raw line is the main one: full resolution.
-      out.push({ id: run.id, label: run.label, color, points: smoothedFor(entry, 0, maxPoints), style });
+export interface CompareOptions {
+  metric: CompareMetric;
+  axis: XAxis;
+  /** EMA weight, 0 (off) to 0.99. */
+  smoothing: number;
+  /** Points per line at most (pointsForWidth): two per envelope bucket. */
+  maxPoints?: number;
+  /** The x window in view; null or absent: everything. */
+  window?: { min: number; max: number } | null;
+  /** Runs left out (legend hide / solo). */
+  hidden?: ReadonlySet<string>;
+  /** A log y axis: the y extent counts positive values only. */
+  log?: boolean;
+}
+
+export interface CompareChart {
+  series: ChartSeries[];
+  /** The x extent of every shown run's data (what "reset zoom" returns to); null without data. */
+  xExtent: { min: number; max: number } | null;
+  /** The y extent of what is in view (padded), for the axis; null without data. */
+  yExtent: { min: number; max: number } | null;
+}
+
+export function compareChart(runs: readonly CompareInput[], opts: CompareOptions): CompareChart {
+  const style = isPerEpoch(opts.metric) ? 'line-points' : 'line';
+  const buckets = Math.max(1, Math.floor((opts.maxPoints ?? MAX_POINTS) / 2));
+  const shown = runs.filter((r) => !opts.hidden?.has(r.id));
+  let xMin = Infinity;
+  let xMax = -Infinity;
+  for (const run of shown) {
+    const { xs } = entryFor(run.series, opts.metric, opts.axis).columns;
+    if (xs.length === 0) continue;
+    xMin = Math.min(xMin, xs[0]!);
+    xMax = Math.max(xMax, xs[xs.length - 1]!);
+  }
+  const xExtent = xMin <= xMax ? { min: xMin, max: xMax } : null;
+  const window = opts.window ?? xExtent;
+  const series: ChartSeries[] = [];
+  const main: ChartSeries['points'][] = [];
+  for (const run of shown) {
+    const { xs, ys } = entryFor(run.series, opts.metric, opts.axis).columns;
+    const from = window?.min;
+    const to = window?.max;
+    if (opts.smoothing > 0) {
+      series.push({
+        id: `${run.id}:raw`,
+        label: `${run.label} (raw)`,
+        color: run.color,
+        points: envelope(xs, ys, buckets, from, to),
+        faint: true,
+      });
     }
-  });
-  return out;
+    const points = envelope(xs, smoothedColumn(run.series, opts.metric, opts.axis, opts.smoothing), buckets, from, to);
+    main.push(points);
+    series.push({ id: run.id, label: run.label, color: run.color, points, style });
+  }
+  // The axis fits the lines people read (smoothed), not the faint raw spikes under them.
+  const extent = window ? yExtent(main, window.min, window.max, opts.log === true) : null;
+  return { series, xExtent, yExtent: extent ? padExtent(extent, opts.log === true) : null };
 }
