@@ -19,6 +19,8 @@ export interface SyntheticRunSpec {
   msPerIter?: number;
   /** Train losses to put in place of the curve at these iterations (a spike, a blow-up). */
   spikes?: Record<number, number>;
+  /** The lr the rows record: the config's lr under a cosine decay (default), or constant. */
+  lrCurve?: 'cosine' | 'constant';
 }
 
 /** mulberry32: a tiny seeded generator, so the same spec gives the same curve. */
@@ -47,7 +49,7 @@ export function syntheticRows(spec: SyntheticRunSpec, lr: number): MetricRow[] {
       iter: i,
       epoch: i / spec.itersPerEpoch,
       loss,
-      lr: lr * (0.5 + 0.5 * Math.cos(Math.PI * progress)),
+      lr: spec.lrCurve === 'constant' ? lr : lr * (0.5 + 0.5 * Math.cos(Math.PI * progress)),
       t: i * msPerIter,
     };
     rows.push(iterRow);
