@@ -15,6 +15,7 @@ import {
   OPTIMIZER_BIN,
   STATE_JSON,
   checkpointName,
+  checkpointTime,
   comparePositions,
   parseCheckpointName,
   type CheckpointInfo,
@@ -162,7 +163,15 @@ export class ResumeCheckpointCallback extends Callback implements Resumable {
       [STATE_JSON]: `${JSON.stringify(state, null, 1)}\n`,
     });
     await this.dropSuperseded(position);
-    const info: CheckpointInfo = { name, position, kind, n_iter: state.n_iter, n_epochs: state.n_epochs, written: state.written };
+    const info: CheckpointInfo = {
+      name,
+      position,
+      kind,
+      n_iter: state.n_iter,
+      n_epochs: state.n_epochs,
+      t: checkpointTime(state),
+      written: state.written,
+    };
     this.options.onSaved?.(info);
     return info;
   }

@@ -104,7 +104,8 @@ export class TelemetryCallback extends Callback {
     }
   }
 
-  private flush(): void {
+  /** Sends the rows waiting now (a pause sends everything before it waits). */
+  flush(): void {
     this.lastFlush = this.now();
     if (this.rows.length === 0) return;
     const rows = this.rows;

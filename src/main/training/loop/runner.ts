@@ -27,6 +27,7 @@ import { TrainEvalCallback } from '../callbacks/train-eval';
 import { CancelBatchException, CancelEpochException, CancelTrainException } from './cancel';
 import type { Batch, Batches, Learner } from './learner';
 import { listify, type Listy } from './listify';
+import type { CallbackTimeline } from './callback-timeline';
 
 type CancelClass = new (...args: never[]) => Error;
 
@@ -57,6 +58,8 @@ export interface RunnerOptions {
   now?: () => number;
   /** How to give the event loop a turn (default: a setImmediate). */
   yieldToEventLoop?: () => Promise<void>;
+  /** Times every hook call and training step (the callback timeline); none by default. */
+  timeline?: CallbackTimeline;
 }
 
 /** Where a fit starts and how it picks up from there (a resumed run's checkpoint). */
@@ -97,6 +100,9 @@ export class Runner {
   /** Why the run stopped early ('stop-after', 'early-stopping', 'nan', 'user'), else null. */
   stopReason: string | null = null;
 
+  /** The hook timer, when this Runner was given one. */
+  readonly timeline: CallbackTimeline | null;
+
   private current: Learner | null = null;
   private stepTensors: tf.Tensor[] = [];
   private sorted: Callback[] = [];
@@ -110,6 +116,7 @@ export class Runner {
     this.yieldEveryMs = options.yieldEveryMs ?? 125;
     this.now = options.now ?? (() => performance.now());
     this.yieldToEventLoop = options.yieldToEventLoop ?? nextMacrotask;
+    this.timeline = options.timeline ?? null;
     const all = [...listify(cbs), ...listify(cbFuncs).map((f) => f())];
     // As in the notebook, train/eval switching is always there.
     if (!all.some((cb) => cb instanceof TrainEvalCallback)) all.unshift(new TrainEvalCallback());
@@ -189,10 +196,13 @@ export class Runner {
   async oneBatch(xb: tf.Tensor, yb: tf.Tensor): Promise<void> {
     this.xb = xb;
     this.yb = yb;
+    const timed = this.inTrain ? this.timeline : null;
+    timed?.beginStep();
     try {
       await this.withEvents('batch', () => (this.inTrain ? this.trainStep() : this.validStep()));
     } finally {
       this.release([xb, yb]);
+      timed?.endStep(this.nIter);
     }
   }
 
@@ -200,7 +210,22 @@ export class Runner {
   async emit(event: RunnerEvent): Promise<void> {
     const cbs = this.hooks.get(event);
     if (cbs === undefined) return;
-    for (const cb of cbs) await cb[event]();
+    const timeline = this.timeline;
+    if (timeline === null) {
+      for (const cb of cbs) await cb[event]();
+      return;
+    }
+    // Chained: one clock read per hook, the end of one being the start of the next.
+    let t0 = timeline.now();
+    for (const cb of cbs) {
+      try {
+        await cb[event]();
+      } finally {
+        const t1 = timeline.now();
+        timeline.record(cb, event, t1 - t0);
+        t0 = t1;
+      }
+    }
   }
 
   private async trainStep(): Promise<void> {
