@@ -1,16 +1,19 @@
 /**
  * CallbackTimeline: what each callback's hook costs at each Runner event, measured by the
  * Runner itself as it calls them (RunnerOptions.timeline) — one clock read per hook call,
- * chained (the end of one hook is the start of the next), and one for each training step.
- * Per hook it keeps the call count, the total and the last `window` durations in a ring
- * (p50 and p95 are taken from those when a snapshot is asked for, not per call). Cheap
- * enough to leave on: the bench measures it against the same loop without it.
+ * chained (the end of one hook is the start of the next). Batches are sampled: the hooks of
+ * every `sampleEvery`-th batch are timed (a clock read costs more than most hooks here), and
+ * their counts and totals stand for the batches between; the hooks outside batches (epoch
+ * and fit events) and every training step's own time are always measured. Per hook it
+ * keeps the call count, the total and the last `window` durations in a ring (p50 and p95
+ * are taken from those when a snapshot is asked for, not per call). Cheap enough to leave
+ * on: the bench measures what it costs a step.
  */
 import { RUNNER_EVENTS, type RunnerEvent } from '../../../shared/events';
 import type { HookTiming, Timeline } from '../../../shared/timeline';
 import type { Callback } from './callback';
 
-const EVENT_INDEX = new Map(RUNNER_EVENTS.map((e, i) => [e, i] as const));
+const EVENT_INDEX = Object.fromEntries(RUNNER_EVENTS.map((e, i) => [e, i])) as Record<RunnerEvent, number>;
 
 class Durations {
   calls = 0;
@@ -22,11 +25,12 @@ class Durations {
     this.ring = new Float64Array(window);
   }
 
-  add(ms: number): void {
-    this.calls++;
-    this.total += ms;
+  /** One call of `ms`, standing for `weight` calls (a sampled batch stands for the ones between). */
+  add(ms: number, weight = 1): void {
+    this.calls += weight;
+    this.total += ms * weight;
     this.ring[this.next] = ms;
-    this.next = (this.next + 1) % this.ring.length;
+    if (++this.next === this.ring.length) this.next = 0;
   }
 
   /** [p50, p95] of the recent durations (nearest rank). */
@@ -42,6 +46,8 @@ class Durations {
 export interface CallbackTimelineOptions {
   /** Durations kept per hook for the percentiles (default 512). */
   window?: number;
+  /** Time the hooks of every n-th batch (default 4; 1 times every batch). */
+  sampleEvery?: number;
   now?: () => number;
   /** Called with a snapshot at most every `everyMs` (default 1000), at the end of a training step. */
   onSnapshot?: (timeline: Timeline) => void;
@@ -54,6 +60,12 @@ export class CallbackTimeline {
   private readonly byCallback = new Map<Callback, (Durations | undefined)[]>();
   private readonly steps: Durations;
   private stepStart = -1;
+  readonly sampleEvery: number;
+  private batches = 0;
+  /** Whether hook calls are timed now: in a sampled batch, or outside batches. */
+  timing = true;
+  /** The weight of a timed call: sampleEvery inside a sampled batch, 1 outside batches. */
+  private weight = 1;
   /** Hook time inside training steps, for the share the callbacks take of a step. */
   private inStepHooks = 0;
   private readonly onSnapshot: ((timeline: Timeline) => void) | undefined;
@@ -66,6 +78,7 @@ export class CallbackTimeline {
 
   constructor(options: CallbackTimelineOptions = {}) {
     this.window = options.window ?? 512;
+    this.sampleEvery = Math.max(1, Math.floor(options.sampleEvery ?? 4));
     this.now = options.now ?? (() => performance.now());
     this.steps = new Durations(this.window);
     this.onSnapshot = options.onSnapshot;
@@ -85,18 +98,22 @@ export class CallbackTimeline {
     this.pausedInHook = 0;
     let slots = this.byCallback.get(cb);
     if (slots === undefined) this.byCallback.set(cb, (slots = []));
-    const i = EVENT_INDEX.get(event)!;
-    (slots[i] ??= new Durations(this.window)).add(ms);
-    if (this.stepStart >= 0) this.inStepHooks += ms;
+    const i = EVENT_INDEX[event];
+    (slots[i] ??= new Durations(this.window)).add(ms, this.weight);
+    if (this.stepStart >= 0) this.inStepHooks += ms * this.weight;
   }
 
-  /** A training step begins (before begin_batch). */
-  beginStep(): void {
-    this.stepStart = this.now();
+  /** A batch begins (before begin_batch): its hooks are timed if it is a sampled one. */
+  beginBatch(train: boolean): void {
+    this.timing = this.batches++ % this.sampleEvery === 0;
+    this.weight = this.sampleEvery;
+    if (train) this.stepStart = this.now();
   }
 
-  /** The training step that began is over (after after_batch); `iter`: iterations done. */
-  endStep(iter: number): void {
+  /** The batch that began is over (after after_batch); `iter`: training iterations done. */
+  endBatch(iter: number): void {
+    this.timing = true;
+    this.weight = 1;
     if (this.stepStart < 0) return;
     const end = this.now();
     this.steps.add(end - this.stepStart - this.pausedInStep);

@@ -196,13 +196,12 @@ export class Runner {
   async oneBatch(xb: tf.Tensor, yb: tf.Tensor): Promise<void> {
     this.xb = xb;
     this.yb = yb;
-    const timed = this.inTrain ? this.timeline : null;
-    timed?.beginStep();
+    this.timeline?.beginBatch(this.inTrain);
     try {
       await this.withEvents('batch', () => (this.inTrain ? this.trainStep() : this.validStep()));
     } finally {
       this.release([xb, yb]);
-      timed?.endStep(this.nIter);
+      this.timeline?.endBatch(this.nIter);
     }
   }
 
@@ -211,7 +210,7 @@ export class Runner {
     const cbs = this.hooks.get(event);
     if (cbs === undefined) return;
     const timeline = this.timeline;
-    if (timeline === null) {
+    if (timeline === null || !timeline.timing) {
       for (const cb of cbs) await cb[event]();
       return;
     }
