@@ -89,7 +89,9 @@ export class LiveControlCallback extends Callback {
   override async after_batch(): Promise<void> {
     if (!this.pauseWanted) return;
     const r = this.runner;
-    r.cbs.find((cb): cb is TelemetryCallback => cb instanceof TelemetryCallback)?.flush();
+    // Every value read so far is in (a GPU's batched readbacks), then every row goes out.
+    await r.values.flush();
+    r.get(TelemetryCallback)?.sendNow();
     const checkpoints = r.cbs.find((cb): cb is ResumeCheckpointCallback => cb instanceof ResumeCheckpointCallback);
     const checkpoint = (await checkpoints?.save('pause')) ?? null;
     if (!this.pauseWanted) return; // resumed while the checkpoint was written

@@ -117,6 +117,8 @@ export class ResumeCheckpointCallback extends Callback implements Resumable {
     const r = this.runner;
     const position = this.position();
     if (position.epoch === 0 && position.batch === 0) return null;
+    // The callbacks' state must hold every batch so far: bring in the reads still on a device.
+    await r.values.flush();
     const { model, opt, data } = r.learner;
     const name = checkpointName(position);
     const dir = join(this.options.dir, name);
