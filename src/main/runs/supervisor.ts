@@ -88,6 +88,8 @@ interface ActiveRun {
   progress: Progress | null;
   started: boolean;
   pending: MetricRow[];
+  /** Whether any rows were flushed yet (the first go out at once). */
+  flushed: boolean;
   flushTimer: NodeJS.Timeout | null;
   progressTimer: NodeJS.Timeout | null;
   lastProgressPush: number;
@@ -359,6 +361,7 @@ export class RunSupervisor {
   /** Cancels queued runs, stops running trainers and resolves when every one has exited. */
   async close(): Promise<void> {
     this.closed = true;
+    this.launcher.close?.();
     const waits = [...this.settled.values()].map((s) => s.promise);
     for (const record of [...this.queue]) await this.cancel(record.id).catch(() => undefined);
     for (const run of this.active.values()) this.requestCancel(run);
@@ -450,6 +453,7 @@ export class RunSupervisor {
       progress: null,
       started: false,
       pending: [],
+      flushed: false,
       flushTimer: null,
       progressTimer: null,
       lastProgressPush: 0,
@@ -540,6 +544,9 @@ export class RunSupervisor {
       case 'timeline':
         run.timeline = message.timeline;
         return this.emit('run:timeline', { id: run.id, timeline: message.timeline });
+      case 'prepared':
+        // A spare's answer to the pool's `prepare` (warm-trainers.ts), when it lands after the hand-over.
+        return;
     }
   }
 
@@ -594,7 +601,8 @@ export class RunSupervisor {
       run.progress = progress;
       this.scheduleProgressPush(run);
     }
-    if (run.pending.length >= this.flushRows) this.flush(run);
+    // The run's first rows go out at once: they are the chart's first point.
+    if (run.pending.length >= this.flushRows || !run.flushed) this.flush(run);
     else run.flushTimer ??= setTimeout(() => this.flush(run), this.flushMs);
   }
 
@@ -605,6 +613,7 @@ export class RunSupervisor {
     if (run.pending.length === 0) return;
     const rows = run.pending;
     run.pending = [];
+    run.flushed = true;
     const epochEnded = rows.some((r) => r.kind === 'epoch');
     this.write(run, async () => {
       await this.store.appendMetrics(run.id, rows);

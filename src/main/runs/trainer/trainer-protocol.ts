@@ -47,6 +47,12 @@ export const ParentMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume') }),
   /** A live edit; the trainer answers `edited` or `edit-refused` with the same id. */
   z.object({ type: z.literal('edit'), id: count, changes: RunEditSchema }),
+  /**
+   * Sent to a spare trainer before any run is its (warm-trainers.ts): initialise the default
+   * backend and load the shipped dataset from this cache now, so a start finds them ready.
+   * Optional; at most once, and only before `start`.
+   */
+  z.object({ type: z.literal('prepare'), cacheDir: z.string().min(1).nullable() }),
 ]);
 export type ParentMessage = z.infer<typeof ParentMessageSchema>;
 
@@ -79,6 +85,8 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('checkpoint'), checkpoint: LatestCheckpointSchema }),
   /** The callback timeline so far (about once a second, and at the end). */
   z.object({ type: z.literal('timeline'), timeline: TimelineSchema }),
+  /** The answer to `prepare`: what it made ready (whatever failed is left to the run, which reports it). */
+  z.object({ type: z.literal('prepared'), backend: z.boolean(), data: z.boolean() }),
 ]);
 export type ChildMessage = z.infer<typeof ChildMessageSchema>;
 
