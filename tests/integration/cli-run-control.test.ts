@@ -168,7 +168,7 @@ async function until<T>(what: string, get: () => Promise<T | null | undefined | 
 describe.runIf(process.platform === 'linux')('runlab pause, edit and resume on a run another process trains', () => {
   it('pauses with the trainer holding no CPU, edits the lr at the iteration it reports, and resumes', async () => {
     // Long enough to be stopped by hand: the shipped MNIST sample, 125 iterations an epoch.
-    const owner = startRunlab(['train', '--epochs', '30', '--lr', '0.1', '--json'], home);
+    const owner = startRunlab(['train', '--epochs', '100', '--lr', '0.1', '--json'], home);
     onTestFinished(() => void owner.child.kill('SIGKILL'));
     const running = await until('the run to train', async () => {
       const run = (await store.list()).find(

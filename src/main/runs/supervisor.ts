@@ -507,6 +507,8 @@ export class RunSupervisor {
         return;
       case 'paused':
         run.paused = true;
+        // The rows before the pause are stored before the pause is: whoever sees it paused sees them all.
+        this.flush(run);
         if (message.checkpoint) run.record = { ...run.record, checkpoint: message.checkpoint };
         return this.addEvent(run, {
           kind: 'pause',

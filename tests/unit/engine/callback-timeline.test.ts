@@ -100,4 +100,23 @@ describe('CallbackTimeline', () => {
     expect(hook(t, 'PauseCallback', 'after_batch')!.total_ms).toBe(0);
     expect(t.step_total_ms).toBe(4);
   });
+
+  it('leaves out a pause in a batch it does not time, so no later hook goes below zero', async () => {
+    const clock = new Clock();
+    const timeline = new CallbackTimeline({ now: clock.now, sampleEvery: 4 });
+    class PauseCallback extends Callback {
+      override async after_batch(): Promise<void> {
+        // Iteration 2 ends batch 1 of the epoch: not a sampled batch (0 and 4 are).
+        if (this.runner.nIter !== 2 || !this.runner.inTrain) return;
+        clock.t += 1000;
+        timeline.pausedFor(1000);
+      }
+    }
+    const t = await fit(timeline, [new SlowCallback(clock, 1), new PauseCallback()], 2);
+    expect(Math.min(...t.hooks.map((h) => h.total_ms))).toBeGreaterThanOrEqual(0);
+    expect(t.callbacks_share).toBeGreaterThan(0);
+    // Every step's own time is measured: 8 steps of 1 ms each, the pause left out.
+    expect(t.step_total_ms).toBe(8);
+    expect(hook(t, 'SlowCallback', 'after_epoch')).toMatchObject({ calls: 2, total_ms: 20 });
+  });
 });

@@ -88,13 +88,15 @@ export class CallbackTimeline {
 
   /** A hook spent `ms` paused (LiveControlCallback): that time is not the hook's or the step's. */
   pausedFor(ms: number): void {
-    this.pausedInHook += ms;
-    this.pausedInStep += ms;
+    // Only a timed hook subtracts it; in an untimed batch it would fall on the next timed hook.
+    if (this.timing) this.pausedInHook += ms;
+    if (this.stepStart >= 0) this.pausedInStep += ms;
   }
 
   /** One hook call of `cb` at `event` took `elapsed` ms (less any pause in it). */
   record(cb: Callback, event: RunnerEvent, elapsed: number): void {
-    const ms = elapsed - this.pausedInHook;
+    // Never below zero: the clock's jitter around a pause taken off.
+    const ms = Math.max(0, elapsed - this.pausedInHook);
     this.pausedInHook = 0;
     let slots = this.byCallback.get(cb);
     if (slots === undefined) this.byCallback.set(cb, (slots = []));
@@ -114,9 +116,10 @@ export class CallbackTimeline {
   endBatch(iter: number): void {
     this.timing = true;
     this.weight = 1;
+    this.pausedInHook = 0;
     if (this.stepStart < 0) return;
     const end = this.now();
-    this.steps.add(end - this.stepStart - this.pausedInStep);
+    this.steps.add(Math.max(0, end - this.stepStart - this.pausedInStep));
     this.stepStart = -1;
     this.pausedInStep = 0;
     this.iter = iter;
