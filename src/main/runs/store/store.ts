@@ -4,10 +4,10 @@
  * every file read back is validated, and a damaged run is reported, never rewritten.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { LabError, type ExportFile } from '../../../shared/api';
+import { LabError, type ExportFile, type MetricsPage, type MetricsView } from '../../../shared/api';
 import { HyperparamsSchema, type Hyperparams } from '../../../shared/hyperparams';
 import {
   MetricRowSchema,
@@ -21,14 +21,18 @@ import {
   type RunPatch,
   type RunRecord,
 } from '../../../shared/records';
+import { DiskFullError, isDiskFull } from '../../fs/disk-full';
 import { writeFileAtomic } from './atomic-write';
 import { describeIssues, issueFields } from './describe-issues';
 import { metricsToCsv, type MetricsTable } from './export-csv';
 import { runToJson } from './export-json';
 import { exportFilename } from './export-name';
-import { parseMetricsJsonl, toJsonl } from './jsonl';
+import { appendWhole } from './append-whole';
+import { toJsonl } from './jsonl';
 import { KeyedMutex } from './keyed-mutex';
 import { mapLimit } from './map-limit';
+import { MetricsReader, type MetricsStatus } from './metrics-reader';
+import type { ViewRequest } from './metrics-view';
 import { isOwnerAlive, processStartTime } from './pid-alive';
 import { formatRunJson, readRunFile } from './run-file';
 import { assertRunId, isValidRunId, newRunId, runIdTime } from './run-id';
@@ -241,7 +245,7 @@ export class RunStore {
     const file = join(dir, METRICS_FILE);
     await runLocks.run(`${dir}#metrics`, async () => {
       try {
-        await appendFile(file, toJsonl(valid), { encoding: 'utf8', flag: 'a' });
+        await appendWhole(file, toJsonl(valid));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(id);
         throw fsError('append to', file, error);
@@ -249,21 +253,50 @@ export class RunStore {
     });
   }
 
-  /** A torn last line (a crash mid-append) is dropped; a bad line before it is an error. */
+  /**
+   * Every row, as stored. Lines that are not rows are read around (metricsStatus counts and
+   * names them); a torn last line (a crash mid-append) is left out.
+   */
   async readMetrics(id: string): Promise<MetricRow[]> {
-    const dir = this.runDir(id);
-    const file = join(dir, METRICS_FILE);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        if (await isDirectory(dir)) return [];
-        throw notFound(id);
-      }
+    return (await this.readRows(id, 'all', 0, Number.MAX_SAFE_INTEGER)).rows;
+  }
+
+  /** How many rows a run has, and the lines of its metrics.jsonl that are not rows. */
+  async metricsStatus(id: string): Promise<MetricsStatus> {
+    const file = await this.metricsFile(id);
+    return MetricsReader.status(file).catch((error) => {
       throw fsError('read', file, error);
-    }
-    return parseMetricsJsonl(text, file).rows;
+    });
+  }
+
+  /** Rows `offset…offset+limit` (of one kind, if given), read from near the page, not from the top. */
+  async metricsPage(id: string, request: { offset: number; limit: number; kind?: 'iter' | 'epoch' }): Promise<MetricsPage> {
+    const file = await this.metricsFile(id);
+    return MetricsReader.page(id, file, request.kind ?? 'all', request.offset, request.limit).catch((error) => {
+      throw fsError('read', file, error);
+    });
+  }
+
+  /** Per bucket of x, each series' min, max and mean (metrics-view.ts). */
+  async metricsView(id: string, request: ViewRequest): Promise<MetricsView> {
+    const file = await this.metricsFile(id);
+    return MetricsReader.view(id, file, request).catch((error) => {
+      throw fsError('read', file, error);
+    });
+  }
+
+  private async readRows(id: string, kind: 'all' | 'iter' | 'epoch', offset: number, limit: number) {
+    const file = await this.metricsFile(id);
+    return MetricsReader.rows(file, kind, offset, limit).catch((error) => {
+      throw fsError('read', file, error);
+    });
+  }
+
+  /** The run's metrics.jsonl; not_found when the run's folder is gone. */
+  private async metricsFile(id: string): Promise<string> {
+    const dir = this.runDir(id);
+    if (!(await isDirectory(dir))) throw notFound(id);
+    return join(dir, METRICS_FILE);
   }
 
   /** Refuses queued or running runs: the service cancels them first. Damaged runs can be deleted. */
@@ -286,6 +319,7 @@ export class RunStore {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(id);
         throw fsError('delete', dir, error);
       }
+      MetricsReader.forget(join(dir, METRICS_FILE));
       await rm(doomed, { recursive: true, force: true }).catch((error) => {
         throw fsError('remove', doomed, error);
       });
@@ -302,8 +336,9 @@ export class RunStore {
   /** One of the two metric tables (export-csv.ts): per epoch (the default) or per iteration. */
   async exportCsv(id: string, table: MetricsTable = 'epochs'): Promise<ExportFile> {
     const run = await this.get(id);
-    const metrics = await this.readMetrics(id);
-    return { filename: exportFilename(run, `-${table}.csv`), mime: 'text/csv', content: metricsToCsv(metrics, table) };
+    // Only the table's kind of row is read: the epochs of a 5M-iteration run are a few hundred rows.
+    const { rows } = await this.readRows(id, table === 'iterations' ? 'iter' : 'epoch', 0, Number.MAX_SAFE_INTEGER);
+    return { filename: exportFilename(run, `-${table}.csv`), mime: 'text/csv', content: metricsToCsv(rows, table) };
   }
 
   /**
@@ -429,6 +464,9 @@ function messageOf(error: unknown): string {
 
 function fsError(action: string, path: string, error: unknown): LabError {
   if (error instanceof LabError) return error;
+  // A full disk is not Runlab's bug: say which file it stopped, in words a person can act on.
+  if (error instanceof DiskFullError) return new LabError({ code: 'unavailable', message: error.message });
+  if (isDiskFull(error)) return new LabError({ code: 'unavailable', message: new DiskFullError(path).message });
   const e = error as NodeJS.ErrnoException;
   return new LabError({ code: 'internal', message: `Could not ${action} ${path}: ${e.message}` });
 }
