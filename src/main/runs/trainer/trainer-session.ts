@@ -5,6 +5,8 @@
  * parent (Node IPC or Electron's parentPort); the benchmark runs it in its own process to
  * time the supervisor and store without a process boundary in the way.
  */
+import { join } from 'node:path';
+import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
 import { runJob } from '../../training/job';
 import type { MetricRow } from '../../../shared/records';
 import { parseParentMessage, plannedIters, type ChildMessage, type ParentMessage } from './trainer-protocol';
@@ -39,6 +41,8 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
   const train = async (start: Extract<ParentMessage, { type: 'start' }>): Promise<void> => {
     const result = await runJob(start.config, {
       modelDir: start.modelDir,
+      // Resumable checkpoints (every epoch, and on a stop) beside model/last and model/best.
+      checkpointDir: start.modelDir === null ? null : join(start.modelDir, CHECKPOINTS_DIR),
       data: start.cacheDir ? { cacheDir: start.cacheDir } : {},
       signal: abort.signal,
       onStart: (info) => {
