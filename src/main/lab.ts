@@ -64,6 +64,8 @@ export class LabService implements LabPort {
     const { dataDir, launcher, ...supervisorOptions } = options;
     const store = new RunStore(dataDir ?? RunStore.defaultDataDir());
     await store.recoverInterrupted();
+    // The space the ends of runs need on a full disk (space-reserve.ts); nothing if it cannot.
+    await store.ensureReserve();
     const supervisor = new RunSupervisor(store, launcher ?? new ChildProcessLauncher(), supervisorOptions);
     return new LabService(store, supervisor);
   }
@@ -161,8 +163,12 @@ export class LabService implements LabPort {
       await this.supervisor.cancel(id);
       await this.supervisor.whenSettled(id);
     }
-    await this.store.delete(id);
+    // Not trained here (any more): a run.json a full disk left saying 'running' may go too.
+    await this.store.delete(id, { notRunningHere: true });
+    this.supervisor.forgetUnsaved(id);
     this.supervisor.notifyDeleted(id);
+    // Space was freed: ends of runs a full disk kept from being saved may fit now.
+    await this.supervisor.retryUnsaved();
     return { id };
   }
 

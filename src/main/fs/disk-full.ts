@@ -9,11 +9,14 @@ export function isDiskFull(error: unknown): boolean {
   return typeof code === 'string' && DISK_FULL_CODES.has(code);
 }
 
+/** How every disk-full message starts. */
+export const DISK_FULL_PREFIX = 'disk full while writing ';
+
 export class DiskFullError extends Error {
   override readonly name = 'DiskFullError';
   readonly code = 'ENOSPC';
   constructor(readonly file: string) {
-    super(`disk full while writing ${file}`);
+    super(`${DISK_FULL_PREFIX}${file}`);
   }
 }
 

@@ -21,7 +21,8 @@ import {
   type RunPatch,
   type RunRecord,
 } from '../../../shared/records';
-import { DiskFullError, isDiskFull } from '../../fs/disk-full';
+import { DISK_FULL_PREFIX, DiskFullError, isDiskFull } from '../../fs/disk-full';
+import { recoverModelFolders } from '../../training/models/model-folder';
 import { writeFileAtomic } from './atomic-write';
 import { describeIssues, issueFields } from './describe-issues';
 import { metricsToCsv, type MetricsTable } from './export-csv';
@@ -35,6 +36,7 @@ import { MetricsReader, type MetricsStatus } from './metrics-reader';
 import type { ViewRequest } from './metrics-view';
 import { isOwnerAlive, processStartTime } from './pid-alive';
 import { formatRunJson, readRunFile } from './run-file';
+import { ensureReserve, releaseReserve } from './space-reserve';
 import { assertRunId, isValidRunId, newRunId, runIdTime } from './run-id';
 import { defaultRunName, uniqueName } from './run-name';
 
@@ -164,6 +166,7 @@ export class RunStore {
       }
       creating.add(dir);
       try {
+        // Not through the space reserve: that is kept for ending runs, not for starting more.
         await writeFileAtomic(join(dir, RUN_FILE), formatRunJson(record));
         return record;
       } catch (error) {
@@ -217,8 +220,12 @@ export class RunStore {
   }
 
   /** Read-modify-write under the run's lock; the result is validated before it is written. */
-  async update(id: string, change: (r: RunRecord) => RunRecord): Promise<RunRecord> {
-    return this.modify(id, change);
+  /**
+   * `ending`: the write that ends the run (or recovers it). Only those may use the space
+   * reserve on a full disk — a progress update must not use up what the end needs.
+   */
+  async update(id: string, change: (r: RunRecord) => RunRecord, options: { ending?: boolean } = {}): Promise<RunRecord> {
+    return this.modify(id, change, undefined, options.ending === true);
   }
 
   /** Rename, tag, note. */
@@ -299,13 +306,24 @@ export class RunStore {
     return join(dir, METRICS_FILE);
   }
 
-  /** Refuses queued or running runs: the service cancels them first. Damaged runs can be deleted. */
-  async delete(id: string): Promise<void> {
+  /**
+   * Refuses queued or running runs whose owner still runs: the service cancels them first.
+   * Damaged runs can be deleted, and so can runs whose owner is gone (a full disk kept them
+   * from being marked interrupted) — or, with `notRunningHere`, runs this process owns but
+   * no longer trains (the disk was full when they ended, so run.json still says running).
+   */
+  async delete(
+    id: string,
+    options: { notRunningHere?: boolean; isAlive?: (pid: number, started?: string | null) => boolean } = {},
+  ): Promise<void> {
     const dir = this.runDir(id);
+    const isAlive = options.isAlive ?? isOwnerAlive;
     await runLocks.run(dir, async () => {
       const result = await readRunFile(join(dir, RUN_FILE), id);
       if (!result.ok && result.missing && (creating.has(dir) || !(await isDirectory(dir)))) throw notFound(id);
-      if (result.ok && (result.record.status === 'queued' || result.record.status === 'running')) {
+      const owned = (r: RunRecord): boolean =>
+        r.owner_pid !== null && isAlive(r.owner_pid, r.owner_started) && !(options.notRunningHere && r.owner_pid === process.pid);
+      if (result.ok && (result.record.status === 'queued' || result.record.status === 'running') && owned(result.record)) {
         throw new LabError({
           code: 'conflict',
           message: `Run ${id} is ${result.record.status}; stop it before deleting it`,
@@ -324,6 +342,8 @@ export class RunStore {
         throw fsError('remove', doomed, error);
       });
     });
+    // Space was freed: the reserve a full disk used up can come back.
+    await ensureReserve(this.dataDir);
   }
 
   /** The run and its metrics as JSON (export-json.ts), named after the run. */
@@ -354,34 +374,45 @@ export class RunStore {
     for (const run of candidates) {
       let changed = false;
       try {
-        await this.modify(run.id, (r) => {
-          // Re-checked under the lock: the run may have finished since list().
-          if (!orphaned(r)) return null;
-          changed = true;
-          const why =
-            r.owner_pid === null
-              ? 'Interrupted: no process was supervising this run when Runlab started again'
-              : `Interrupted: the process supervising this run (pid ${r.owner_pid}) ended before the run finished`;
-          return {
-            ...r,
-            status: 'interrupted',
-            ended: new Date().toISOString(),
-            error: r.status === 'queued' ? 'The app closed before this run started' : why,
-            ...NO_OWNER,
-          };
-        });
+        await this.modify(
+          run.id,
+          (r) => {
+            // Re-checked under the lock: the run may have finished since list().
+            if (!orphaned(r)) return null;
+            changed = true;
+            const why =
+              r.owner_pid === null
+                ? 'Interrupted: no process was supervising this run when Runlab started again'
+                : `Interrupted: the process supervising this run (pid ${r.owner_pid}) ended before the run finished`;
+            return {
+              ...r,
+              status: 'interrupted',
+              ended: new Date().toISOString(),
+              error: r.status === 'queued' ? 'The app closed before this run started' : why,
+              ...NO_OWNER,
+            };
+          },
+          undefined,
+          true,
+        );
       } catch (error) {
         // Deleted or damaged meanwhile: nothing to recover.
         if (error instanceof LabError && (error.code === 'not_found' || error.code === 'invalid')) continue;
+        // A full disk: the run stays listed as it was, and can be deleted (its owner is gone); next start tries again.
+        if (isDiskFullError(error)) continue;
         throw error;
       }
-      if (changed) recovered.push(run.id);
+      if (changed) {
+        recovered.push(run.id);
+        // A save the crash cut short leaves model/last under another name: put it back.
+        await recoverModelFolders(this.modelDir(run.id)).catch(() => undefined);
+      }
     }
     return recovered;
   }
 
   /** `change` returning null means "no change": nothing is written. */
-  private async modify(id: string, change: (r: RunRecord) => RunRecord | null, dir = this.runDir(id)): Promise<RunRecord> {
+  private async modify(id: string, change: (r: RunRecord) => RunRecord | null, dir = this.runDir(id), ending = false): Promise<RunRecord> {
     return runLocks.run(dir, async () => {
       const current = await this.readExisting(id, dir);
       // A copy, so a change that edits its argument in place cannot alter `current`.
@@ -391,12 +422,29 @@ export class RunStore {
       if (record.id !== id) {
         throw new LabError({ code: 'invalid', field: 'id', message: `Run ${id} cannot change its id to ${JSON.stringify(record.id)}` });
       }
-      const file = join(dir, RUN_FILE);
-      await writeFileAtomic(file, formatRunJson(record)).catch((error) => {
-        throw fsError('write', file, error);
-      });
+      await this.writeRunFile(join(dir, RUN_FILE), formatRunJson(record), ending);
       return record;
     });
+  }
+
+  /**
+   * run.json, replaced atomically. On a full disk the space reserve is given back and the write
+   * tried once more: the write that ends a run ("failed: disk full while writing …") must fit.
+   */
+  private async writeRunFile(file: string, content: string, ending: boolean): Promise<void> {
+    try {
+      await writeFileAtomic(file, content);
+    } catch (error) {
+      if (!ending || !isDiskFull(error) || !(await releaseReserve(this.dataDir))) throw fsError('write', file, error);
+      await writeFileAtomic(file, content).catch((again) => {
+        throw fsError('write', file, again);
+      });
+    }
+  }
+
+  /** On start (and when space was freed): puts back the space reserve (space-reserve.ts), if it can. */
+  async ensureReserve(): Promise<boolean> {
+    return ensureReserve(this.dataDir);
   }
 
   private async readExisting(id: string, dir: string): Promise<RunRecord> {
@@ -456,6 +504,11 @@ async function isDirectory(path: string): Promise<boolean> {
 
 function notFound(id: string): LabError {
   return new LabError({ code: 'not_found', field: 'id', message: `Run ${id} not found` });
+}
+
+/** Whether a store error is a full disk ("disk full while writing <file>"). */
+export function isDiskFullError(error: unknown): boolean {
+  return error instanceof LabError && error.code === 'unavailable' && error.message.startsWith(DISK_FULL_PREFIX);
 }
 
 function messageOf(error: unknown): string {
