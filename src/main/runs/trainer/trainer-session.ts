@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
+import { loadCallbackModules } from '../../training/callback-module';
 import { runJob } from '../../training/job';
 import type { MetricRow } from '../../../shared/records';
 import { parseParentMessage, plannedIters, type ChildMessage, type ParentMessage } from './trainer-protocol';
@@ -22,8 +23,13 @@ export interface TrainerSession {
   fail(message: string): Promise<void>;
 }
 
+export interface TrainerSessionOptions {
+  /** Callback modules to load into every run (loadCallbackModule's files). */
+  callbackModules?: readonly string[];
+}
+
 /** `exit` ends the trainer (the process exits; in the bench, the session reports it). */
-export function serveTrainer(parent: ParentLink, exit: (code: number) => void): TrainerSession {
+export function serveTrainer(parent: ParentLink, exit: (code: number) => void, options: TrainerSessionOptions = {}): TrainerSession {
   const abort = new AbortController();
   let started = false;
   let ended = false;
@@ -39,7 +45,9 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
   };
 
   const train = async (start: Extract<ParentMessage, { type: 'start' }>): Promise<void> => {
+    const callbacks = await loadCallbackModules(options.callbackModules ?? [], start.config);
     const result = await runJob(start.config, {
+      callbacks,
       modelDir: start.modelDir,
       // Resumable checkpoints (every epoch, and on a stop) beside model/last and model/best.
       checkpointDir: start.modelDir === null ? null : join(start.modelDir, CHECKPOINTS_DIR),

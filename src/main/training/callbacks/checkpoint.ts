@@ -10,13 +10,15 @@ import { recoverModelFolders } from '../models/model-folder';
 import { saveModel } from '../models/save-model';
 import { stateNumberOrNull, stateObject, type Resumable } from '../loop/resumable';
 import { AvgStatsCallback } from './avg-stats';
+import { TelemetryCallback } from './telemetry';
 
 export class CheckpointCallback extends Callback implements Resumable {
+  override readonly needs = [AvgStatsCallback];
   /**
-   * After AvgStats (-5) has the epoch's validation loss, and after Telemetry (30) has sent the
-   * epoch's row: a save that fails (a full disk) fails the run but never loses that row.
+   * After AvgStats has the epoch's validation loss, and after Telemetry has sent the epoch's
+   * row: a save that fails (a full disk) fails the run but never loses that row.
    */
-  override order = 35;
+  override readonly runAfter = [AvgStatsCallback, TelemetryCallback];
   bestLoss: number | null = null;
   /** 1-based epoch saved as best, if any. */
   bestEpoch: number | null = null;
@@ -53,9 +55,7 @@ export class CheckpointCallback extends Callback implements Resumable {
   override async after_epoch(): Promise<void> {
     const model = this.runner.learner.model;
     await saveModel(model, this.lastDir);
-    const stats = this.runner.cb('avg_stats');
-    if (!(stats instanceof AvgStatsCallback)) throw new Error('CheckpointCallback needs an AvgStatsCallback on the same Runner');
-    const loss = stats.last?.valid?.loss;
+    const loss = this.runner.get(AvgStatsCallback)!.last?.valid?.loss;
     if (loss !== undefined && Number.isFinite(loss) && (this.bestLoss === null || loss < this.bestLoss)) {
       this.bestLoss = loss;
       this.bestEpoch = this.runner.epoch + 1;
