@@ -3,6 +3,7 @@
  * Electron IPC, the web host and the CLI all call `call(method, payload)` and `subscribe`.
  */
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import {
   LabError,
@@ -23,12 +24,18 @@ import type { ViewRequest } from './runs/store/metrics-view';
 import { RunStore } from './runs/store/store';
 import { RunSupervisor, type SupervisorOptions } from './runs/supervisor';
 import { ChildProcessLauncher, type TrainerLauncher } from './runs/trainer/trainer-launcher';
+import { WarmTrainers } from './runs/trainer/warm-trainers';
 
 export interface LabServiceOptions extends SupervisorOptions {
   /** Defaults to $RUNLAB_HOME or ~/.runlab. */
   dataDir?: string;
   /** Defaults to Node child processes (the Electron app passes a utility-process launcher). */
   launcher?: TrainerLauncher;
+  /**
+   * Trainer processes kept started and prepared for the next run (warm-trainers.ts); default
+   * 0. The app and the web host keep one, for a first chart point within a second of Start.
+   */
+  warmTrainers?: number;
 }
 
 type Requests = { [M in LabMethod]: z.output<(typeof RequestSchemas)[M]> };
@@ -61,12 +68,15 @@ export class LabService implements LabPort {
 
   /** Opens the store and marks runs a dead process left queued or running as interrupted. */
   static async open(options: LabServiceOptions = {}): Promise<LabService> {
-    const { dataDir, launcher, ...supervisorOptions } = options;
+    const { dataDir, launcher, warmTrainers = 0, ...supervisorOptions } = options;
     const store = new RunStore(dataDir ?? RunStore.defaultDataDir());
     await store.recoverInterrupted();
     // The space the ends of runs need on a full disk (space-reserve.ts); nothing if it cannot.
     await store.ensureReserve();
-    const supervisor = new RunSupervisor(store, launcher ?? new ChildProcessLauncher(), supervisorOptions);
+    const base = launcher ?? new ChildProcessLauncher();
+    const cacheDir = supervisorOptions.cacheDir ?? join(store.dataDir, 'cache');
+    const trainers = warmTrainers > 0 ? new WarmTrainers(base, { spares: warmTrainers, cacheDir }) : base;
+    const supervisor = new RunSupervisor(store, trainers, supervisorOptions);
     return new LabService(store, supervisor);
   }
 

@@ -56,6 +56,8 @@ describe('the New-run form draft', () => {
     expect(isFieldApplicable('dataPath', { ...d, dataset: 'csv' })).toBe(true);
     expect(isFieldApplicable('validFraction', { ...d, dataset: 'idx' })).toBe(false);
     expect(isFieldApplicable('hidden', { ...d, model: 'cnn' })).toBe(false);
+    expect(isFieldApplicable('filters', d)).toBe(false);
+    expect(isFieldApplicable('filters', { ...d, model: 'cnn' })).toBe(true);
     expect(isFieldApplicable('momentum', d)).toBe(false);
     expect(isFieldApplicable('momentum', { ...d, optimizer: 'adam' })).toBe(true);
   });

@@ -20,6 +20,12 @@ export const ParentMessageSchema = z.discriminatedUnion('type', [
     cacheDir: z.string().min(1).nullable(),
   }),
   z.object({ type: z.literal('cancel') }),
+  /**
+   * Sent to a spare trainer before any run is its (warm-trainers.ts): initialise the default
+   * backend and load the shipped dataset from this cache now, so a start finds them ready.
+   * Optional; at most once, and only before `start`.
+   */
+  z.object({ type: z.literal('prepare'), cacheDir: z.string().min(1).nullable() }),
 ]);
 export type ParentMessage = z.infer<typeof ParentMessageSchema>;
 
@@ -41,6 +47,8 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     summary: RunSummarySchema,
   }),
   z.object({ type: z.literal('error'), message: z.string() }),
+  /** The answer to `prepare`: what it made ready (whatever failed is left to the run, which reports it). */
+  z.object({ type: z.literal('prepared'), backend: z.boolean(), data: z.boolean() }),
 ]);
 export type ChildMessage = z.infer<typeof ChildMessageSchema>;
 

@@ -12,10 +12,13 @@ import type { DataSplit } from './dataset';
 import { loadIdxFolder } from './idx-folder';
 import { loadMnistSample, type MnistSampleOptions } from './mnist-sample';
 
-export type LoadOptions = MnistSampleOptions;
+export interface LoadOptions extends MnistSampleOptions {
+  /** This config's data, already loaded (a warm trainer's prepared dataset): used instead of loading it. */
+  split?: DataSplit;
+}
 
 export async function loadDataBunch(config: Hyperparams, options: LoadOptions = {}): Promise<DataBunch> {
-  const split = await loadSplit(config, options);
+  const split = options.split ?? (await loadSplit(config, options));
   const shape = sampleShape(config, split);
   const train = split.train.withShape(shape);
   const valid = split.valid.withShape(shape);
