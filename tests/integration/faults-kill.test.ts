@@ -108,6 +108,8 @@ describe('kill -9', () => {
     expect((await service.call('getMetricsView', { ids: [id], buckets: 50 }))[id]!.rows).toBe(status.rows);
     expect(await modelLeftovers(home, id)).toEqual([]);
     const { loadModel } = await import('../../src/main/training/models/load-model');
+    const { initBackend } = await import('../../src/main/training/backend');
+    await initBackend('cpu');
     const model = await loadModel(join(home, 'runs', id, 'model', 'last'));
     expect(model.namedWeights.length).toBeGreaterThan(0);
     model.dispose();
