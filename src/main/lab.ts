@@ -63,6 +63,13 @@ export class LabService implements LabPort {
       exportRun: (request) => this.exportRun(request),
       getSchema: async () => schemaInfo(),
       systemInfo: () => this.systemInfo(),
+      // Everything reaching the service through LabApi comes from the UI; the CLI calls the supervisor itself.
+      pauseRun: ({ id }) => this.supervisor.pause(id, 'ui'),
+      resumeRun: ({ id, epochs }) => this.supervisor.resume(id, { epochs, by: 'ui' }),
+      editRun: ({ id, changes }) => this.supervisor.edit(id, changes, 'ui'),
+      forkRun: ({ id, epoch, config, ...meta }) => this.supervisor.fork(id, { epoch, config, ...meta }),
+      listCheckpoints: ({ id }) => this.supervisor.checkpoints(id),
+      getTimeline: ({ id }) => this.supervisor.timeline(id),
     };
   }
 

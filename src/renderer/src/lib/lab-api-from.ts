@@ -21,6 +21,12 @@ export function labApiFrom(call: LabCall, on: LabOn): LabApi {
     exportRun: (request) => call('exportRun', request),
     getSchema: (request) => call('getSchema', request),
     systemInfo: (request) => call('systemInfo', request),
+    pauseRun: (request) => call('pauseRun', request),
+    resumeRun: (request) => call('resumeRun', request),
+    editRun: (request) => call('editRun', request),
+    forkRun: (request) => call('forkRun', request),
+    listCheckpoints: (request) => call('listCheckpoints', request),
+    getTimeline: (request) => call('getTimeline', request),
     on,
   };
 }

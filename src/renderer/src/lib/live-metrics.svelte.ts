@@ -9,7 +9,7 @@
  */
 import type { LabApi } from '../../../shared/api';
 import { METRICS_MAX_REPLY_ROWS, METRICS_MAX_ROWS } from '../../../shared/metrics-view';
-import type { MetricRow } from '../../../shared/records';
+import { justRewound, rowsGeneration, type MetricRow } from '../../../shared/records';
 import { errorMessage } from './error-message';
 import { FrameBatcher } from './frame-batcher';
 import { appendRows, emptySeries, type RunSeries } from './series';
@@ -110,6 +110,7 @@ export class MetricsCache {
   readonly #lab: LabApi;
   readonly #capacity: number;
   #entries = new Map<string, RunMetrics>();
+  #generations = new Map<string, number>();
 
   constructor(lab: LabApi, capacity = 24) {
     this.#lab = lab;
@@ -117,7 +118,18 @@ export class MetricsCache {
   }
 
   start(): () => void {
-    return this.#lab.on('run:metrics', ({ id, rows }) => this.#entries.get(id)?.ingest(rows));
+    const offMetrics = this.#lab.on('run:metrics', ({ id, rows }) => this.#entries.get(id)?.ingest(rows));
+    // A resumed run dropped its rows after the checkpoint: its series is fetched again on next use.
+    const offUpdated = this.#lab.on('run:updated', (run) => {
+      const generation = rowsGeneration(run);
+      const known = this.#generations.get(run.id);
+      this.#generations.set(run.id, generation);
+      if (justRewound(run) || (known !== undefined && known !== generation)) this.forget(run.id);
+    });
+    return () => {
+      offMetrics();
+      offUpdated();
+    };
   }
 
   /** The series of one run, loading it on first use. */
