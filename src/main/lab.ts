@@ -3,17 +3,19 @@
  * Electron IPC, the web host and the CLI all call `call(method, payload)` and `subscribe`.
  */
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import {
   LabError,
   type BackendInfo,
+  type DataPreview,
   RequestSchemas,
   type LabMethod,
   type LabResponses,
   type SchemaInfo,
   type SystemInfo,
 } from '../shared/api';
-import { DEFAULT_HYPERPARAMS, FIELDS, PRESETS } from '../shared/hyperparams';
+import { DEFAULT_HYPERPARAMS, FIELDS, PRESETS, validateHyperparams, type Hyperparams } from '../shared/hyperparams';
 import { isDamaged, type MetricRow, type RunListEntry, type RunRecord } from '../shared/records';
 import type { LabListener, LabPort } from './lab-port';
 import { RunStore } from './runs/store/store';
@@ -50,6 +52,7 @@ export class LabService implements LabPort {
       exportRun: ({ id, format }) => (format === 'csv' ? this.store.exportCsv(id) : this.store.exportJson(id)),
       getSchema: async () => schemaInfo(),
       systemInfo: () => this.systemInfo(),
+      previewData: ({ config }) => this.previewData(config),
     };
   }
 
@@ -123,6 +126,23 @@ export class LabService implements LabPort {
     return { id };
   }
 
+  /** Validates the config as startRun does; a data problem is an 'invalid' error on dataPath. */
+  private async previewData(input: unknown): Promise<DataPreview> {
+    const config = validConfig(input);
+    const [{ previewData }, { DataError }] = await Promise.all([import('./training/data/preview'), import('./training/data/data-error')]);
+    try {
+      return await previewData(config, { cacheDir: join(this.store.dataDir, 'cache') });
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      throw new LabError({
+        code: 'invalid',
+        field: 'dataPath',
+        errors: [{ field: 'dataPath', message: error.message }],
+        message: `dataPath: ${error.message}`,
+      });
+    }
+  }
+
   private async systemInfo(): Promise<SystemInfo> {
     this.backends ??= probe();
     const backends = await this.backends;
@@ -142,6 +162,18 @@ export class LabService implements LabPort {
 async function probe(): Promise<BackendInfo[]> {
   const { probeBackends } = await import('./training/backend');
   return probeBackends();
+}
+
+/** A config checked by the hyperparameter schema, or a LabError naming every bad field. */
+function validConfig(input: unknown): Hyperparams {
+  const valid = validateHyperparams(input);
+  if (valid.ok) return valid.value;
+  throw new LabError({
+    code: 'invalid',
+    field: valid.errors[0]?.field,
+    errors: valid.errors,
+    message: valid.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+  });
 }
 
 function schemaInfo(): SchemaInfo {

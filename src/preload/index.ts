@@ -29,6 +29,7 @@ const lab: LabApi = {
   exportRun: (request) => invoke('exportRun', request),
   getSchema: (request) => invoke('getSchema', request),
   systemInfo: (request) => invoke('systemInfo', request),
+  previewData: (request) => invoke('previewData', request),
   on(event, listener) {
     // The IPC event object (with its sender) never reaches the page.
     const handler = (_event: IpcRendererEvent, name: LabEventName, payload: Parameters<typeof listener>[0]): void => {

@@ -38,6 +38,22 @@ export interface ExportFile {
   content: string;
 }
 
+/** What the New-run form shows of a dataset before training: classes, sample images, size. */
+export interface DataPreview {
+  dataset: string;
+  /** Per class, in label order: how many samples, and how many in train and valid where the source fixes that. */
+  classes: { name: string; count: number; train: number | null; valid: number | null }[];
+  /** A few samples per class as the model will see them (resized, grey or RGB), as PNG data URLs. */
+  samples: { label: string; image: string }[];
+  /** The size and channels samples are decoded to, and what the files are; null for tabular data. */
+  image: { width: number; height: number; channels: 1 | 3; source: string } | null;
+  total: number;
+  /** How train and valid are made, in words. */
+  split: string;
+  /** Things worth knowing: files ignored, samples that could not be decoded, features per row. */
+  notes: string[];
+}
+
 /** Request payload schemas: every transport validates what it receives with these. */
 export const RequestSchemas = {
   listRuns: z.object({}).strict(),
@@ -58,6 +74,8 @@ export const RequestSchemas = {
   exportRun: z.object({ id: RunIdSchema, format: z.enum(['csv', 'json']) }).strict(),
   getSchema: z.object({}).strict(),
   systemInfo: z.object({}).strict(),
+  // The config is validated against the hyperparameter schema by the service, as for startRun.
+  previewData: z.object({ config: z.record(z.string(), z.unknown()) }).strict(),
 } as const;
 
 export type LabMethod = keyof typeof RequestSchemas;
@@ -74,6 +92,7 @@ export interface LabResponses {
   exportRun: ExportFile;
   getSchema: SchemaInfo;
   systemInfo: SystemInfo;
+  previewData: DataPreview;
 }
 
 export type LabRequests = { [M in LabMethod]: z.input<(typeof RequestSchemas)[M]> };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { LabEvents } from '../../shared/api';
 import { validateHyperparams, type Hyperparams } from '../../shared/hyperparams';
-import { FINISHED_STATUSES, type RunRecord } from '../../shared/records';
+import { FINISHED_STATUSES, type DataInfo, type RunRecord } from '../../shared/records';
 import { LabService } from '../lab';
 import { RunStore } from '../runs/store/store';
 import { ChildProcessLauncher } from '../runs/trainer/trainer-launcher';
@@ -113,6 +113,8 @@ async function trainSaved(
     if (event !== 'run:updated') return;
     const record = payload as RunRecord;
     if (record.id !== runId || FINISHED_STATUSES.includes(record.status)) return;
+    const loading = record.progress?.loading;
+    if (!announced && loading) reporter.loading(loading.done, loading.total);
     if (!announced && record.status === 'running' && record.progress) {
       announced = true;
       reporter.start({
@@ -120,6 +122,7 @@ async function trainSaved(
         device: record.device ?? '',
         totalIters: record.progress.total_iters,
         epochs: record.progress.epochs,
+        data: record.data,
       });
     }
     if (record.progress) reporter.progress(record.progress);
@@ -142,6 +145,7 @@ async function trainSaved(
         device: final.device,
         runId: final.id,
         error: final.error,
+        data: final.data ?? null,
       },
     };
   } finally {
@@ -155,13 +159,17 @@ async function trainInProcess(config: Hyperparams, cacheDir: string, reporter: T
   const { runJob } = await import('../training/job');
   const abort = new AbortController();
   const interrupt = onInterrupt(reporter, () => abort.abort());
+  let data: DataInfo | null = null;
   try {
     const result = await runJob(config, {
       signal: abort.signal,
       modelDir: null,
       // Nothing is recorded, but the decoded-dataset cache is shared with saved runs.
-      data: { cacheDir },
-      onStart: (info) => reporter.start({ ...info, totalIters: plannedIters(info.totalIters, config.stopAfter) }),
+      data: { cacheDir, onProgress: (done, total) => reporter.loading(done, total) },
+      onStart: (info) => {
+        data = info.data;
+        reporter.start({ ...info, totalIters: plannedIters(info.totalIters, config.stopAfter) });
+      },
       onRows: (rows) => reporter.rows(rows),
       onProgress: (progress) => reporter.progress(progress),
     });
@@ -174,6 +182,7 @@ async function trainInProcess(config: Hyperparams, cacheDir: string, reporter: T
         device: result.device,
         runId: null,
         error: result.error,
+        data,
       },
     };
   } finally {

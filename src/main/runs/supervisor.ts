@@ -245,6 +245,8 @@ export class RunSupervisor {
     switch (message.type) {
       case 'started':
         return this.onStarted(run, message);
+      case 'loading':
+        return this.onLoading(run, message.done, message.total);
       case 'rows':
         return this.onRows(run, message.rows);
       case 'done':
@@ -264,7 +266,13 @@ export class RunSupervisor {
     if (run.cancel === 'before-start') return;
     run.started = true;
     const started = now();
-    const fields = { status: 'running' as const, backend: message.backend, device: message.device, started };
+    const fields = {
+      status: 'running' as const,
+      backend: message.backend,
+      device: message.device,
+      started,
+      ...(message.data ? { data: message.data } : {}),
+    };
     run.progress = { iter: 0, total_iters: message.totalIters, epoch: 0, epochs: message.epochs };
     run.record = { ...run.record, ...fields };
     this.write(run, async () => {
@@ -272,6 +280,14 @@ export class RunSupervisor {
       run.record = await this.store.update(run.id, (r) => ({ ...r, ...fields, progress }));
       this.emit('run:updated', this.view(run));
     });
+  }
+
+  /** Decoding progress before training starts: kept in the live record's progress only (no store write). */
+  private onLoading(run: ActiveRun, done: number, total: number): void {
+    if (run.started) return this.protocolFailure(run, 'the trainer sent "loading" after "started"');
+    const epochs = run.record.config.epochs;
+    run.progress = { ...(run.progress ?? { iter: 0, total_iters: 0, epoch: 0, epochs }), loading: { done, total } };
+    this.scheduleProgressPush(run);
   }
 
   private onRows(run: ActiveRun, rows: MetricRow[]): void {

@@ -4,12 +4,13 @@
  * This is the engine's only entry point for front doors.
  */
 import type { Hyperparams } from '../../shared/hyperparams';
-import type { MetricRow, MetricsSnapshot, Progress, RunSummary } from '../../shared/records';
+import type { DataInfo, MetricRow, MetricsSnapshot, Progress, RunSummary } from '../../shared/records';
 import { initBackend, type ResolvedBackend } from './backend';
 import type { Callback } from './loop/callback';
 import type { EpochStats } from './callbacks/avg-stats';
 import type { ThroughputCallback } from './callbacks/throughput';
 import type { DataBunch } from './data/data-bunch';
+import { dataInfo } from './data/data-info';
 import { loadDataBunch, type LoadOptions } from './data/load';
 import { jobCallbacks } from './job-callbacks';
 import { Learner } from './loop/learner';
@@ -31,6 +32,8 @@ export interface JobStart {
   totalIters: number;
   trainSize: number;
   validSize: number;
+  /** Class names, input shape and image preparation: what predict and interpret need later. */
+  data: DataInfo;
 }
 
 export interface JobOptions {
@@ -48,7 +51,7 @@ export interface JobOptions {
   telemetry?: { maxRows?: number; maxMs?: number };
   /** More callbacks for this run (e.g. a terminal ProgressCallback). */
   callbacks?: Callback[];
-  /** Passed to the data layer (e.g. the mnist-sample cache folder). */
+  /** Passed to the data layer (the cache folder; decoding progress of an image folder). */
   data?: LoadOptions;
 }
 
@@ -136,6 +139,7 @@ export async function runJob(config: Hyperparams, options: JobOptions = {}): Pro
       totalIters: config.epochs * batchesPerEpoch,
       trainSize: data.trainDl.dataset.length,
       validSize: data.validDl.dataset.length,
+      data: dataInfo(data),
     });
     await runner.fit(config.epochs, learner);
     const diverged = terminateOnNaN.detail;

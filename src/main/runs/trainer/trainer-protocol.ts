@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { HyperparamsSchema } from '../../../shared/hyperparams';
-import { MetricRowSchema, RunIdSchema, RunSummarySchema } from '../../../shared/records';
+import { DataInfoSchema, MetricRowSchema, RunIdSchema, RunSummarySchema } from '../../../shared/records';
 
 /** Supervisor → trainer. */
 export const ParentMessageSchema = z.discriminatedUnion('type', [
@@ -31,7 +31,11 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     totalIters: z.number().int().min(0),
     batchesPerEpoch: z.number().int().min(0),
     epochs: z.number().int().min(0),
+    /** What the run's data is (classes, input shape, image preparation); older trainers omit it. */
+    data: DataInfoSchema.optional(),
   }),
+  /** Decoding an image folder before training: files done of all. */
+  z.object({ type: z.literal('loading'), done: z.number().int().min(0), total: z.number().int().min(0) }),
   z.object({ type: z.literal('rows'), rows: z.array(MetricRowSchema) }),
   z.object({
     type: z.literal('done'),

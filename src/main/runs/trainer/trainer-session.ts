@@ -1,11 +1,13 @@
 /**
  * One trainer's side of the trainer protocol, whatever carries it: waits for `start`, runs
- * the job with runJob, streams `started`, `rows` and `done`, turns `cancel` into an abort,
- * and refuses anything else with an `error`. trainer-process.ts connects it to a real
- * parent (Node IPC or Electron's parentPort); the benchmark runs it in its own process to
- * time the supervisor and store without a process boundary in the way.
+ * the job with runJob, streams `loading` (while an image folder decodes), `started`, `rows`
+ * and `done`, turns `cancel` into an abort, and refuses anything else with an `error`.
+ * trainer-process.ts connects it to a real parent (Node IPC or Electron's parentPort); the
+ * benchmark runs it in its own process to time the supervisor and store without a process
+ * boundary in the way.
  */
 import { runJob } from '../../training/job';
+import { LoadingReporter } from './loading-reporter';
 import type { MetricRow } from '../../../shared/records';
 import { parseParentMessage, plannedIters, type ChildMessage, type ParentMessage } from './trainer-protocol';
 
@@ -37,9 +39,10 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
   };
 
   const train = async (start: Extract<ParentMessage, { type: 'start' }>): Promise<void> => {
+    const loading = new LoadingReporter((done, total) => void parent.send({ type: 'loading', done, total }));
     const result = await runJob(start.config, {
       modelDir: start.modelDir,
-      data: start.cacheDir ? { cacheDir: start.cacheDir } : {},
+      data: { ...(start.cacheDir ? { cacheDir: start.cacheDir } : {}), onProgress: loading.report },
       signal: abort.signal,
       onStart: (info) => {
         void parent.send({
@@ -49,6 +52,7 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
           totalIters: plannedIters(info.totalIters, start.config.stopAfter),
           batchesPerEpoch: info.batchesPerEpoch,
           epochs: info.epochs,
+          data: info.data,
         });
       },
       // The engine's TelemetryCallback already coalesces; forward each batch as it comes.

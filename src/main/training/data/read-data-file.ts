@@ -10,15 +10,15 @@ export async function readDataFile(path: string): Promise<Buffer> {
   }
 }
 
-/** Checks that `path` is a folder (IDX datasets come as a folder of four files). */
-export async function assertFolder(path: string): Promise<void> {
+/** Checks that `path` is a folder (IDX datasets come as a folder of four files, image datasets as folders of images). */
+export async function assertFolder(path: string, what = 'a folder of IDX files'): Promise<void> {
   let isDir: boolean;
   try {
     isDir = (await stat(path)).isDirectory();
   } catch (err) {
     throw fileSystemError(err, path, 'folder');
   }
-  if (!isDir) throw new DataError(`${path} is a file; expected a folder of IDX files`, path);
+  if (!isDir) throw new DataError(`${path} is a file; expected ${what}`, path);
 }
 
 /** Checks that `path` is a file (a CSV dataset is one file). */

@@ -19,6 +19,7 @@ export function labApiFrom(call: LabCall, on: LabOn): LabApi {
     exportRun: (request) => call('exportRun', request),
     getSchema: (request) => call('getSchema', request),
     systemInfo: (request) => call('systemInfo', request),
+    previewData: (request) => call('previewData', request),
     on,
   };
 }
