@@ -16,8 +16,10 @@ import type { Hyperparams } from '../../src/shared/hyperparams';
 
 /** The model the engine builds for this config (same init from the same seed). */
 export function createModel(config: Hyperparams, inputShape: readonly number[], classes: number): Model {
-  if (config.model === 'cnn') return createCnn({ classes, seed: config.seed });
-  return createMlp({ inputs: inputShape.reduce((a, b) => a * b, 1), hidden: config.hidden, classes, seed: config.seed });
+  const { seed, dropout } = config;
+  const batchNorm = config.batchNorm === 'on';
+  if (config.model === 'cnn') return createCnn({ classes, seed, dropout, batchNorm });
+  return createMlp({ inputs: inputShape.reduce((a, b) => a * b, 1), hidden: config.hidden, classes, seed, dropout, batchNorm });
 }
 
 /** The learning rate as the update needs it: the number for the SGD kernel, a kept scalar for the ops (one upload, not one per step). */

@@ -10,16 +10,17 @@ export const MODELS = ['mlp', 'cnn'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export const SCHEDULES = ['constant', 'linear', 'cosine', 'exponential', 'one-cycle'] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const SWITCH = ['off', 'on'] as const;
 /** Image-folder sizes: auto keeps 28×28 where the images are that, else 32×32. */
 export const IMAGE_SIZES = ['auto', '28', '32', '64'] as const;
 export const IMAGE_CHANNELS = ['auto', 'grey', 'rgb'] as const;
-export const SKIP_BAD_FILES = ['off', 'on'] as const;
 
 export type DatasetKind = (typeof DATASETS)[number];
 export type ModelKind = (typeof MODELS)[number];
 export type OptimizerKind = (typeof OPTIMIZERS)[number];
 export type ScheduleKind = (typeof SCHEDULES)[number];
 export type BackendName = (typeof BACKENDS)[number];
+export type Switch = (typeof SWITCH)[number];
 export type ImageSizeChoice = (typeof IMAGE_SIZES)[number];
 export type ImageChannelsChoice = (typeof IMAGE_CHANNELS)[number];
 
@@ -160,7 +161,7 @@ const FIELD_DEFS = {
     flag: 'skip-bad-files',
     group: 'data',
     default: 'off',
-    options: SKIP_BAD_FILES,
+    options: SWITCH,
     help: 'on: an image file that cannot be decoded is left out (the run says how many); off: it fails the run, naming the file.',
   }),
   model: choice({
@@ -181,6 +182,23 @@ const FIELD_DEFS = {
     minItems: 1,
     maxItems: 8,
     help: 'Units in each hidden layer of the MLP, comma-separated (the notebook uses 50).',
+  }),
+  dropout: num({
+    label: 'Dropout',
+    flag: 'dropout',
+    group: 'model',
+    default: 0,
+    min: 0,
+    max: 0.9,
+    help: 'Share of activations zeroed at each training step (none in validation): after each hidden layer of the MLP, before the CNN’s dense layer. 0 turns it off.',
+  }),
+  batchNorm: choice({
+    label: 'Batch norm',
+    flag: 'batch-norm',
+    group: 'model',
+    default: 'off',
+    options: SWITCH,
+    help: 'on: BatchNorm after each hidden ReLU (MLP) or convolution (CNN) — batch statistics in training, running statistics in validation.',
   }),
   epochs: int({
     label: 'Epochs',

@@ -3,6 +3,10 @@
  * charts draw live; invalid values are refused inline, naming the field, and nothing is
  * created on disk.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { initBackend } from '../../src/main/training/backend';
+import { loadModel } from '../../src/main/training/models/load-model';
 import { expect, test } from './fixtures/lab-host';
 import { expectLiveStatus, inkedPixels, livePanel, runFolders, SERIES_BLUE, startRunFromForm } from './ui-helpers';
 
@@ -29,9 +33,29 @@ test('a run started from the form trains live, ends completed and appears in His
   expect(await runFolders(labHost.home)).toEqual([id]);
 });
 
+test('dropout and batch norm from the form: the run trains a model with both, whose checkpoints load back', async ({ page, labHost }) => {
+  await page.goto(`${labHost.url}#/new`);
+  await expect(page.getByTestId('field-dropout')).toBeVisible();
+  await expect(page.getByTestId('field-batchNorm').getByRole('radio', { name: 'off', exact: true })).toHaveAttribute(
+    'aria-checked',
+    'true',
+  );
+  const id = await startRunFromForm(page, labHost.url, { dropout: '0.3', batchNorm: 'on', epochs: '2', batchSize: '500' }, 'bn dropout');
+  await expectLiveStatus(page, id, 'completed');
+  const run = JSON.parse(await readFile(join(labHost.home, 'runs', id, 'run.json'), 'utf8')) as { config: Record<string, unknown> };
+  expect(run.config).toMatchObject({ dropout: 0.3, batchNorm: 'on' });
+  await initBackend('cpu');
+  for (const folder of ['last', 'best']) {
+    const model = await loadModel(join(labHost.home, 'runs', id, 'model', folder));
+    expect(model.layers.map((l) => l.toJSON().class_name)).toEqual(['Dense', 'BatchNormalization', 'Dropout', 'Dense']);
+    model.dispose();
+  }
+});
+
 for (const { key, value, message } of [
   { key: 'lr', value: '-1', message: 'Learning rate must be greater than 0' },
   { key: 'batchSize', value: '0', message: 'Batch size must be at least 1' },
+  { key: 'dropout', value: '0.95', message: 'Dropout must be at most 0.9' },
 ]) {
   test(`${key} = ${value} is refused inline, naming the field, and no run is created`, async ({ page, labHost }) => {
     await page.goto(`${labHost.url}#/new`);

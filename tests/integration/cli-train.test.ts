@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../src/main/runs/store/store';
+import { initBackend } from '../../src/main/training/backend';
+import { loadModel } from '../../src/main/training/models/load-model';
 import { lines, startRunlab } from '../helpers/runlab-cli';
 
 let home: string;
@@ -80,6 +82,34 @@ describe('runlab train', () => {
     expect(out.at(-1)).toMatch(
       /^completed in [\d.]+ s · 2 epoch\(s\), 16 iterations · valid_accuracy 0\.\d{4} · backend \S.* · [\d,]+ samples\/s · run \S+$/,
     );
+  });
+
+  it('--dropout and --batch-norm train a model with both, stored with the run, whose checkpoints load back', async () => {
+    const { code, stdout } = await runlab(
+      'train',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '500',
+      '--dropout',
+      '0.25',
+      '--batch-norm',
+      'on',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const objects = lines(stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const final = objects.at(-1)!;
+    expect(final).toMatchObject({ status: 'completed', epochs: 2 });
+    const store = new RunStore(home);
+    const stored = await store.get(final.run_id as string);
+    expect(stored.config).toMatchObject({ dropout: 0.25, batchNorm: 'on' });
+    await initBackend('cpu');
+    for (const folder of ['last', 'best']) {
+      const model = await loadModel(join(store.modelDir(stored.id), folder));
+      expect(model.layers.map((l) => l.constructor.name)).toEqual(['Dense', 'BatchNorm', 'Dropout', 'Dense']);
+      model.dispose();
+    }
   });
 
   it('--no-save trains in process and records nothing', async () => {

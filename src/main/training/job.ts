@@ -65,13 +65,15 @@ export interface JobResult {
   device: string;
 }
 
-export function buildModel(config: Pick<Hyperparams, 'model' | 'hidden' | 'seed'>, data: DataBunch): Model {
+export function buildModel(config: Pick<Hyperparams, 'model' | 'hidden' | 'seed' | 'dropout' | 'batchNorm'>, data: DataBunch): Model {
   const shape = data.trainDl.dataset.shape;
+  const { seed, dropout } = config;
+  const batchNorm = config.batchNorm === 'on';
   if (config.model === 'mlp') {
-    return createMlp({ inputs: data.trainDl.dataset.sampleSize, hidden: config.hidden, classes: data.c, seed: config.seed });
+    return createMlp({ inputs: data.trainDl.dataset.sampleSize, hidden: config.hidden, classes: data.c, seed, dropout, batchNorm });
   }
   if (shape.length !== 3) throw new Error(`the cnn model needs [height, width, channels] samples, got [${shape.join(', ')}]`);
-  return createCnn({ inputShape: shape as [number, number, number], classes: data.c, seed: config.seed });
+  return createCnn({ inputShape: shape as [number, number, number], classes: data.c, seed, dropout, batchNorm });
 }
 
 export function buildOptimizer(config: Pick<Hyperparams, 'optimizer' | 'lr' | 'momentum' | 'weightDecay'>, model: Model): Optimizer {

@@ -45,6 +45,8 @@ describe.concurrent('runlab train with a bad value', () => {
     [['--epochs', '2.5'], 'error: --epochs: Epochs must be a whole number'],
     [['--hidden', '100,abc'], 'error: --hidden: Hidden sizes: each size must be a number'],
     [['--optimizer', 'rmsprop'], 'error: --optimizer: Optimizer must be one of: sgd, momentum, adam'],
+    [['--dropout', '1'], 'error: --dropout: Dropout must be at most 0.9'],
+    [['--batch-norm', 'yes'], 'error: --batch-norm: Batch norm must be one of: off, on'],
     [['--dataset', 'idx'], 'error: --data-path: Data path is required for the idx dataset'],
     [['--preset', 'huge'], 'error: --preset: unknown preset "huge"; expected one of: lesson9, cnn, mlp-onecycle'],
   ])('%j → exit 2 and one line naming the flag', async (args, message) => {

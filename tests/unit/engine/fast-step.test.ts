@@ -3,8 +3,8 @@
  * gradient, cached optimizer scalars) computes what the textbook expression computes: two
  * steps through Runner.fit give the losses and weights of the same model written with
  * plain tf ops, differentiated by tf.grads, updated by the optimizer's rule written out —
- * on wasm and on cpu, for the MLP with each optimizer (with and without weight decay) and
- * for the CNN.
+ * on wasm and on cpu, for the MLP with each optimizer (with and without weight decay), the
+ * MLP with batch norm, and the CNN.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,20 @@ const mlpForward: Forward = (x, params) => {
   for (let i = 0; i < params.length; i += 2) {
     h = tf.add(tf.matMul(h as tf.Tensor2D, params[i] as tf.Tensor2D), params[i + 1]!);
     if (i + 2 < params.length) h = tf.relu(h);
+  }
+  return h;
+};
+
+/** The MLP with BatchNorm1d after each hidden ReLU, normalizing by the batch (training). */
+const mlpBatchNormForward: Forward = (x, params) => {
+  let h = x;
+  for (let i = 0; i < params.length;) {
+    h = tf.add(tf.matMul(h as tf.Tensor2D, params[i] as tf.Tensor2D), params[i + 1]!);
+    i += 2;
+    if (i >= params.length) break;
+    const { mean, variance } = tf.moments(tf.relu(h), [0]);
+    h = tf.add(tf.mul(tf.div(tf.sub(tf.relu(h), mean), tf.sqrt(tf.add(variance, 1e-5))), params[i]!), params[i + 1]!);
+    i += 2;
   }
   return h;
 };
@@ -202,6 +216,19 @@ describe.each(['wasm', 'cpu'] as const)('two training steps on %s', (backend) =>
     expectLossesClose(ours.losses, ref.losses);
     expectWeightsClose(ours.weights, ref.weights);
   });
+
+  it.each([MLP_CASES[0]!, MLP_CASES[2]!])(
+    'MLP 160-136-16-10 with batch norm and %s: same losses and weights as plain autodiff',
+    async (_, c) => {
+      await initBackend(backend);
+      const model = () => createMlp({ inputs: 160, hidden: [136, 16], classes: 10, seed: 3, batchNorm: true });
+      const full: Case = { model, forward: mlpBatchNormForward, data: mnistLike, batchSize: BATCH, ...c };
+      const ours = await throughRunner(full);
+      const ref = await reference(full, ours.initial, ours.shapes);
+      expectLossesClose(ours.losses, ref.losses);
+      expectWeightsClose(ours.weights, ref.weights);
+    },
+  );
 
   it('CNN with SGD: same losses and weights as plain autodiff (computed on cpu: wasm cannot differentiate conv2d)', async () => {
     const c: Case = {

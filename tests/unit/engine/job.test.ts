@@ -13,6 +13,11 @@ import { initBackend } from '../../../src/main/training/backend';
 import { Callback } from '../../../src/main/training/loop/callback';
 import { runJob, type JobOptions, type JobStart } from '../../../src/main/training/job';
 import { loadModel } from '../../../src/main/training/models/load-model';
+import { BatchNorm } from '../../../src/main/training/models/batch-norm';
+import { Dropout } from '../../../src/main/training/models/dropout';
+import type { Model } from '../../../src/main/training/models/model';
+import type { DataBunch } from '../../../src/main/training/data/data-bunch';
+import { loadDataBunch } from '../../../src/main/training/data/load';
 
 let dir: string;
 beforeAll(async () => {
@@ -124,4 +129,41 @@ describe('runJob', () => {
     expect(last.params.map((p) => p.shape)).toEqual([[784, 16], [16], [16, 10], [10]]);
     last.dispose();
   });
+
+  it.each<[string, Partial<Hyperparams>]>([
+    ['mlp', { epochs: 2, hidden: [32] }],
+    ['cnn', { epochs: 2, model: 'cnn', optimizer: 'adam', lr: 0.003, batchSize: 256 }],
+  ])(
+    'trains the %s with dropout and batch norm, and its last/ and best/ checkpoints reload to the accuracy they were saved with',
+    async (name, over) => {
+      const modelDir = join(dir, `bn-dropout-${name}`);
+      const cfg: Partial<Hyperparams> = { ...over, dropout: 0.2, batchNorm: 'on' };
+      const { result, rows } = await job(cfg, { modelDir });
+      expect(result.status).toBe('completed');
+      expect(result.summary.final!.valid_accuracy).toBeGreaterThan(0.85);
+      const epochs = rows.filter((r) => r.kind === 'epoch');
+      const data = await loadDataBunch(config(cfg), { cacheDir: join(dir, 'cache') });
+      for (const [folder, epoch] of [
+        ['last', epochs.at(-1)!],
+        ['best', epochs.find((e) => e.epoch === result.summary.best_epoch)!],
+      ] as const) {
+        const model = await loadModel(join(modelDir, folder));
+        expect(model.layers.filter((l) => l instanceof BatchNorm || l instanceof Dropout).length).toBeGreaterThanOrEqual(2);
+        // Inference uses the running statistics saved with the checkpoint and no dropout.
+        expect(await validAccuracy(model, data)).toBeCloseTo(epoch.valid_accuracy!, 3);
+        model.dispose();
+      }
+    },
+  );
 });
+
+/** The share of the validation set a model classifies right, predicted batch by batch. */
+async function validAccuracy(model: Model, data: DataBunch): Promise<number> {
+  let correct = 0;
+  for (const { xb, yb } of data.validDl) {
+    const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(model.predict(xb), -1), yb), 'int32')));
+    correct += (await hits.data())[0]!;
+    tf.dispose([hits, xb, yb]);
+  }
+  return correct / data.validDs.length;
+}

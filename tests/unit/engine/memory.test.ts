@@ -1,6 +1,7 @@
 /**
  * No tensor leaks: with every standard callback on, tf.memory().numTensors is the same at
- * every epoch end, for the MLP and the CNN, with each optimizer, on wasm and cpu.
+ * every epoch end, for the MLP and the CNN (plain, and with batch norm and dropout), with
+ * each optimizer, on wasm and cpu.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -65,11 +66,16 @@ describe.each(['wasm', 'cpu'] as const)('on %s', (backend) => {
     ['mlp', 'momentum'],
     ['mlp', 'adam'],
     ['cnn', 'adam'],
+    ['mlp with batch norm and dropout', 'momentum'],
+    ['cnn with batch norm and dropout', 'sgd'],
   ])('%s with %s: numTensors is the same after every epoch and back to the start after disposal', async (kind, optName) => {
     await initBackend(backend);
     const start = tf.memory().numTensors;
-    const data = kind === 'mlp' ? vectorBunch() : imageBunch();
-    const model = kind === 'mlp' ? createMlp({ inputs: 6, hidden: [8, 4], classes: 2, seed: 1 }) : createCnn({ classes: 10, seed: 1 });
+    const extras = kind.endsWith('with batch norm and dropout') ? { batchNorm: true, dropout: 0.2 } : {};
+    const data = kind.startsWith('mlp') ? vectorBunch() : imageBunch();
+    const model = kind.startsWith('mlp')
+      ? createMlp({ inputs: 6, hidden: [8, 4], classes: 2, seed: 1, ...extras })
+      : createCnn({ classes: 10, seed: 1, ...extras });
     const opt = OPTIMIZERS[optName]!(model);
     const counter = new TensorCountCallback();
     const rows: unknown[] = [];

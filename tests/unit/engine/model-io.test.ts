@@ -10,6 +10,8 @@ import { loadModel } from '../../../src/main/training/models/load-model';
 import { createMlp } from '../../../src/main/training/models/mlp';
 import type { Model } from '../../../src/main/training/models/model';
 import { saveModel, type ModelJson } from '../../../src/main/training/models/save-model';
+import { Dropout } from '../../../src/main/training/models/dropout';
+import { TRAINING } from '../../../src/main/training/models/layer';
 
 let dir: string;
 beforeAll(async () => {
@@ -82,6 +84,52 @@ describe('saveModel / loadModel', () => {
     for (const t of [model, loaded, x]) t.dispose();
   });
 
+  it.each([
+    ['mlp', () => createMlp({ inputs: 12, hidden: [9, 7], classes: 3, seed: 5, dropout: 0.3, batchNorm: true }), [6, 12]],
+    ['cnn', () => createCnn({ classes: 10, seed: 5, dropout: 0.3, batchNorm: true }), [6, 28, 28, 1]],
+  ] as const)(
+    'round-trips the %s with batch norm and dropout: layers by class, running statistics kept and not trainable, same predictions',
+    async (_name, make, xShape) => {
+      const model = make();
+      const x = tf.randomUniform([...xShape], -1, 1, 'float32', 9);
+      // A training pass moves the running statistics off their start.
+      tf.dispose(model.forward(x, TRAINING));
+      await saveModel(model, join(dir, 'best'));
+      const loaded = await loadModel(join(dir, 'best'));
+      expect(loaded.layers.map((l) => l.constructor.name)).toEqual(model.layers.map((l) => l.constructor.name));
+      expect(loaded.namedWeights.map((w) => [w.name, w.trainable])).toEqual(model.namedWeights.map((w) => [w.name, w.trainable]));
+      const all = (m: Model) => Promise.all(m.namedWeights.map((w) => w.variable.data().then((d) => Array.from(d))));
+      expect(await all(loaded)).toEqual(await all(model));
+      expect(loaded.params).toHaveLength(model.params.length);
+      expect(loaded.params.every((p) => p.trainable)).toBe(true);
+      const dropout = loaded.layers.find((l) => l instanceof Dropout) as Dropout;
+      expect([dropout.rate, dropout.seed]).toEqual([0.3, (model.layers.find((l) => l instanceof Dropout) as Dropout).seed]);
+      expect(await predictions(loaded, x)).toEqual(await predictions(model, x));
+      for (const t of [model, loaded, x]) t.dispose();
+    },
+  );
+
+  it('writes batch norm and dropout so that tf.loadLayersModel reads them with the same predictions', async () => {
+    const model = createCnn({ classes: 10, seed: 6, dropout: 0.5, batchNorm: true });
+    const x = tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 4);
+    tf.dispose(model.forward(x, TRAINING));
+    await saveModel(model, join(dir, 'm'));
+    const json = JSON.parse(await readFile(join(dir, 'm', 'model.json'), 'utf8')) as ModelJson;
+    const bin = await readFile(join(dir, 'm', 'weights.bin'));
+    const keras = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology as unknown as object,
+        weightSpecs: json.weightsManifest[0]!.weights,
+        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+      }),
+    );
+    const theirs = keras.predict(x) as tf.Tensor;
+    const ours = await predictions(model, x);
+    Array.from(await theirs.data()).forEach((v, i) => expect(v).toBeCloseTo(ours[i]!, 4));
+    keras.dispose();
+    for (const t of [model, x, theirs]) t.dispose();
+  });
+
   it('writes a TensorFlow.js layers model that tf.loadLayersModel reads with the same predictions', async () => {
     const model = createCnn({ classes: 10, seed: 6 });
     await saveModel(model, join(dir, 'm'));
@@ -148,5 +196,24 @@ describe('loadModel errors name the file and the field', () => {
     json.weightsManifest[0]!.weights[3]!.name = 'dense_2/other';
     await writeFile(join(path, 'model.json'), JSON.stringify(json));
     await expect(loadModel(path)).rejects.toThrow('has no weight "dense_2/bias"');
+  });
+
+  it('a bad layer config, named by its path', async () => {
+    const m = createMlp({ inputs: 4, hidden: [3], classes: 2, seed: 1, dropout: 0.2 });
+    await saveModel(m, join(dir, 'm'));
+    m.dispose();
+    const json = JSON.parse(await readFile(join(dir, 'm', 'model.json'), 'utf8')) as ModelJson;
+    json.modelTopology.config.layers[1]!.config.rate = 1.5;
+    await writeFile(join(dir, 'm', 'model.json'), JSON.stringify(json));
+    await expect(loadModel(join(dir, 'm'))).rejects.toThrow(
+      'modelTopology.config.layers[1].config.rate must be a number from 0 to below 1',
+    );
+  });
+
+  it('lists the registered layer classes for an unknown one', async () => {
+    const { path, json } = await saved();
+    json.modelTopology.config.layers[0]!.class_name = 'Embedding';
+    await writeFile(join(path, 'model.json'), JSON.stringify(json));
+    await expect(loadModel(path)).rejects.toThrow('(Dense, Conv2D, Flatten, Dropout, BatchNormalization are)');
   });
 });

@@ -21,6 +21,7 @@ describe('the New-run form draft', () => {
     // Only choices are sent explicitly; empty boxes mean "default".
     expect(Object.keys(check.config).sort()).toEqual([
       'backend',
+      'batchNorm',
       'channels',
       'dataset',
       'imageSize',

@@ -78,6 +78,8 @@ describe('History table', () => {
     const row = toHistoryRow(runs[2]!, now);
     expect(row.values.model).toBe('cnn');
     expect(toHistoryRow(runs[0]!, now).values.model).toBe('mlp 50');
+    const regularized = makeRun('r6', { config: { ...runs[0]!.config, batchNorm: 'on', dropout: 0.25 } });
+    expect(toHistoryRow(regularized, now).values.model).toBe('mlp 50 +bn +dropout 0.25');
     // Running: started 10:00:01, now 10:00:31.
     expect(row.values.durationMs).toBe(30_000);
   });

@@ -16,6 +16,8 @@ describe('create and get', () => {
     expect(run.id).toMatch(RUN_ID_PATTERN);
     expect(run.id).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
     expect(run.name).toBe('mlp-50 sgd lr0.5');
+    const regularized = await ctx.store.create({ config: { ...config, batchNorm: 'on', dropout: 0.2 } });
+    expect(regularized.name).toBe('mlp-50 bn dropout0.2 sgd lr0.5');
     expect(run).toMatchObject({ schema: 1, status: 'queued', tags: [], notes: '', started: null, ended: null, owner_pid: process.pid });
     expect(Date.parse(run.created)).toBeGreaterThanOrEqual(before - 1);
     expect(await ctx.store.get(run.id)).toEqual(run);

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { hasGrad, type LossFn, type LossWithGrad } from '../loss';
+import { TRAINING, type Forward } from '../models/layer';
 import type { Model } from '../models/model';
 
 export interface StepTensors {
@@ -25,20 +26,27 @@ export function lossAndGrads(model: Model, lossFn: LossFn, xb: tf.Tensor, yb: tf
 function manual(model: Model, lossFn: LossWithGrad, xb: tf.Tensor, yb: tf.Tensor): StepTensors {
   return tf.tidy(() => {
     const { layers } = model;
-    const acts: tf.Tensor[] = [xb];
-    for (const layer of layers) acts.push(layer.forward(acts[acts.length - 1]!));
-    const pred = acts[layers.length]!;
-    const { value, grad } = lossFn.valueAndGrad(pred, yb);
-    // No gradient flows into the data: layers before the first weighted one are skipped.
-    const first = layers.findIndex((l) => l.weights.length > 0);
+    const inputs: tf.Tensor[] = [];
+    const outs: Forward[] = [];
+    let h = xb;
+    for (const layer of layers) {
+      inputs.push(h);
+      const out = layer.forward(h, TRAINING);
+      outs.push(out);
+      h = out.y;
+    }
+    const { value, grad } = lossFn.valueAndGrad(h, yb);
+    // No gradient flows into the data: layers before the first trainable one are skipped.
+    const first = layers.findIndex((l) => l.weights.some((w) => w.trainable));
     const perLayer: tf.Tensor[][] = layers.map(() => []);
     let dy: tf.Tensor | null = grad;
     for (let i = layers.length - 1; i >= Math.max(first, 0) && dy !== null; i--) {
-      const { dx, grads } = layers[i]!.backward(acts[i]!, acts[i + 1]!, dy, i > first);
+      const { y, saved } = outs[i]!;
+      const { dx, grads } = layers[i]!.backward({ x: inputs[i]!, y, dy, saved, training: true, inputGrad: i > first });
       perLayer[i] = grads;
       dy = dx;
     }
-    return { pred, loss: value, grads: perLayer.flat() };
+    return { pred: h, loss: value, grads: perLayer.flat() };
   });
 }
 

@@ -1,10 +1,15 @@
 /**
  * A small CNN for 28×28×1 images, cheap enough for a CPU: conv 8 (3×3, stride 2) → ReLU →
- * conv 16 (3×3, stride 2) → ReLU → flatten (7·7·16 = 784) → dense to the classes.
+ * conv 16 (3×3, stride 2) → ReLU → flatten (7·7·16 = 784) → dense to the classes;
+ * optionally BatchNorm2d after each conv's ReLU (07_batchnorm's conv_layer) and Dropout
+ * before the dense layer.
  */
+import { BatchNorm } from './batch-norm';
 import { Conv2d } from './conv2d';
 import { Dense } from './dense';
+import { Dropout } from './dropout';
 import { Flatten } from './flatten';
+import type { Layer } from './layer';
 import { Model } from './model';
 
 export interface CnnOptions {
@@ -12,12 +17,23 @@ export interface CnnOptions {
   inputShape?: readonly [number, number, number];
   classes: number;
   seed: number;
+  /** Dropout rate before the dense layer; 0 (default): none. */
+  dropout?: number;
+  /** BatchNorm2d after each convolution's ReLU (default false). */
+  batchNorm?: boolean;
 }
 
-export function createCnn({ inputShape = [28, 28, 1], classes, seed }: CnnOptions): Model {
+export function createCnn({ inputShape = [28, 28, 1], classes, seed, dropout = 0, batchNorm = false }: CnnOptions): Model {
   const conv1 = Conv2d.create('conv2d_1', { inChannels: inputShape[2], filters: 8, kernelSize: 3, stride: 2, activation: 'relu' }, seed, 0);
   const conv2 = Conv2d.create('conv2d_2', { inChannels: 8, filters: 16, kernelSize: 3, stride: 2, activation: 'relu' }, seed, 1);
   const flat = conv2.outputShape(conv1.outputShape(inputShape)).reduce((a, b) => a * b, 1);
-  const dense = Dense.create('dense_1', flat, classes, 'linear', seed, 2);
-  return new Model('cnn', inputShape, [conv1, conv2, new Flatten('flatten_1'), dense]);
+  const layers: Layer[] = [];
+  [conv1, conv2].forEach((conv, i) => {
+    layers.push(conv);
+    if (batchNorm) layers.push(BatchNorm.create(`batch_normalization_${i + 1}`, conv.filters));
+  });
+  layers.push(new Flatten('flatten_1'));
+  if (dropout > 0) layers.push(Dropout.create('dropout_1', dropout, seed, 0));
+  layers.push(Dense.create('dense_1', flat, classes, 'linear', seed, 2));
+  return new Model('cnn', inputShape, layers);
 }

@@ -7,7 +7,19 @@ import * as tf from '@tensorflow/tfjs';
 import { reluGrad } from '../kernels/relu-grad';
 import { convBiasGrad, convFilterGrad, convInputGrad, samePadding, type FilterShape } from './conv-gradients';
 import { uniformInit } from './init';
-import type { Activation, KerasLayerJson, Layer, LayerGrads, NamedWeight } from './layer';
+import {
+  activationFrom,
+  NOTHING_SAVED,
+  requireBias,
+  type Activation,
+  type BackwardInput,
+  type Forward,
+  type KerasLayerJson,
+  type Layer,
+  type LayerGrads,
+  type LayerLoader,
+  type NamedWeight,
+} from './layer';
 import { tapedOp } from './taped-op';
 
 export function conv2dForward(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, stride: number, activation: Activation): tf.Tensor4D {
@@ -49,6 +61,7 @@ export function conv2dOp(
 }
 
 export class Conv2d implements Layer {
+  static readonly className = 'Conv2D';
   readonly weights: readonly NamedWeight[];
 
   constructor(
@@ -67,9 +80,23 @@ export class Conv2d implements Layer {
       throw new Error(`${name}: stride must be a whole number from 1 to the kernel size ${kh}, got ${stride}`);
     }
     this.weights = [
-      { name: `${name}/kernel`, variable: kernel },
-      { name: `${name}/bias`, variable: bias },
+      { name: `${name}/kernel`, variable: kernel, trainable: true },
+      { name: `${name}/bias`, variable: bias, trainable: true },
     ];
+  }
+
+  static fromJSON(loader: LayerLoader): Conv2d {
+    const { config: c, fail } = loader;
+    requireBias(loader);
+    const strides = c.strides as unknown;
+    const stride = Array.isArray(strides) && strides[0] === strides[1] ? (strides[0] as number) : fail('config.strides', 'must be [s, s]');
+    if (c.padding !== 'same') fail('config.padding', 'must be "same"');
+    if (c.data_format !== undefined && c.data_format !== 'channels_last') fail('config.data_format', 'must be "channels_last"');
+    const dilation = c.dilation_rate as unknown;
+    if (dilation !== undefined && !(Array.isArray(dilation) ? dilation.every((d) => d === 1) : dilation === 1)) {
+      fail('config.dilation_rate', 'must be 1');
+    }
+    return new Conv2d(loader.name, loader.weight('kernel'), loader.weight('bias'), stride, activationFrom(loader));
   }
 
   /** PyTorch-default init (fan_in = in·k·k) from `seed`; `index` picks the layer's streams. */
@@ -94,15 +121,12 @@ export class Conv2d implements Layer {
     return this.kernel.shape[3]!;
   }
 
-  apply(x: tf.Tensor, inputGrad: boolean): tf.Tensor {
-    return conv2dOp(x as tf.Tensor4D, this.kernel as tf.Tensor4D, this.bias as tf.Tensor1D, this.stride, this.activation, inputGrad);
+  forward(x: tf.Tensor): Forward {
+    const y = conv2dForward(x as tf.Tensor4D, this.kernel as tf.Tensor4D, this.bias as tf.Tensor1D, this.stride, this.activation);
+    return { y, saved: NOTHING_SAVED };
   }
 
-  forward(x: tf.Tensor): tf.Tensor {
-    return conv2dForward(x as tf.Tensor4D, this.kernel as tf.Tensor4D, this.bias as tf.Tensor1D, this.stride, this.activation);
-  }
-
-  backward(x: tf.Tensor, y: tf.Tensor, dy: tf.Tensor, inputGrad: boolean): LayerGrads {
+  backward({ x, y, dy, inputGrad }: BackwardInput): LayerGrads {
     return conv2dBackward(
       x as tf.Tensor4D,
       y as tf.Tensor4D,

@@ -3,7 +3,7 @@
  * dx for the model's input. On wasm both are SIMD kernels of our own (kernels/dense-*.ts);
  * elsewhere the forward is tf.fused.matMul and the backward's products take each backend's
  * fast route (mat-mul.ts). The same backward serves the manual pass (backprop.ts) and
- * TensorFlow.js's tape.
+ * TensorFlow.js's tape (taped-op.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { uniformInit } from './init';
@@ -11,7 +11,19 @@ import { simdDenseBackward } from '../kernels/dense-backward';
 import { simdDenseForward } from '../kernels/dense-forward';
 import { reluGrad } from '../kernels/relu-grad';
 import { matMulNT, matMulTN } from './mat-mul';
-import type { Activation, KerasLayerJson, Layer, LayerGrads, NamedWeight } from './layer';
+import {
+  activationFrom,
+  NOTHING_SAVED,
+  requireBias,
+  type Activation,
+  type BackwardInput,
+  type Forward,
+  type KerasLayerJson,
+  type Layer,
+  type LayerGrads,
+  type LayerLoader,
+  type NamedWeight,
+} from './layer';
 import { tapedOp } from './taped-op';
 
 export function denseForward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, activation: Activation): tf.Tensor2D {
@@ -45,6 +57,7 @@ export function denseOp(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, 
 }
 
 export class Dense implements Layer {
+  static readonly className = 'Dense';
   readonly weights: readonly NamedWeight[];
 
   constructor(
@@ -57,9 +70,14 @@ export class Dense implements Layer {
       throw new Error(`${name}: kernel must be [in, units] and bias [units], got [${kernel.shape}] and [${bias.shape}]`);
     }
     this.weights = [
-      { name: `${name}/kernel`, variable: kernel },
-      { name: `${name}/bias`, variable: bias },
+      { name: `${name}/kernel`, variable: kernel, trainable: true },
+      { name: `${name}/bias`, variable: bias, trainable: true },
     ];
+  }
+
+  static fromJSON(loader: LayerLoader): Dense {
+    requireBias(loader);
+    return new Dense(loader.name, loader.weight('kernel'), loader.weight('bias'), activationFrom(loader));
   }
 
   /** PyTorch-default init from `seed`; `index` picks the layer's own random streams. */
@@ -73,15 +91,14 @@ export class Dense implements Layer {
     return this.kernel.shape[1]!;
   }
 
-  apply(x: tf.Tensor, inputGrad: boolean): tf.Tensor {
-    return denseOp(x as tf.Tensor2D, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D, this.activation, inputGrad);
+  forward(x: tf.Tensor): Forward {
+    return {
+      y: denseForward(x as tf.Tensor2D, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D, this.activation),
+      saved: NOTHING_SAVED,
+    };
   }
 
-  forward(x: tf.Tensor): tf.Tensor {
-    return denseForward(x as tf.Tensor2D, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D, this.activation);
-  }
-
-  backward(x: tf.Tensor, y: tf.Tensor, dy: tf.Tensor, inputGrad: boolean): LayerGrads {
+  backward({ x, y, dy, inputGrad }: BackwardInput): LayerGrads {
     return denseBackward(x as tf.Tensor2D, y as tf.Tensor2D, dy as tf.Tensor2D, this.kernel as tf.Tensor2D, this.activation, inputGrad);
   }
 

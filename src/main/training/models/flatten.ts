@@ -1,21 +1,31 @@
 /** Flatten: [B, ...shape] → [B, prod(shape)] (NHWC order, as Keras flattens). */
 import * as tf from '@tensorflow/tfjs';
-import type { KerasLayerJson, Layer, LayerGrads, NamedWeight } from './layer';
+import {
+  NOTHING_SAVED,
+  type BackwardInput,
+  type Forward,
+  type KerasLayerJson,
+  type Layer,
+  type LayerGrads,
+  type LayerLoader,
+  type NamedWeight,
+} from './layer';
 
 export class Flatten implements Layer {
+  static readonly className = 'Flatten';
   readonly weights: readonly NamedWeight[] = [];
 
   constructor(readonly name: string) {}
 
-  apply(x: tf.Tensor): tf.Tensor {
-    return this.forward(x);
+  static fromJSON(loader: LayerLoader): Flatten {
+    return new Flatten(loader.name);
   }
 
-  forward(x: tf.Tensor): tf.Tensor {
-    return tf.reshape(x, [x.shape[0]!, -1]);
+  forward(x: tf.Tensor): Forward {
+    return { y: tf.reshape(x, [x.shape[0]!, -1]), saved: NOTHING_SAVED };
   }
 
-  backward(x: tf.Tensor, _y: tf.Tensor, dy: tf.Tensor, inputGrad: boolean): LayerGrads {
+  backward({ x, dy, inputGrad }: BackwardInput): LayerGrads {
     return { dx: inputGrad ? tf.reshape(dy, x.shape) : null, grads: [] };
   }
 

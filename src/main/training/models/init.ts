@@ -19,9 +19,9 @@ export function uniformInit(shape: number[], fanIn: number, seed: number, index:
   return variableFrom(tf.tensor(values, shape, 'float32'));
 }
 
-/** Turns a tensor into a trainable variable, releasing the tensor. */
-export function variableFrom(t: tf.Tensor): tf.Variable {
-  const v = tf.variable(t);
+/** Turns a tensor into a variable (trainable unless told), releasing the tensor. */
+export function variableFrom(t: tf.Tensor, trainable = true): tf.Variable {
+  const v = tf.variable(t, trainable);
   t.dispose();
   return v;
 }

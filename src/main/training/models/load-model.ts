@@ -1,16 +1,15 @@
 /**
  * loadModel: reads a folder saved by saveModel (or any TensorFlow.js layers model made of
- * Dense, Conv2D 'same' and Flatten layers) back into a trainable Model. Problems name the
- * file and the field.
+ * registered layers: Dense, Conv2D 'same', Flatten, Dropout, BatchNormalization) back into
+ * a trainable Model, each layer built by its class from the registry (layers.ts). Problems
+ * name the file and the field.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Conv2d } from './conv2d';
-import { Dense } from './dense';
-import { Flatten } from './flatten';
 import { variableFrom } from './init';
-import { ACTIVATIONS, type Activation, type KerasLayerJson, type Layer } from './layer';
+import type { KerasLayerJson, Layer } from './layer';
+import { layerClass, layerClassNames } from './layers';
 import { Model } from './model';
 import { MODEL_JSON } from './save-model';
 
@@ -43,10 +42,10 @@ export async function loadModel(dir: string): Promise<Model> {
 
   const weights = await readWeights(dir, json.weightsManifest, fail);
   const created: tf.Variable[] = [];
-  const take: Take = (key, at) => {
+  const take: Take = (key, at, trainable) => {
     const t = weights.get(key) ?? fail('weightsManifest', `has no weight "${key}" for ${at}`);
     weights.delete(key);
-    const v = variableFrom(t);
+    const v = variableFrom(t, trainable);
     created.push(v);
     return v;
   };
@@ -68,7 +67,7 @@ export async function loadModel(dir: string): Promise<Model> {
 }
 
 type Fail = (field: string, expected: string) => never;
-type Take = (key: string, at: string) => tf.Variable;
+type Take = (key: string, at: string, trainable: boolean) => tf.Variable;
 
 async function readWeights(dir: string, manifest: unknown, fail: Fail): Promise<Map<string, tf.Tensor>> {
   if (!Array.isArray(manifest)) return fail('weightsManifest', 'must be a list of weight groups');
@@ -99,30 +98,17 @@ async function readWeights(dir: string, manifest: unknown, fail: Fail): Promise<
 
 function buildLayer(json: unknown, at: string, take: Take, fail: Fail): Layer {
   if (!isObject(json) || !isObject(json.config)) return fail(at, 'must be {class_name, config}');
-  const c = json.config;
-  const name = typeof c.name === 'string' && c.name !== '' ? c.name : fail(`${at}.config.name`, 'must be a non-empty string');
-  const activation = (c.activation ?? 'linear') as Activation;
-  if (!ACTIVATIONS.includes(activation)) fail(`${at}.config.activation`, `must be one of ${ACTIVATIONS.join(', ')}`);
-  if (json.class_name !== 'Flatten' && c.use_bias === false) fail(`${at}.config.use_bias`, 'must be true');
-  const weight = (suffix: string): tf.Variable => take(`${name}/${suffix}`, at);
-  switch (json.class_name) {
-    case 'Dense':
-      return new Dense(name, weight('kernel'), weight('bias'), activation);
-    case 'Conv2D': {
-      const strides = c.strides as unknown;
-      const stride =
-        Array.isArray(strides) && strides[0] === strides[1] ? (strides[0] as number) : fail(`${at}.config.strides`, 'must be [s, s]');
-      if (c.padding !== 'same') fail(`${at}.config.padding`, 'must be "same"');
-      if (c.data_format !== undefined && c.data_format !== 'channels_last') fail(`${at}.config.data_format`, 'must be "channels_last"');
-      const dilation = c.dilation_rate as unknown;
-      if (dilation !== undefined && !(Array.isArray(dilation) ? dilation.every((d) => d === 1) : dilation === 1)) {
-        fail(`${at}.config.dilation_rate`, 'must be 1');
-      }
-      return new Conv2d(name, weight('kernel'), weight('bias'), stride, activation);
-    }
-    case 'Flatten':
-      return new Flatten(name);
-    default:
-      return fail(`${at}.class_name`, `${JSON.stringify(json.class_name)} is not supported (Dense, Conv2D and Flatten are)`);
+  const config = json.config;
+  const name =
+    typeof config.name === 'string' && config.name !== '' ? config.name : fail(`${at}.config.name`, 'must be a non-empty string');
+  const cls = typeof json.class_name === 'string' ? layerClass(json.class_name) : undefined;
+  if (cls === undefined) {
+    return fail(`${at}.class_name`, `${JSON.stringify(json.class_name)} is not supported (${layerClassNames().join(', ')} are)`);
   }
+  return cls.fromJSON({
+    name,
+    config,
+    weight: (suffix, trainable = true) => take(`${name}/${suffix}`, at, trainable),
+    fail: (field, expected) => fail(`${at}.${field}`, expected),
+  });
 }

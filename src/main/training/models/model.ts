@@ -2,10 +2,12 @@
  * Model: a Sequential stack of layers on explicit variables — what the Learner trains and
  * what saveModel writes as a TensorFlow.js layers model. Training runs the layers' own
  * forward and backward passes (backprop.ts); `forward` is the same model as differentiable
- * ops for TensorFlow.js's tape (tf.variableGrads), and `predict` is inference.
+ * ops for TensorFlow.js's tape (tf.variableGrads), and `predict` is inference. `params` are
+ * the trainable weights (what the optimizer steps); `namedWeights` all of them (what is saved).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KerasLayerJson, Layer, NamedWeight } from './layer';
+import { INFERENCE, TRAINING, trainableWeights, type ForwardContext, type KerasLayerJson, type Layer, type NamedWeight } from './layer';
+import { tapedLayer } from './taped-op';
 
 /** The Keras `Sequential` topology a TensorFlow.js model.json carries. */
 export interface SequentialTopology {
@@ -33,26 +35,27 @@ export class Model {
     this.namedWeights = layers.flatMap((l) => l.weights);
     const names = new Set(this.namedWeights.map((w) => w.name));
     if (names.size !== this.namedWeights.length) throw new Error(`model ${name}: layer names must be unique`);
-    this.params = this.namedWeights.map((w) => w.variable);
+    this.params = this.namedWeights.filter((w) => w.trainable).map((w) => w.variable);
   }
 
-  /** Logits for a batch [B, ...inputShape], taped-differentiable. The caller manages the tensors it creates. */
-  forward(x: tf.Tensor): tf.Tensor {
+  /** Logits for a batch [B, ...inputShape], taped-differentiable (training unless told). The caller manages the tensors it creates. */
+  forward(x: tf.Tensor, ctx: ForwardContext = TRAINING): tf.Tensor {
     let h = x;
-    // No gradient flows into the data: layers before the first weighted one skip it.
+    // No gradient flows into the data: layers before the first trainable one skip it.
     let needsGrad = false;
     for (const layer of this.layers) {
-      h = layer.apply(h, needsGrad);
-      if (layer.weights.length > 0) needsGrad = true;
+      h = tapedLayer(layer, h, needsGrad, ctx);
+      if (trainableWeights(layer).length > 0) needsGrad = true;
     }
     return h;
   }
 
-  /** Logits with nothing recorded, inside tf.tidy: only they survive. */
-  predict(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => this.layers.reduce((h, layer) => layer.forward(h), x));
+  /** Logits with nothing recorded (inference unless told), inside tf.tidy: only they survive. */
+  predict(x: tf.Tensor, ctx: ForwardContext = INFERENCE): tf.Tensor {
+    return tf.tidy(() => this.layers.reduce((h, layer) => layer.forward(h, ctx).y, x));
   }
 
+  /** Trainable values. */
   get paramCount(): number {
     return this.params.reduce((n, p) => n + p.size, 0);
   }
@@ -72,6 +75,6 @@ export class Model {
   }
 
   dispose(): void {
-    for (const p of this.params) p.dispose();
+    for (const w of this.namedWeights) w.variable.dispose();
   }
 }

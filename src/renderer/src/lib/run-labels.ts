@@ -1,10 +1,13 @@
-/** Short labels for a run's config in tables and headers: "mlp 100-50", "cnn". */
+/** Short labels for a run's config in tables and headers: "mlp 100-50", "cnn +bn +dropout 0.2". */
 import type { Hyperparams } from '../../../shared/hyperparams';
 import type { RunRecord } from '../../../shared/records';
 import { elapsedMs } from './format';
 
-export function modelLabel(config: Pick<Hyperparams, 'model' | 'hidden'>): string {
-  return config.model === 'mlp' ? `mlp ${config.hidden.join('-')}` : config.model;
+export function modelLabel(config: Pick<Hyperparams, 'model' | 'hidden'> & Partial<Pick<Hyperparams, 'batchNorm' | 'dropout'>>): string {
+  const parts = [config.model === 'mlp' ? `mlp ${config.hidden.join('-')}` : config.model];
+  if (config.batchNorm === 'on') parts.push('+bn');
+  if ((config.dropout ?? 0) > 0) parts.push(`+dropout ${config.dropout}`);
+  return parts.join(' ');
 }
 
 /** A run's display name, never blank. */
