@@ -120,3 +120,73 @@ export async function seedSyntheticRuns(dataDir: string, specs: readonly Synthet
   }
   return out;
 }
+
+/**
+ * seedManyRuns: `count` finished runs (records only, no metric rows) for list-scale tests
+ * and benchmarks — 1,000 runs in about a second. Each run.json is a valid record written
+ * straight into its folder (no fsync: a seed, not a user's data); configs and results vary
+ * so that every column sorts differently.
+ */
+export async function seedManyRuns(dataDir: string, count: number): Promise<RunRecord[]> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { RUN_SCHEMA_VERSION, RunRecordSchema } = await import('../src/shared/records');
+  const runsDir = join(dataDir, 'runs');
+  await mkdir(runsDir, { recursive: true });
+  const rand = random(count);
+  const base = Date.parse('2024-06-01T08:00:00.000Z');
+  const optimizers = ['sgd', 'momentum', 'adam'] as const;
+  const records: RunRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const created = new Date(base + i * 61_000);
+    const stamp = created.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    const id = `${stamp}-${(i % 65536).toString(16).padStart(4, '0')}`;
+    const epochs = 1 + (i % 20);
+    const accuracy = 0.8 + rand() * 0.19;
+    const loss = (1 - accuracy) * 2;
+    const config = HyperparamsSchema.parse({
+      lr: [0.5, 0.1, 0.05, 0.01, 0.003][i % 5],
+      optimizer: optimizers[i % 3],
+      epochs,
+      batchSize: [32, 64, 128][i % 3],
+      hidden: i % 2 ? [100, 50] : [50],
+      seed: i,
+    });
+    const final = { train_loss: loss * 0.9, train_accuracy: accuracy + 0.005, valid_loss: loss, valid_accuracy: accuracy };
+    records.push(
+      RunRecordSchema.parse({
+        schema: RUN_SCHEMA_VERSION,
+        id,
+        name: `seeded run ${String(i + 1).padStart(4, '0')}`,
+        tags: i % 7 === 0 ? ['baseline'] : [],
+        notes: '',
+        config,
+        status: i % 50 === 7 ? 'failed' : i % 25 === 3 ? 'cancelled' : 'completed',
+        backend: 'wasm',
+        device: 'wasm (SIMD, 1 thread)',
+        created: created.toISOString(),
+        started: new Date(created.getTime() + 500).toISOString(),
+        ended: new Date(created.getTime() + 500 + epochs * 1300 + (i % 13) * 100).toISOString(),
+        progress: null,
+        summary: {
+          epochs,
+          iterations: epochs * 125,
+          final,
+          best_valid_accuracy: accuracy + 0.002,
+          best_valid_loss: loss,
+          best_epoch: epochs,
+          samples_per_second: 30_000 + (i % 17) * 500,
+          stopped_by: null,
+        },
+        error: null,
+        owner_pid: null,
+      }),
+    );
+  }
+  const write = async (r: RunRecord) => {
+    await mkdir(join(runsDir, r.id));
+    await writeFile(join(runsDir, r.id, 'run.json'), `${JSON.stringify(r, null, 2)}\n`);
+  };
+  for (let i = 0; i < records.length; i += 50) await Promise.all(records.slice(i, i + 50).map(write));
+  return records;
+}

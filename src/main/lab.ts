@@ -49,7 +49,7 @@ export class LabService implements LabPort {
       cancelRun: ({ id }) => this.supervisor.cancel(id),
       updateRun: ({ id, patch }) => this.supervisor.patch(id, patch),
       deleteRun: ({ id }) => this.deleteRun(id),
-      exportRun: ({ id, format }) => (format === 'csv' ? this.store.exportCsv(id) : this.store.exportJson(id)),
+      exportRun: ({ id, format, table }) => (format === 'csv' ? this.store.exportCsv(id, table) : this.store.exportJson(id)),
       getSchema: async () => schemaInfo(),
       systemInfo: () => this.systemInfo(),
       previewData: ({ config }) => this.previewData(config),

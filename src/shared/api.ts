@@ -71,7 +71,14 @@ export const RequestSchemas = {
   cancelRun: z.object({ id: RunIdSchema }).strict(),
   updateRun: z.object({ id: RunIdSchema, patch: RunPatchSchema }).strict(),
   deleteRun: z.object({ id: RunIdSchema }).strict(),
-  exportRun: z.object({ id: RunIdSchema, format: z.enum(['csv', 'json']) }).strict(),
+  exportRun: z
+    .object({
+      id: RunIdSchema,
+      format: z.enum(['csv', 'json']),
+      /** CSV only: one row per epoch (default) or per training iteration. */
+      table: z.enum(['epochs', 'iterations']).optional(),
+    })
+    .strict(),
   getSchema: z.object({}).strict(),
   systemInfo: z.object({}).strict(),
   // The config is validated against the hyperparameter schema by the service, as for startRun.

@@ -74,3 +74,42 @@ export async function runFolders(home: string): Promise<string[]> {
     throw error;
   }
 }
+
+/** Waits two animation frames: whatever a change scheduled has been drawn. (A string: no DOM types here.) */
+export async function nextFrames(page: Page): Promise<void> {
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+}
+
+let shotsDir: string | null = null;
+
+/** Where screenshots go: $RUNLAB_SHOTS_DIR, else one temp folder per test process (printed once). */
+export async function screenshotsDir(): Promise<string> {
+  if (shotsDir) return shotsDir;
+  const { mkdir, mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  shotsDir = process.env['RUNLAB_SHOTS_DIR'] ?? (await mkdtemp(join(tmpdir(), 'runlab-ui-shots-')));
+  await mkdir(shotsDir, { recursive: true });
+  console.log(`UI screenshots: ${shotsDir}`);
+  return shotsDir;
+}
+
+/**
+ * Screenshots of the page as it is, at each size and in each colour scheme, named
+ * `<name>-<w>x<h>-<scheme>.png`, for a person to look at. Leaves the last size and scheme set.
+ */
+export async function saveShots(
+  page: Page,
+  name: string,
+  sizes: readonly { width: number; height: number }[],
+  schemes: readonly ('light' | 'dark')[] = ['light'],
+): Promise<void> {
+  const dir = await screenshotsDir();
+  for (const scheme of schemes) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const size of sizes) {
+      await page.setViewportSize(size);
+      await nextFrames(page);
+      await page.screenshot({ path: join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
+    }
+  }
+}

@@ -42,7 +42,8 @@ test('two runs with different lr: the lr row differs, "Differences only" hides e
   await page.getByTestId('smoothing-slider').fill('0.9');
   await expect(page.getByTestId('smoothing-value')).toHaveText('0.90');
   await expect.poll(() => inkedPixels(chart, SERIES_BLUE)).toBeGreaterThan(150);
-  await expect(page.getByTestId('summary-table')).toContainText('Best valid accuracy');
+  await expect(page.getByTestId('summary-table')).toContainText('Best val acc');
+  await expect(page.getByTestId('summary-row')).toHaveCount(2);
 });
 
 test('a run named with HTML is shown as literal text, never as markup', async ({ page, labHost }) => {
@@ -78,11 +79,15 @@ test('rename, export and delete from the row menu', async ({ page, labHost }) =>
 
   await row.getByTestId('row-menu').click();
   const download = page.waitForEvent('download');
-  await page.getByTestId('menu-export-csv').click();
+  await page.getByTestId('menu-export-iterations-csv').click();
   const file = await download;
-  expect(file.suggestedFilename()).toMatch(/\.csv$/);
-  const csv = await (await file.createReadStream()).toArray();
-  expect(Buffer.concat(csv).toString('utf8').split('\n').length).toBeGreaterThan(5);
+  // Named after the run, one row per iteration, units in the header.
+  expect(file.suggestedFilename()).toBe('renamed-run-iterations.csv');
+  const csv = Buffer.concat(await (await file.createReadStream()).toArray())
+    .toString('utf8')
+    .split('\n');
+  expect(csv[0]).toBe('iteration,epoch,loss,lr,elapsed_s');
+  expect(csv.slice(1, 6).map((l) => l.split(',')[0])).toEqual(['1', '2', '3', '4', '5']);
 
   await row.getByTestId('row-menu').click();
   await page.getByTestId('menu-delete').click();

@@ -64,10 +64,11 @@ describe('runlab train', () => {
     const listed = JSON.parse((await runlab('runs', 'list', '--json')).stdout) as Array<Record<string, unknown>>;
     expect(listed.find((r) => r.id === runId)).toMatchObject({ name: 'cli json', status: 'completed', created: stored.created });
 
-    const csv = await runlab('runs', 'export', runId, '--format', 'csv');
+    const csv = await runlab('runs', 'export', runId, '--format', 'csv', '--table', 'iterations');
     expect(csv.code).toBe(0);
     const csvLines = lines(csv.stdout);
-    expect(csvLines.length).toBe(1 + (await new RunStore(home).readMetrics(runId)).length);
+    expect(csvLines[0]).toBe('iteration,epoch,loss,lr,elapsed_s');
+    expect(csvLines.length).toBe(1 + (await new RunStore(home).readMetrics(runId)).filter((r) => r.kind === 'iter').length);
   });
 
   it('prints the epoch table and a final line with status, backend, samples/s and run id', async () => {

@@ -141,9 +141,12 @@ describe('LabService', () => {
     expect(renamed).toMatchObject({ name: 'renamed', notes: 'good one', status: 'completed' });
     expect(await s.call('getRun', { id: run.id })).toEqual(renamed);
 
+    const epochRows = metrics[run.id]!.filter((r) => r.kind === 'epoch').length;
     const csv = await s.call('exportRun', { id: run.id, format: 'csv' });
-    expect(csv.mime).toBe('text/csv');
-    expect(csv.content.trim().split('\n')).toHaveLength(1 + 62);
+    expect(csv).toMatchObject({ mime: 'text/csv', filename: 'renamed-epochs.csv' });
+    expect(csv.content.trim().split('\n')).toHaveLength(1 + epochRows);
+    const iterations = await s.call('exportRun', { id: run.id, format: 'csv', table: 'iterations' });
+    expect(iterations.content.trim().split('\n')).toHaveLength(1 + 62 - epochRows);
     const json = await s.call('exportRun', { id: run.id, format: 'json' });
     expect(JSON.parse(json.content)).toMatchObject({ run: { id: run.id, name: 'renamed' } });
 

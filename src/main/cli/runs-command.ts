@@ -45,12 +45,16 @@ export function runsCommand(openService: OpenService): Command {
 
   runs
     .command('export')
-    .description('the run as CSV (metric rows) or JSON (record and rows)')
+    .description('the run as CSV (one row per epoch, or per iteration) or JSON (the run and both tables)')
     .argument('<id>', 'run id')
     .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json']).default('csv'))
+    .addOption(
+      new Option('--table <table>', 'CSV: one row per epoch or per training iteration').choices(['epochs', 'iterations']).default('epochs'),
+    )
     .option('--out <file>', 'write to this file instead of stdout')
-    .action(async (id: string, flags: { format: 'csv' | 'json'; out?: string }) => {
-      const file = await withService(openService, (s) => s.call('exportRun', { id, format: flags.format }));
+    .action(async (id: string, flags: { format: 'csv' | 'json'; table: 'epochs' | 'iterations'; out?: string }) => {
+      const request = flags.format === 'csv' ? { id, format: flags.format, table: flags.table } : { id, format: flags.format };
+      const file = await withService(openService, (s) => s.call('exportRun', request));
       if (!flags.out) return void process.stdout.write(file.content);
       const path = resolve(flags.out);
       await writeFile(path, file.content, 'utf8');

@@ -128,12 +128,21 @@ describe('runlab runs', () => {
 
     const csv = await runlab('--data-dir', dir, 'runs', 'export', run.id, '--format', 'csv');
     expect(csv.code).toBe(0);
-    expect(lines(csv.stdout)).toHaveLength(3);
+    expect(lines(csv.stdout)).toEqual([
+      'epoch,iteration,train_loss,train_accuracy,valid_loss,valid_accuracy,epoch_time_s,elapsed_s',
+      '1,2,2.1,0.3,1.9,0.4,1.5,0.02',
+    ]);
+    const iterations = await runlab('--data-dir', dir, 'runs', 'export', run.id, '--table', 'iterations');
+    expect(lines(iterations.stdout)).toEqual(['iteration,epoch,loss,lr,elapsed_s', '1,0.5,2.3,0.5,0.01']);
     const out = join(home, 'export.json');
     const json = await runlab('--data-dir', dir, 'runs', 'export', run.id, '--format', 'json', '--out', out);
     expect(json.stdout).toBe('');
     const { readFile } = await import('node:fs/promises');
-    expect(JSON.parse(await readFile(out, 'utf8'))).toMatchObject({ run: { id: run.id }, metrics: [{ iter: 1 }, { epoch: 1 }] });
+    expect(JSON.parse(await readFile(out, 'utf8'))).toMatchObject({
+      run: { id: run.id },
+      iterations: [{ iteration: 1 }],
+      epochs: [{ epoch: 1 }],
+    });
 
     const missing = await runlab('--data-dir', dir, 'runs', 'show', 'no-such-run');
     expect(missing.code).toBe(1);

@@ -90,36 +90,66 @@ describe('appendMetrics and readMetrics', () => {
 });
 
 describe('export', () => {
-  it('exports CSV with one header for both row kinds and empty cells where a kind lacks a column', async () => {
-    const run = await ctx.store.create({ config });
-    await ctx.store.appendMetrics(run.id, [iterRow(1), iterRow(2, Number.NaN), epochRow(1)]);
+  it('exports the epochs as one CSV table: units in the headers, no float noise, named after the run', async () => {
+    const run = await ctx.store.create({ config, name: 'lr 0.5 / baseline #2' });
+    const noisy = { ...epochRow(1), train_loss: 0.1 + 0.2, seconds: 1.23456789, t: 1500.4 };
+    await ctx.store.appendMetrics(run.id, [iterRow(1), iterRow(2, Number.NaN), noisy, epochRow(2)]);
     const file = await ctx.store.exportCsv(run.id);
-    expect(file.filename).toBe(`${run.id}.csv`);
-    expect(file.mime).toBe('text/csv');
-    const lines = file.content.split('\n');
-    expect(lines[0]).toBe('kind,iter,epoch,loss,lr,train_loss,train_accuracy,valid_loss,valid_accuracy,seconds,t');
-    expect(lines[1]).toBe('iter,1,0.008,2.29,0.5,,,,,,10');
-    expect(lines[2]).toBe('iter,2,0.016,,0.5,,,,,,20');
-    expect(lines[3]).toBe('epoch,125,1,,,0.5,0.8,,0.9,1.5,1500');
-    expect(lines.slice(4)).toEqual(['']);
+    expect(file).toMatchObject({ filename: 'lr-0.5-baseline-2-epochs.csv', mime: 'text/csv' });
+    expect(file.content.split('\n')).toEqual([
+      'epoch,iteration,train_loss,train_accuracy,valid_loss,valid_accuracy,epoch_time_s,elapsed_s',
+      '1,125,0.3,0.8,,0.9,1.235,1.5',
+      '2,250,0.25,0.8,,0.9,1.5,3',
+      '',
+    ]);
     const parsed = Papa.parse<Record<string, string>>(file.content, { header: true, skipEmptyLines: true });
-    expect(parsed.data).toHaveLength(3);
-    expect(parsed.data[2]).toMatchObject({ kind: 'epoch', valid_accuracy: '0.9', loss: '' });
+    expect(parsed.data).toHaveLength(2);
+    expect(parsed.data[0]).toMatchObject({ epoch: '1', valid_accuracy: '0.9', valid_loss: '' });
   });
 
-  it('exports a header-only CSV for a run without metrics', async () => {
-    const run = await ctx.store.create({ config });
-    expect((await ctx.store.exportCsv(run.id)).content).toBe(
-      'kind,iter,epoch,loss,lr,train_loss,train_accuracy,valid_loss,valid_accuracy,seconds,t\n',
-    );
+  it('exports the iterations as their own CSV table, a diverged loss as an empty cell', async () => {
+    const run = await ctx.store.create({ config, name: 'iters' });
+    await ctx.store.appendMetrics(run.id, [iterRow(1), iterRow(2, Number.NaN), epochRow(1), { ...iterRow(3), epoch: 0.1 + 0.2 - 0.276 }]);
+    const file = await ctx.store.exportCsv(run.id, 'iterations');
+    expect(file.filename).toBe('iters-iterations.csv');
+    expect(file.content.split('\n')).toEqual([
+      'iteration,epoch,loss,lr,elapsed_s',
+      '1,0.008,2.29,0.5,0.01',
+      '2,0.016,,0.5,0.02',
+      '3,0.024,2.27,0.5,0.03',
+      '',
+    ]);
   });
 
-  it('exports JSON that parses back to the run and its rows', async () => {
+  it('exports header-only CSVs for a run without metrics, and names a nameless-looking run by its id', async () => {
+    const run = await ctx.store.create({ config, name: '★ ★' });
+    const epochs = await ctx.store.exportCsv(run.id, 'epochs');
+    expect(epochs.content).toBe('epoch,iteration,train_loss,train_accuracy,valid_loss,valid_accuracy,epoch_time_s,elapsed_s\n');
+    expect(epochs.filename).toBe(`${run.id}-epochs.csv`);
+    expect((await ctx.store.exportCsv(run.id, 'iterations')).content).toBe('iteration,epoch,loss,lr,elapsed_s\n');
+  });
+
+  it('exports JSON with the run as a person knows it, without internal fields, and both tables', async () => {
     const run = await ctx.store.create({ config, name: 'exported' });
-    const rows = [iterRow(1), epochRow(1)];
-    await ctx.store.appendMetrics(run.id, rows);
+    await ctx.store.appendMetrics(run.id, [iterRow(1), epochRow(1)]);
     const file = await ctx.store.exportJson(run.id);
-    expect(file).toMatchObject({ filename: `${run.id}.json`, mime: 'application/json' });
-    expect(JSON.parse(file.content)).toEqual({ run, metrics: rows });
+    expect(file).toMatchObject({ filename: 'exported.json', mime: 'application/json' });
+    const parsed = JSON.parse(file.content) as Record<string, unknown> & { run: Record<string, unknown> };
+    expect(Object.keys(parsed)).toEqual(['format', 'run', 'epochs', 'iterations']);
+    expect(parsed.run).toMatchObject({ id: run.id, name: 'exported', status: 'queued', config });
+    for (const internal of ['owner_pid', 'owner_started', 'schema', 'progress']) expect(parsed.run).not.toHaveProperty(internal);
+    expect(parsed.epochs).toEqual([
+      {
+        epoch: 1,
+        iteration: 125,
+        train_loss: 0.5,
+        train_accuracy: 0.8,
+        valid_loss: null,
+        valid_accuracy: 0.9,
+        epoch_time_s: 1.5,
+        elapsed_s: 1.5,
+      },
+    ]);
+    expect(parsed.iterations).toEqual([{ iteration: 1, epoch: 0.008, loss: 2.29, lr: 0.5, elapsed_s: 0.01 }]);
   });
 });

@@ -15,9 +15,9 @@ describe('create and get', () => {
     const run = await ctx.store.create({ config });
     expect(run.id).toMatch(RUN_ID_PATTERN);
     expect(run.id).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
-    expect(run.name).toBe('mlp-50 sgd lr0.5');
+    expect(run.name).toBe('mlp-50 sgd lr0.5 3ep');
     const regularized = await ctx.store.create({ config: { ...config, batchNorm: 'on', dropout: 0.2 } });
-    expect(regularized.name).toBe('mlp-50 bn dropout0.2 sgd lr0.5');
+    expect(regularized.name).toBe('mlp-50 bn dropout0.2 sgd lr0.5 3ep');
     expect(run).toMatchObject({ schema: 1, status: 'queued', tags: [], notes: '', started: null, ended: null, owner_pid: process.pid });
     expect(Date.parse(run.created)).toBeGreaterThanOrEqual(before - 1);
     expect(await ctx.store.get(run.id)).toEqual(run);
@@ -28,7 +28,7 @@ describe('create and get', () => {
 
   it('names runs after other configs and keeps a given name, tags and notes (trimmed, tags de-duplicated)', async () => {
     const cnn = await ctx.store.create({ config: { ...config, model: 'cnn', optimizer: 'adam', lr: 0.003, schedule: 'one-cycle' } });
-    expect(cnn.name).toBe('cnn adam lr0.003 one-cycle');
+    expect(cnn.name).toBe('cnn adam lr0.003 one-cycle 3ep');
     const named = await ctx.store.create({
       config,
       name: '  baseline ',
@@ -39,6 +39,20 @@ describe('create and get', () => {
     });
     expect(named).toMatchObject({ name: 'baseline', tags: ['a', 'b'], notes: 'first try', status: 'running', owner_pid: 1234 });
     expect(named.started).toBe(named.created);
+  });
+
+  it('gives runs that differ only in length, or not at all, different automatic names', async () => {
+    const names: string[] = [];
+    for (const epochs of [3, 12, 200]) names.push((await ctx.store.create({ config: { ...config, epochs } })).name);
+    expect(names).toEqual(['mlp-50 sgd lr0.5 3ep', 'mlp-50 sgd lr0.5 12ep', 'mlp-50 sgd lr0.5 200ep']);
+    // Created at once, the same config: still one name each, numbered in order of creation.
+    const same = await Promise.all([0, 1, 2].map(() => ctx.store.create({ config: { ...config, epochs: 3 } })));
+    expect(same.map((r) => r.name).sort()).toEqual(['mlp-50 sgd lr0.5 3ep #2', 'mlp-50 sgd lr0.5 3ep #3', 'mlp-50 sgd lr0.5 3ep #4']);
+    // A seed, batch size or stop-after that is not the default is part of the name.
+    const seeded = await ctx.store.create({ config: { ...config, seed: 7, batchSize: 128, stopAfter: 20 } });
+    expect(seeded.name).toBe('mlp-50 sgd lr0.5 3ep bs128 stop20 seed7');
+    // A name given by the person is kept as it is, even when another run has it.
+    expect((await ctx.store.create({ config, name: 'mlp-50 sgd lr0.5 3ep' })).name).toBe('mlp-50 sgd lr0.5 3ep');
   });
 
   it('refuses an empty name, a bad config or a finished status, and writes nothing', async () => {

@@ -23,14 +23,16 @@ import {
 } from '../../../shared/records';
 import { writeFileAtomic } from './atomic-write';
 import { describeIssues, issueFields } from './describe-issues';
-import { metricsToCsv } from './export-csv';
+import { metricsToCsv, type MetricsTable } from './export-csv';
+import { runToJson } from './export-json';
+import { exportFilename } from './export-name';
 import { parseMetricsJsonl, toJsonl } from './jsonl';
 import { KeyedMutex } from './keyed-mutex';
 import { mapLimit } from './map-limit';
 import { isOwnerAlive, processStartTime } from './pid-alive';
 import { formatRunJson, readRunFile } from './run-file';
 import { assertRunId, isValidRunId, newRunId, runIdTime } from './run-id';
-import { defaultRunName } from './run-name';
+import { defaultRunName, uniqueName } from './run-name';
 
 export const RUN_FILE = 'run.json';
 export const METRICS_FILE = 'metrics.jsonl';
@@ -90,6 +92,23 @@ export class RunStore {
   }
 
   async create(init: CreateRunInit): Promise<RunRecord> {
+    if (init.name !== undefined) return this.createNamed(init);
+    // Named from the config: pick the first free variant and create under one lock, so two
+    // runs created at once in this process cannot both take it.
+    return runLocks.run(`${this.runsDir}#names`, async () => {
+      const config = HyperparamsSchema.safeParse(init.config);
+      const base = config.success ? defaultRunName(config.data) : 'run';
+      return this.createNamed({ ...init, name: uniqueName(base, await this.names()) });
+    });
+  }
+
+  /** The names of the stored runs (damaged ones have none): what an automatic name must avoid. */
+  async names(): Promise<Set<string>> {
+    const entries = await this.list();
+    return new Set(entries.filter((e): e is RunRecord => !isDamaged(e)).map((e) => e.name));
+  }
+
+  private async createNamed(init: CreateRunInit): Promise<RunRecord> {
     const config = HyperparamsSchema.safeParse(init.config);
     if (!config.success) {
       const errors = issueFields(config.error).map((e) => ({ ...e, field: `config.${e.field}` }));
@@ -261,16 +280,18 @@ export class RunStore {
     });
   }
 
+  /** The run and its metrics as JSON (export-json.ts), named after the run. */
   async exportJson(id: string): Promise<ExportFile> {
     const run = await this.get(id);
     const metrics = await this.readMetrics(id);
-    return { filename: `${id}.json`, mime: 'application/json', content: `${JSON.stringify({ run, metrics }, null, 2)}\n` };
+    return { filename: exportFilename(run, '.json'), mime: 'application/json', content: runToJson(run, metrics) };
   }
 
-  async exportCsv(id: string): Promise<ExportFile> {
-    await this.get(id);
+  /** One of the two metric tables (export-csv.ts): per epoch (the default) or per iteration. */
+  async exportCsv(id: string, table: MetricsTable = 'epochs'): Promise<ExportFile> {
+    const run = await this.get(id);
     const metrics = await this.readMetrics(id);
-    return { filename: `${id}.csv`, mime: 'text/csv', content: metricsToCsv(metrics) };
+    return { filename: exportFilename(run, `-${table}.csv`), mime: 'text/csv', content: metricsToCsv(metrics, table) };
   }
 
   /**

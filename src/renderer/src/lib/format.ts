@@ -97,6 +97,16 @@ export function formatShortTime(iso: string | null | undefined, now: number): st
   return sameDay ? `${pad(d.getHours())}:${pad(d.getMinutes())}` : `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/** "12-02 14:03" within the year of `now`, "2023-12-02" before it: a table cell's width. */
+export function formatCompactDateTime(iso: string | null | undefined, now: number): string {
+  if (!iso) return DASH;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return DASH;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (d.getFullYear() !== new Date(now).getFullYear()) return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 /** Milliseconds between two ISO times; the end defaults to `now` for a run still going. */
 export function elapsedMs(startIso: string | null | undefined, endIso: string | null | undefined, now: number): number | null {
   if (!startIso) return null;
