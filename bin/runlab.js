@@ -3,7 +3,8 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/main/cli.ts');
+const { main, flushAndExit } = await import('../src/main/cli.ts');
 const code = await main(process.argv);
-// TensorFlow.js can leave timers behind; the command is over, so is the process.
-process.exit(code);
+// TensorFlow.js can leave timers behind, so the process is ended here — once everything
+// written to stdout and stderr has reached them (a pipe takes it asynchronously).
+await flushAndExit(code);

@@ -4,14 +4,31 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { excerpt } from '../shared/excerpt';
 import { LabService } from './lab';
 import { CliError, errorLine } from './cli/cli-error';
 import { runsCommand } from './cli/runs-command';
 import { serveCommand, startCommand } from './cli/serve-command';
 import { trainCommand } from './cli/train-command';
+import { ignoreClosedReaders } from './cli/flush-and-exit';
+
+export { flushAndExit } from './cli/flush-and-exit';
+
+/** Commander's codes for a command line that is itself wrong: exit 2, like a bad flag value. */
+const USAGE_ERRORS = new Set([
+  'commander.unknownOption',
+  'commander.unknownCommand',
+  'commander.missingArgument',
+  'commander.optionMissingArgument',
+  'commander.missingMandatoryOptionValue',
+  'commander.invalidArgument',
+  'commander.excessArguments',
+  'commander.conflictingOption',
+]);
 
 /** Runs the command line and resolves with the exit code (bin/runlab.js exits with it). */
 export async function main(argv: string[] = process.argv): Promise<number> {
+  ignoreClosedReaders();
   let exitCode = 0;
   const setExitCode = (code: number) => {
     exitCode = code;
@@ -21,7 +38,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .version(packageVersion(), '-V, --version')
     .option('--data-dir <dir>', 'where runs are stored (default: $RUNLAB_HOME or ~/.runlab)')
     .exitOverride()
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    // One line per usage error: commander puts its "(Did you mean …?)" on a line of its own.
+    .configureOutput({ outputError: (text, write) => write(`${text.trimEnd().replace(/\s*\n\s*/g, ' ')}\n`) });
   const dataDir = (): string | undefined => program.opts<{ dataDir?: string }>().dataDir;
   const openService = () => LabService.open({ dataDir: dataDir() });
 
@@ -36,6 +55,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   // Subcommands (and theirs) report their own usage errors through the same override.
   const override = (command: Command): void => {
     command.exitOverride();
+    command.configureOutput(program.configureOutput());
+    // A group without its subcommand (`runlab runs`) is a usage error: one line, not the whole help.
+    if (command.commands.length > 0) command.allowExcessArguments().action(() => missingCommand(command));
     command.commands.forEach(override);
   };
   override(program);
@@ -45,13 +67,21 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander has already printed its one-line message (or the help).
-      return error.exitCode;
+      // Commander has already printed its one-line message (or the help, or the version).
+      return USAGE_ERRORS.has(error.code) ? 2 : error.exitCode;
     }
     process.stderr.write(`${errorLine(error)}\n`);
     if (process.env.RUNLAB_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return error instanceof CliError ? error.exitCode : 1;
   }
+}
+
+function missingCommand(command: Command): never {
+  const names = command.commands.map((c) => c.name()).filter((n) => n !== 'help');
+  const path = command.parent ? `runlab ${command.name()}` : 'runlab';
+  const [given] = command.args;
+  const what = given === undefined ? 'missing command' : `unknown command ${JSON.stringify(excerpt(given, 40))}`;
+  throw new CliError(`${path}: ${what}; expected one of: ${names.join(', ')} (see ${path} --help)`, 2);
 }
 
 function packageVersion(): string {

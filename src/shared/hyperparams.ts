@@ -316,7 +316,9 @@ export const HyperparamsSchema = z
   .strict()
   .superRefine(
     (c, ctx) => {
-      // Runs even when another field has the wrong type, so every error shows at once: check types here.
+      // Runs even when another field has the wrong type, so every error shows at once: check types here
+      // (the config itself may be null or a number when it comes from a damaged file).
+      if (typeof c !== 'object' || c === null) return;
       const dataset: unknown = c.dataset;
       const dataPath: unknown = c.dataPath;
       if ((dataset === 'idx' || dataset === 'csv' || dataset === 'images') && (typeof dataPath !== 'string' || dataPath.trim() === '')) {

@@ -149,11 +149,21 @@ export const RunRecordSchema = z.object({
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
+/** The fields of a damaged run.json that are still valid each on its own (shown, never trusted). */
+export type ReadableRunFields = Partial<
+  Pick<
+    RunRecord,
+    'name' | 'tags' | 'notes' | 'config' | 'status' | 'backend' | 'device' | 'created' | 'started' | 'ended' | 'summary' | 'error'
+  >
+>;
+
 /** A run folder whose run.json cannot be read or is invalid: listed, never rewritten. */
 export interface DamagedRun {
   id: string;
   damaged: true;
   reason: string;
+  /** What could still be read of it, when the file is a JSON object at all. */
+  readable?: ReadableRunFields;
 }
 export type RunListEntry = RunRecord | DamagedRun;
 

@@ -71,11 +71,13 @@ function parseFlagValue(field: Field, raw: unknown): unknown {
   }
 }
 
+/** Plain decimal notation only: Number() would also take '0x2', '0b1', 'Infinity' and ' '. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 function toNumber(text: string): number | string {
   const trimmed = text.trim();
-  if (trimmed === '') return text;
-  const value = Number(trimmed);
-  return Number.isNaN(value) ? text : value;
+  // What is not a decimal number is left as text, for the schema to name ("must be a number").
+  return DECIMAL.test(trimmed) ? Number(trimmed) : text;
 }
 
 function attributeName(field: Field): string {

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { FIELDS } from '../../shared/hyperparams';
-import { isDamaged, type MetricRow, type RunListEntry, type RunRecord } from '../../shared/records';
+import { isDamaged, type DamagedRun, type MetricRow, type RunListEntry, type RunRecord } from '../../shared/records';
 import type { LabService } from '../lab';
 import { formatDuration, formatMetric, formatTable } from './table';
 
@@ -36,11 +36,14 @@ export function runsCommand(openService: OpenService): Command {
     .argument('<id>', 'run id')
     .option('--json', 'the run record as JSON')
     .action(async (id: string, flags: { json?: boolean }) => {
-      const [record, metrics] = await withService(
-        openService,
-        async (s) => [await s.call('getRun', { id }), (await s.call('getMetrics', { ids: [id] }))[id] ?? []] as const,
-      );
-      print(flags.json ? JSON.stringify(record, null, 2) : describeRun(record, metrics));
+      const [entry, metrics] = await withService(openService, async (s) => {
+        // A damaged run is shown as far as it can be read; a healthy one through the service (live progress).
+        const stored = await s.store.entry(id);
+        const record = isDamaged(stored) ? stored : await s.call('getRun', { id });
+        return [record, (await s.call('getMetrics', { ids: [id] }))[id] ?? []] as const;
+      });
+      if (flags.json) return print(JSON.stringify(entry, null, 2));
+      print(isDamaged(entry) ? describeDamaged(entry, metrics) : describeRun(entry, metrics));
     });
 
   runs
@@ -120,6 +123,37 @@ function listEntry(entry: RunListEntry): ListRow {
   };
 }
 
+/** What is readable of a damaged run: the reason first, then each field that still makes sense. */
+function describeDamaged(run: DamagedRun, metrics: MetricRow[]): string {
+  const r = run.readable ?? {};
+  const lines: Array<[string, string]> = [
+    ['id', run.id],
+    ['status', 'damaged'],
+    ['reason', run.reason],
+  ];
+  if (r.name !== undefined) lines.push(['name', r.name]);
+  if (r.status !== undefined) lines.push(['was', r.status]);
+  if (r.tags !== undefined) lines.push(['tags', r.tags.join(', ') || '-']);
+  if (r.created !== undefined) lines.push(['created', r.created]);
+  if (r.ended != null) lines.push(['ended', r.ended]);
+  if (r.device != null || r.backend != null) lines.push(['backend', r.device ?? r.backend ?? '-']);
+  if (r.notes) lines.push(['notes', r.notes]);
+  const width = Math.max(...lines.map(([k]) => k.length));
+  const out = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+  if (r.error) out.push('', 'error:', r.error);
+  if (r.config) {
+    out.push('', 'config:');
+    for (const field of FIELDS) out.push(`  --${field.flag} ${flagValue(r.config[field.key])}`);
+  }
+  out.push(...epochTable(metrics));
+  out.push('', `It can be deleted with: runlab runs rm ${run.id}`);
+  return out.join('\n');
+}
+
+function flagValue(value: unknown): string {
+  return Array.isArray(value) ? value.join(',') : value === '' ? '(none)' : String(value);
+}
+
 function describeRun(run: RunRecord, metrics: MetricRow[]): string {
   const s = run.summary;
   const lines: Array<[string, string]> = [
@@ -157,10 +191,14 @@ function describeRun(run: RunRecord, metrics: MetricRow[]): string {
   const out = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
   if (run.error) out.push('', 'error:', run.error);
   out.push('', 'config:');
-  for (const field of FIELDS) {
-    const value = run.config[field.key];
-    out.push(`  --${field.flag} ${Array.isArray(value) ? value.join(',') : value === '' ? '(none)' : String(value)}`);
-  }
+  for (const field of FIELDS) out.push(`  --${field.flag} ${flagValue(run.config[field.key])}`);
+  out.push(...epochTable(metrics));
+  return out.join('\n');
+}
+
+/** The fastai-style table of epoch rows, after a blank line; nothing when there are none. */
+function epochTable(metrics: MetricRow[]): string[] {
+  const out: string[] = [];
   const epochs = metrics.filter((r) => r.kind === 'epoch');
   if (epochs.length > 0) {
     out.push('');
@@ -179,5 +217,5 @@ function describeRun(run: RunRecord, metrics: MetricRow[]): string {
       ),
     );
   }
-  return out.join('\n');
+  return out;
 }

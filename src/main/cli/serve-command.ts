@@ -53,7 +53,7 @@ function withServeOptions(command: Command): Command {
 }
 
 function parsePort(value: string): number {
-  const port = Number(value);
+  const port = /^\d{1,5}$/.test(value.trim()) ? Number(value.trim()) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('expected a whole number from 0 to 65535.');
   return port;
 }

@@ -185,15 +185,27 @@ export class RunStore {
       throw fsError('read', this.runsDir, error);
     }
     const read = await mapLimit(names, LIST_CONCURRENCY, async (id): Promise<RunListEntry | null> => {
-      const dir = join(this.runsDir, id);
-      const result = await readRunFile(join(dir, RUN_FILE), id);
-      if (result.ok) return result.record;
-      if (result.missing && (creating.has(dir) || !(await isDirectory(dir)))) return null;
-      const damaged: DamagedRun = { id, damaged: true, reason: result.reason };
-      return damaged;
+      try {
+        return await this.entry(id);
+      } catch (error) {
+        // Whatever one folder does (vanishes, refuses to be read), the other runs are listed.
+        if (error instanceof LabError && error.code === 'not_found') return null;
+        return { id, damaged: true, reason: `${join(this.runsDir, id)} cannot be read (${messageOf(error)})` } satisfies DamagedRun;
+      }
     });
     const entries = read.filter((e): e is RunListEntry => e !== null);
     return entries.sort((a, b) => sortTime(b) - sortTime(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  }
+
+  /** One run as list() shows it: its record, or what is readable of a damaged one and why. */
+  async entry(id: string): Promise<RunListEntry> {
+    const dir = this.runDir(id);
+    const result = await readRunFile(join(dir, RUN_FILE), id);
+    if (result.ok) return result.record;
+    if (result.missing && (creating.has(dir) || !(await isDirectory(dir)))) throw notFound(id);
+    const damaged: DamagedRun = { id, damaged: true, reason: result.reason };
+    if (result.readable) damaged.readable = result.readable;
+    return damaged;
   }
 
   async get(id: string): Promise<RunRecord> {
@@ -409,6 +421,10 @@ async function isDirectory(path: string): Promise<boolean> {
 
 function notFound(id: string): LabError {
   return new LabError({ code: 'not_found', field: 'id', message: `Run ${id} not found` });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function fsError(action: string, path: string, error: unknown): LabError {

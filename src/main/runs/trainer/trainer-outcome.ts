@@ -3,6 +3,7 @@
  * first explanation that applies wins: our own failures, then the trainer's word, then
  * what we did to it, then what it said went wrong, and last how the process died.
  */
+import { boundText } from '../../../shared/excerpt';
 import type { RunStatus, RunSummary } from '../../../shared/records';
 
 export type CancelState = null | 'before-start' | 'requested' | 'killed';
@@ -28,7 +29,13 @@ export interface Outcome {
   error: string | null;
 }
 
+/** The outcome, with its error bounded (≤ 2000 printable characters): it is stored in run.json and sent to every client. */
 export function trainerOutcome(end: TrainerEnd): Outcome {
+  const outcome = explain(end);
+  return outcome.error === null ? outcome : { ...outcome, error: boundText(outcome.error) };
+}
+
+function explain(end: TrainerEnd): Outcome {
   const summary = end.done?.summary ?? null;
   if (end.storeError) return { status: 'failed', summary, error: end.storeError };
   if (end.protocolError) return { status: 'failed', summary, error: `trainer protocol error: ${end.protocolError}` };

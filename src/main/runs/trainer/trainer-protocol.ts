@@ -4,6 +4,7 @@
  * clear error instead of corrupting the store or crashing the supervisor.
  */
 import { z } from 'zod';
+import { excerpt } from '../../../shared/excerpt';
 import { HyperparamsSchema } from '../../../shared/hyperparams';
 import { DataInfoSchema, MetricRowSchema, RunIdSchema, RunSummarySchema } from '../../../shared/records';
 
@@ -73,7 +74,7 @@ function preview(raw: unknown): string {
   } catch {
     text = String(raw);
   }
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  return excerpt(text, 120);
 }
 
 /** Non-finite numbers become null, as JSON would carry them, so both transports agree. */

@@ -3,11 +3,14 @@
  * index, or one name per line from a classes file beside the data (`classes.txt` in an IDX
  * folder, `<name>.classes.txt` beside `<name>.csv`).
  */
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../../fs/regular-file';
 import { DataError } from './data-error';
+import { readDataFile } from './read-data-file';
 
 /** Longest class name kept: names are labels in tables and charts, not documents. */
 export const MAX_CLASS_NAME = 200;
+/** 10,000 names of 200 characters, with room to spare. */
+const MAX_CLASSES_FILE_BYTES = 4 * 1024 * 1024;
 
 export function indexNames(c: number): string[] {
   return Array.from({ length: c }, (_, i) => String(i));
@@ -18,13 +21,10 @@ export function indexNames(c: number): string[] {
  * names, and more names than labels seen means more classes), else "0"…"c−1".
  */
 export async function classNames(file: string, c: number): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return indexNames(c);
-    throw new DataError(`Cannot read ${file}: ${(err as Error).message}`, file);
-  }
+  const read = await readRegularFile(file, MAX_CLASSES_FILE_BYTES);
+  if (!read.ok && read.problem === 'missing') return indexNames(c);
+  // Any other problem (a folder, a FIFO, too big, unreadable) is readDataFile's to name.
+  const text = (read.ok ? read.data : await readDataFile(file, MAX_CLASSES_FILE_BYTES)).toString('utf8');
   const names = text
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)

@@ -8,6 +8,7 @@
  * else "0", "1", ….
  */
 import Papa from 'papaparse';
+import { excerpt } from '../../../shared/excerpt';
 import { deriveSeed } from '../random';
 import { classNames } from './class-names';
 import { DataError } from './data-error';
@@ -67,6 +68,10 @@ export function parseCsv(path: string, text: string): CsvTable {
   text = text.replace(/^\uFEFF/, '');
   if (!/\S/.test(text)) {
     throw new DataError(`${path}: the file is empty; expected a label column and numeric feature columns`, path);
+  }
+  // Text files hold no NUL characters: this is not a CSV, and nothing of it is quoted.
+  if (text.slice(0, 64 * 1024).includes('\u0000')) {
+    throw new DataError(`${path}: this is a binary file, not a CSV file (expected text: a label column and numeric feature columns)`, path);
   }
   const reader = new TableReader(path);
   let error: unknown = null;
@@ -145,8 +150,16 @@ class TableReader {
       this.names = cells.map((c) => c.trim());
       this.labelCol = this.names.findIndex((c) => c.toLowerCase() === 'label');
       if (this.labelCol < 0) {
+        // Quote the header only if it looks like one: the first line of /etc/shadow must not reach a message.
+        if (this.k < 2 || !this.names.every(looksLikeColumnName)) {
+          throw new DataError(
+            `${this.path} line ${line}: this does not look like a CSV dataset: the first line is neither numbers nor a header with a 'label' column`,
+            this.path,
+            { line },
+          );
+        }
         const shown = this.names.slice(0, 6).join(', ') + (this.names.length > 6 ? ', …' : '');
-        throw new DataError(`${this.path} line ${line}: the header has no 'label' column (found: ${shown})`, this.path, { line });
+        throw new DataError(`${this.path} line ${line}: the header has no 'label' column (found: ${excerpt(shown)})`, this.path, { line });
       }
     } else {
       this.names = cells.map((_, j) => `column ${j + 1}`);
@@ -163,8 +176,8 @@ class TableReader {
   private number(cell: string, j: number, line: number): number {
     const value = Number(cell); // one parse per cell; '' and blanks also give 0, hence the second test
     if (Number.isFinite(value) && (value !== 0 || cell.trim() !== '')) return value;
-    const column = this.hasHeader ? `'${this.names[j]}'` : String(j + 1);
-    throw new DataError(`${this.path} line ${line}, column ${column}: '${cell}' is not a number`, this.path, {
+    const column = this.columnName(j);
+    throw new DataError(`${this.path} line ${line}, column ${column}: '${excerpt(cell, CELL_QUOTE_MAX)}' is not a number`, this.path, {
       line,
       column: this.names[j]!,
     });
@@ -172,12 +185,16 @@ class TableReader {
 
   private label(value: number, cell: string, j: number, line: number): number {
     if (Number.isInteger(value) && value >= 0 && value < MAX_CLASSES) return value;
-    const column = this.hasHeader ? `'${this.names[j]}'` : String(j + 1);
+    const column = this.columnName(j);
     throw new DataError(
-      `${this.path} line ${line}, column ${column}: label '${cell}' is not a class index; expected a whole number from 0 to ${MAX_CLASSES - 1}`,
+      `${this.path} line ${line}, column ${column}: label '${excerpt(cell, CELL_QUOTE_MAX)}' is not a class index; expected a whole number from 0 to ${MAX_CLASSES - 1}`,
       this.path,
       { line, column: this.names[j]! },
     );
+  }
+
+  private columnName(j: number): string {
+    return this.hasHeader ? `'${excerpt(this.names[j]!, 60)}'` : String(j + 1);
   }
 
   private grow(): void {
@@ -190,6 +207,14 @@ class TableReader {
     this.labels = labels;
     this.features = features;
   }
+}
+
+/** A cell is quoted in an error at most this long: enough to recognise it, never a 60 MB message. */
+const CELL_QUOTE_MAX = 40;
+
+/** What a column name in a dataset looks like: short, printable, no password-file punctuation. */
+function looksLikeColumnName(name: string): boolean {
+  return /^[\p{L}\p{N}_ .()[\]#%+\-/]{1,64}$/u.test(name);
 }
 
 function isNumber(cell: string): boolean {

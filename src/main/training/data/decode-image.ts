@@ -5,6 +5,7 @@
  * grey or sRGB. Also the header facts (size, channels) without decoding the pixels.
  */
 import sharp from 'sharp';
+import { excerpt } from '../../../shared/excerpt';
 
 // Many small images, each decoded once: libvips' operation cache only holds memory, and
 // one thread per image (several images in flight) beats several threads on a tiny one.
@@ -77,14 +78,13 @@ export async function encodePng(pixels: Uint8Array, width: number, height: numbe
   return pipeline.png().toBuffer();
 }
 
-/** libvips' messages can span lines and quote bytes: one short printable line for a person. */
+/** libvips' messages can span lines and quote bytes: one short printable line for a person (excerpt's rules). */
 export function oneLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   const line = text
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '')
-    .join('; ')
-    .replace(/[^\x20-\x7e\u00a0-\uffff]/g, '?');
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line || 'unknown error';
+    .join('; ');
+  return excerpt(line) || 'unknown error';
 }

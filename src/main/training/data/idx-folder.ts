@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { classNames } from './class-names';
 import { DataError } from './data-error';
 import { Dataset, type DataSplit } from './dataset';
-import { readIdx, type IdxArray } from './idx';
+import { EXPECTED_SHAPE, readIdx, type IdxArray } from './idx';
 import { normalizePixels, pixelStats } from './normalize';
 import { assertFolder } from './read-data-file';
 
@@ -57,10 +57,10 @@ export async function readIdxFolder(dir: string): Promise<IdxFolder> {
     findFile(dir, 't10k', 'images'),
     findFile(dir, 't10k', 'labels'),
   ]);
-  const trainImages = checkImages(await readIdx(trainImagesPath), trainImagesPath);
-  const testImages = checkImages(await readIdx(testImagesPath), testImagesPath);
-  const trainLabels = checkLabels(await readIdx(trainLabelsPath), trainLabelsPath, trainImages, trainImagesPath);
-  const testLabels = checkLabels(await readIdx(testLabelsPath), testLabelsPath, testImages, testImagesPath);
+  const trainImages = checkImages(await readIdx(trainImagesPath, 'images'), trainImagesPath);
+  const testImages = checkImages(await readIdx(testImagesPath, 'images'), testImagesPath);
+  const trainLabels = checkLabels(await readIdx(trainLabelsPath, 'labels'), trainLabelsPath, trainImages, trainImagesPath);
+  const testLabels = checkLabels(await readIdx(testLabelsPath, 'labels'), testLabelsPath, testImages, testImagesPath);
   const [, rows, cols] = trainImages.dims as [number, number, number];
   if (testImages.dims[1] !== rows || testImages.dims[2] !== cols) {
     throw new DataError(
@@ -103,10 +103,7 @@ export async function loadIdxFolder(dir: string): Promise<DataSplit> {
 
 function checkImages(arr: IdxArray, path: string): IdxArray {
   if (arr.dims.length !== 3) {
-    throw new DataError(
-      `${path}: expected images with 3 dimensions (count, rows, columns; magic 0x00000803), found ${arr.dims.length}`,
-      path,
-    );
+    throw new DataError(`${path}: expected ${EXPECTED_SHAPE.images}, found ${arr.dims.length}`, path);
   }
   if (arr.dims[0] === 0) throw new DataError(`${path}: the file holds no images`, path);
   return arr;
@@ -114,7 +111,7 @@ function checkImages(arr: IdxArray, path: string): IdxArray {
 
 function checkLabels(arr: IdxArray, path: string, images: IdxArray, imagesPath: string): IdxArray {
   if (arr.dims.length !== 1) {
-    throw new DataError(`${path}: expected labels with 1 dimension (magic 0x00000801), found ${arr.dims.length}`, path);
+    throw new DataError(`${path}: expected ${EXPECTED_SHAPE.labels}, found ${arr.dims.length}`, path);
   }
   if (arr.dims[0] !== images.dims[0]) {
     throw new DataError(`${path}: ${arr.dims[0]} labels, but ${imagesPath} holds ${images.dims[0]} images`, path);
