@@ -1,6 +1,7 @@
 /**
- * The `runlab` command line: train | runs | serve | start. Every command goes through
- * LabService (or, for `train --no-save`, the engine's runJob), never a copy of their logic.
+ * The `runlab` command line: train | predict | interpret | runs | serve | start. Commands go
+ * through LabService or the engine (runJob for `train --no-save`; predict and interpret run a
+ * checkpoint in this process), never a copy of their logic.
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
@@ -9,6 +10,8 @@ import { LabService } from './lab';
 import { CliError, errorLine } from './cli/cli-error';
 import { runsCommand } from './cli/runs-command';
 import { serveCommand, startCommand } from './cli/serve-command';
+import { interpretCommand } from './cli/interpret-command';
+import { predictCommand } from './cli/predict-command';
 import { trainCommand } from './cli/train-command';
 import { ignoreClosedReaders } from './cli/flush-and-exit';
 
@@ -46,6 +49,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 
   for (const command of [
     trainCommand(dataDir, setExitCode),
+    predictCommand(dataDir),
+    interpretCommand(dataDir),
     runsCommand(openService),
     serveCommand(openService),
     startCommand(openService, setExitCode),

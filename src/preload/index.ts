@@ -30,6 +30,9 @@ const lab: LabApi = {
   getSchema: (request) => invoke('getSchema', request),
   systemInfo: (request) => invoke('systemInfo', request),
   previewData: (request) => invoke('previewData', request),
+  predict: (request) => invoke('predict', request),
+  interpret: (request) => invoke('interpret', request),
+  downloadModel: (request) => invoke('downloadModel', request),
   on(event, listener) {
     // The IPC event object (with its sender) never reaches the page.
     const handler = (_event: IpcRendererEvent, name: LabEventName, payload: Parameters<typeof listener>[0]): void => {

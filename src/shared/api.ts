@@ -4,6 +4,7 @@
  * push-event map. Payloads are plain JSON.
  */
 import { z } from 'zod';
+import { CHECKPOINTS, type CheckpointName, type Interpretation, type Predictions } from './analysis';
 import type { FieldSpec, Hyperparams } from './hyperparams';
 import type { MetricRow, RunListEntry, RunPatch, RunRecord } from './records';
 import { RunIdSchema, RunPatchSchema } from './records';
@@ -54,6 +55,21 @@ export interface DataPreview {
   notes: string[];
 }
 
+/** A run's model as a zip (model.json, weights, classes.json), base64 so JSON can carry it. */
+export interface ModelDownload {
+  filename: string;
+  mime: 'application/zip';
+  checkpoint: CheckpointName;
+  base64: string;
+}
+
+/**
+ * Images sent to predict: base64 bytes of PNG/JPEG/WebP files. The UI scales pictures down
+ * before sending (the web host takes messages up to 1 MiB).
+ */
+export const MAX_PREDICT_IMAGES = 16;
+export const MAX_PREDICT_IMAGE_BASE64 = 700_000;
+
 /** Request payload schemas: every transport validates what it receives with these. */
 export const RequestSchemas = {
   listRuns: z.object({}).strict(),
@@ -83,6 +99,29 @@ export const RequestSchemas = {
   systemInfo: z.object({}).strict(),
   // The config is validated against the hyperparameter schema by the service, as for startRun.
   previewData: z.object({ config: z.record(z.string(), z.unknown()) }).strict(),
+  predict: z
+    .object({
+      id: RunIdSchema,
+      images: z
+        .array(
+          z
+            .object({
+              name: z.string().trim().min(1).max(300),
+              data: z
+                .string()
+                .min(1, { error: 'An image must not be empty' })
+                .max(MAX_PREDICT_IMAGE_BASE64, { error: 'An image must be at most 512 KB: scale it down first' })
+                .regex(/^[A-Za-z0-9+/]*={0,2}$/, { error: 'An image must be base64 data' }),
+            })
+            .strict(),
+        )
+        .min(1, { error: 'Send at least one image' })
+        .max(MAX_PREDICT_IMAGES, { error: `Send at most ${MAX_PREDICT_IMAGES} images at once` }),
+      checkpoint: z.enum(CHECKPOINTS).optional(),
+    })
+    .strict(),
+  interpret: z.object({ id: RunIdSchema, checkpoint: z.enum(CHECKPOINTS).optional() }).strict(),
+  downloadModel: z.object({ id: RunIdSchema, checkpoint: z.enum(CHECKPOINTS).optional() }).strict(),
 } as const;
 
 export type LabMethod = keyof typeof RequestSchemas;
@@ -100,6 +139,9 @@ export interface LabResponses {
   getSchema: SchemaInfo;
   systemInfo: SystemInfo;
   previewData: DataPreview;
+  predict: Predictions;
+  interpret: Interpretation;
+  downloadModel: ModelDownload;
 }
 
 export type LabRequests = { [M in LabMethod]: z.input<(typeof RequestSchemas)[M]> };

@@ -258,6 +258,8 @@ export class RunSupervisor {
       case 'error':
         run.trainerError ??= message.message;
         return;
+      case 'result':
+        return this.protocolFailure(run, 'the trainer answered a task it was never given');
     }
   }
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { excerpt } from '../../../shared/excerpt';
 import { HyperparamsSchema } from '../../../shared/hyperparams';
 import { DataInfoSchema, MetricRowSchema, RunIdSchema, RunSummarySchema } from '../../../shared/records';
+import { InferenceTaskSchema } from '../../training/inference/inference-task-schema';
 
 /** Supervisor → trainer. */
 export const ParentMessageSchema = z.discriminatedUnion('type', [
@@ -20,6 +21,8 @@ export const ParentMessageSchema = z.discriminatedUnion('type', [
     cacheDir: z.string().min(1).nullable(),
   }),
   z.object({ type: z.literal('cancel') }),
+  /** Instead of a run: one inference task (predict, interpret), answered with `result`. */
+  z.object({ type: z.literal('task'), task: InferenceTaskSchema }),
 ]);
 export type ParentMessage = z.infer<typeof ParentMessageSchema>;
 
@@ -45,6 +48,8 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     summary: RunSummarySchema,
   }),
   z.object({ type: z.literal('error'), message: z.string() }),
+  /** A task's answer; the caller validates it against what the task returns. */
+  z.object({ type: z.literal('result'), value: z.unknown() }),
 ]);
 export type ChildMessage = z.infer<typeof ChildMessageSchema>;
 

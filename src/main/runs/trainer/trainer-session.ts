@@ -1,12 +1,14 @@
 /**
  * One trainer's side of the trainer protocol, whatever carries it: waits for `start`, runs
  * the job with runJob, streams `loading` (while an image folder decodes), `started`, `rows`
- * and `done`, turns `cancel` into an abort, and refuses anything else with an `error`.
+ * and `done`, turns `cancel` into an abort, and refuses anything else with an `error`. Sent
+ * a `task` instead of `start`, it runs that inference task and answers with its `result`.
  * trainer-process.ts connects it to a real parent (Node IPC or Electron's parentPort); the
  * benchmark runs it in its own process to time the supervisor and store without a process
  * boundary in the way.
  */
 import { runJob } from '../../training/job';
+import type { InferenceTask } from '../../training/inference/inference-task-schema';
 import { LoadingReporter } from './loading-reporter';
 import type { MetricRow } from '../../../shared/records';
 import { parseParentMessage, plannedIters, type ChildMessage, type ParentMessage } from './trainer-protocol';
@@ -62,6 +64,13 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
     end(0);
   };
 
+  const runTask = async (task: InferenceTask): Promise<void> => {
+    // The engine loads only when asked: a trainer that trains never pays for it.
+    const { runInferenceTask } = await import('../../training/inference/inference-task');
+    await parent.send({ type: 'result', value: await runInferenceTask(task) });
+    end(0);
+  };
+
   parent.onMessage((raw) => {
     const parsed = parseParentMessage(raw);
     if (!parsed.ok) {
@@ -78,6 +87,10 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
       return;
     }
     started = true;
+    if (message.type === 'task') {
+      runTask(message.task).catch((error: unknown) => fail(errorMessage(error)));
+      return;
+    }
     train(message).catch((error: unknown) => fail(errorMessage(error)));
   });
 

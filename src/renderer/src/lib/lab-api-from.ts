@@ -20,6 +20,9 @@ export function labApiFrom(call: LabCall, on: LabOn): LabApi {
     getSchema: (request) => call('getSchema', request),
     systemInfo: (request) => call('systemInfo', request),
     previewData: (request) => call('previewData', request),
+    predict: (request) => call('predict', request),
+    interpret: (request) => call('interpret', request),
+    downloadModel: (request) => call('downloadModel', request),
     on,
   };
 }
