@@ -13,13 +13,14 @@ import { EarlyStoppingCallback } from './callbacks/early-stopping';
 import { ParamSchedulerCallback } from './callbacks/param-scheduler';
 import { ProgressReportCallback } from './callbacks/progress-report';
 import { RecorderCallback } from './callbacks/recorder';
+import { ResumeCheckpointCallback } from './callbacks/resume-checkpoint';
 import { StopAfterCallback } from './callbacks/stop-after';
 import { TelemetryCallback } from './callbacks/telemetry';
 import { TerminateOnNaNCallback } from './callbacks/terminate-on-nan';
 import { ThroughputCallback } from './callbacks/throughput';
 import { TrainEvalCallback } from './callbacks/train-eval';
 import type { JobOptions } from './job';
-import { lrSchedule } from './optim/lr-schedule';
+import { LrPlan } from './optim/lr-plan';
 import { accuracy } from './metrics';
 
 export interface JobCallbacks {
@@ -29,24 +30,36 @@ export interface JobCallbacks {
   avgStats: AvgStatsCallback;
   throughput: ThroughputCallback;
   terminateOnNaN: TerminateOnNaNCallback;
+  /** The lr over the run (a live edit or a resume reshapes it). */
+  plan: LrPlan;
+  /** Present when the job keeps resumable checkpoints (options.checkpointDir). */
+  checkpoints: ResumeCheckpointCallback | null;
 }
 
 export function jobCallbacks(
   config: Hyperparams,
-  options: Pick<JobOptions, 'signal' | 'onRows' | 'telemetry' | 'onProgress' | 'modelDir' | 'callbacks'> = {},
+  options: Pick<
+    JobOptions,
+    'signal' | 'onRows' | 'telemetry' | 'onProgress' | 'modelDir' | 'callbacks' | 'checkpointDir' | 'onCheckpoint'
+  > = {},
+  plan: LrPlan = LrPlan.fresh(config, config.epochs),
 ): JobCallbacks {
   const avgStats = new AvgStatsCallback({ accuracy });
   const throughput = new ThroughputCallback();
   const terminateOnNaN = new TerminateOnNaNCallback();
-  const schedule = lrSchedule(config);
   const all: Callback[] = [new TrainEvalCallback(), avgStats, new RecorderCallback(), throughput, terminateOnNaN];
   if (options.signal) all.push(new AbortCallback(options.signal));
-  if (schedule !== null) all.push(new ParamSchedulerCallback('lr', schedule));
+  // Always scheduled, constant included: a live edit or a resume may reshape the plan.
+  all.push(new ParamSchedulerCallback('lr', (pos) => plan.at(pos * config.epochs)));
   if (config.stopAfter > 0) all.push(new StopAfterCallback(config.stopAfter));
   if (config.patience > 0) all.push(new EarlyStoppingCallback({ patience: config.patience, monitor: 'valid_loss' }));
   if (options.onRows) all.push(new TelemetryCallback({ sink: options.onRows, ...options.telemetry }));
   if (options.onProgress) all.push(new ProgressReportCallback(options.onProgress));
   if (options.modelDir) all.push(new CheckpointCallback(options.modelDir));
+  const checkpoints = options.checkpointDir
+    ? new ResumeCheckpointCallback({ dir: options.checkpointDir, config, plan, onSaved: options.onCheckpoint })
+    : null;
+  if (checkpoints) all.push(checkpoints);
   all.push(...(options.callbacks ?? []));
-  return { all, avgStats, throughput, terminateOnNaN };
+  return { all, avgStats, throughput, terminateOnNaN, plan, checkpoints };
 }

@@ -3,6 +3,7 @@
  * and the standard callbacks — with hooks for whoever watches (CLI, trainer process).
  * This is the engine's only entry point for front doors.
  */
+import type { CheckpointInfo, CheckpointPosition } from '../../shared/checkpoint';
 import type { Hyperparams } from '../../shared/hyperparams';
 import type { DataInfo, MetricRow, MetricsSnapshot, Progress, RunSummary } from '../../shared/records';
 import { initBackend, type ResolvedBackend } from './backend';
@@ -12,7 +13,10 @@ import type { ThroughputCallback } from './callbacks/throughput';
 import type { DataBunch } from './data/data-bunch';
 import { dataInfo } from './data/data-info';
 import { loadDataBunch, type LoadOptions } from './data/load';
+import { loadCheckpoint } from './checkpoint/load-checkpoint';
+import { restoreCheckpoint, type Restored } from './checkpoint/restore-checkpoint';
 import { jobCallbacks } from './job-callbacks';
+import { LrPlan } from './optim/lr-plan';
 import { Learner } from './loop/learner';
 import { crossEntropy } from './loss';
 import { createCnn } from './models/cnn';
@@ -34,6 +38,17 @@ export interface JobStart {
   validSize: number;
   /** Class names, input shape and image preparation: what predict and interpret need later. */
   data: DataInfo;
+  /** Where a resumed or forked job starts: iterations and (fractional) epochs already done; absent for a fresh one. */
+  from?: { iter: number; epoch: number; position: CheckpointPosition };
+}
+
+/** Where a job continues from instead of starting afresh (restore-checkpoint.ts says what each mode keeps). */
+export interface JobFrom {
+  /** A checkpoint folder (model/checkpoints/epoch-…). */
+  dir: string;
+  mode: 'resume' | 'fork';
+  /** The run had been stopped by early stopping: its patience counts afresh. */
+  restartEarlyStopping?: boolean;
 }
 
 export interface JobOptions {
@@ -53,6 +68,12 @@ export interface JobOptions {
   callbacks?: Callback[];
   /** Passed to the data layer (the cache folder; decoding progress of an image folder). */
   data?: LoadOptions;
+  /** Folder for ResumeCheckpointCallback's resumable checkpoints (model/checkpoints); null: none. */
+  checkpointDir?: string | null;
+  /** Told of each resumable checkpoint written. */
+  onCheckpoint?: (info: CheckpointInfo) => void;
+  /** Continue from a checkpoint: a resumed run or a fork. */
+  from?: JobFrom;
 }
 
 export interface JobResult {
@@ -128,8 +149,10 @@ export async function runJob(config: Hyperparams, options: JobOptions = {}): Pro
   const model = buildModel(config, data);
   const opt = buildOptimizer(config, model);
   try {
+    const restored = options.from ? await restoreFrom(options.from, { model, opt, config, batchesPerEpoch: data.trainDl.length }) : null;
     const learner = new Learner(model, opt, crossEntropy, data);
-    const { all, avgStats, throughput, terminateOnNaN } = jobCallbacks(config, options);
+    const plan = restored?.plan ?? LrPlan.fresh(config, config.epochs);
+    const { all, avgStats, throughput, terminateOnNaN } = jobCallbacks(config, options, plan);
     const runner = new Runner(all);
 
     const batchesPerEpoch = data.trainDl.length;
@@ -142,8 +165,15 @@ export async function runJob(config: Hyperparams, options: JobOptions = {}): Pro
       trainSize: data.trainDl.dataset.length,
       validSize: data.validDl.dataset.length,
       data: dataInfo(data),
+      ...(restored ? { from: restored.from } : {}),
     });
-    await runner.fit(config.epochs, learner);
+    if (restored) {
+      // The shuffle order of an epoch is a function of (seed, epoch) alone: start at the checkpoint's.
+      data.trainDl.seek(restored.position.epoch);
+      await runner.fit(config.epochs, learner, { start: restored.position, restore: async () => restored.restoreCallbacks(runner.cbs) });
+    } else {
+      await runner.fit(config.epochs, learner);
+    }
     const diverged = terminateOnNaN.detail;
     return {
       status: runner.stopReason === 'user' ? 'cancelled' : diverged !== null ? 'failed' : 'completed',
@@ -155,5 +185,20 @@ export async function runJob(config: Hyperparams, options: JobOptions = {}): Pro
   } finally {
     opt.dispose();
     model.dispose();
+  }
+}
+
+/** Loads `from`'s checkpoint into the new model and optimizer (the loaded copy freed at once). */
+async function restoreFrom(
+  from: JobFrom,
+  target: { model: Model; opt: Optimizer; config: Hyperparams; batchesPerEpoch: number },
+): Promise<Restored & { from: NonNullable<JobStart['from']> }> {
+  const loaded = await loadCheckpoint(from.dir);
+  try {
+    const restored = restoreCheckpoint(loaded, { ...target, mode: from.mode, restartEarlyStopping: from.restartEarlyStopping });
+    const { n_iter, n_epochs, position } = loaded.state;
+    return { ...restored, from: { iter: n_iter, epoch: n_epochs, position } };
+  } finally {
+    loaded.dispose();
   }
 }

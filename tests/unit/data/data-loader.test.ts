@@ -133,6 +133,25 @@ describe('DataLoader', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('resumes mid-epoch: seek(k) then from(b) gives epoch k from batch b, as an unbroken loader does', () => {
+    const whole = new DataLoader(indexDataset(10), { batchSize: 3, shuffle: true, seed: 9 });
+    readEpoch(whole);
+    const epoch1 = readEpoch(whole);
+    const resumed = new DataLoader(indexDataset(10), { batchSize: 3, shuffle: true, seed: 9 });
+    resumed.seek(1);
+    const tail: number[][] = [];
+    const pass = resumed.from(2);
+    for (let next = pass.next(); !next.done; next = pass.next()) {
+      tail.push(Array.from(next.value.yb.dataSync()));
+      next.value.xb.dispose();
+      next.value.yb.dispose();
+    }
+    expect(tail).toEqual(epoch1.slice(2).map((b) => b.labels));
+    // The next pass is epoch 2, as after any epoch 1.
+    expect(ids(readEpoch(resumed))).toEqual(ids(readEpoch(whole)));
+    expect(() => resumed.from(5)).toThrow(/first batch must be a whole number from 0 to 4, got 5/);
+  });
+
   it('refuses a batch size that is not a whole number ≥ 1', () => {
     expect(() => new DataLoader(indexDataset(4), { batchSize: 0, shuffle: false })).toThrow(/batchSize/);
     expect(() => new DataLoader(indexDataset(4), { batchSize: 2.5, shuffle: false })).toThrow(/batchSize/);

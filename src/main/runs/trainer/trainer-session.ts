@@ -7,6 +7,8 @@
  * benchmark runs it in its own process to time the supervisor and store without a process
  * boundary in the way.
  */
+import { join } from 'node:path';
+import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
 import { runJob } from '../../training/job';
 import type { InferenceTask } from '../../training/inference/inference-task-schema';
 import { LoadingReporter } from './loading-reporter';
@@ -44,6 +46,8 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
     const loading = new LoadingReporter((done, total) => void parent.send({ type: 'loading', done, total }));
     const result = await runJob(start.config, {
       modelDir: start.modelDir,
+      // Resumable checkpoints (every epoch, and on a stop) beside model/last and model/best.
+      checkpointDir: start.modelDir === null ? null : join(start.modelDir, CHECKPOINTS_DIR),
       data: { ...(start.cacheDir ? { cacheDir: start.cacheDir } : {}), onProgress: loading.report },
       signal: abort.signal,
       onStart: (info) => {

@@ -10,6 +10,7 @@ import { Callback } from '../loop/callback';
 import type { MetricFn } from '../metrics';
 import { hostValues } from '../kernels/host-memory';
 import { retain } from '../kernels/retain';
+import { stateNumber, stateObject, type Resumable } from '../loop/resumable';
 
 export interface PassStats {
   /** Samples seen. */
@@ -78,6 +79,20 @@ class PassSums {
     return true;
   }
 
+  /** The pass so far as numbers — samples and [loss · n, ...each metric's sum] — leaving it as it is. */
+  async totals(): Promise<{ count: number; sums: number[] }> {
+    const sums = [...this.hostSums];
+    if (this.sizes.length > 0) (await this.deviceSums()).forEach((v, i) => (sums[i]! += v));
+    return { count: this.count, sums };
+  }
+
+  /** Starts the pass over from saved totals (a resumed epoch's batches before the checkpoint). */
+  restore(count: number, sums: readonly number[]): void {
+    this.dispose();
+    this.hostCount = count;
+    this.hostSums = [...sums];
+  }
+
   /** Sample-weighted averages as numbers (null when the pass saw no samples), and a reset. */
   async read(): Promise<PassStats | null> {
     const count = this.count;
@@ -119,12 +134,13 @@ class PassSums {
   }
 }
 
-export class AvgStatsCallback extends Callback {
+export class AvgStatsCallback extends Callback implements Resumable {
   /** Before everything that reads an epoch's results at after_epoch. */
   override order = -5;
   readonly history: EpochStats[] = [];
   private readonly train: PassSums;
   private readonly valid: PassSums;
+  private readonly names: string[];
 
   /**
    * `metrics` by name, e.g. `{ accuracy }`. `inPlace: false` keeps every batch's values on
@@ -133,6 +149,7 @@ export class AvgStatsCallback extends Callback {
   constructor(metrics: Record<string, MetricFn> = {}, opts: { inPlace?: boolean } = {}) {
     super();
     const list = Object.entries(metrics);
+    this.names = list.map(([name]) => name);
     this.train = new PassSums(list, opts.inPlace ?? true);
     this.valid = new PassSums(list, opts.inPlace ?? true);
   }
@@ -163,9 +180,77 @@ export class AvgStatsCallback extends Callback {
     this.history.push({ epoch: this.runner.epoch + 1, train, valid });
   }
 
+  /**
+   * The finished epochs and the training pass so far (a resumed epoch's train averages then
+   * count every batch); the validation pass is not kept, a resumed epoch validates again.
+   */
+  async state(): Promise<{ metrics: string[]; history: unknown[]; train: { count: number; sums: (number | null)[] } }> {
+    const train = await this.train.totals();
+    return {
+      metrics: this.names,
+      history: this.history.map((e) => ({ epoch: e.epoch, train: passJson(e.train), valid: passJson(e.valid) })),
+      train: { count: train.count, sums: train.sums.map(finiteOrNull) },
+    };
+  }
+
+  loadState(state: unknown): void {
+    const who = 'AvgStatsCallback';
+    const s = stateObject(who, state);
+    if (JSON.stringify(s.metrics) !== JSON.stringify(this.names)) {
+      throw new Error(`${who}: the checkpoint has metrics ${JSON.stringify(s.metrics)}, this run ${JSON.stringify(this.names)}`);
+    }
+    if (!Array.isArray(s.history)) throw new Error(`${who}: saved state.history must be a list`);
+    const history = s.history.map((e, i) => {
+      const epoch = stateObject(`${who} history[${i}]`, e);
+      return {
+        epoch: stateNumber(`${who} history[${i}]`, epoch, 'epoch', true),
+        train: passFromJson(`${who} history[${i}].train`, epoch.train, this.names),
+        valid: passFromJson(`${who} history[${i}].valid`, epoch.valid, this.names),
+      };
+    });
+    const train = stateObject(`${who} train`, s.train);
+    const sums = train.sums;
+    if (!Array.isArray(sums) || sums.length !== this.names.length + 1 || !sums.every((v) => v === null || typeof v === 'number')) {
+      throw new Error(`${who}: saved state.train.sums must be ${this.names.length + 1} numbers`);
+    }
+    this.history.splice(0, this.history.length, ...history);
+    this.train.restore(
+      stateNumber(`${who} train`, train, 'count', true),
+      sums.map((v) => (v === null ? NaN : (v as number))),
+    );
+  }
+
   override async after_fit(): Promise<void> {
     // A cancelled epoch never reaches after_epoch: drop its partial sums.
     this.train.dispose();
     this.valid.dispose();
   }
+}
+
+/** JSON has no NaN: a diverged value is kept as null. */
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function passJson(p: PassStats | null): unknown {
+  if (p === null) return null;
+  return {
+    count: p.count,
+    loss: finiteOrNull(p.loss),
+    metrics: Object.fromEntries(Object.entries(p.metrics).map(([k, v]) => [k, finiteOrNull(v)])),
+  };
+}
+
+function passFromJson(who: string, json: unknown, names: readonly string[]): PassStats | null {
+  if (json === null) return null;
+  const p = stateObject(who, json);
+  const metrics = stateObject(`${who}.metrics`, p.metrics);
+  const num = (v: unknown, key: string): number => {
+    if (v === null) return NaN;
+    if (typeof v !== 'number') throw new Error(`${who}: saved ${key} must be a number or null`);
+    return v;
+  };
+  return {
+    count: stateNumber(who, p, 'count', true),
+    loss: num(p.loss, 'loss'),
+    metrics: Object.fromEntries(names.map((n) => [n, num(metrics[n], `metrics.${n}`)])),
+  };
 }

@@ -6,9 +6,10 @@
 import { join } from 'node:path';
 import { Callback } from '../loop/callback';
 import { saveModel } from '../models/save-model';
+import { stateNumberOrNull, stateObject, type Resumable } from '../loop/resumable';
 import { AvgStatsCallback } from './avg-stats';
 
-export class CheckpointCallback extends Callback {
+export class CheckpointCallback extends Callback implements Resumable {
   /** After AvgStats (-5) has the epoch's validation loss. */
   override order = 20;
   bestLoss: number | null = null;
@@ -30,6 +31,16 @@ export class CheckpointCallback extends Callback {
   override async begin_fit(): Promise<void> {
     this.bestLoss = null;
     this.bestEpoch = null;
+  }
+
+  state(): { best_loss: number | null; best_epoch: number | null } {
+    return { best_loss: this.bestLoss, best_epoch: this.bestEpoch };
+  }
+
+  loadState(state: unknown): void {
+    const s = stateObject('CheckpointCallback', state);
+    this.bestLoss = stateNumberOrNull('CheckpointCallback', s, 'best_loss');
+    this.bestEpoch = stateNumberOrNull('CheckpointCallback', s, 'best_epoch');
   }
 
   override async after_epoch(): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { Callback } from '../loop/callback';
 import { CancelTrainException } from '../loop/cancel';
+import { stateNumber, stateNumberOrNull, stateObject, type Resumable } from '../loop/resumable';
 import { AvgStatsCallback } from './avg-stats';
 
 export type Monitor = 'valid_loss' | 'valid_accuracy';
@@ -16,7 +17,7 @@ export interface EarlyStoppingOptions {
   minDelta?: number;
 }
 
-export class EarlyStoppingCallback extends Callback {
+export class EarlyStoppingCallback extends Callback implements Resumable {
   /** After AvgStats (-5) has the epoch's numbers. */
   override order = 10;
   readonly patience: number;
@@ -37,6 +38,16 @@ export class EarlyStoppingCallback extends Callback {
   override async begin_fit(): Promise<void> {
     this.best = null;
     this.wait = 0;
+  }
+
+  state(): { best: number | null; wait: number } {
+    return { best: this.best, wait: this.wait };
+  }
+
+  loadState(state: unknown): void {
+    const s = stateObject('EarlyStoppingCallback', state);
+    this.best = stateNumberOrNull('EarlyStoppingCallback', s, 'best');
+    this.wait = stateNumber('EarlyStoppingCallback', s, 'wait', true);
   }
 
   override async begin_epoch(): Promise<void> {

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Callback } from '../loop/callback';
 import { hostValues } from '../kernels/host-memory';
 import { retain } from '../kernels/retain';
+import { stateNumber, stateObject, type Resumable } from '../loop/resumable';
 
 export interface RecorderOptions {
   /** Read losses back every this many iterations (default 32). */
@@ -21,7 +22,7 @@ export interface RecorderOptions {
   now?: () => number;
 }
 
-export class RecorderCallback extends Callback {
+export class RecorderCallback extends Callback implements Resumable {
   /** Per recorded iteration: lr used, loss (filled as read back), iteration count, fractional epoch, ms since begin_fit. */
   readonly lrs: number[] = [];
   readonly losses: number[] = [];
@@ -47,6 +48,15 @@ export class RecorderCallback extends Callback {
   /** Milliseconds since begin_fit, on this callback's clock. */
   elapsed(): number {
     return this.now() - this.t0;
+  }
+
+  /** A resumed fit's times go on from the checkpoint's: its lists hold only the new iterations. */
+  state(): { elapsed_ms: number } {
+    return { elapsed_ms: this.elapsed() };
+  }
+
+  loadState(state: unknown): void {
+    this.t0 = this.now() - stateNumber('RecorderCallback', stateObject('RecorderCallback', state), 'elapsed_ms');
   }
 
   override async begin_fit(): Promise<void> {

@@ -3,8 +3,9 @@
  * the wall time spent in them (validation excluded).
  */
 import { Callback } from '../loop/callback';
+import { stateNumber, stateObject, type Resumable } from '../loop/resumable';
 
-export class ThroughputCallback extends Callback {
+export class ThroughputCallback extends Callback implements Resumable {
   samples = 0;
   ms = 0;
   private started: number | null = null;
@@ -15,6 +16,16 @@ export class ThroughputCallback extends Callback {
 
   get samplesPerSecond(): number | null {
     return this.ms > 0 ? (this.samples / this.ms) * 1000 : null;
+  }
+
+  state(): { samples: number; ms: number } {
+    return { samples: this.samples, ms: this.ms + (this.started === null ? 0 : this.now() - this.started) };
+  }
+
+  loadState(state: unknown): void {
+    const s = stateObject('ThroughputCallback', state);
+    this.samples = stateNumber('ThroughputCallback', s, 'samples', true);
+    this.ms = stateNumber('ThroughputCallback', s, 'ms');
   }
 
   override async begin_fit(): Promise<void> {

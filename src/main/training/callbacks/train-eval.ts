@@ -1,7 +1,8 @@
 /** TrainEvalCallback: switches train/eval and counts fractional epochs and iterations (fastai). */
 import { Callback } from '../loop/callback';
+import { stateNumber, stateObject, type Resumable } from '../loop/resumable';
 
-export class TrainEvalCallback extends Callback {
+export class TrainEvalCallback extends Callback implements Resumable {
   override order = -10;
 
   override async begin_fit(): Promise<void> {
@@ -23,5 +24,15 @@ export class TrainEvalCallback extends Callback {
 
   override async begin_validate(): Promise<void> {
     this.runner.inTrain = false;
+  }
+
+  state(): { n_iter: number; n_epochs: number } {
+    return { n_iter: this.runner.nIter, n_epochs: this.runner.nEpochs };
+  }
+
+  loadState(state: unknown): void {
+    const s = stateObject('TrainEvalCallback', state);
+    this.runner.nIter = stateNumber('TrainEvalCallback', s, 'n_iter', true);
+    this.runner.nEpochs = stateNumber('TrainEvalCallback', s, 'n_epochs');
   }
 }

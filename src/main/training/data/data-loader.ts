@@ -65,17 +65,31 @@ export class DataLoader implements Iterable<Batch> {
     return permutation(this.dataset.length, createRng(deriveSeed(this.seed, SHUFFLE_STREAM, epoch)));
   }
 
-  /** Starts an epoch: the order is fixed now, batches are built lazily as they are taken. */
-  [Symbol.iterator](): Iterator<Batch> {
-    const order = this.orderFor(this.nextEpoch);
-    this.nextEpoch++;
-    return this.batches(order);
+  /** The next iteration runs 0-based epoch `epoch` (a resumed run's): its order is that epoch's, whatever came before. */
+  seek(epoch: number): void {
+    if (!Number.isInteger(epoch) || epoch < 0) throw new RangeError(`DataLoader: epoch must be a whole number ≥ 0, got ${epoch}`);
+    this.nextEpoch = epoch;
   }
 
-  private *batches(order: Int32Array | null): Generator<Batch, void, undefined> {
+  /** Starts an epoch: the order is fixed now, batches are built lazily as they are taken. */
+  [Symbol.iterator](): Iterator<Batch> {
+    return this.from(0);
+  }
+
+  /** Starts an epoch at batch `first`: the batches before it are skipped, never built (a resumed run's). */
+  from(first: number): Iterator<Batch> {
+    if (!Number.isInteger(first) || first < 0 || first > this.length) {
+      throw new RangeError(`DataLoader: the first batch must be a whole number from 0 to ${this.length}, got ${first}`);
+    }
+    const order = this.orderFor(this.nextEpoch);
+    this.nextEpoch++;
+    return this.batches(order, first);
+  }
+
+  private *batches(order: Int32Array | null, first: number): Generator<Batch, void, undefined> {
     const { x, y, sampleSize, shape } = this.dataset;
     const n = this.dataset.length;
-    for (let start = 0; start < n; start += this.batchSize) {
+    for (let start = first * this.batchSize; start < n; start += this.batchSize) {
       const size = Math.min(this.batchSize, n - start);
       const xb =
         order === null

@@ -16,6 +16,8 @@ export interface Batch {
 /** What the Runner needs of a loader: batches per pass and a fresh pass per iteration. */
 export interface Batches extends Iterable<Batch> {
   readonly length: number;
+  /** A fresh pass that starts at batch `first` (a resumed fit's first epoch); loaders without it resume only at epoch boundaries. */
+  from?(first: number): Iterator<Batch>;
 }
 
 /** What the Learner needs of a DataBunch (data/data-bunch.ts fits it). */

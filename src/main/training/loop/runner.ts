@@ -25,7 +25,7 @@ import type { Callback } from './callback';
 import { lossAndGrads } from './backprop';
 import { TrainEvalCallback } from '../callbacks/train-eval';
 import { CancelBatchException, CancelEpochException, CancelTrainException } from './cancel';
-import type { Batches, Learner } from './learner';
+import type { Batch, Batches, Learner } from './learner';
 import { listify, type Listy } from './listify';
 
 type CancelClass = new (...args: never[]) => Error;
@@ -57,6 +57,18 @@ export interface RunnerOptions {
   now?: () => number;
   /** How to give the event loop a turn (default: a setImmediate). */
   yieldToEventLoop?: () => Promise<void>;
+}
+
+/** Where a fit starts and how it picks up from there (a resumed run's checkpoint). */
+export interface FitOptions {
+  /** 0-based epoch to start in and its training batches already done (default: the very start). */
+  start?: { epoch: number; batch: number };
+  /**
+   * Runs once, in the starting epoch's train pass after begin_epoch and before its first
+   * batch: where a resumed fit puts its callbacks' state back, over what begin_fit and
+   * begin_epoch reset.
+   */
+  restore?: () => Promise<void>;
 }
 
 const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -131,7 +143,11 @@ export class Runner {
     this.index();
   }
 
-  async fit(epochs: number, learner: Learner): Promise<void> {
+  async fit(epochs: number, learner: Learner, options: FitOptions = {}): Promise<void> {
+    const start = options.start ?? { epoch: 0, batch: 0 };
+    if (!(Number.isInteger(start.epoch) && start.epoch >= 0 && start.epoch < epochs && Number.isInteger(start.batch) && start.batch >= 0)) {
+      throw new RangeError(`Runner.fit: cannot start at epoch ${start.epoch}, batch ${start.batch} of a ${epochs}-epoch fit`);
+    }
     this.epochs = epochs;
     this.current = learner;
     this.stopReason = null;
@@ -139,9 +155,13 @@ export class Runner {
     this.index();
     try {
       await this.withEvents('fit', async () => {
-        for (let epoch = 0; epoch < epochs; epoch++) {
+        for (let epoch = start.epoch; epoch < epochs; epoch++) {
           this.epoch = epoch;
-          await this.withEvents('train', () => this.allBatches(learner.data.trainDl));
+          const resumed = epoch === start.epoch;
+          await this.withEvents('train', async () => {
+            if (resumed) await options.restore?.();
+            await this.allBatches(learner.data.trainDl, resumed ? start.batch : 0);
+          });
           await this.withEvents('valid', () => this.allBatches(learner.data.validDl));
           await this.emit('after_epoch');
         }
@@ -152,11 +172,14 @@ export class Runner {
     }
   }
 
-  async allBatches(dl: Batches): Promise<void> {
+  /** Every batch of `dl` from batch `first` on (a resumed epoch skips those it had done). */
+  async allBatches(dl: Batches, first = 0): Promise<void> {
     this.dl = dl;
     this.iters = dl.length;
-    this.iter = 0;
-    for (const { xb, yb } of dl) {
+    this.iter = first;
+    if (first > 0 && dl.from === undefined) throw new Error('Runner: this loader cannot start a pass mid-way (it has no from())');
+    const batches: Iterable<Batch> = first === 0 ? dl : { [Symbol.iterator]: () => dl.from!(first) };
+    for (const { xb, yb } of batches) {
       await this.oneBatch(xb, yb);
       this.iter++;
       await this.maybeYield();

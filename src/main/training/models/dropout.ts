@@ -71,6 +71,18 @@ export class Dropout implements Layer {
     return [...inputShape];
   }
 
+  /** The stream position: mask number `draws` comes next. */
+  state(): Record<string, number> {
+    return { draws: this.draws };
+  }
+
+  loadState(state: Record<string, number>): void {
+    const draws = state.draws;
+    if (draws === undefined || !Number.isInteger(draws) || draws < 0)
+      throw new Error(`${this.name}: state.draws must be a whole number ≥ 0`);
+    this.draws = draws;
+  }
+
   toJSON(): KerasLayerJson {
     return {
       class_name: 'Dropout',

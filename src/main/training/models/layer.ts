@@ -72,6 +72,13 @@ export interface Layer {
   /** Per-sample output shape for a per-sample input shape (throws when they do not fit). */
   outputShape(inputShape: readonly number[]): number[];
   toJSON(): KerasLayerJson;
+  /**
+   * Counters beyond the weights that a resumed run needs to continue exactly (a dropout
+   * layer's random-stream position), for a checkpoint; absent when there are none.
+   */
+  state?(): Record<string, number>;
+  /** Takes back what `state` gave (a checkpoint's); throws naming what does not fit. */
+  loadState?(state: Record<string, number>): void;
 }
 
 /** What a layer class gets to build itself from a saved model (loadModel). */

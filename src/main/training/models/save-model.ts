@@ -31,7 +31,8 @@ async function writeDurably(file: string, data: string | Uint8Array): Promise<vo
   }
 }
 
-export async function saveModel(model: Model, dir: string): Promise<void> {
+/** The two files of a saved model, as bytes: model.json's text and weights.bin. */
+export async function encodeModel(model: Model): Promise<{ json: string; weights: Uint8Array }> {
   const { data, specs } = await tf.io.encodeWeights(model.namedWeights.map((w) => ({ name: w.name, tensor: w.variable })));
   const json: ModelJson = {
     format: 'layers-model',
@@ -40,12 +41,17 @@ export async function saveModel(model: Model, dir: string): Promise<void> {
     modelTopology: model.topology(),
     weightsManifest: [{ paths: [WEIGHTS_BIN], weights: specs }],
   };
+  return { json: `${JSON.stringify(json, null, 1)}\n`, weights: new Uint8Array(data) };
+}
+
+export async function saveModel(model: Model, dir: string): Promise<void> {
+  const { json, weights } = await encodeModel(model);
   await mkdir(dirname(dir), { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await mkdir(tmp);
-    await writeDurably(join(tmp, WEIGHTS_BIN), new Uint8Array(data));
-    await writeDurably(join(tmp, MODEL_JSON), `${JSON.stringify(json, null, 1)}\n`);
+    await writeDurably(join(tmp, WEIGHTS_BIN), weights);
+    await writeDurably(join(tmp, MODEL_JSON), json);
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
   } catch (err) {

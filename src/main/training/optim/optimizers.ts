@@ -12,14 +12,51 @@ import { simdSgdStep } from '../kernels/sgd-step';
 
 export type Hypers = Record<string, number>;
 
+/** What a checkpoint keeps of an optimizer besides its hyperparameters: steps taken and its slot tensors. */
+export interface OptimizerState {
+  /** Steps taken (Adam's bias correction counts them). */
+  step: number;
+  /** Slot tensors by name (momentum's `buf`, Adam's `m` and `v`), each aligned with `params`. */
+  slots: Record<string, readonly tf.Tensor[]>;
+}
+
 export interface Optimizer {
+  /** Which rule it is, as the run config names it. */
+  readonly kind: 'sgd' | 'momentum' | 'adam';
   readonly params: readonly tf.Variable[];
   /** Current hyperparameters by name (`lr` always); the next step uses whatever is here. */
   readonly hypers: Hypers;
   /** One update from gradients aligned with `params`; the caller still owns `grads`. */
   step(grads: readonly tf.Tensor[]): void;
+  /** Its state, for a checkpoint: the tensors stay the optimizer's (read them, do not dispose them). */
+  state(): OptimizerState;
+  /** Takes copies of a saved state's tensors (shapes and slot names checked); the caller keeps its own. */
+  loadState(state: OptimizerState): void;
   /** Frees the optimizer's state tensors (momentum buffers). */
   dispose(): void;
+}
+
+/** Copies of `state.slots[name]` for `params`, each checked against its parameter's shape before any is copied. */
+function loadSlots(kind: string, params: readonly tf.Variable[], state: OptimizerState, names: readonly string[]): tf.Tensor[][] {
+  const got = Object.keys(state.slots).sort().join(', ');
+  if (got !== [...names].sort().join(', ')) throw new Error(`${kind} optimizer state: expected slots [${names.join(', ')}], got [${got}]`);
+  for (const name of names) {
+    const slot = state.slots[name]!;
+    if (slot.length !== params.length)
+      throw new Error(`${kind} optimizer state: slot ${name} has ${slot.length} tensors for ${params.length} weights`);
+    slot.forEach((t, i) => {
+      const shape = params[i]!.shape;
+      if (t.shape.join('x') !== shape.join('x')) {
+        throw new Error(`${kind} optimizer state: slot ${name}[${i}] is [${t.shape.join(', ')}], its weight is [${shape.join(', ')}]`);
+      }
+    });
+  }
+  return names.map((name) => state.slots[name]!.map((t) => tf.keep(t.clone())));
+}
+
+function replaceAll(target: tf.Tensor[], next: tf.Tensor[]): void {
+  for (const t of target) t.dispose();
+  target.splice(0, target.length, ...next);
 }
 
 export interface SgdOptions {
@@ -56,7 +93,9 @@ function swapState(state: tf.Tensor[], next: tf.Tensor[]): void {
 
 /** p ← p − lr · (g + wd · p); on wasm one SIMD kernel per parameter (kernels/sgd-step.ts). */
 export class SGD implements Optimizer {
+  readonly kind = 'sgd';
   readonly hypers: Hypers;
+  private steps = 0;
   private readonly scalars = new HyperScalars();
 
   constructor(
@@ -70,12 +109,22 @@ export class SGD implements Optimizer {
     checkGrads(this.params, grads);
     const { lr, weightDecay } = this.hypers as { lr: number; weightDecay: number };
     const s = this.scalars;
+    this.steps++;
     tf.tidy(() => {
       this.params.forEach((p, i) => {
         const g = grads[i]!;
         p.assign(simdSgdStep(p, g, lr, weightDecay) ?? tf.sub(p, tf.mul(withDecay(g, p, weightDecay, s), s.get('lr', lr))));
       });
     });
+  }
+
+  state(): OptimizerState {
+    return { step: this.steps, slots: {} };
+  }
+
+  loadState(state: OptimizerState): void {
+    loadSlots('sgd', this.params, state, []);
+    this.steps = state.step;
   }
 
   dispose(): void {
@@ -85,8 +134,10 @@ export class SGD implements Optimizer {
 
 /** PyTorch's SGD with momentum (no dampening): buf ← μ · buf + g; p ← p − lr · buf. */
 export class Momentum implements Optimizer {
+  readonly kind = 'momentum';
   readonly hypers: Hypers;
   private bufs: tf.Tensor[];
+  private steps = 0;
   private readonly scalars = new HyperScalars();
 
   constructor(
@@ -101,6 +152,7 @@ export class Momentum implements Optimizer {
     checkGrads(this.params, grads);
     const { lr, momentum, weightDecay } = this.hypers as { lr: number; momentum: number; weightDecay: number };
     const s = this.scalars;
+    this.steps++;
     tf.tidy(() => {
       const [lrT, momentumT] = [s.get('lr', lr), s.get('momentum', momentum)];
       const next = this.params.map((p, i) => {
@@ -110,6 +162,16 @@ export class Momentum implements Optimizer {
       });
       swapState(this.bufs, next);
     });
+  }
+
+  state(): OptimizerState {
+    return { step: this.steps, slots: { buf: this.bufs } };
+  }
+
+  loadState(state: OptimizerState): void {
+    const [bufs] = loadSlots('momentum', this.params, state, ['buf']);
+    replaceAll(this.bufs, bufs!);
+    this.steps = state.step;
   }
 
   dispose(): void {
@@ -123,6 +185,7 @@ export class Momentum implements Optimizer {
  * p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + eps). Defaults β2 = 0.999, eps = 1e-8.
  */
 export class Adam implements Optimizer {
+  readonly kind = 'adam';
   readonly hypers: Hypers;
   private t = 0;
   private ms: tf.Tensor[];
@@ -175,6 +238,17 @@ export class Adam implements Optimizer {
       swapState(this.ms, nextM);
       swapState(this.vs, nextV);
     });
+  }
+
+  state(): OptimizerState {
+    return { step: this.t, slots: { m: this.ms, v: this.vs } };
+  }
+
+  loadState(state: OptimizerState): void {
+    const [ms, vs] = loadSlots('adam', this.params, state, ['m', 'v']);
+    replaceAll(this.ms, ms!);
+    replaceAll(this.vs, vs!);
+    this.t = state.step;
   }
 
   dispose(): void {
