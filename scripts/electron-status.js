@@ -1,28 +1,44 @@
 // electronStatus: can Electron start on this machine? Checks what `require('electron')` would
-// do without doing it (it downloads the binary on first use, which hangs or fails offline).
+// do without doing it (with no binary, that require throws or tries a download).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
-/** @returns {{ ok: true, binary: string } | { ok: false, reason: string }} */
-export function electronStatus(env = process.env, platform = process.platform) {
-  let packageDir;
+/** The installed electron package's folder, or null. */
+function installedElectron() {
   try {
-    packageDir = dirname(require.resolve('electron/package.json'));
+    return dirname(require.resolve('electron/package.json'));
   } catch {
-    return { ok: false, reason: 'the electron package is not installed (npm install)' };
+    return null;
   }
+}
+
+/**
+ * `downloadable`: only the binary is missing (npm install leaves it out, see allowScripts in
+ * package.json) and there is a display to show it on, so downloading it would let it start.
+ * @returns {{ ok: true, binary: string } | { ok: false, reason: string, downloadable: boolean, packageDir?: string }}
+ */
+export function electronStatus(env = process.env, platform = process.platform, packageDir = installedElectron()) {
+  if (!packageDir) return { ok: false, reason: 'the electron package is not installed (npm install)', downloadable: false };
+  const noDisplay = platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY;
   const pathFile = join(packageDir, 'path.txt');
   const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
   let binary;
   if (env.ELECTRON_OVERRIDE_DIST_PATH) binary = join(env.ELECTRON_OVERRIDE_DIST_PATH, relative || 'electron');
   else if (relative) binary = join(packageDir, 'dist', relative);
-  else return { ok: false, reason: 'its binary was not downloaded (no network at install time)' };
-  if (!existsSync(binary)) return { ok: false, reason: `its binary is missing (${binary})` };
-  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
-    return { ok: false, reason: 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset; try xvfb-run)' };
+  else return { ok: false, reason: 'its binary was not downloaded yet', downloadable: !noDisplay, packageDir };
+  if (!existsSync(binary)) {
+    return {
+      ok: false,
+      reason: `its binary is missing (${binary})`,
+      downloadable: !noDisplay && !env.ELECTRON_OVERRIDE_DIST_PATH,
+      packageDir,
+    };
+  }
+  if (noDisplay) {
+    return { ok: false, reason: 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset; try xvfb-run)', downloadable: false };
   }
   return { ok: true, binary };
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `npm start`: build if out/ is stale, then open the Electron app — or, where Electron cannot
-// start (binary never downloaded, no display), say why in one line and serve the same UI to a
-// browser through `runlab serve`, which prints the URL to open.
+// `npm start`: build if out/ is stale, then open the Electron app (downloading its binary on the
+// first start) — or, where Electron cannot start (no display, the download failed offline),
+// say why in one line and serve the same UI to a browser through `runlab serve`, which prints
+// the URL to open.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureBuilt, root } from './build-if-stale.js';
-import { electronStatus } from './electron-status.js';
+import { ensureElectron } from './ensure-electron.js';
 
 try {
   ensureBuilt();
@@ -14,7 +15,7 @@ try {
   process.exit(1);
 }
 
-const electron = electronStatus();
+const electron = await ensureElectron();
 const [command, args] = electron.ok
   ? [electron.binary, [root]]
   : [process.execPath, [join(root, 'bin/runlab.js'), 'serve', ...process.argv.slice(2)]];

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { registerLabIpc } from './ipc';
 import { LabService } from './lab';
 import { UtilityProcessLauncher } from './runs/trainer/utility-process-launcher';
-import { appPage, createMainWindow, hardenSession, isAppUrl } from './window';
+import { appPage, isAppUrl } from './app-page';
+import { createMainWindow, hardenSession } from './window';
 
 const page = appPage(dirname(fileURLToPath(import.meta.url)));
 

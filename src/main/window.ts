@@ -1,40 +1,10 @@
 /**
- * The one app window and the session rules around it: isolated, sandboxed renderer, strict
- * CSP, no navigation away from our page, no new windows, no permissions.
+ * The one app window, with Runlab's icon, and the session rules around it: isolated, sandboxed
+ * renderer, strict CSP, no navigation away from our page, no new windows, no permissions.
  */
 import { BrowserWindow, type Session } from 'electron';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { isAppUrl, type AppPage } from './app-page';
 import { RENDERER_CSP_HEADER, relaxForDevServer } from './csp';
-
-export interface AppPage {
-  /** The dev server URL under `electron-vite dev`, else null (the built file). */
-  devUrl: string | null;
-  indexFile: string;
-  preloadFile: string;
-}
-
-/** Where the built app lives, relative to out/main/index.js. */
-export function appPage(mainDir: string): AppPage {
-  return {
-    devUrl: process.env['ELECTRON_RENDERER_URL'] ?? null,
-    indexFile: join(mainDir, '../renderer/index.html'),
-    preloadFile: join(mainDir, '../preload/index.cjs'),
-  };
-}
-
-/** True only for our own page: the built index.html (any hash) or a dev-server page. */
-export function isAppUrl(page: AppPage, url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (page.devUrl) return parsed.origin === new URL(page.devUrl).origin;
-  const index = pathToFileURL(page.indexFile);
-  return parsed.protocol === 'file:' && parsed.pathname === index.pathname;
-}
 
 export function hardenSession(target: Session, page: AppPage): void {
   const csp = page.devUrl ? relaxForDevServer(RENDERER_CSP_HEADER, new URL(page.devUrl).origin) : RENDERER_CSP_HEADER;
@@ -53,6 +23,7 @@ export function createMainWindow(page: AppPage): BrowserWindow {
     minWidth: 1024,
     minHeight: 700,
     title: 'Runlab',
+    icon: page.iconFile,
     show: false,
     webPreferences: {
       preload: page.preloadFile,

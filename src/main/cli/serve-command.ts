@@ -1,13 +1,14 @@
 /**
  * `runlab serve`: the UI in a browser, served by the web host on top of a LabService.
- * `runlab start`: the Electron app when its binary is here, else the same browser UI.
+ * `runlab start`: the Electron app when it can start (its binary downloaded on first use),
+ * else the same browser UI. Both build the UI first where out/ is missing or stale.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { ensureBuilt } from '../../../scripts/build-if-stale.js';
+import { ensureElectron } from '../../../scripts/ensure-electron.js';
 import type { LabService } from '../lab';
 
 type OpenService = () => Promise<LabService>;
@@ -31,9 +32,10 @@ export function startCommand(openService: OpenService, setExitCode: (code: numbe
   return withServeOptions(new Command('start'))
     .description('Open the Runlab app; without a working Electron, serve the browser UI instead')
     .action(async (flags: ServeFlags) => {
-      const electron = electronBinary();
+      ensureBuilt();
+      const electron = await ensureElectron();
       if (electron.ok) {
-        setExitCode(await runElectron(electron.path));
+        setExitCode(await runElectron(electron.binary));
         return;
       }
       process.stderr.write(`The desktop app cannot start here (${electron.reason}); serving the browser UI instead.\n`);
@@ -60,6 +62,8 @@ function parsePort(value: string): number {
 
 /** Serves until Ctrl-C (or SIGTERM), then stops the host and any training cleanly. */
 async function serve(openService: OpenService, flags: ServeFlags): Promise<void> {
+  // A fresh clone has no out/renderer yet: build it, saying so on stderr (stdout is the URL).
+  if (flags.staticDir === undefined) ensureBuilt();
   const service = await openService();
   // The web host is another engineer's module and pulls in ws: load it only for this command.
   const { startWebHost } = await import('../host/web-host');
@@ -91,23 +95,6 @@ async function serve(openService: OpenService, flags: ServeFlags): Promise<void>
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-}
-
-type ElectronCheck = { ok: true; path: string } | { ok: false; reason: string };
-
-function electronBinary(): ElectronCheck {
-  if (!existsSync(join(root, 'out/main/index.js'))) return { ok: false, reason: 'the app is not built: run `npm run build`' };
-  let packageDir: string;
-  try {
-    packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-  } catch {
-    return { ok: false, reason: 'the electron package is not installed' };
-  }
-  // Read what `require('electron')` would return, without its download-on-first-use side effect.
-  const pathFile = join(packageDir, 'path.txt');
-  if (!existsSync(pathFile)) return { ok: false, reason: 'the Electron binary was never downloaded' };
-  const binary = join(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary) ? { ok: true, path: binary } : { ok: false, reason: `the Electron binary is missing (${binary})` };
 }
 
 function runElectron(binary: string): Promise<number> {
