@@ -18,8 +18,10 @@ export function downloadElectron(packageDir, env = process.env) {
     });
     let output = '';
     const keep = (chunk) => {
-      process.stderr.write(chunk);
-      output = (output + chunk.toString()).slice(-4000);
+      const text = chunk.toString();
+      output = (output + text).slice(-4000);
+      // Its progress passes through; a failure's stack frames do not (the reason names the error).
+      process.stderr.write(text.replace(/^[ \t]+at .*(\n|$)/gm, ''));
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);

@@ -3,7 +3,7 @@
  * (a trainer child process, recorded in the store like any run); `--no-save` runs the
  * engine in this process and records nothing.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { LabEvents } from '../../shared/api';
 import { validateHyperparams, type Hyperparams } from '../../shared/hyperparams';
@@ -13,6 +13,7 @@ import { RunStore } from '../runs/store/store';
 import { ChildProcessLauncher } from '../runs/trainer/trainer-launcher';
 import { plannedIters } from '../runs/trainer/trainer-protocol';
 import { dataPathProblem } from '../training/data/check-data-path';
+import type { Callback } from '../training/loop/callback';
 import { CliError, errorLine } from './cli-error';
 import { addFieldOptions, configFromFlags, flagForField } from './flags-from-schema';
 import { HumanReporter, JsonReporter, type TrainEnd, type TrainReporter } from './train-reporter';
@@ -24,7 +25,10 @@ interface TrainFlags {
   json?: boolean;
   save: boolean;
   quiet?: boolean;
+  callback: string[];
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function trainCommand(dataDir: () => string | undefined, setExitCode: (code: number) => void): Command {
   const command = new Command('train').description(
@@ -39,6 +43,12 @@ export function trainCommand(dataDir: () => string | undefined, setExitCode: (co
     .addOption(new Option('--json', 'JSON Lines on stdout: one object per epoch, then a summary object').helpGroup(output))
     .addOption(new Option('--no-save', 'train in this process without recording a run').helpGroup(output))
     .addOption(new Option('--quiet', 'no progress bar or epoch table; only the final line').helpGroup(output))
+    .addOption(
+      new Option('--callback <file>', 'add the callbacks a module of yours exports (repeatable; see docs/callbacks.md)')
+        .argParser(collect)
+        .default([], 'none')
+        .helpGroup(output),
+    )
     .action(async (flags: TrainFlags, cmd: Command) => {
       setExitCode(await train(cmd, flags, dataDir()));
     });
@@ -50,6 +60,8 @@ async function train(cmd: Command, flags: TrainFlags, dataDir: string | undefine
   // A data path that cannot be what its dataset needs is a wrong flag, refused before any run.
   const dataProblem = await dataPathProblem(config);
   if (dataProblem !== null) throw new CliError(`${flagForField('dataPath') ?? 'dataPath'}: ${dataProblem}`, 2);
+  // A module that cannot give callbacks is a wrong flag, refused before any run.
+  const callbacks = await userCallbacks(flags.callback, config);
   const tags = flags.tags
     ?.split(',')
     .map((t) => t.trim())
@@ -62,12 +74,30 @@ async function train(cmd: Command, flags: TrainFlags, dataDir: string | undefine
 
   const startedAt = performance.now();
   const end = flags.save
-    ? await trainSaved(config, { name: flags.name, tags }, dataDir, reporter)
-    : await trainInProcess(config, join(dataDir ?? RunStore.defaultDataDir(), 'cache'), reporter);
+    ? await trainSaved(
+        config,
+        { name: flags.name, tags },
+        dataDir,
+        reporter,
+        flags.callback.map((f) => resolve(f)),
+      )
+    : await trainInProcess(config, join(dataDir ?? RunStore.defaultDataDir(), 'cache'), reporter, callbacks);
   reporter.end({ ...end.result, seconds: (performance.now() - startedAt) / 1000 });
   if (end.result.status === 'failed' && end.result.error) process.stderr.write(`${errorLine(new Error(end.result.error))}\n`);
   if (end.interrupted && end.result.status === 'cancelled') return 130;
   return end.result.status === 'completed' || end.result.status === 'cancelled' ? 0 : 1;
+}
+
+/** The callbacks of each --callback module, loaded here first so a bad one is a usage error naming its file. */
+async function userCallbacks(files: readonly string[], config: Hyperparams): Promise<Callback[]> {
+  if (files.length === 0) return [];
+  const { loadCallbackModules, CallbackModuleError } = await import('../training/callback-module');
+  try {
+    return await loadCallbackModules(files, config);
+  } catch (error) {
+    if (error instanceof CallbackModuleError) throw new CliError(`--callback ${error.message}`, 2);
+    throw error;
+  }
 }
 
 function validConfig(config: Record<string, unknown>): Hyperparams {
@@ -99,9 +129,16 @@ async function trainSaved(
   meta: { name?: string; tags?: string[] },
   dataDir: string | undefined,
   reporter: TrainReporter,
+  callbackModules: string[],
 ): Promise<TrainOutcome> {
-  // The trainer's stdout is TensorFlow.js chatter: keep the terminal for results.
-  const service = await LabService.open({ dataDir, launcher: new ChildProcessLauncher({ stdout: 'ignore' }) });
+  // The trainer's stdout is TensorFlow.js chatter: keep the terminal for results. Its stderr
+  // reaches the terminal only with --callback (where a person's callbacks write).
+  const launcher = new ChildProcessLauncher({
+    stdout: 'ignore',
+    callbackModules,
+    stderrTo: callbackModules.length > 0 ? process.stderr : undefined,
+  });
+  const service = await LabService.open({ dataDir, launcher });
   let runId: string | null = null;
   let announced = false;
   const unsubscribe = service.subscribe((event, payload) => {
@@ -155,7 +192,12 @@ async function trainSaved(
   }
 }
 
-async function trainInProcess(config: Hyperparams, cacheDir: string, reporter: TrainReporter): Promise<TrainOutcome> {
+async function trainInProcess(
+  config: Hyperparams,
+  cacheDir: string,
+  reporter: TrainReporter,
+  callbacks: Callback[],
+): Promise<TrainOutcome> {
   const { runJob } = await import('../training/job');
   const abort = new AbortController();
   const interrupt = onInterrupt(reporter, () => abort.abort());
@@ -164,6 +206,7 @@ async function trainInProcess(config: Hyperparams, cacheDir: string, reporter: T
     const result = await runJob(config, {
       signal: abort.signal,
       modelDir: null,
+      callbacks,
       // Nothing is recorded, but the decoded-dataset cache is shared with saved runs.
       data: { cacheDir, onProgress: (done, total) => reporter.loading(done, total) },
       onStart: (info) => {

@@ -24,7 +24,7 @@ import { LrPlan } from './optim/lr-plan';
 import { accuracy } from './metrics';
 
 export interface JobCallbacks {
-  /** In the order they were added (the Runner sorts them by `order`). */
+  /** In the order they were added (the Runner sorts them: order, runAfter / runBefore). */
   all: Callback[];
   /** The ones runJob reads its result from. */
   avgStats: AvgStatsCallback;

@@ -60,8 +60,8 @@ describe('AvgStatsCallback', () => {
     const model = createMlp({ inputs: 2, hidden: [3], classes: 2, seed: 0 });
     for (const p of model.params) p.assign(tf.zerosLike(p));
     const learner = new Learner(model, new SGD(model.params, { lr: 0.1 }), meanLabelLoss, data);
-    // accuracy has a per-sample form (summed once per pass); the same metric without it is
-    // averaged batch by batch: both must agree.
+    // accuracy has a host form (scored from the values read back); the same metric without
+    // it is a tensor per batch, read the same way: both must agree.
     const batchwise: MetricFn = (pred, yb) => accuracy(pred, yb);
     const stats = new AvgStatsCallback({ accuracy, batchwise });
     await new Runner([stats]).fit(2, learner);
@@ -100,7 +100,7 @@ describe('AvgStatsCallback', () => {
     }
     try {
       await countingReads(
-        () => new Runner([new AvgStatsCallback({ accuracy }, { inPlace: false }), new Spy()]).fit(2, learner),
+        () => new Runner([new AvgStatsCallback({ accuracy }), new Spy()], undefined, { values: { inPlace: false } }).fit(2, learner),
         () => reads++,
       );
     } finally {
@@ -121,9 +121,9 @@ describe('AvgStatsCallback', () => {
       const model = createMlp({ inputs: 2, hidden: [3], classes: 2, seed: 0 });
       for (const p of model.params) p.assign(tf.zerosLike(p));
       const learner = new Learner(model, new SGD(model.params, { lr: 0.1 }), meanLabelLoss, data());
-      const stats = new AvgStatsCallback({ accuracy }, { inPlace });
+      const stats = new AvgStatsCallback({ accuracy });
       try {
-        const reads = await countingReads(() => new Runner([stats]).fit(2, learner));
+        const reads = await countingReads(() => new Runner([stats], undefined, { values: { inPlace } }).fit(2, learner));
         return { history: stats.history, reads };
       } finally {
         model.dispose();

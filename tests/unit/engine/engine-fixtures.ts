@@ -9,7 +9,7 @@ import { crossEntropy } from '../../../src/main/training/loss';
 import { createMlp } from '../../../src/main/training/models/mlp';
 import { SGD, type Optimizer } from '../../../src/main/training/optim/optimizers';
 import type { Model } from '../../../src/main/training/models/model';
-import { Runner } from '../../../src/main/training/loop/runner';
+import { Runner, type RunnerOptions } from '../../../src/main/training/loop/runner';
 import { createRng } from '../../../src/main/training/random';
 
 /** n samples of `features` values in [-1, 1], label = whether the first value is positive (2 classes). */
@@ -57,8 +57,8 @@ export function disposeLearner(learner: Learner): void {
 
 /** Records every event it sees into `events` (optionally shared, with a label); order 0 unless told. */
 /** Fits `learner` with a fresh Runner over `cbs`, then disposes the learner's tensors. */
-export async function fitAndDispose(epochs: number, learner: Learner, cbs: Callback[]): Promise<Runner> {
-  const runner = new Runner(cbs);
+export async function fitAndDispose(epochs: number, learner: Learner, cbs: Callback[], options?: RunnerOptions): Promise<Runner> {
+  const runner = new Runner(cbs, undefined, options);
   try {
     await runner.fit(epochs, learner);
   } finally {

@@ -68,6 +68,7 @@ describe.each(['wasm', 'cpu'] as const)('on %s', (backend) => {
     ['cnn', 'adam'],
     ['mlp with batch norm and dropout', 'momentum'],
     ['cnn with batch norm and dropout', 'sgd'],
+    ['mlp read by batched readbacks (the GPU path)', 'adam'],
   ])('%s with %s: numTensors is the same after every epoch and back to the start after disposal', async (kind, optName) => {
     await initBackend(backend);
     const start = tf.memory().numTensors;
@@ -79,14 +80,18 @@ describe.each(['wasm', 'cpu'] as const)('on %s', (backend) => {
     const opt = OPTIMIZERS[optName]!(model);
     const counter = new TensorCountCallback();
     const rows: unknown[] = [];
-    const runner = new Runner([
-      new AvgStatsCallback({ accuracy }),
-      new RecorderCallback({ every: 3 }),
-      new TerminateOnNaNCallback(),
-      new ParamSchedulerCallback('lr', schedCos(opt.hypers.lr!, 0)),
-      new TelemetryCallback({ sink: (r) => rows.push(...r), maxRows: 5 }),
-      counter,
-    ]);
+    const runner = new Runner(
+      [
+        new AvgStatsCallback({ accuracy }),
+        new RecorderCallback(),
+        new TerminateOnNaNCallback(),
+        new ParamSchedulerCallback('lr', schedCos(opt.hypers.lr!, 0)),
+        new TelemetryCallback({ sink: (r) => rows.push(...r), maxRows: 5 }),
+        counter,
+      ],
+      undefined,
+      kind.includes('batched readbacks') ? { values: { inPlace: false, every: 3 } } : {},
+    );
     await runner.fit(3, new Learner(model, opt, crossEntropy, data));
     expect(counter.counts).toHaveLength(3);
     expect(new Set(counter.counts).size).toBe(1);

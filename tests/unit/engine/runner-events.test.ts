@@ -1,7 +1,8 @@
 /** The Runner's event protocol: fastai 04_callbacks order, counters, callback order, yielding (cancels: runner-05b.test.ts). */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/main/training/backend';
-import { Callback } from '../../../src/main/training/loop/callback';
+import { Callback, type CallbackClass } from '../../../src/main/training/loop/callback';
+import { CheckpointCallback } from '../../../src/main/training/callbacks/checkpoint';
 import { TrainEvalCallback } from '../../../src/main/training/callbacks/train-eval';
 import { Runner } from '../../../src/main/training/loop/runner';
 import { disposeLearner, EventLogCallback, fitAndDispose, tinyLearner } from './engine-fixtures';
@@ -67,6 +68,39 @@ describe('callback order', () => {
     expect(shared.filter((e) => e.endsWith(':after_fit'))).toEqual(order.map((l) => `${l}:after_fit`));
   });
 
+  it('runs a callback after its runAfter classes and before its runBefore classes, whatever the orders', async () => {
+    const shared: string[] = [];
+    class FirstCallback extends EventLogCallback {}
+    class LastCallback extends EventLogCallback {}
+    class MiddleCallback extends EventLogCallback {
+      override readonly runAfter = [FirstCallback];
+      override readonly runBefore = [LastCallback];
+    }
+    // By order alone: last (-5), middle (0), first (5).
+    await fitWith(1, new FirstCallback(5, 'first', shared), new MiddleCallback(0, 'middle', shared), new LastCallback(-5, 'last', shared));
+    expect(shared.filter((e) => e.endsWith(':begin_fit'))).toEqual(['first:begin_fit', 'middle:begin_fit', 'last:begin_fit']);
+  });
+
+  it('refuses callbacks that must each run after the other, naming them', () => {
+    class ACallback extends Callback {
+      override readonly runAfter: readonly CallbackClass[] = [BCallback];
+    }
+    class BCallback extends Callback {
+      override readonly runAfter: readonly CallbackClass[] = [ACallback];
+    }
+    expect(() => new Runner([new ACallback(), new BCallback()])).toThrow('callbacks cannot be ordered: ACallback, BCallback');
+  });
+
+  it('refuses to fit when a callback lacks one it needs, before any event', async () => {
+    const log = new EventLogCallback();
+    const learner = tinyLearner();
+    await expect(new Runner([log, new CheckpointCallback('/nowhere')]).fit(1, learner)).rejects.toThrow(
+      'CheckpointCallback needs an AvgStatsCallback on the same Runner',
+    );
+    expect(log.events).toEqual([]);
+    disposeLearner(learner);
+  });
+
   it('runs TrainEvalCallback (order -10) before default-order callbacks', async () => {
     const modes: boolean[] = [];
     class ModeProbe extends Callback {
@@ -81,14 +115,18 @@ describe('callback order', () => {
     expect(modes).toEqual([true, false]);
   });
 
-  it('finds callbacks by snake-case name', () => {
+  it('finds callbacks by class, subclasses included, and names them as fastai does', () => {
     class MyFancyThingCallback extends Callback {}
-    const fancy = new MyFancyThingCallback();
+    class FancierCallback extends MyFancyThingCallback {}
+    class UnusedCallback extends Callback {}
+    const fancy = new FancierCallback();
     const runner = new Runner([fancy]);
-    expect(runner.cb('my_fancy_thing')).toBe(fancy);
-    expect(runner.cb('train_eval')).toBeInstanceOf(TrainEvalCallback);
-    expect(runner.cb('nope')).toBeUndefined();
+    expect(runner.get(MyFancyThingCallback)).toBe(fancy);
+    expect(runner.get(TrainEvalCallback)).toBeInstanceOf(TrainEvalCallback);
+    expect(runner.get(UnusedCallback)).toBeUndefined();
     expect(fancy.runner).toBe(runner);
+    expect(fancy.name).toBe('fancier');
+    expect(new MyFancyThingCallback().name).toBe('my_fancy_thing');
   });
 });
 

@@ -81,7 +81,7 @@ describe('EarlyStoppingCallback', () => {
 });
 
 describe('TerminateOnNaNCallback', () => {
-  it('stops at the Recorder read that brings back a NaN loss (NaN in the 6th batch, losses kept on the device and read every 4)', async () => {
+  it('stops at the readback that brings back a NaN loss (NaN in the 6th batch, losses kept on the device and read every 4)', async () => {
     const train = toyDataset(10, 4, 3);
     train.x[5 * 4] = Number.NaN; // sample 5 = batch 5 with batch size 1
     const data = new DataBunch(
@@ -89,9 +89,11 @@ describe('TerminateOnNaNCallback', () => {
       new DataLoader(toyDataset(2, 4, 4), { batchSize: 2, shuffle: false }),
       2,
     );
-    const recorder = new RecorderCallback({ every: 4, everyMs: Number.POSITIVE_INFINITY, inPlace: false });
+    const recorder = new RecorderCallback();
     const log = new EventLogCallback(50);
-    const runner = await fit(3, tinyLearner(data), [recorder, new TerminateOnNaNCallback(), log]);
+    const runner = await fit(3, tinyLearner(data), [recorder, new TerminateOnNaNCallback(), log], {
+      values: { every: 4, everyMs: Number.POSITIVE_INFINITY, inPlace: false },
+    });
     expect(runner.stopReason).toBe('nan');
     // Read back at iterations 4 and 8; the second read holds the NaN of iteration 6.
     expect(runner.nIter).toBe(8);
@@ -110,17 +112,28 @@ describe('TerminateOnNaNCallback', () => {
       new DataLoader(toyDataset(2, 4, 4), { batchSize: 2, shuffle: false }),
       2,
     );
-    const recorder = new RecorderCallback({ every: 4, everyMs: Number.POSITIVE_INFINITY });
+    const recorder = new RecorderCallback();
     const stop = new TerminateOnNaNCallback();
-    const runner = await fit(3, tinyLearner(data), [recorder, stop]);
+    // Listed before the Recorder, it still runs after it (runAfter): the NaN loss is recorded.
+    const runner = await fit(3, tinyLearner(data), [stop, recorder], { values: { every: 4, everyMs: Number.POSITIVE_INFINITY } });
     expect(runner.stopReason).toBe('nan');
     expect(runner.nIter).toBe(6);
     expect(recorder.losses).toHaveLength(6);
     expect(stop.detail).toBe('loss is NaN at iteration 6');
   });
 
-  it('says it needs a Recorder', async () => {
-    await expect(fit(1, tinyLearner(), [new TerminateOnNaNCallback()])).rejects.toThrow('needs a RecorderCallback');
+  it('works without a Recorder, reading the loss itself', async () => {
+    const train = toyDataset(10, 4, 3);
+    train.x[2 * 4] = Number.NaN;
+    const data = new DataBunch(
+      new DataLoader(train, { batchSize: 1, shuffle: false }),
+      new DataLoader(toyDataset(2, 4, 4), { batchSize: 2, shuffle: false }),
+      2,
+    );
+    const stop = new TerminateOnNaNCallback();
+    const runner = await fit(3, tinyLearner(data), [stop]);
+    expect(runner.nIter).toBe(3);
+    expect(stop.detail).toBe('loss is NaN at iteration 3');
   });
 });
 

@@ -23,13 +23,13 @@ const fit = (epochs: number, cbs: Callback[]): Promise<Runner> => fitAndDispose(
 
 describe('RecorderCallback', () => {
   it.each([
-    // Losses arrive 4 at a time, and the pass's last batch reads the rest (10 = 4 + 4 + 2).
-    ['on the device path, read back in batches of `every` and at the end of each pass', false, [0, 0, 0, 4, 4, 4, 4, 8, 8, 10]],
+    // Losses arrive 4 at a time after the 4th and 8th batches, and the rest at the pass's end (10 = 4 + 4 + 2).
+    ['on the device path, read back in batches of `every` and at the end of each pass', false, [0, 0, 0, 0, 4, 4, 4, 4, 8, 8]],
     ['each read in place as its batch ends where the backend keeps it in host memory (cpu here)', true, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]],
   ])('keeps every training loss; %s', async (_, inPlace, seen) => {
     const direct: number[] = [];
     const lengthsSeen: number[] = [];
-    const recorder = new RecorderCallback({ every: 4, everyMs: Number.POSITIVE_INFINITY, inPlace });
+    const recorder = new RecorderCallback();
     class Direct extends Callback {
       override order = 10;
       override async after_batch() {
@@ -38,7 +38,9 @@ describe('RecorderCallback', () => {
         lengthsSeen.push(recorder.losses.length);
       }
     }
-    await fit(2, [recorder, new Direct()]);
+    await fitAndDispose(2, tinyLearner(bunch()), [recorder, new Direct()], {
+      values: { every: 4, everyMs: Number.POSITIVE_INFINITY, inPlace },
+    });
     expect(recorder.losses).toEqual(direct);
     expect(recorder.lrs).toEqual(Array(20).fill(0.1));
     expect(recorder.iters).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -49,7 +51,9 @@ describe('RecorderCallback', () => {
   it('holds no tensors between reads once the fit is over', async () => {
     const before = tf.memory().numTensors;
     const learner = tinyLearner(bunch());
-    const runner = new Runner([new RecorderCallback({ every: 1000, everyMs: Number.POSITIVE_INFINITY }), new StopAfterCallback(5)]);
+    const runner = new Runner([new RecorderCallback(), new StopAfterCallback(5)], undefined, {
+      values: { every: 1000, everyMs: Number.POSITIVE_INFINITY, inPlace: false },
+    });
     await runner.fit(2, learner);
     // Only the model and the optimizer still hold tensors.
     disposeLearner(learner);
@@ -63,7 +67,7 @@ describe('TelemetryCallback', () => {
     const cb = new TelemetryCallback({ sink: (rows) => deliveries.push(rows), ...opts });
     return { cb, deliveries };
   }
-  const stdCbs = () => [new AvgStatsCallback({ accuracy }), new RecorderCallback({ every: 3, everyMs: Number.POSITIVE_INFINITY })];
+  const stdCbs = () => [new AvgStatsCallback({ accuracy }), new RecorderCallback()];
 
   it('delivers every iteration row and every epoch row exactly once, in order, as valid MetricRows', async () => {
     const { cb, deliveries } = telemetry({ maxRows: 4, maxMs: Number.POSITIVE_INFINITY });
@@ -105,7 +109,7 @@ describe('TelemetryCallback', () => {
       }
     }
     const { cb, deliveries } = telemetry({ maxRows: 10_000, maxMs: 35, now: () => clock });
-    await fit(1, [new Tick(), new AvgStatsCallback({ accuracy }), new RecorderCallback({ every: 1 }), cb]);
+    await fit(1, [new Tick(), new AvgStatsCallback({ accuracy }), new RecorderCallback(), cb]);
     // A delivery whenever ≥ 35 ms passed: after iterations 4 and 8 (40 ms each), then the epoch end.
     expect(deliveries.map((d) => d.length)).toEqual([4, 4, 3]);
   });

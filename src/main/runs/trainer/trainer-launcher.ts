@@ -45,6 +45,10 @@ export interface ChildProcessLauncherOptions {
   /** Where the trainer's stdout goes (its stderr is always kept for the tail). */
   stdout?: 'inherit' | 'ignore';
   env?: NodeJS.ProcessEnv;
+  /** Callback modules every run loads (`runlab train --callback`; absolute paths). Only the CLI sets them. */
+  callbackModules?: readonly string[];
+  /** Also copies the trainer's stderr here as it comes (a person's callbacks write there). */
+  stderrTo?: NodeJS.WritableStream;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -62,13 +66,17 @@ export class ChildProcessLauncher implements TrainerLauncher {
 
   launch(): TrainerHandle {
     const tail = new StderrTail();
-    const child = fork(this.modulePath, [], {
+    const args = (this.options.callbackModules ?? []).flatMap((file) => ['--callback', file]);
+    const child = fork(this.modulePath, args, {
       execArgv: ['--import', tsxLoader()],
       stdio: ['ignore', this.options.stdout ?? 'inherit', 'pipe', 'ipc'],
       env: this.options.env ?? process.env,
       serialization: 'json',
     });
-    child.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      tail.push(chunk);
+      this.options.stderrTo?.write(chunk);
+    });
 
     const exit = new ExitLatch();
     // 'close' waits for stderr to drain, so the tail is complete when the exit is reported.

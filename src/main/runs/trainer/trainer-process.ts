@@ -41,7 +41,12 @@ function connectToParent(): ParentLink {
   throw new Error('trainer-process must be started by a supervisor (no IPC channel)');
 }
 
-const session = serveTrainer(connectToParent(), (code) => process.exit(code));
+/** `--callback <file>` pairs from the launcher (trainer-launcher.ts). */
+function callbackModules(argv: readonly string[]): string[] {
+  return argv.flatMap((arg, i) => (arg === '--callback' && argv[i + 1] !== undefined ? [argv[i + 1]!] : []));
+}
+
+const session = serveTrainer(connectToParent(), (code) => process.exit(code), { callbackModules: callbackModules(process.argv.slice(2)) });
 
 process.on('uncaughtException', (error) => void session.fail(errorMessage(error)));
 process.on('unhandledRejection', (reason) => void session.fail(errorMessage(reason)));

@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
+import { loadCallbackModules } from '../../training/callback-module';
 import { runJob } from '../../training/job';
 import type { InferenceTask } from '../../training/inference/inference-task-schema';
 import { LoadingReporter } from './loading-reporter';
@@ -26,8 +27,13 @@ export interface TrainerSession {
   fail(message: string): Promise<void>;
 }
 
+export interface TrainerSessionOptions {
+  /** Callback modules to load into every run (loadCallbackModule's files). */
+  callbackModules?: readonly string[];
+}
+
 /** `exit` ends the trainer (the process exits; in the bench, the session reports it). */
-export function serveTrainer(parent: ParentLink, exit: (code: number) => void): TrainerSession {
+export function serveTrainer(parent: ParentLink, exit: (code: number) => void, options: TrainerSessionOptions = {}): TrainerSession {
   const abort = new AbortController();
   let started = false;
   let ended = false;
@@ -44,7 +50,9 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void): 
 
   const train = async (start: Extract<ParentMessage, { type: 'start' }>): Promise<void> => {
     const loading = new LoadingReporter((done, total) => void parent.send({ type: 'loading', done, total }));
+    const callbacks = await loadCallbackModules(options.callbackModules ?? [], start.config);
     const result = await runJob(start.config, {
+      callbacks,
       modelDir: start.modelDir,
       // Resumable checkpoints (every epoch, and on a stop) beside model/last and model/best.
       checkpointDir: start.modelDir === null ? null : join(start.modelDir, CHECKPOINTS_DIR),

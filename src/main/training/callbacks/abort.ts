@@ -9,8 +9,6 @@ import { Callback } from '../loop/callback';
 import { CancelTrainException } from '../loop/cancel';
 
 export class AbortCallback extends Callback {
-  override order = -20;
-
   constructor(readonly signal: AbortSignal) {
     super();
   }

@@ -10,8 +10,8 @@ import { stateNumberOrNull, stateObject, type Resumable } from '../loop/resumabl
 import { AvgStatsCallback } from './avg-stats';
 
 export class CheckpointCallback extends Callback implements Resumable {
-  /** After AvgStats (-5) has the epoch's validation loss. */
-  override order = 20;
+  override readonly needs = [AvgStatsCallback];
+  override readonly runAfter = [AvgStatsCallback];
   bestLoss: number | null = null;
   /** 1-based epoch saved as best, if any. */
   bestEpoch: number | null = null;
@@ -46,9 +46,7 @@ export class CheckpointCallback extends Callback implements Resumable {
   override async after_epoch(): Promise<void> {
     const model = this.runner.learner.model;
     await saveModel(model, this.lastDir);
-    const stats = this.runner.cb('avg_stats');
-    if (!(stats instanceof AvgStatsCallback)) throw new Error('CheckpointCallback needs an AvgStatsCallback on the same Runner');
-    const loss = stats.last?.valid?.loss;
+    const loss = this.runner.get(AvgStatsCallback)!.last?.valid?.loss;
     if (loss !== undefined && Number.isFinite(loss) && (this.bestLoss === null || loss < this.bestLoss)) {
       this.bestLoss = loss;
       this.bestEpoch = this.runner.epoch + 1;

@@ -18,8 +18,8 @@ export interface EarlyStoppingOptions {
 }
 
 export class EarlyStoppingCallback extends Callback implements Resumable {
-  /** After AvgStats (-5) has the epoch's numbers. */
-  override order = 10;
+  override readonly needs = [AvgStatsCallback];
+  override readonly runAfter = [AvgStatsCallback];
   readonly patience: number;
   readonly monitor: Monitor;
   readonly minDelta: number;
@@ -57,9 +57,7 @@ export class EarlyStoppingCallback extends Callback implements Resumable {
   }
 
   override async after_epoch(): Promise<void> {
-    const stats = this.runner.cb('avg_stats');
-    if (!(stats instanceof AvgStatsCallback)) throw new Error('EarlyStoppingCallback needs an AvgStatsCallback on the same Runner');
-    const valid = stats.last?.valid;
+    const valid = this.runner.get(AvgStatsCallback)!.last?.valid;
     const value = this.monitor === 'valid_loss' ? valid?.loss : valid?.metrics.accuracy;
     if (value !== undefined && this.improves(value)) {
       this.best = value;

@@ -6,8 +6,6 @@ import type { Sched } from '../optim/annealers';
 import { Callback } from '../loop/callback';
 
 export class ParamSchedulerCallback extends Callback {
-  override order = 1;
-
   constructor(
     readonly paramName: string,
     readonly schedFn: Sched,

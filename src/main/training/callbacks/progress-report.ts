@@ -6,7 +6,6 @@ import type { Progress } from '../../../shared/records';
 import { Callback } from '../loop/callback';
 
 export class ProgressReportCallback extends Callback {
-  override order = 30;
   private last = Number.NEGATIVE_INFINITY;
 
   constructor(

@@ -41,7 +41,7 @@ export function formatEpochRow(stats: EpochStats, seconds: number): string {
 }
 
 export class ProgressCallback extends Callback {
-  override order = 40;
+  override readonly runAfter = [RecorderCallback, AvgStatsCallback];
   private readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
   private readonly enabled: boolean;
   private bars: cliProgress.MultiBar | null = null;
@@ -83,15 +83,13 @@ export class ProgressCallback extends Callback {
   override async after_batch(): Promise<void> {
     const r = this.runner;
     if (this.bar === null || !r.inTrain) return;
-    const rec = r.cb('recorder');
-    const loss = rec instanceof RecorderCallback ? rec.losses.at(-1) : undefined;
+    const loss = r.get(RecorderCallback)?.losses.at(-1);
     this.bar.update(r.nIter, { epoch: r.epoch + 1, loss: loss === undefined ? '—' : loss.toFixed(4) });
   }
 
   override async after_epoch(): Promise<void> {
     if (!this.enabled) return;
-    const stats = this.runner.cb('avg_stats');
-    const last = stats instanceof AvgStatsCallback ? stats.last : null;
+    const last = this.runner.get(AvgStatsCallback)?.last ?? null;
     if (last === null) return;
     const line = formatEpochRow(last, (performance.now() - this.epochStart) / 1000);
     if (this.bars !== null) this.bars.log(`${line}\n`);

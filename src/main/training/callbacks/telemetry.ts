@@ -23,8 +23,8 @@ export interface TelemetryOptions {
 const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
 
 export class TelemetryCallback extends Callback {
-  /** After the Recorder, TerminateOnNaN and AvgStats. */
-  override order = 30;
+  override readonly needs = [RecorderCallback, AvgStatsCallback];
+  override readonly runAfter = [RecorderCallback, AvgStatsCallback];
   private readonly sink: (rows: MetricRow[]) => void;
   private readonly maxRows: number;
   private readonly maxMs: number;
@@ -44,8 +44,6 @@ export class TelemetryCallback extends Callback {
   }
 
   override async begin_fit(): Promise<void> {
-    this.recorder(); // fail at the start, not mid-run, when it is missing
-    this.stats();
     this.rows = [];
     this.sent = 0;
     this.lastFlush = this.now();
@@ -113,14 +111,10 @@ export class TelemetryCallback extends Callback {
   }
 
   private recorder(): RecorderCallback {
-    const rec = this.runner.cb('recorder');
-    if (!(rec instanceof RecorderCallback)) throw new Error('TelemetryCallback needs a RecorderCallback on the same Runner');
-    return rec;
+    return this.runner.get(RecorderCallback)!;
   }
 
   private stats(): AvgStatsCallback {
-    const stats = this.runner.cb('avg_stats');
-    if (!(stats instanceof AvgStatsCallback)) throw new Error('TelemetryCallback needs an AvgStatsCallback on the same Runner');
-    return stats;
+    return this.runner.get(AvgStatsCallback)!;
   }
 }

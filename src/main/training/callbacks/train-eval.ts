@@ -3,6 +3,7 @@ import { Callback } from '../loop/callback';
 import { stateNumber, stateObject, type Resumable } from '../loop/resumable';
 
 export class TrainEvalCallback extends Callback implements Resumable {
+  /** First, as fastai's (-10): every other callback reads its mode and counters. */
   override order = -10;
 
   override async begin_fit(): Promise<void> {

@@ -1,7 +1,10 @@
 /**
  * Callback: the base of everything that hooks into the Runner (fastai 04_callbacks). One
- * async no-op hook per RunnerEvent; subclasses override only what they use, set `order`
- * (lower runs first, ties keep insertion order) and read state as `this.runner.x`.
+ * async no-op hook per RunnerEvent; subclasses override only what they use and read state
+ * as `this.runner.x`. Where order matters a callback says so: `runAfter` / `runBefore`
+ * (fastai's run_after / run_before) name the classes it must follow or precede; `order`
+ * (lower first, ties in insertion order) places it otherwise; `needs` names the callbacks it
+ * reads from, which the Runner checks before it fits.
  */
 import type { RunnerEvent } from '../../../shared/events';
 import { camelToSnake } from './camel-to-snake';
@@ -9,15 +12,29 @@ import type { Runner } from './runner';
 
 export type CallbackHooks = { [E in RunnerEvent]: () => Promise<void> };
 
+/** A callback class, as `runner.get`, `runAfter`, `runBefore` and `needs` take it. */
+export type CallbackClass<T extends Callback = Callback> = abstract new (...args: never[]) => T;
+
 const NAMES = new WeakMap<object, string>();
+
+/** A class's name as written (a bundler that renames a clashing class appends `$1`). */
+export function className(type: { name: string }): string {
+  return type.name.replace(/\$\d+$/, '');
+}
 
 export abstract class Callback implements CallbackHooks {
   order = 0;
+  /** Runs after the callbacks of these classes on the same Runner, whatever the orders. */
+  readonly runAfter: readonly CallbackClass[] = [];
+  /** Runs before the callbacks of these classes on the same Runner, whatever the orders. */
+  readonly runBefore: readonly CallbackClass[] = [];
+  /** Classes this one reads from: the Runner refuses to fit without one of each. */
+  readonly needs: readonly CallbackClass[] = [];
   private attached: Runner | null = null;
 
   /** The Runner this callback belongs to; set by the Runner when it is added. */
   get runner(): Runner {
-    if (this.attached === null) throw new Error(`${this.constructor.name} is not attached to a Runner`);
+    if (this.attached === null) throw new Error(`${className(this.constructor)} is not attached to a Runner`);
     return this.attached;
   }
 
@@ -25,14 +42,11 @@ export abstract class Callback implements CallbackHooks {
     this.attached = runner;
   }
 
-  /** `AvgStatsCallback` → `avg_stats`: the key `runner.cb(name)` finds it by. */
+  /** fastai's name: `AvgStatsCallback` → `avg_stats` (for messages and logs; callbacks find each other by class, `runner.get`). */
   get name(): string {
-    // Worked out once per class: callbacks look each other up by name on every batch.
     let name = NAMES.get(this.constructor);
     if (name === undefined) {
-      // A bundler that renames a clashing class appends `$1`: the name stays the same.
-      const className = this.constructor.name.replace(/\$\d+$/, '');
-      name = camelToSnake(className.replace(/Callback$/, '') || 'callback');
+      name = camelToSnake(className(this.constructor).replace(/Callback$/, '') || 'callback');
       NAMES.set(this.constructor, name);
     }
     return name;

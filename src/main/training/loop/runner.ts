@@ -21,12 +21,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunnerEvent } from '../../../shared/events';
 import { RUNNER_EVENTS } from '../../../shared/events';
-import type { Callback } from './callback';
+import { className, type Callback, type CallbackClass } from './callback';
 import { lossAndGrads } from './backprop';
 import { TrainEvalCallback } from '../callbacks/train-eval';
 import { CancelBatchException, CancelEpochException, CancelTrainException } from './cancel';
 import type { Batch, Batches, Learner } from './learner';
 import { listify, type Listy } from './listify';
+import { sortCallbacks } from './sort-callbacks';
+import { StepValues, type StepValuesOptions } from './step-values';
 
 type CancelClass = new (...args: never[]) => Error;
 
@@ -57,6 +59,8 @@ export interface RunnerOptions {
   now?: () => number;
   /** How to give the event loop a turn (default: a setImmediate). */
   yieldToEventLoop?: () => Promise<void>;
+  /** How `runner.values` reads tensors: in place where it can, else batched readbacks (step-values.ts). */
+  values?: StepValuesOptions;
 }
 
 /** Where a fit starts and how it picks up from there (a resumed run's checkpoint). */
@@ -96,6 +100,8 @@ export class Runner {
   dl: Batches | null = null;
   /** Why the run stopped early ('stop-after', 'early-stopping', 'nan', 'user'), else null. */
   stopReason: string | null = null;
+  /** Numbers from this step's tensors for callbacks, with no device sync per step: `values.read([loss], ([l]) => …)`. */
+  readonly values: StepValues;
 
   private current: Learner | null = null;
   private stepTensors: tf.Tensor[] = [];
@@ -110,6 +116,7 @@ export class Runner {
     this.yieldEveryMs = options.yieldEveryMs ?? 125;
     this.now = options.now ?? (() => performance.now());
     this.yieldToEventLoop = options.yieldToEventLoop ?? nextMacrotask;
+    this.values = new StepValues(options.values);
     const all = [...listify(cbs), ...listify(cbFuncs).map((f) => f())];
     // As in the notebook, train/eval switching is always there.
     if (!all.some((cb) => cb instanceof TrainEvalCallback)) all.unshift(new TrainEvalCallback());
@@ -122,9 +129,9 @@ export class Runner {
     return this.current;
   }
 
-  /** The callback whose `name` is `name` (`runner.cb('avg_stats')`), if any. */
-  cb(name: string): Callback | undefined {
-    return this.cbs.find((c) => c.name === name);
+  /** The callback of class `type` (the first, if several): `runner.get(AvgStatsCallback)`; undefined when there is none. */
+  get<T extends Callback>(type: CallbackClass<T>): T | undefined {
+    return this.cbs.find((cb): cb is T => cb instanceof type);
   }
 
   addCbs(cbs: Listy<Callback>): void {
@@ -153,6 +160,7 @@ export class Runner {
     this.stopReason = null;
     this.lastYield = this.now();
     this.index();
+    this.checkNeeds();
     try {
       await this.withEvents('fit', async () => {
         for (let epoch = start.epoch; epoch < epochs; epoch++) {
@@ -167,6 +175,7 @@ export class Runner {
         }
       });
     } finally {
+      this.values.discard();
       this.current = null;
       this.dl = null;
     }
@@ -182,8 +191,11 @@ export class Runner {
     for (const { xb, yb } of batches) {
       await this.oneBatch(xb, yb);
       this.iter++;
+      if (this.values.batchEnded()) await this.values.flush();
       await this.maybeYield();
     }
+    // Every read of the pass is in before begin_validate and after_epoch.
+    await this.values.flush();
   }
 
   async oneBatch(xb: tf.Tensor, yb: tf.Tensor): Promise<void> {
@@ -196,7 +208,7 @@ export class Runner {
     }
   }
 
-  /** Calls `event` on every callback that handles it, lowest `order` first. */
+  /** Calls `event` on every callback that handles it, in callback order (sort-callbacks.ts). */
   async emit(event: RunnerEvent): Promise<void> {
     const cbs = this.hooks.get(event);
     if (cbs === undefined) return;
@@ -232,6 +244,8 @@ export class Runner {
    * 05b's `try: begin_…; body  except Cancel…: after_cancel_…  finally: after_…`. As in
    * Python, an exception from the `finally` replaces a cancel in flight; a real error in
    * flight is never replaced (it is the one worth reporting), whatever the `finally` throws.
+   * Pending step values are flushed before a pass's or the fit's cancel handler and before
+   * after_fit, so those handlers see every value read so far.
    */
   private async withEvents(scope: Scope, body: () => Promise<void>): Promise<void> {
     const { begin, cancel, after, Cancel } = SCOPES[scope];
@@ -242,6 +256,7 @@ export class Runner {
     } catch (err) {
       if (err instanceof Cancel) {
         try {
+          if (scope !== 'batch') await this.values.flush();
           await this.emit(cancel);
         } catch (thrown) {
           failure = { error: thrown };
@@ -251,13 +266,21 @@ export class Runner {
       }
     }
     if (after !== null) {
-      try {
-        await this.emit(after);
-      } catch (thrown) {
-        if (failure === null || isCancel(failure.error)) failure = { error: thrown };
-      }
+      // The fit's last reads are in before after_fit (Telemetry sends them there).
+      if (scope === 'fit') failure = await this.inFinally(failure, () => this.values.flush());
+      failure = await this.inFinally(failure, () => this.emit(after));
     }
     if (failure !== null) throw failure.error;
+  }
+
+  /** Runs `f` as part of a `finally`: what it throws replaces the failure in flight unless that is a real error. */
+  private async inFinally(failure: { error: unknown } | null, f: () => Promise<void>): Promise<{ error: unknown } | null> {
+    try {
+      await f();
+    } catch (thrown) {
+      if (failure === null || isCancel(failure.error)) return { error: thrown };
+    }
+    return failure;
   }
 
   /** Disposes this batch's tensors: the originals, the step's, and any a callback swapped in. */
@@ -275,9 +298,19 @@ export class Runner {
     this.lastYield = this.now();
   }
 
-  /** Sorts by order (stable: ties keep insertion order) and lists who handles each event. */
+  /** A callback without the callbacks it reads from is an error before anything runs. */
+  private checkNeeds(): void {
+    for (const cb of this.cbs) {
+      const missing = cb.needs.find((type) => this.get(type) === undefined);
+      if (missing === undefined) continue;
+      const name = className(missing);
+      throw new Error(`${className(cb.constructor)} needs ${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} on the same Runner`);
+    }
+  }
+
+  /** Sorts the callbacks (sort-callbacks.ts) and lists who handles each event. */
   private index(): void {
-    this.sorted = [...this.cbs].sort((a, b) => a.order - b.order);
+    this.sorted = sortCallbacks(this.cbs);
     this.hooks = new Map(RUNNER_EVENTS.map((e) => [e, this.sorted.filter((cb) => cb.handles(e))]));
   }
 }

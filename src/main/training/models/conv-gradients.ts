@@ -5,6 +5,7 @@
  * there both are rewritten as forward convolutions; other backends run their own kernels.
  */
 import * as tf from '@tensorflow/tfjs';
+import { runBackendKernel } from '../kernels/backend-kernel';
 import { matMulT } from './mat-mul';
 
 export type FilterShape = [number, number, number, number];
@@ -106,9 +107,7 @@ export function convBiasGrad(dy: tf.Tensor4D): tf.Tensor1D {
 
 /** The backend's Conv2DBackpropFilter where it has one (wasm has none). */
 export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: FilterShape, stride: number): tf.Tensor4D {
-  if (tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) !== undefined) {
-    const attrs = { strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', filterShape };
-    return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as tf.Tensor4D;
-  }
-  return filterGradByConv(x, dy, filterShape, stride);
+  const attrs = { strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', filterShape };
+  const [viaBackend] = runBackendKernel('Conv2DBackpropFilter', { x, dy }, attrs) ?? [];
+  return (viaBackend as tf.Tensor4D | undefined) ?? filterGradByConv(x, dy, filterShape, stride);
 }
