@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every check a change must pass, in order, with one closing summary line.
-// Stages: typecheck (tsc + svelte-check) → lint (ESLint, Prettier) → unit/integration (vitest) → build → e2e (Playwright
+// Stages: typecheck (tsc + svelte-check) → lint (ESLint, Prettier) → unit/integration (vitest) → build (app, trainer bundle) → e2e (Playwright
 // in Chromium through the web host; Electron specs skip where the binary is absent) → the
 // Electron security audit.
 import { spawnSync } from 'node:child_process';
@@ -63,7 +63,7 @@ run('unit and integration tests (vitest)', npx, [
 ]);
 countVitest(vitestJson);
 
-if (run('build (electron-vite)', npx, ['electron-vite', 'build'])) {
+if (run('build (electron-vite)', npx, ['electron-vite', 'build']) && run('build (trainer bundle)', 'node', ['scripts/build-trainer.js'])) {
   const pwJson = join(reports, 'playwright.json');
   run('end-to-end tests (Playwright, Chromium)', npx, ['playwright', 'test', '--reporter=list,json'], {
     PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,

@@ -8,10 +8,10 @@ import type { RunnerVsBare, VsPytorch } from './report';
 import { best, median, pairedRatio, pairedRatios, range, ratioOf } from './stats';
 
 export interface PytorchResult {
+  /** Pooled over the timed epochs (after the warm-up ones), each from its first step's end to its last's, as Runlab's are. */
   samples_per_second: number;
   /** Each timed epoch on its own. */
   epoch_samples_per_second?: number[];
-  seconds: number;
   last_loss: number;
   torch: string;
   threads: number;

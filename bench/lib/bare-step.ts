@@ -18,7 +18,7 @@ import type { Hyperparams } from '../../src/shared/hyperparams';
 export function createModel(config: Hyperparams, inputShape: readonly number[], classes: number): Model {
   const { seed, dropout } = config;
   const batchNorm = config.batchNorm === 'on';
-  if (config.model === 'cnn') return createCnn({ classes, seed, dropout, batchNorm });
+  if (config.model === 'cnn') return createCnn({ classes, seed, dropout, batchNorm, filters: [config.filters[0]!, config.filters[1]!] });
   return createMlp({ inputs: inputShape.reduce((a, b) => a * b, 1), hidden: config.hidden, classes, seed, dropout, batchNorm });
 }
 

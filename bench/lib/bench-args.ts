@@ -1,6 +1,6 @@
 /** `npm run bench` flags: parsed into settings, with errors that name the flag and what it takes. */
 
-export const SECTIONS = ['jobs', 'backends', 'telemetry', 'profile'] as const;
+export const SECTIONS = ['jobs', 'grid', 'first-row', 'backends', 'telemetry', 'profile'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchSettings {
@@ -26,13 +26,19 @@ export interface BenchSettings {
   interleavedRounds: number;
   telemetryRows: number;
   telemetryRepeats: number;
+  /** The scaling grid (grid.ts): interleaved repeats, and each run's untimed and timed epochs. */
+  gridRepeats: number;
+  gridWarmupEpochs: number;
+  gridTimedEpochs: number;
+  /** Repeats of Start → first stored row, each way (cold from TypeScript, cold bundled, warm). */
+  firstRowRepeats: number;
   sections: Section[];
   help: boolean;
 }
 
 export const USAGE = `Usage: npm run bench -- [--json] [--quick] [--repeats N] [--only ${SECTIONS.join(',')}] [--sweep-loop runner|bare]
   --json          print the report as one JSON object on the last line of stdout
-  --quick         fewer repeats and shorter sweeps (about two minutes on 2 cores)
+  --quick         fewer repeats and shorter sweeps
   --repeats N     interleaved repeats of the job contenders (default 5; 3 with --quick)
   --only LIST     run only these sections (comma-separated): ${SECTIONS.join(', ')}
   --sweep-loop L  time the backend sweep with the engine's runJob (runner, default) or the bare loop`;
@@ -109,6 +115,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     interleavedRounds: quick ? 10 : 24,
     telemetryRows: quick ? 50_000 : 100_000,
     telemetryRepeats: quick ? 1 : Math.min(r, 3),
+    gridRepeats: quick ? 1 : 2,
+    gridWarmupEpochs: quick ? 1 : 2,
+    gridTimedEpochs: quick ? 2 : 3,
+    firstRowRepeats: quick ? 2 : 5,
     sections,
     help,
   };

@@ -1,4 +1,6 @@
 /** The human-readable table `npm run bench` prints (the JSON report carries the same numbers). */
+import { FIRST_ROW_LABELS, FIRST_ROW_VARIANTS, type FirstRowSummary } from './first-row-result';
+import type { GridSummary } from './grid';
 import type { BenchReport } from './report';
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -145,7 +147,7 @@ export function formatReport(r: BenchReport): string {
     out.push(
       ...table([
         ['contender', 'samples/s', 'vs PyTorch (range)', 'best epoch'],
-        ['PyTorch reference (bench/reference/pytorch_mlp.py)', fmtRate(vp.pytorch_sps), '1.00×', fmtBest(vp.best_epoch.pytorch_sps, 1)],
+        ['PyTorch reference (bench/reference/pytorch_train.py)', fmtRate(vp.pytorch_sps), '1.00×', fmtBest(vp.best_epoch.pytorch_sps, 1)],
         [
           'Runlab runJob on wasm',
           fmtRate(vp.runlab_sps),
@@ -159,6 +161,10 @@ export function formatReport(r: BenchReport): string {
   } else {
     out.push(`vs_pytorch: not measured — ${r.vs_pytorch_reason ?? 'section skipped'}`);
   }
+
+  if (r.grid) out.push('', ...formatGrid(r.grid));
+  if (r.first_row) out.push('', ...formatFirstRow(r.first_row));
+  else if (r.first_row_error) out.push('', `Start → first stored row: failed — ${r.first_row_error}`);
 
   if (r.backends.length > 0) {
     out.push('', 'Backends (training samples/s after a warm-up)');
@@ -289,4 +295,90 @@ export function formatReport(r: BenchReport): string {
 
 function share(part: number, whole: number): string {
   return whole > 0 ? `${Math.round((part / whole) * 100)}%` : '—';
+}
+
+const pct = (x: number | null | undefined): string => (x == null ? '—' : `${Math.round(x * 100)}%`);
+const gf = (x: number | null | undefined): string => (x == null ? '—' : x.toFixed(1));
+
+/** The scaling grid: rates and ratios, then GFLOP/s against the peak and the all-cores scaling. */
+export function formatGrid(g: GridSummary): string[] {
+  const n = g.cores;
+  const out: string[] = [];
+  const peak = g.peak_gflops_per_core;
+  out.push(
+    `Scaling grid: runJob on wasm against PyTorch (bench/reference/pytorch_train.py), plain SGD lr ${g.lr}; ${g.warmup_epochs} warm-up + ${g.timed_epochs} timed epochs per run, ${g.repeats} interleaved repeat(s)`,
+  );
+  out.push(
+    `  samples/s: median of the steady epochs; ratios: Runlab / PyTorch, medians of paired repeats (best epoch against best epoch in brackets); 1 thread each, then ${n} cores each`,
+  );
+  out.push(
+    ...table([
+      ['cell', 'Runlab 1 thread', 'PyTorch 1 thread', 'ratio (best)', `Runlab ${n} cores`, `PyTorch ${n} cores`, 'ratio (best)'],
+      ...g.cells.map((c) => [
+        c.label,
+        fmtRate(c.contenders.runlab_1.median_sps),
+        fmtRate(c.contenders.pytorch_1.median_sps),
+        `${fmtRatio(c.ratio_1_thread)} (${fmtRatio(c.best_ratio_1_thread)})`,
+        fmtRate(c.contenders.runlab_all.median_sps),
+        fmtRate(c.contenders.pytorch_all.median_sps),
+        `${fmtRatio(c.ratio_all_cores)} (${fmtRatio(c.best_ratio_all_cores)})`,
+      ]),
+    ]),
+  );
+  out.push(`  lowest ratio in the grid: ${fmtRatio(g.worst_ratio)}`);
+  out.push(
+    '',
+    `Scaling grid, the products' GFLOP/s and their share of the cores' peak (clock measured at ${g.core_ghz?.toFixed(2) ?? '—'} GHz: ${gf(peak.wasm_simd128)} GFLOP/s per core with 128-bit SIMD for Runlab, ${gf(peak.avx2)} with AVX2 for PyTorch), and ${n} cores against 1 thread`,
+  );
+  out.push(
+    ...table([
+      [
+        'cell',
+        'MFLOP/sample',
+        'Runlab 1 thread',
+        `Runlab ${n} cores`,
+        'PyTorch 1 thread',
+        `PyTorch ${n} cores`,
+        `Runlab ${n}/1`,
+        `PyTorch ${n}/1`,
+      ],
+      ...g.cells.map((c) => {
+        const at = (who: keyof typeof c.contenders) => `${gf(c.contenders[who].gflops)} (${pct(c.contenders[who].peak_share)})`;
+        return [
+          c.label,
+          (c.flops_per_sample / 1e6).toFixed(2),
+          at('runlab_1'),
+          at('runlab_all'),
+          at('pytorch_1'),
+          at('pytorch_all'),
+          fmtRatio(c.runlab_scaling),
+          fmtRatio(c.pytorch_scaling),
+        ];
+      }),
+    ]),
+  );
+  for (const c of g.cells) for (const [who, s] of Object.entries(c.contenders)) if (s.error) out.push(`  ! ${c.label}, ${who}: ${s.error}`);
+  return out;
+}
+
+const secs = (x: number | null | undefined): string => (x == null ? '—' : `${x.toFixed(2)} s`);
+
+/** Start → first stored row, each way of starting a trainer. */
+export function formatFirstRow(f: FirstRowSummary): string[] {
+  return [
+    `Start → first stored row (supervisor.start() to the first run:metrics push, row appended to metrics.jsonl; default job; ${f.repeats} repeats each, taking turns)`,
+    ...table([
+      ['trainer', 'median', 'best', 'all', 'Start → running (median)'],
+      ...FIRST_ROW_VARIANTS.map((v) => {
+        const x = f.variants[v];
+        return [
+          FIRST_ROW_LABELS[v],
+          secs(x.median_s),
+          secs(x.best_s),
+          x.samples_s.map((s) => s.toFixed(2)).join(' '),
+          secs(x.running_median_s),
+        ];
+      }),
+    ]),
+  ];
 }

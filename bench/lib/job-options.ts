@@ -11,6 +11,10 @@ export interface JobBenchOptions {
   backend: BenchBackend;
   model: BenchModel;
   batchSize: number;
+  /** The MLP's hidden sizes and the CNN's filters (the default job's unless set). */
+  hidden: number[];
+  filters: [number, number];
+  lr: number;
   /** Epochs to run. */
   epochs: number;
   /** Whole-epoch mode: the first this many epochs warm up (JIT, wasm tier-up) and are not timed. */
@@ -29,6 +33,9 @@ export const DEFAULT_JOB_OPTIONS: JobBenchOptions = {
   backend: 'wasm',
   model: 'mlp',
   batchSize: 64,
+  hidden: [...DEFAULT_HYPERPARAMS.hidden],
+  filters: [DEFAULT_HYPERPARAMS.filters[0]!, DEFAULT_HYPERPARAMS.filters[1]!],
+  lr: DEFAULT_HYPERPARAMS.lr,
   epochs: 5,
   warmupEpochs: 2,
   budgetMs: null,
@@ -62,11 +69,21 @@ export function parseJobOptions(json: string | undefined): JobBenchOptions {
   if (!MODELS.includes(o.model))
     throw new Error(`bench options: model must be one of ${MODELS.join(', ')}, got ${JSON.stringify(o.model)}`);
   const budgetMs = o.budgetMs === null ? null : positiveInt(o.budgetMs, 'budgetMs', 1);
+  const sizes = (value: unknown, field: string, count?: number): number[] => {
+    if (!Array.isArray(value) || value.length === 0 || (count !== undefined && value.length !== count)) {
+      throw new Error(`bench options: ${field} must be a list of ${count ?? 'one or more'} sizes, got ${JSON.stringify(value)}`);
+    }
+    return value.map((v, i) => positiveInt(v, `${field}[${i}]`, 1));
+  };
+  if (typeof o.lr !== 'number' || !(o.lr > 0)) throw new Error(`bench options: lr must be a number > 0, got ${JSON.stringify(o.lr)}`);
   const warmupEpochs = positiveInt(o.warmupEpochs, 'warmupEpochs', 1);
   return {
     backend: o.backend,
     model: o.model,
     batchSize: positiveInt(o.batchSize, 'batchSize', 1),
+    hidden: sizes(o.hidden, 'hidden'),
+    filters: sizes(o.filters, 'filters', 2) as [number, number],
+    lr: o.lr,
     // Whole-epoch mode needs at least one timed epoch after the warm-up ones.
     epochs: positiveInt(o.epochs, 'epochs', budgetMs === null ? warmupEpochs + 1 : 1),
     warmupEpochs,
@@ -79,5 +96,14 @@ export function parseJobOptions(json: string | undefined): JobBenchOptions {
 
 /** The default job's config with this measurement's settings (what runJob and the supervisor get). */
 export function jobConfig(o: JobBenchOptions): Hyperparams {
-  return { ...DEFAULT_HYPERPARAMS, backend: o.backend, model: o.model, batchSize: o.batchSize, epochs: o.epochs };
+  return {
+    ...DEFAULT_HYPERPARAMS,
+    backend: o.backend,
+    model: o.model,
+    batchSize: o.batchSize,
+    hidden: o.hidden,
+    filters: o.filters,
+    lr: o.lr,
+    epochs: o.epochs,
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * The PyTorch side of the comparison: find a Python that can `import torch` (the first
  * python3 on PATH may be a pyenv one without it), write the train set in the format
- * bench/reference/pytorch_mlp.py reads, and describe the BLAS it will use.
+ * bench/reference/pytorch_train.py reads, and describe the BLAS it will use.
  */
 import { spawnSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
@@ -58,7 +58,7 @@ export function blasLibrary(): string | null {
   }
 }
 
-/** Writes x (float32, n·784) and y (int32, n) little-endian files, as pytorch_mlp.py reads them. */
+/** Writes x (float32, n·784) and y (int32, n) little-endian files, as pytorch_train.py reads them. */
 export async function writeTrainSet(dir: string, train: Dataset): Promise<{ x: string; y: string }> {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('writeTrainSet: this writer assumes a little-endian machine');
   const x = join(dir, 'train-x.f32');

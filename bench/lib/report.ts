@@ -1,6 +1,8 @@
 /** The benchmark report: what `npm run bench -- --json` prints as its last line. */
 import type { MachineInfo } from './machine';
 import type { HookProfile } from './hook-profile-result';
+import type { FirstRowSummary } from './first-row-result';
+import type { GridSummary } from './grid';
 import type { InterleavedSummary } from './interleaved-result';
 import type { StepProfile } from './step-split';
 
@@ -83,6 +85,11 @@ export interface BenchReport {
   interleaved_error?: string;
   vs_pytorch: VsPytorch | null;
   vs_pytorch_reason?: string;
+  /** The scaling grid against PyTorch, 1 thread and every core (null: section not run). */
+  grid: GridSummary | null;
+  /** Start → first stored row: cold from TypeScript, cold bundled, warm (null: section not run). */
+  first_row: FirstRowSummary | null;
+  first_row_error?: string;
   backends: BackendEntry[];
   telemetry_rows_per_second: number | null;
   telemetry: TelemetryReport | null;

@@ -26,7 +26,11 @@ import { fmtRate, formatReport } from './format-report';
 import type { JobBenchOptions } from './job-options';
 import type { LoopResult } from './loop-result';
 import type { HookProfile } from './hook-profile-result';
+import { measureCoreGhz } from './core-clock';
+import { GRID_CELLS, summarizeGrid, type GridSummary } from './grid';
 import { machineInfo } from './machine';
+import { measureGrid } from './measure-grid';
+import { summarizeFirstRow, type FirstRowResult, type FirstRowSummary } from './first-row-result';
 import { blasLibrary, findTorchPython, singleThreadEnv, writeTrainSet, type TorchPython } from './python';
 import type { BackendEntry, BenchReport, TelemetryReport } from './report';
 import { median } from './stats';
@@ -34,7 +38,7 @@ import type { StepProfile } from './step-split';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const entry = (name: string) => join(BENCH_DIR, name);
-const PYTORCH_SCRIPT = join(BENCH_DIR, 'reference', 'pytorch_mlp.py');
+const PYTORCH_SCRIPT = join(BENCH_DIR, 'reference', 'pytorch_train.py');
 /** A sweep cell whose first repeat took longer than this is not repeated. */
 const SLOW_CELL_SECONDS = 20;
 
@@ -81,8 +85,12 @@ async function measureJobs(ctx: Context, python: TorchPython | null, trainFiles:
               '64',
               '--epochs',
               String(settings.epochs - settings.warmupEpochs),
+              '--warmup-epochs',
+              String(settings.warmupEpochs),
               '--model',
               'mlp',
+              '--threads',
+              '1',
             ],
             { env: singleThreadEnv(env) },
           )
@@ -206,10 +214,12 @@ export async function runBench(argv: readonly string[]): Promise<number> {
   const started = performance.now();
   const machine = machineInfo();
   const tmp = await mkdtemp(join(tmpdir(), 'runlab-bench-'));
-  // Children keep their data cache in a temp Runlab home, never in the user's.
+  // Children keep their data cache in a temp Runlab home, never in the user's. Every
+  // section but the grid compares one thread with one thread: the kernels' threads are the
+  // grid's all-cores columns.
   const home = join(tmp, 'home');
   await mkdir(home);
-  const ctx: Context = { settings, env: { ...process.env, RUNLAB_HOME: home }, tmp };
+  const ctx: Context = { settings, env: { ...process.env, RUNLAB_HOME: home, RUNLAB_THREADS: '1' }, tmp };
   const on = (s: BenchSettings['sections'][number]) => settings.sections.includes(s);
   try {
     log(
@@ -270,6 +280,44 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       );
     }
 
+    let grid: GridSummary | null = null;
+    if (on('grid')) {
+      const found = python ? { python } : findTorchPython();
+      const gridPython = 'python' in found ? found.python : null;
+      if (!gridPython && 'reason' in found) log(`grid: PyTorch skipped — ${found.reason}`);
+      const files = gridPython ? await writeTrainSet(tmp, split.train) : null;
+      const ghz = [await measureCoreGhz()];
+      log(`grid: core clock ${ghz[0]!.toFixed(2)} GHz (dependent-add chain)`);
+      const runs = await measureGrid(GRID_CELLS, {
+        benchDir: BENCH_DIR,
+        env: ctx.env,
+        python: gridPython,
+        trainFiles: files,
+        repeats: settings.gridRepeats,
+        warmupEpochs: settings.gridWarmupEpochs,
+        timedEpochs: settings.gridTimedEpochs,
+        log,
+      });
+      ghz.push(await measureCoreGhz());
+      grid = summarizeGrid(GRID_CELLS, runs, {
+        warmupEpochs: settings.gridWarmupEpochs,
+        timedEpochs: settings.gridTimedEpochs,
+        cores: machine.cores,
+        coreGhz: Math.max(...ghz),
+      });
+    }
+
+    let firstRow: FirstRowSummary | null = null;
+    let firstRowError: string | undefined;
+    if (on('first-row')) {
+      const o = await runMeasurementProcess<FirstRowResult>(entry('first-row.ts'), { repeats: settings.firstRowRepeats }, { env: ctx.env });
+      if (o.ok) firstRow = summarizeFirstRow(o.value);
+      else firstRowError = o.error;
+      log(
+        `first row: ${firstRow ? (['cold_tsx', 'cold', 'warm'] as const).map((v) => `${v} ${firstRow!.variants[v].median_s?.toFixed(2)} s`).join(', ') : `FAILED: ${firstRowError}`}`,
+      );
+    }
+
     const backends = on('backends') ? await measureBackends(ctx) : [];
     const telemetry = on('telemetry') ? await measureTelemetry(ctx, rb?.runner_sps ?? rb?.bare_sps ?? null) : null;
 
@@ -309,6 +357,9 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       ...(interleavedError ? { interleaved_error: interleavedError } : {}),
       vs_pytorch: vp,
       ...(vp === null ? { vs_pytorch_reason: on('jobs') ? pythonReason : 'jobs section not run' } : {}),
+      grid,
+      first_row: firstRow,
+      ...(firstRowError ? { first_row_error: firstRowError } : {}),
       backends,
       telemetry_rows_per_second: telemetry?.rows_per_second ?? null,
       telemetry,

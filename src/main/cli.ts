@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { excerpt } from '../shared/excerpt';
 import { LabService } from './lab';
+import { refreshTrainerBundle } from './runs/trainer/build-trainer-bundle';
 import { CliError, errorLine } from './cli/cli-error';
 import { runsCommand } from './cli/runs-command';
 import { serveCommand, startCommand } from './cli/serve-command';
@@ -46,14 +47,19 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     .configureOutput({ outputError: (text, write) => write(`${text.trimEnd().replace(/\s*\n\s*/g, ' ')}\n`) });
   const dataDir = (): string | undefined => program.opts<{ dataDir?: string }>().dataDir;
   const openService = () => LabService.open({ dataDir: dataDir() });
+  // The browser UI keeps a trainer warm for the next Start, from an up-to-date bundle.
+  const openServing = () => {
+    refreshTrainerBundle();
+    return LabService.open({ dataDir: dataDir(), warmTrainers: 1 });
+  };
 
   for (const command of [
     trainCommand(dataDir, setExitCode),
     predictCommand(dataDir),
     interpretCommand(dataDir),
     runsCommand(openService),
-    serveCommand(openService),
-    startCommand(openService, setExitCode),
+    serveCommand(openServing),
+    startCommand(openServing, setExitCode),
   ]) {
     program.addCommand(command);
   }

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
 
   await app.whenReady();
   hardenSession(session.defaultSession, page);
-  service = await LabService.open({ dataDir: app.getPath('userData'), launcher: new UtilityProcessLauncher() });
+  service = await LabService.open({ dataDir: app.getPath('userData'), launcher: new UtilityProcessLauncher(), warmTrainers: 1 });
   const window = createMainWindow(page);
   const unregister = registerLabIpc({ service, window, isAppUrl: (url) => isAppUrl(page, url) });
   window.on('closed', unregister);

@@ -27,6 +27,7 @@ import { modelZip } from './runs/model-zip';
 import { runTrainerTask } from './runs/trainer/run-task';
 import { TaskSlots } from './runs/trainer/task-slots';
 import { ChildProcessLauncher, type TrainerLauncher } from './runs/trainer/trainer-launcher';
+import { WarmTrainers } from './runs/trainer/warm-trainers';
 import type { InferenceTask } from './training/inference/inference-task-schema';
 import { checkpointDir } from './training/inference/checkpoint-dir';
 
@@ -35,6 +36,11 @@ export interface LabServiceOptions extends SupervisorOptions {
   dataDir?: string;
   /** Defaults to Node child processes (the Electron app passes a utility-process launcher). */
   launcher?: TrainerLauncher;
+  /**
+   * Trainer processes kept started and prepared for the next run (warm-trainers.ts); default
+   * 0. The app and the web host keep one, for a first chart point within a second of Start.
+   */
+  warmTrainers?: number;
 }
 
 type Requests = { [M in LabMethod]: z.output<(typeof RequestSchemas)[M]> };
@@ -73,12 +79,15 @@ export class LabService implements LabPort {
 
   /** Opens the store and marks runs a dead process left queued or running as interrupted. */
   static async open(options: LabServiceOptions = {}): Promise<LabService> {
-    const { dataDir, launcher, ...supervisorOptions } = options;
+    const { dataDir, launcher, warmTrainers = 0, ...supervisorOptions } = options;
     const store = new RunStore(dataDir ?? RunStore.defaultDataDir());
     await store.recoverInterrupted();
-    const trainers = launcher ?? new ChildProcessLauncher();
+    const base = launcher ?? new ChildProcessLauncher();
+    const cacheDir = supervisorOptions.cacheDir ?? join(store.dataDir, 'cache');
+    const trainers = warmTrainers > 0 ? new WarmTrainers(base, { spares: warmTrainers, cacheDir }) : base;
     const supervisor = new RunSupervisor(store, trainers, supervisorOptions);
-    return new LabService(store, supervisor, trainers);
+    // Inference tasks start their own processes: a warm spare is kept for the next run.
+    return new LabService(store, supervisor, base);
   }
 
   get dataDir(): string {

@@ -183,6 +183,17 @@ const FIELD_DEFS = {
     maxItems: 8,
     help: 'Units in each hidden layer of the MLP, comma-separated (the notebook uses 50).',
   }),
+  filters: intList({
+    label: 'Conv filters',
+    flag: 'filters',
+    group: 'model',
+    default: [8, 16],
+    min: 1,
+    max: 256,
+    minItems: 2,
+    maxItems: 2,
+    help: 'Filters of the CNN’s two 3×3 stride-2 convolutions, comma-separated: 8,16 is the small CNN, 32,64 a wider one.',
+  }),
   dropout: num({
     label: 'Dropout',
     flag: 'dropout',
@@ -362,6 +373,11 @@ export const PRESETS: ReadonlyArray<{ id: string; label: string; config: Partial
     id: 'cnn',
     label: 'Small CNN, Adam lr 0.003, one-cycle',
     config: { model: 'cnn', optimizer: 'adam', lr: 0.003, schedule: 'one-cycle', momentum: 0.9, epochs: 3 },
+  },
+  {
+    id: 'cnn-wide',
+    label: 'Wider CNN 32-64, Adam lr 0.003, one-cycle',
+    config: { model: 'cnn', filters: [32, 64], optimizer: 'adam', lr: 0.003, schedule: 'one-cycle', momentum: 0.9, epochs: 3 },
   },
   {
     id: 'mlp-onecycle',

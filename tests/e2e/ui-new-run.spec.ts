@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { initBackend } from '../../src/main/training/backend';
 import { loadModel } from '../../src/main/training/models/load-model';
 import { expect, test } from './fixtures/lab-host';
-import { expectLiveStatus, inkedPixels, livePanel, runFolders, SERIES_BLUE, startRunFromForm } from './ui-helpers';
+import { expectLiveStatus, inkedPixels, livePanel, runFolders, saveShots, SERIES_BLUE, startRunFromForm } from './ui-helpers';
 
 test('a run started from the form trains live, ends completed and appears in History', async ({ page, labHost }) => {
   const id = await startRunFromForm(page, labHost.url, { stopAfter: '30' }, 'form run');
@@ -50,6 +50,33 @@ test('dropout and batch norm from the form: the run trains a model with both, wh
     expect(model.layers.map((l) => l.toJSON().class_name)).toEqual(['Dense', 'BatchNormalization', 'Dropout', 'Dense']);
     model.dispose();
   }
+});
+
+test('the wider-CNN preset shows Conv filters 32,64 (CNN only) and trains a CNN with those filters', async ({ page, labHost }) => {
+  await page.goto(`${labHost.url}#/new`);
+  await page.getByTestId('reset-form').click();
+  // An MLP has no filters to set.
+  await expect(page.getByTestId('field-filters')).toHaveCount(0);
+  await page.getByTestId('preset-cnn-wide').click();
+  await expect(page.getByTestId('field-filters')).toHaveValue('32,64');
+  await expect(page.getByTestId('field-hidden')).toHaveCount(0);
+  await saveShots(page, 'new-run-cnn-wide', [
+    { width: 1024, height: 700 },
+    { width: 1280, height: 800 },
+    { width: 1920, height: 1080 },
+  ]);
+  await page.getByTestId('field-stopAfter').fill('3');
+  await page.getByTestId('start-run').click();
+  const panel = page.getByTestId('live-run');
+  const id = (await panel.getAttribute('data-run-id'))!;
+  await expectLiveStatus(page, id, 'completed');
+  await expect(panel).toContainText('cnn 32-64');
+  const run = JSON.parse(await readFile(join(labHost.home, 'runs', id, 'run.json'), 'utf8')) as {
+    config: Record<string, unknown>;
+    name: string;
+  };
+  expect(run.config).toMatchObject({ model: 'cnn', filters: [32, 64] });
+  expect(run.name).toMatch(/^cnn-32-64 adam/);
 });
 
 for (const { key, value, message } of [

@@ -102,6 +102,20 @@ describe('RunSupervisor', () => {
     );
   });
 
+  it("stores and pushes a run's first rows at once, however long the flush interval; later rows wait for it", async () => {
+    const s = open(fake({ iters: 40, epochs: 1, rowsPerMessage: 5, delayMs: 30 }), { flushMs: 60_000 });
+    const rec = record(s);
+    const run = await s.start(config);
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => rec.rows(run.id).length > 0 && (clearInterval(check), resolve()), 10);
+    });
+    // Only the first message's rows: the next ones wait for the (minute-long) flush interval or the end.
+    expect(rec.rows(run.id).map((r) => r.iter)).toEqual([1, 2, 3, 4, 5]);
+    expect((await store.readMetrics(run.id)).map((r) => r.iter)).toEqual([1, 2, 3, 4, 5]);
+    await s.whenSettled(run.id);
+    expect(rec.rows(run.id).filter((r) => r.kind === 'iter')).toHaveLength(40);
+  });
+
   it('sets running, backend, device and started from the trainer, and ended with the summary', async () => {
     const s = open(fake({ iters: 20, epochs: 2 }));
     const seen = record(s);

@@ -43,6 +43,8 @@ interface ActiveRun {
   progress: Progress | null;
   started: boolean;
   pending: MetricRow[];
+  /** Whether any rows were flushed yet (the first go out at once). */
+  flushed: boolean;
   flushTimer: NodeJS.Timeout | null;
   progressTimer: NodeJS.Timeout | null;
   lastProgressPush: number;
@@ -187,6 +189,7 @@ export class RunSupervisor {
   /** Cancels queued runs, stops running trainers and resolves when every one has exited. */
   async close(): Promise<void> {
     this.closed = true;
+    this.launcher.close?.();
     const waits = [...this.settled.values()].map((s) => s.promise);
     for (const record of [...this.queue]) await this.cancel(record.id).catch(() => undefined);
     for (const run of this.active.values()) this.requestCancel(run);
@@ -214,6 +217,7 @@ export class RunSupervisor {
       progress: null,
       started: false,
       pending: [],
+      flushed: false,
       flushTimer: null,
       progressTimer: null,
       lastProgressPush: 0,
@@ -260,6 +264,9 @@ export class RunSupervisor {
         return;
       case 'result':
         return this.protocolFailure(run, 'the trainer answered a task it was never given');
+      case 'prepared':
+        // A spare's answer to the pool's `prepare` (warm-trainers.ts), when it lands after the hand-over.
+        return;
     }
   }
 
@@ -303,7 +310,8 @@ export class RunSupervisor {
       run.progress = progress;
       this.scheduleProgressPush(run);
     }
-    if (run.pending.length >= this.flushRows) this.flush(run);
+    // The run's first rows go out at once: they are the chart's first point.
+    if (run.pending.length >= this.flushRows || !run.flushed) this.flush(run);
     else run.flushTimer ??= setTimeout(() => this.flush(run), this.flushMs);
   }
 
@@ -314,6 +322,7 @@ export class RunSupervisor {
     if (run.pending.length === 0) return;
     const rows = run.pending;
     run.pending = [];
+    run.flushed = true;
     const epochEnded = rows.some((r) => r.kind === 'epoch');
     this.write(run, async () => {
       await this.store.appendMetrics(run.id, rows);

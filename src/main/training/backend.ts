@@ -7,15 +7,18 @@
  */
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { dirname, join } from 'node:path';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo } from '../../shared/api';
 import type { BackendName } from '../../shared/hyperparams';
+import { withSharedWasmHeap } from './kernels/simd/shared-heap';
+import { simdKernelsStatus } from './kernels/simd/simd-kernels';
 
 export type ResolvedBackend = 'tensorflow' | 'wasm' | 'cpu';
 
 export interface ActiveBackend {
   backend: ResolvedBackend;
-  /** Human-readable device, e.g. "wasm (SIMD, 1 thread)". */
+  /** Human-readable device, e.g. "wasm (SIMD, FMA, 2 threads)". */
   device: string;
   /** For `auto`: the backends tried before this one, and why they were passed over. */
   skipped: { name: ResolvedBackend; reason: string }[];
@@ -42,6 +45,22 @@ function loadTensorflow(): string | null {
   return tf.findBackendFactory('tensorflow') ? null : `${TFJS_NODE_GPU} loaded but registered no "tensorflow" backend`;
 }
 
+let wasmPathsSet = false;
+
+/**
+ * Points tfjs-wasm at its .wasm files in its package, once: by default it looks next to its
+ * own JavaScript, which is elsewhere once the trainer is bundled (runs/trainer/trainer-bundle.ts).
+ */
+function locateWasmBinaries(): void {
+  if (wasmPathsSet) return;
+  wasmPathsSet = true;
+  try {
+    setWasmPaths(`${join(dirname(requireAtRuntime.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
+  } catch {
+    // Already initialised (or not resolvable): it keeps looking where it did.
+  }
+}
+
 /** Why a registered backend's factory fails, found by running it (setBackend only says false). */
 async function factoryFailure(name: ResolvedBackend): Promise<string> {
   const factory = tf.findBackendFactory(name);
@@ -61,8 +80,9 @@ async function describe(name: ResolvedBackend): Promise<string> {
       return `GPU via libtensorflow (${TFJS_NODE_GPU})`;
     case 'wasm': {
       const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-      const threads = getThreadsCount();
-      return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`;
+      const kernels = simdKernelsStatus(tf.backend()).simd;
+      const threads = kernels?.threads ?? 1;
+      return `wasm (${simd ? 'SIMD' : 'no SIMD'}${kernels?.fma ? ', FMA' : ''}, ${threads} thread${threads === 1 ? '' : 's'})`;
     }
     case 'cpu':
       return 'cpu (plain JavaScript)';
@@ -77,8 +97,16 @@ async function activate(name: ResolvedBackend): Promise<string | null> {
   }
   if (tf.getBackend() === name) return null;
   let ok: boolean;
+  if (name === 'wasm') locateWasmBinaries();
   try {
-    ok = await tf.setBackend(name);
+    // wasm: tfjs-wasm's threaded build where it starts, for a heap the kernels can share across threads.
+    ok =
+      name === 'wasm'
+        ? await withSharedWasmHeap(
+            () => tf.setBackend(name),
+            (set) => set,
+          )
+        : await tf.setBackend(name);
   } catch (err) {
     return (err as Error).message;
   }
@@ -118,7 +146,12 @@ export async function probeBackends(): Promise<BackendInfo[]> {
     const factory = tf.findBackendFactory('wasm');
     try {
       if (!factory) throw new Error('no "wasm" backend is registered');
-      (await factory()).dispose();
+      locateWasmBinaries();
+      const backend = await withSharedWasmHeap(
+        async () => (await factory()) as tf.KernelBackend | null,
+        (b) => b !== null,
+      );
+      backend?.dispose();
     } catch (err) {
       wasmReason = `wasm failed to initialise: ${(err as Error).message.split('\n')[0]}`;
     }

@@ -63,7 +63,7 @@ export interface JobOptions {
   /** Aborting stops the run after the current batch through CancelTrainException. */
   signal?: AbortSignal;
   /** Telemetry coalescing bounds. */
-  telemetry?: { maxRows?: number; maxMs?: number };
+  telemetry?: { maxRows?: number; maxMs?: number; firstRowAtOnce?: boolean };
   /** More callbacks for this run (e.g. a terminal ProgressCallback). */
   callbacks?: Callback[];
   /** Passed to the data layer (the cache folder; decoding progress of an image folder). */
@@ -86,7 +86,10 @@ export interface JobResult {
   device: string;
 }
 
-export function buildModel(config: Pick<Hyperparams, 'model' | 'hidden' | 'seed' | 'dropout' | 'batchNorm'>, data: DataBunch): Model {
+export function buildModel(
+  config: Pick<Hyperparams, 'model' | 'hidden' | 'filters' | 'seed' | 'dropout' | 'batchNorm'>,
+  data: DataBunch,
+): Model {
   const shape = data.trainDl.dataset.shape;
   const { seed, dropout } = config;
   const batchNorm = config.batchNorm === 'on';
@@ -94,7 +97,15 @@ export function buildModel(config: Pick<Hyperparams, 'model' | 'hidden' | 'seed'
     return createMlp({ inputs: data.trainDl.dataset.sampleSize, hidden: config.hidden, classes: data.c, seed, dropout, batchNorm });
   }
   if (shape.length !== 3) throw new Error(`the cnn model needs [height, width, channels] samples, got [${shape.join(', ')}]`);
-  return createCnn({ inputShape: shape as [number, number, number], classes: data.c, seed, dropout, batchNorm });
+  const filters = config.filters ? ([config.filters[0]!, config.filters[1]!] as const) : undefined;
+  return createCnn({
+    inputShape: shape as [number, number, number],
+    classes: data.c,
+    seed,
+    dropout,
+    batchNorm,
+    ...(filters ? { filters } : {}),
+  });
 }
 
 export function buildOptimizer(config: Pick<Hyperparams, 'optimizer' | 'lr' | 'momentum' | 'weightDecay'>, model: Model): Optimizer {

@@ -53,6 +53,8 @@ const report: BenchReport = {
     rounds: 21,
   },
   vs_pytorch: null,
+  grid: null,
+  first_row: null,
   vs_pytorch_reason: 'no Python with torch found',
   backends: [
     { backend: 'tensorflow', available: false, reason: '@tensorflow/tfjs-node-gpu is not installed' },

@@ -25,7 +25,7 @@ describe('findTorchPython', () => {
 });
 
 describe('writeTrainSet', () => {
-  it('writes float32 pixels and int32 labels, little-endian, exactly as pytorch_mlp.py reads them', async () => {
+  it('writes float32 pixels and int32 labels, little-endian, exactly as pytorch_train.py reads them', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'runlab-bench-test-'));
     try {
       const x = Float32Array.from({ length: 2 * 784 }, (_, i) => i / 7 - 3);

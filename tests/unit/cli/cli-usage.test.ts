@@ -48,7 +48,7 @@ describe.concurrent('runlab train with a bad value', () => {
     [['--dropout', '1'], 'error: --dropout: Dropout must be at most 0.9'],
     [['--batch-norm', 'yes'], 'error: --batch-norm: Batch norm must be one of: off, on'],
     [['--dataset', 'idx'], 'error: --data-path: Data path is required for the idx dataset'],
-    [['--preset', 'huge'], 'error: --preset: unknown preset "huge"; expected one of: lesson9, cnn, mlp-onecycle'],
+    [['--preset', 'huge'], 'error: --preset: unknown preset "huge"; expected one of: lesson9, cnn, cnn-wide, mlp-onecycle'],
   ])('%j → exit 2 and one line naming the flag', async (args, message) => {
     const { code, stdout, stderr } = await runlab('train', ...args);
     expect(code).toBe(2);

@@ -15,7 +15,7 @@ describe('initBackend', () => {
     expect(tf.getBackend()).toBe('cpu');
     const wasm = await initBackend('wasm');
     expect(wasm.backend).toBe('wasm');
-    expect(wasm.device).toMatch(/^wasm \((SIMD|no SIMD), \d+ threads?\)$/);
+    expect(wasm.device).toMatch(/^wasm \((SIMD|no SIMD)(, FMA)?, \d+ threads?\)$/);
     expect(tf.getBackend()).toBe('wasm');
   });
 

@@ -55,15 +55,18 @@ describe('seeded init', () => {
     m.dispose();
   });
 
-  it('builds the notebook MLP (784→50→10) and the small CNN with the expected sizes', () => {
+  it('builds the notebook MLP (784→50→10), the small CNN and a wider one with the expected sizes', () => {
     const mlp = createMlp({ inputs: 784, classes: 10, seed: 0 });
     expect(mlp.params.map((p) => p.shape)).toEqual([[784, 50], [50], [50, 10], [10]]);
     expect(mlp.paramCount).toBe(784 * 50 + 50 + 50 * 10 + 10);
     const cnn = createCnn({ classes: 10, seed: 0 });
     expect(cnn.params.map((p) => p.shape)).toEqual([[3, 3, 1, 8], [8], [3, 3, 8, 16], [16], [784, 10], [10]]);
     expect(cnn.outputShape).toEqual([10]);
+    const wide = createCnn({ classes: 10, seed: 0, filters: [32, 64] });
+    expect(wide.params.map((p) => p.shape)).toEqual([[3, 3, 1, 32], [32], [3, 3, 32, 64], [64], [7 * 7 * 64, 10], [10]]);
     mlp.dispose();
     cnn.dispose();
+    wide.dispose();
   });
 });
 
@@ -71,6 +74,7 @@ describe('saveModel / loadModel', () => {
   it.each([
     ['mlp', () => createMlp({ inputs: 784, hidden: [20, 10], classes: 10, seed: 5 }), [4, 784]],
     ['cnn', () => createCnn({ classes: 10, seed: 5 }), [4, 28, 28, 1]],
+    ['wider cnn', () => createCnn({ classes: 10, seed: 5, filters: [32, 64] }), [4, 28, 28, 1]],
   ] as const)('round-trips the %s: same weights, identical predictions', async (_name, make, xShape) => {
     const model = make();
     const x = tf.randomUniform([...xShape], -1, 1, 'float32', 9);

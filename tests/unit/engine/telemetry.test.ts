@@ -62,7 +62,7 @@ describe('RecorderCallback', () => {
 });
 
 describe('TelemetryCallback', () => {
-  function telemetry(opts: { maxRows?: number; maxMs?: number; now?: () => number } = {}) {
+  function telemetry(opts: { maxRows?: number; maxMs?: number; now?: () => number; firstRowAtOnce?: boolean } = {}) {
     const deliveries: MetricRow[][] = [];
     const cb = new TelemetryCallback({ sink: (rows) => deliveries.push(rows), ...opts });
     return { cb, deliveries };
@@ -98,6 +98,13 @@ describe('TelemetryCallback', () => {
     // Epochs 1 and 2 at after_epoch (11 rows each), then the 5 iterations of epoch 3 at after_fit.
     expect(deliveries.map((d) => d.length)).toEqual([11, 11, 5]);
     expect(deliveries.flat().filter((r) => r.kind === 'iter')).toHaveLength(25);
+  });
+
+  it('with firstRowAtOnce delivers the first row on its own, at once, then coalesces as before', async () => {
+    const { cb, deliveries } = telemetry({ maxRows: 10_000, maxMs: Number.POSITIVE_INFINITY, firstRowAtOnce: true });
+    await fit(3, [...stdCbs(), cb, new StopAfterCallback(25)]);
+    expect(deliveries.map((d) => d.length)).toEqual([1, 10, 11, 5]);
+    expect(deliveries[0]).toEqual([expect.objectContaining({ kind: 'iter', iter: 1 })]);
   });
 
   it('delivers once maxMs has passed on its clock', async () => {

@@ -71,6 +71,8 @@ describe('the New-run form draft', () => {
       expect(isFieldApplicable(key, { ...d, dataset: 'images' })).toBe(true);
     }
     expect(isFieldApplicable('hidden', { ...d, model: 'cnn' })).toBe(false);
+    expect(isFieldApplicable('filters', d)).toBe(false);
+    expect(isFieldApplicable('filters', { ...d, model: 'cnn' })).toBe(true);
     expect(isFieldApplicable('momentum', d)).toBe(false);
     expect(isFieldApplicable('momentum', { ...d, optimizer: 'adam' })).toBe(true);
   });

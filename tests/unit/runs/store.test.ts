@@ -29,6 +29,8 @@ describe('create and get', () => {
   it('names runs after other configs and keeps a given name, tags and notes (trimmed, tags de-duplicated)', async () => {
     const cnn = await ctx.store.create({ config: { ...config, model: 'cnn', optimizer: 'adam', lr: 0.003, schedule: 'one-cycle' } });
     expect(cnn.name).toBe('cnn adam lr0.003 one-cycle 3ep');
+    const wide = await ctx.store.create({ config: { ...config, model: 'cnn', filters: [32, 64] } });
+    expect(wide.name).toBe('cnn-32-64 sgd lr0.5 3ep');
     const named = await ctx.store.create({
       config,
       name: '  baseline ',

@@ -6,7 +6,14 @@
 import { DEFAULT_HYPERPARAMS, type Hyperparams } from '../../../shared/hyperparams';
 
 export function defaultRunName(config: Hyperparams): string {
-  const model = config.model === 'mlp' ? `mlp-${config.hidden.join('-')}` : config.model;
+  // The CNN's filters only when they are not the small CNN's (runs named before the field stay as they were).
+  const filters = (config.filters ?? DEFAULT_HYPERPARAMS.filters).join('-');
+  const model =
+    config.model === 'mlp'
+      ? `mlp-${config.hidden.join('-')}`
+      : filters === DEFAULT_HYPERPARAMS.filters.join('-')
+        ? config.model
+        : `cnn-${filters}`;
   const parts = [model];
   if (config.batchNorm === 'on') parts.push('bn');
   if (config.dropout > 0) parts.push(`dropout${config.dropout}`);

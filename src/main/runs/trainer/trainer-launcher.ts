@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ParentMessage } from './trainer-protocol';
 import { ExitLatch } from './exit-latch';
+import { bundleFresh, TRAINER_BUNDLE } from './trainer-bundle';
 
 export interface TrainerHandle {
   /** Undefined until the OS has a process (or if it never started). */
@@ -25,6 +26,8 @@ export interface TrainerHandle {
 
 export interface TrainerLauncher {
   launch(): TrainerHandle;
+  /** Stops whatever the launcher keeps running between launches (warm-trainers.ts's spares). */
+  close?(): void;
 }
 
 /** Keeps the last `limit` characters of a stream. */
@@ -40,8 +43,14 @@ export class StderrTail {
 }
 
 export interface ChildProcessLauncherOptions {
-  /** The trainer's entry; defaults to trainer-process.ts next to this file. */
+  /**
+   * The trainer's entry (.ts runs through tsx). Default: the bundled trainer when it is up
+   * to date (trainer-bundle.ts) and no callback modules are given, else trainer-process.ts
+   * next to this file.
+   */
   modulePath?: string;
+  /** false: always the TypeScript sources (default true). */
+  bundle?: boolean;
   /** Where the trainer's stdout goes (its stderr is always kept for the tail). */
   stdout?: 'inherit' | 'ignore';
   env?: NodeJS.ProcessEnv;
@@ -59,16 +68,25 @@ function tsxLoader(): string {
 }
 
 export class ChildProcessLauncher implements TrainerLauncher {
-  readonly modulePath: string;
+  private readonly sourcePath: string;
   constructor(private readonly options: ChildProcessLauncherOptions = {}) {
-    this.modulePath = options.modulePath ?? join(here, 'trainer-process.ts');
+    this.sourcePath = options.modulePath ?? join(here, 'trainer-process.ts');
+  }
+
+  /** The entry the next launch starts. */
+  get modulePath(): string {
+    if (this.options.modulePath !== undefined || this.options.bundle === false) return this.sourcePath;
+    // Callback modules import the engine's classes from the sources: the trainer must be those same modules.
+    if ((this.options.callbackModules ?? []).length > 0) return this.sourcePath;
+    return bundleFresh() ? TRAINER_BUNDLE : this.sourcePath;
   }
 
   launch(): TrainerHandle {
     const tail = new StderrTail();
+    const modulePath = this.modulePath;
     const args = (this.options.callbackModules ?? []).flatMap((file) => ['--callback', file]);
-    const child = fork(this.modulePath, args, {
-      execArgv: ['--import', tsxLoader()],
+    const child = fork(modulePath, args, {
+      execArgv: modulePath.endsWith('.ts') ? ['--import', tsxLoader()] : [],
       stdio: ['ignore', this.options.stdout ?? 'inherit', 'pipe', 'ipc'],
       env: this.options.env ?? process.env,
       serialization: 'json',

@@ -23,6 +23,12 @@ export const ParentMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancel') }),
   /** Instead of a run: one inference task (predict, interpret), answered with `result`. */
   z.object({ type: z.literal('task'), task: InferenceTaskSchema }),
+  /**
+   * Sent to a spare trainer before any run is its (warm-trainers.ts): initialise the default
+   * backend and load the shipped dataset from this cache now, so a start finds them ready.
+   * Optional; at most once, and only before `start`.
+   */
+  z.object({ type: z.literal('prepare'), cacheDir: z.string().min(1).nullable() }),
 ]);
 export type ParentMessage = z.infer<typeof ParentMessageSchema>;
 
@@ -50,6 +56,8 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: z.string() }),
   /** A task's answer; the caller validates it against what the task returns. */
   z.object({ type: z.literal('result'), value: z.unknown() }),
+  /** The answer to `prepare`: what it made ready (whatever failed is left to the run, which reports it). */
+  z.object({ type: z.literal('prepared'), backend: z.boolean(), data: z.boolean() }),
 ]);
 export type ChildMessage = z.infer<typeof ChildMessageSchema>;
 

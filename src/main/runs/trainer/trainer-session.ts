@@ -3,13 +3,18 @@
  * the job with runJob, streams `loading` (while an image folder decodes), `started`, `rows`
  * and `done`, turns `cancel` into an abort, and refuses anything else with an `error`. Sent
  * a `task` instead of `start`, it runs that inference task and answers with its `result`.
- * trainer-process.ts connects it to a real parent (Node IPC or Electron's parentPort); the
- * benchmark runs it in its own process to time the supervisor and store without a process
- * boundary in the way.
+ * A spare trainer (warm-trainers.ts) is sent `prepare` first: it initialises the default
+ * backend and loads the shipped dataset while it waits, answers `prepared`, and its run then
+ * starts from both. trainer-process.ts connects it to a real parent (Node IPC or Electron's
+ * parentPort); the benchmark runs it in its own process to time the supervisor and store
+ * without a process boundary in the way.
  */
 import { join } from 'node:path';
 import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
+import { initBackend } from '../../training/backend';
 import { loadCallbackModules } from '../../training/callback-module';
+import type { DataSplit } from '../../training/data/dataset';
+import { loadMnistSample } from '../../training/data/mnist-sample';
 import { runJob } from '../../training/job';
 import type { InferenceTask } from '../../training/inference/inference-task-schema';
 import { LoadingReporter } from './loading-reporter';
@@ -36,6 +41,7 @@ export interface TrainerSessionOptions {
 export function serveTrainer(parent: ParentLink, exit: (code: number) => void, options: TrainerSessionOptions = {}): TrainerSession {
   const abort = new AbortController();
   let started = false;
+  let prepared: Promise<{ cacheDir: string | null; split: DataSplit | null }> | null = null;
   let ended = false;
   const end = (code: number) => {
     if (ended) return;
@@ -48,15 +54,29 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
     end(1);
   };
 
+  /** What a spare makes ready; a failure is left for the run itself to meet and report. */
+  const prepare = async (cacheDir: string | null): Promise<{ cacheDir: string | null; split: DataSplit | null }> => {
+    const backend = await initBackend('auto').then(
+      () => true,
+      () => false,
+    );
+    const split = await loadMnistSample(cacheDir ? { cacheDir } : {}).catch(() => null);
+    await parent.send({ type: 'prepared', backend, data: split !== null });
+    return { cacheDir, split };
+  };
+
   const train = async (start: Extract<ParentMessage, { type: 'start' }>): Promise<void> => {
     const loading = new LoadingReporter((done, total) => void parent.send({ type: 'loading', done, total }));
+    const ready = prepared ? await prepared : null;
+    // The prepared dataset is this run's when it asks for the shipped one from the same cache.
+    const split = ready?.split && start.config.dataset === 'mnist-sample' && ready.cacheDir === start.cacheDir ? ready.split : null;
     const callbacks = await loadCallbackModules(options.callbackModules ?? [], start.config);
     const result = await runJob(start.config, {
       callbacks,
       modelDir: start.modelDir,
       // Resumable checkpoints (every epoch, and on a stop) beside model/last and model/best.
       checkpointDir: start.modelDir === null ? null : join(start.modelDir, CHECKPOINTS_DIR),
-      data: { ...(start.cacheDir ? { cacheDir: start.cacheDir } : {}), onProgress: loading.report },
+      data: { ...(start.cacheDir ? { cacheDir: start.cacheDir } : {}), ...(split ? { split } : {}), onProgress: loading.report },
       signal: abort.signal,
       onStart: (info) => {
         void parent.send({
@@ -69,7 +89,9 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
           data: info.data,
         });
       },
-      // The engine's TelemetryCallback already coalesces; forward each batch as it comes.
+      // The engine's TelemetryCallback already coalesces; forward each batch as it comes
+      // (the first row at once: the chart's first point).
+      telemetry: { firstRowAtOnce: true },
       onRows: (rows: MetricRow[]) => void parent.send({ type: 'rows', rows }),
     });
     await parent.send({ type: 'done', status: result.status, error: result.error, summary: result.summary });
@@ -92,6 +114,14 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
     const message = parsed.message;
     if (message.type === 'cancel') {
       abort.abort();
+      return;
+    }
+    if (message.type === 'prepare') {
+      if (started || prepared) {
+        void fail(`trainer protocol error: "prepare" comes once, before "start"`);
+        return;
+      }
+      prepared = prepare(message.cacheDir);
       return;
     }
     if (started) {

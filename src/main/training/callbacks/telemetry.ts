@@ -16,6 +16,8 @@ export interface TelemetryOptions {
   maxRows?: number;
   /** …or once this many ms passed since the last delivery (default 250). */
   maxMs?: number;
+  /** Deliver the fit's first row as soon as it exists, for a chart's first point (default false). */
+  firstRowAtOnce?: boolean;
   now?: () => number;
 }
 
@@ -28,6 +30,8 @@ export class TelemetryCallback extends Callback {
   private readonly sink: (rows: MetricRow[]) => void;
   private readonly maxRows: number;
   private readonly maxMs: number;
+  private readonly firstRowAtOnce: boolean;
+  private delivered = false;
   private readonly now: () => number;
   private rows: MetricRow[] = [];
   /** Recorder entries already turned into rows. */
@@ -40,12 +44,14 @@ export class TelemetryCallback extends Callback {
     this.sink = opts.sink;
     this.maxRows = opts.maxRows ?? 256;
     this.maxMs = opts.maxMs ?? 250;
+    this.firstRowAtOnce = opts.firstRowAtOnce ?? false;
     this.now = opts.now ?? (() => performance.now());
   }
 
   override async begin_fit(): Promise<void> {
     this.rows = [];
     this.sent = 0;
+    this.delivered = false;
     this.lastFlush = this.now();
   }
 
@@ -55,7 +61,8 @@ export class TelemetryCallback extends Callback {
 
   override async after_batch(): Promise<void> {
     this.collectIters();
-    if (this.rows.length > 0 && this.now() - this.lastFlush >= this.maxMs) this.flush();
+    const firstNow = this.firstRowAtOnce && !this.delivered;
+    if (this.rows.length > 0 && (firstNow || this.now() - this.lastFlush >= this.maxMs)) this.flush();
   }
 
   override async after_epoch(): Promise<void> {
@@ -107,6 +114,7 @@ export class TelemetryCallback extends Callback {
     if (this.rows.length === 0) return;
     const rows = this.rows;
     this.rows = [];
+    this.delivered = true;
     this.sink(rows);
   }
 

@@ -16,10 +16,12 @@ import { defaultCacheDir, loadMnistSample, type MnistSampleOptions } from './mni
 export interface LoadOptions extends MnistSampleOptions {
   /** Image folders: files decoded so far of all, while decoding (a cached load reports nothing). */
   onProgress?: (done: number, total: number) => void;
+  /** This config's data, already loaded (a warm trainer's prepared dataset): used instead of loading it. */
+  split?: DataSplit;
 }
 
 export async function loadDataBunch(config: Hyperparams, options: LoadOptions = {}): Promise<DataBunch> {
-  const split = await loadSplit(config, options);
+  const split = options.split ?? (await loadSplit(config, options));
   const shape = sampleShape(config, split);
   const train = split.train.withShape(shape);
   const valid = split.valid.withShape(shape);

@@ -1,6 +1,7 @@
 /**
  * A small CNN for 28×28×1 images, cheap enough for a CPU: conv 8 (3×3, stride 2) → ReLU →
- * conv 16 (3×3, stride 2) → ReLU → flatten (7·7·16 = 784) → dense to the classes;
+ * conv 16 (3×3, stride 2) → ReLU → flatten (7·7·16 = 784) → dense to the classes (the
+ * filter counts can be set: 32 and 64 for a wider one);
  * optionally BatchNorm2d after each conv's ReLU (07_batchnorm's conv_layer) and Dropout
  * before the dense layer.
  */
@@ -21,11 +22,26 @@ export interface CnnOptions {
   dropout?: number;
   /** BatchNorm2d after each convolution's ReLU (default false). */
   batchNorm?: boolean;
+  /** Filters of the two convolutions; default [8, 16] (the small CNN). */
+  filters?: readonly [number, number];
 }
 
-export function createCnn({ inputShape = [28, 28, 1], classes, seed, dropout = 0, batchNorm = false }: CnnOptions): Model {
-  const conv1 = Conv2d.create('conv2d_1', { inChannels: inputShape[2], filters: 8, kernelSize: 3, stride: 2, activation: 'relu' }, seed, 0);
-  const conv2 = Conv2d.create('conv2d_2', { inChannels: 8, filters: 16, kernelSize: 3, stride: 2, activation: 'relu' }, seed, 1);
+export function createCnn({
+  inputShape = [28, 28, 1],
+  classes,
+  seed,
+  dropout = 0,
+  batchNorm = false,
+  filters = [8, 16],
+}: CnnOptions): Model {
+  const [f1, f2] = filters;
+  const conv1 = Conv2d.create(
+    'conv2d_1',
+    { inChannels: inputShape[2], filters: f1, kernelSize: 3, stride: 2, activation: 'relu' },
+    seed,
+    0,
+  );
+  const conv2 = Conv2d.create('conv2d_2', { inChannels: f1, filters: f2, kernelSize: 3, stride: 2, activation: 'relu' }, seed, 1);
   const flat = conv2.outputShape(conv1.outputShape(inputShape)).reduce((a, b) => a * b, 1);
   const layers: Layer[] = [];
   [conv1, conv2].forEach((conv, i) => {

@@ -1,9 +1,13 @@
 /**
  * Conv2d: NHWC, 'same' padding, square kernel and stride, bias and activation fused into
- * one forward kernel, with a hand-written backward pass (conv-gradients.ts) that skips dx
- * for the model's input. The same backward serves the manual pass and TensorFlow.js's tape.
+ * one forward kernel, with a hand-written backward pass that skips dx for the model's
+ * input. On wasm both are SIMD kernels of our own (kernels/conv2d-*.ts); elsewhere the
+ * forward is tf.fused.conv2d and the backward conv-gradients.ts. The same backward serves
+ * the manual pass and TensorFlow.js's tape.
  */
 import * as tf from '@tensorflow/tfjs';
+import { simdConv2dBackward } from '../kernels/conv2d-backward';
+import { simdConv2dForward } from '../kernels/conv2d-forward';
 import { reluGrad } from '../kernels/relu-grad';
 import { convBiasGrad, convFilterGrad, convInputGrad, samePadding, type FilterShape } from './conv-gradients';
 import { uniformInit } from './init';
@@ -14,6 +18,7 @@ import {
   type Activation,
   type BackwardInput,
   type Forward,
+  type ForwardContext,
   type KerasLayerJson,
   type Layer,
   type LayerGrads,
@@ -23,7 +28,10 @@ import {
 import { tapedOp } from './taped-op';
 
 export function conv2dForward(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, stride: number, activation: Activation): tf.Tensor4D {
-  return tf.fused.conv2d({ x, filter, strides: stride, pad: 'same', bias, activation });
+  return (
+    simdConv2dForward(x, filter, bias, stride, activation)?.y ??
+    tf.fused.conv2d({ x, filter, strides: stride, pad: 'same', bias, activation })
+  );
 }
 
 /** The gradients of act(conv(x, filter) + bias); relu' comes from relu's output (1 where y > 0). */
@@ -35,7 +43,10 @@ export function conv2dBackward(
   stride: number,
   activation: Activation,
   inputGrad: boolean,
+  padded: tf.Tensor4D | null = null,
 ): LayerGrads {
+  const simd = simdConv2dBackward(x, y, dy, filter, stride, activation, inputGrad, padded);
+  if (simd) return simd;
   const g = activation === 'relu' ? reluGrad(dy, y) : dy;
   const grads = [convFilterGrad(x, g, filter.shape as FilterShape, stride), convBiasGrad(g)];
   return { dx: inputGrad ? convInputGrad(g, filter, x.shape, stride) : null, grads };
@@ -121,12 +132,22 @@ export class Conv2d implements Layer {
     return this.kernel.shape[3]!;
   }
 
-  forward(x: tf.Tensor): Forward {
+  forward(x: tf.Tensor, ctx: ForwardContext): Forward {
+    // On the SIMD kernels a training pass keeps its padded input for the backward pass.
+    const simd = simdConv2dForward(
+      x as tf.Tensor4D,
+      this.kernel as tf.Tensor4D,
+      this.bias as tf.Tensor1D,
+      this.stride,
+      this.activation,
+      ctx.training,
+    );
+    if (simd) return { y: simd.y, saved: simd.padded ? [simd.padded] : NOTHING_SAVED };
     const y = conv2dForward(x as tf.Tensor4D, this.kernel as tf.Tensor4D, this.bias as tf.Tensor1D, this.stride, this.activation);
     return { y, saved: NOTHING_SAVED };
   }
 
-  backward({ x, y, dy, inputGrad }: BackwardInput): LayerGrads {
+  backward({ x, y, dy, inputGrad, saved }: BackwardInput): LayerGrads {
     return conv2dBackward(
       x as tf.Tensor4D,
       y as tf.Tensor4D,
@@ -135,6 +156,7 @@ export class Conv2d implements Layer {
       this.stride,
       this.activation,
       inputGrad,
+      (saved[0] as tf.Tensor4D | undefined) ?? null,
     );
   }
 

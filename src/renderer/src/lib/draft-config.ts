@@ -85,6 +85,8 @@ export function isFieldApplicable(key: FieldKey, choices: Pick<DraftValues, 'dat
       return choices.dataset === 'images';
     case 'hidden':
       return choices.model !== 'cnn';
+    case 'filters':
+      return choices.model === 'cnn';
     case 'momentum':
       return choices.optimizer !== 'sgd';
     default:

@@ -1,10 +1,14 @@
 /** Short labels for a run's config in tables and headers: "mlp 100-50", "cnn +bn +dropout 0.2". */
-import type { Hyperparams } from '../../../shared/hyperparams';
+import { DEFAULT_HYPERPARAMS, type Hyperparams } from '../../../shared/hyperparams';
 import type { RunRecord } from '../../../shared/records';
 import { elapsedMs } from './format';
 
-export function modelLabel(config: Pick<Hyperparams, 'model' | 'hidden'> & Partial<Pick<Hyperparams, 'batchNorm' | 'dropout'>>): string {
-  const parts = [config.model === 'mlp' ? `mlp ${config.hidden.join('-')}` : config.model];
+export function modelLabel(
+  config: Pick<Hyperparams, 'model' | 'hidden'> & Partial<Pick<Hyperparams, 'batchNorm' | 'dropout' | 'filters'>>,
+): string {
+  const filters =
+    config.filters && config.filters.join('-') !== DEFAULT_HYPERPARAMS.filters.join('-') ? ` ${config.filters.join('-')}` : '';
+  const parts = [config.model === 'mlp' ? `mlp ${config.hidden.join('-')}` : `${config.model}${filters}`];
   if (config.batchNorm === 'on') parts.push('+bn');
   if ((config.dropout ?? 0) > 0) parts.push(`+dropout ${config.dropout}`);
   return parts.join(' ');

@@ -1,29 +1,123 @@
 ;; A training step's heavy kernels in WebAssembly SIMD (128-bit, 4 floats): a dense layer's
-;; forward and backward passes, and the SGD update.
+;; forward and backward passes, a convolution's forward pass, filter gradient and input
+;; gradient, and the SGD update.
 ;;
 ;; Runlab instantiates this module on TensorFlow.js's own wasm heap (the memory is
 ;; imported), so its functions read and write tensors where they live: every pointer is a
 ;; byte address in that heap, every matrix row-major float32. `npm run build:wasm` turns
-;; this file into kernels-wasm.ts; a unit test checks the two agree.
+;; this file into kernels-wasm.ts in four builds — with fused multiply-add
+;; (f32x4.relaxed_madd, as written here) or with a multiply and an add (each relaxed_madd
+;; rewritten), each for an unshared and for a shared memory (the import's limits
+;; rewritten) — and a unit test checks that they agree with this file.
 ;;
 ;; Why: tfjs-wasm hands a product to XNNPACK, which packs the right operand into its own
 ;; layout whenever that operand is a new tensor — for a layer's weights, every step, since
-;; the update writes new ones — and falls back to a naive loop for transposed operands.
-;; These kernels take the operands as they are: nothing is packed or transposed first.
+;; the update writes new ones — and falls back to a naive loop for transposed operands;
+;; it has no filter-gradient kernel for convolutions at all. These kernels take the
+;; operands as they are: nothing is packed or transposed first.
 ;;
-;; The big products run in tiles of 4 rows × 8 columns, 8 accumulators held in registers
-;; while the shared dimension streams by; a last tile that would run past the edge is moved
-;; back to end at the edge (it recomputes a few outputs with the same result). Shapes
-;; narrower than a tile (fewer than 4 rows or 8 columns, or an empty shared dimension) take
-;; a scalar loop. Every output is
-;; a sum over the shared dimension in order, starting from the bias — the scalar loop and
-;; the tiles give identical results — with a multiply and an add (no fused multiply-add).
+;; The products run in tiles of 4 rows × 8 columns, 8 accumulators held in registers while
+;; the shared dimension streams by; a last tile that would run past the edge is moved back
+;; to end at the edge (it recomputes a few outputs with the same result). Shapes narrower
+;; than a tile (fewer than 4 rows or 8 columns, or an empty shared dimension) take a loop
+;; over single outputs with the same arithmetic. Every output is a sum over the shared
+;; dimension in order, starting from the bias, so the tiles and the single outputs agree
+;; to the bit.
+;;
+;; Threads: the big kernels take (part, parts) last and compute only their share — whole
+;; tiles of output rows, or whole images — so several threads can run one kernel on a
+;; shared memory at once. Every output is computed the same way whatever the number of
+;; parts: the result does not depend on how many threads ran it.
+;;
+;; Convolutions (NHWC, filters [kh, kw, c, o]) read a zero-padded copy of the input,
+;; xp[b, hp, wp, c] (pad_nhwc), through a table of where each output pixel's window starts
+;; in it (conv_rows): for a fixed filter row ky, the window's kw·c inputs are adjacent in
+;; xp, so a convolution is a product whose shared dimension runs in kh segments of kw·c
+;; floats, one row of xp apart.
 (module
   (import "env" "memory" (memory 1))
 
+  ;; The first row (a multiple of 4) of part `part` of `parts` over `rows` rows.
+  (func $split (param $rows i32) (param $part i32) (param $parts i32) (result i32)
+    (if (result i32) (i32.ge_s (local.get $part) (local.get $parts))
+      (then (local.get $rows))
+      (else
+        (i32.shl (i32.shr_u
+          (i32.wrap_i64 (i64.div_u
+            (i64.mul (i64.extend_i32_u (i32.add (local.get $rows) (i32.const 3))) (i64.extend_i32_u (local.get $part)))
+            (i64.extend_i32_u (local.get $parts))))
+          (i32.const 2)) (i32.const 2)))))
+
+  ;; The first item of part `part` of `parts` over `items` whole items (images).
+  (func $split_items (param $items i32) (param $part i32) (param $parts i32) (result i32)
+    (if (result i32) (i32.ge_s (local.get $part) (local.get $parts))
+      (then (local.get $items))
+      (else
+        (i32.wrap_i64 (i64.div_u
+          (i64.mul (i64.extend_i32_u (local.get $items)) (i64.extend_i32_u (local.get $part)))
+          (i64.extend_i32_u (local.get $parts)))))))
+
+  (func $min (param $a i32) (param $b i32) (result i32)
+    (select (local.get $a) (local.get $b) (i32.lt_s (local.get $a) (local.get $b))))
+
+  ;; Copies `bytes` (a multiple of 4) from src to dst, 16 at a time: rows here are a few
+  ;; hundred bytes, where a loop beats memory.copy's call.
+  (func $copy (param $dst i32) (param $src i32) (param $bytes i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.and (local.get $bytes) (i32.const -16))))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store (local.get $dst) (v128.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $vectors)))
+    (local.set $end (i32.add (local.get $end) (i32.and (local.get $bytes) (i32.const 12))))
+    (block $done
+      (loop $rest
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (i32.store (local.get $dst) (i32.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (br $rest))))
+
+  ;; Zeroes `bytes` (a multiple of 4) at dst, as $copy copies.
+  (func $zero (param $dst i32) (param $bytes i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.and (local.get $bytes) (i32.const -16))))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $vectors)))
+    (local.set $end (i32.add (local.get $end) (i32.and (local.get $bytes) (i32.const 12))))
+    (block $done
+      (loop $rest
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (i32.store (local.get $dst) (i32.const 0))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (br $rest))))
+
+  ;; ───────────────────────────── dense products ─────────────────────────────
+
   ;; c[m, n] = act(a[m, k] · b[k, n] + bias[n]); bias 0 for none; relu ≠ 0: max(·, 0)
-  ;; (NaN stays NaN).
+  ;; (NaN stays NaN). Part `part` of `parts` computes a share of the rows.
   (func $gemm_nn (export "gemm_nn")
+    (param $a i32) (param $b i32) (param $bias i32) (param $c i32)
+    (param $m i32) (param $k i32) (param $n i32) (param $relu i32) (param $part i32) (param $parts i32)
+    (local $m0 i32) (local $m1 i32)
+    (local.set $m0 (call $split (local.get $m) (local.get $part) (local.get $parts)))
+    (local.set $m1 (call $split (local.get $m) (i32.add (local.get $part) (i32.const 1)) (local.get $parts)))
+    (if (i32.gt_s (local.get $m1) (local.get $m)) (then (local.set $m1 (local.get $m))))
+    (if (i32.le_s (local.get $m1) (local.get $m0)) (then (return)))
+    (call $gemm_nn_rows
+      (i32.add (local.get $a) (i32.shl (i32.mul (local.get $m0) (local.get $k)) (i32.const 2)))
+      (local.get $b) (local.get $bias)
+      (i32.add (local.get $c) (i32.shl (i32.mul (local.get $m0) (local.get $n)) (i32.const 2)))
+      (i32.sub (local.get $m1) (local.get $m0)) (local.get $k) (local.get $n) (local.get $relu)))
+
+  (func $gemm_nn_rows
     (param $a i32) (param $b i32) (param $bias i32) (param $c i32)
     (param $m i32) (param $k i32) (param $n i32) (param $relu i32)
     (local $i i32) (local $j i32) (local $row i32) (local $col i32) (local $steps i32)
@@ -36,7 +130,7 @@
     (if (i32.or (i32.or (i32.lt_s (local.get $m) (i32.const 4)) (i32.lt_s (local.get $n) (i32.const 8)))
           (i32.lt_s (local.get $k) (i32.const 1)))
       (then
-        (call $gemm_nn_scalar (local.get $a) (local.get $b) (local.get $bias) (local.get $c)
+        (call $gemm_nn_single (local.get $a) (local.get $b) (local.get $bias) (local.get $c)
           (local.get $m) (local.get $k) (local.get $n) (local.get $relu))
         (return)))
     (local.set $aRow (i32.shl (local.get $k) (i32.const 2)))
@@ -44,12 +138,10 @@
     (local.set $i (i32.const 0))
     (loop $rows
       ;; the tile's first row: i, or m − 4 for the last tile
-      (local.set $row (select (local.get $i) (i32.sub (local.get $m) (i32.const 4))
-        (i32.le_s (local.get $i) (i32.sub (local.get $m) (i32.const 4)))))
+      (local.set $row (call $min (local.get $i) (i32.sub (local.get $m) (i32.const 4))))
       (local.set $j (i32.const 0))
       (loop $cols
-        (local.set $col (select (local.get $j) (i32.sub (local.get $n) (i32.const 8))
-          (i32.le_s (local.get $j) (i32.sub (local.get $n) (i32.const 8)))))
+        (local.set $col (call $min (local.get $j) (i32.sub (local.get $n) (i32.const 8))))
         (if (local.get $bias)
           (then
             (local.set $init0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $col) (i32.const 2)))))
@@ -72,50 +164,59 @@
           (local.set $b0 (v128.load (local.get $pb)))
           (local.set $b1 (v128.load offset=16 (local.get $pb)))
           (local.set $s (v128.load32_splat (local.get $pa0)))
-          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
-          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
+          (local.set $c00 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c00)))
+          (local.set $c01 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c01)))
           (local.set $s (v128.load32_splat (local.get $pa1)))
-          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
-          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
+          (local.set $c10 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c10)))
+          (local.set $c11 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c11)))
           (local.set $s (v128.load32_splat (local.get $pa2)))
-          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
-          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
+          (local.set $c20 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c20)))
+          (local.set $c21 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c21)))
           (local.set $s (v128.load32_splat (local.get $pa3)))
-          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
-          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
+          (local.set $c30 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c30)))
+          (local.set $c31 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c31)))
           (local.set $pa0 (i32.add (local.get $pa0) (i32.const 4)))
           (local.set $pa1 (i32.add (local.get $pa1) (i32.const 4)))
           (local.set $pa2 (i32.add (local.get $pa2) (i32.const 4)))
           (local.set $pa3 (i32.add (local.get $pa3) (i32.const 4)))
           (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
           (br_if $shared (local.tee $steps (i32.sub (local.get $steps) (i32.const 1)))))
-        (if (local.get $relu)
-          (then
-            (local.set $c00 (f32x4.max (local.get $c00) (v128.const f32x4 0 0 0 0)))
-            (local.set $c01 (f32x4.max (local.get $c01) (v128.const f32x4 0 0 0 0)))
-            (local.set $c10 (f32x4.max (local.get $c10) (v128.const f32x4 0 0 0 0)))
-            (local.set $c11 (f32x4.max (local.get $c11) (v128.const f32x4 0 0 0 0)))
-            (local.set $c20 (f32x4.max (local.get $c20) (v128.const f32x4 0 0 0 0)))
-            (local.set $c21 (f32x4.max (local.get $c21) (v128.const f32x4 0 0 0 0)))
-            (local.set $c30 (f32x4.max (local.get $c30) (v128.const f32x4 0 0 0 0)))
-            (local.set $c31 (f32x4.max (local.get $c31) (v128.const f32x4 0 0 0 0)))))
         (local.set $pc0 (i32.add (local.get $c)
           (i32.shl (i32.add (i32.mul (local.get $row) (local.get $n)) (local.get $col)) (i32.const 2))))
-        (local.set $pc1 (i32.add (local.get $pc0) (local.get $bRow)))
-        (local.set $pc2 (i32.add (local.get $pc1) (local.get $bRow)))
-        (local.set $pc3 (i32.add (local.get $pc2) (local.get $bRow)))
-        (v128.store (local.get $pc0) (local.get $c00)) (v128.store offset=16 (local.get $pc0) (local.get $c01))
-        (v128.store (local.get $pc1) (local.get $c10)) (v128.store offset=16 (local.get $pc1) (local.get $c11))
-        (v128.store (local.get $pc2) (local.get $c20)) (v128.store offset=16 (local.get $pc2) (local.get $c21))
-        (v128.store (local.get $pc3) (local.get $c30)) (v128.store offset=16 (local.get $pc3) (local.get $c31))
+        (call $store_tile (local.get $pc0) (local.get $bRow) (local.get $relu)
+          (local.get $c00) (local.get $c01) (local.get $c10) (local.get $c11)
+          (local.get $c20) (local.get $c21) (local.get $c30) (local.get $c31))
         (br_if $cols (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
       (br_if $rows (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $m)))))
 
-  ;; gemm_nn one output at a time, for shapes narrower than a tile.
-  (func $gemm_nn_scalar
+  ;; Stores a 4 × 8 tile at p (rows `stride` bytes apart), through relu when asked.
+  (func $store_tile (param $p i32) (param $stride i32) (param $relu i32)
+    (param $c00 v128) (param $c01 v128) (param $c10 v128) (param $c11 v128)
+    (param $c20 v128) (param $c21 v128) (param $c30 v128) (param $c31 v128)
+    (if (local.get $relu)
+      (then
+        (local.set $c00 (f32x4.max (local.get $c00) (v128.const f32x4 0 0 0 0)))
+        (local.set $c01 (f32x4.max (local.get $c01) (v128.const f32x4 0 0 0 0)))
+        (local.set $c10 (f32x4.max (local.get $c10) (v128.const f32x4 0 0 0 0)))
+        (local.set $c11 (f32x4.max (local.get $c11) (v128.const f32x4 0 0 0 0)))
+        (local.set $c20 (f32x4.max (local.get $c20) (v128.const f32x4 0 0 0 0)))
+        (local.set $c21 (f32x4.max (local.get $c21) (v128.const f32x4 0 0 0 0)))
+        (local.set $c30 (f32x4.max (local.get $c30) (v128.const f32x4 0 0 0 0)))
+        (local.set $c31 (f32x4.max (local.get $c31) (v128.const f32x4 0 0 0 0)))))
+    (v128.store (local.get $p) (local.get $c00)) (v128.store offset=16 (local.get $p) (local.get $c01))
+    (local.set $p (i32.add (local.get $p) (local.get $stride)))
+    (v128.store (local.get $p) (local.get $c10)) (v128.store offset=16 (local.get $p) (local.get $c11))
+    (local.set $p (i32.add (local.get $p) (local.get $stride)))
+    (v128.store (local.get $p) (local.get $c20)) (v128.store offset=16 (local.get $p) (local.get $c21))
+    (local.set $p (i32.add (local.get $p) (local.get $stride)))
+    (v128.store (local.get $p) (local.get $c30)) (v128.store offset=16 (local.get $p) (local.get $c31)))
+
+  ;; gemm_nn one output at a time, for shapes narrower than a tile. The sums run in v128
+  ;; lanes (all four the same) so that they round as the tiles' do.
+  (func $gemm_nn_single
     (param $a i32) (param $b i32) (param $bias i32) (param $c i32)
     (param $m i32) (param $k i32) (param $n i32) (param $relu i32)
-    (local $i i32) (local $j i32) (local $kk i32) (local $sum f32)
+    (local $i i32) (local $j i32) (local $kk i32) (local $sum v128)
     (local.set $i (i32.const 0))
     (block $done
       (loop $rows
@@ -124,55 +225,68 @@
         (block $rowDone
           (loop $cols
             (br_if $rowDone (i32.ge_s (local.get $j) (local.get $n)))
-            (local.set $sum (if (result f32) (local.get $bias)
-              (then (f32.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))))
-              (else (f32.const 0))))
+            (local.set $sum (if (result v128) (local.get $bias)
+              (then (v128.load32_splat (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))))
+              (else (v128.const f32x4 0 0 0 0))))
             (local.set $kk (i32.const 0))
             (block $sumDone
               (loop $shared
                 (br_if $sumDone (i32.ge_s (local.get $kk) (local.get $k)))
-                (local.set $sum (f32.add (local.get $sum) (f32.mul
-                  (f32.load (i32.add (local.get $a)
+                (local.set $sum (f32x4.relaxed_madd
+                  (v128.load32_splat (i32.add (local.get $a)
                     (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $kk)) (i32.const 2))))
-                  (f32.load (i32.add (local.get $b)
-                    (i32.shl (i32.add (i32.mul (local.get $kk) (local.get $n)) (local.get $j)) (i32.const 2)))))))
+                  (v128.load32_splat (i32.add (local.get $b)
+                    (i32.shl (i32.add (i32.mul (local.get $kk) (local.get $n)) (local.get $j)) (i32.const 2))))
+                  (local.get $sum)))
                 (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
                 (br $shared)))
-            (if (local.get $relu) (then (local.set $sum (f32.max (local.get $sum) (f32.const 0)))))
+            (if (local.get $relu) (then (local.set $sum (f32x4.max (local.get $sum) (v128.const f32x4 0 0 0 0)))))
             (f32.store (i32.add (local.get $c)
               (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2)))
-              (local.get $sum))
+              (f32x4.extract_lane 0 (local.get $sum)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $cols)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
 
   ;; c[p, n] = a[m, p]ᵀ · b[m, n] — a dense layer's weight gradient xᵀ · dy, without
-  ;; transposing x: a tile's 4 rows are 4 adjacent columns of a.
+  ;; transposing x: a tile's 4 rows are 4 adjacent columns of a. Part `part` of `parts`
+  ;; computes a share of c's rows.
   (func $gemm_tn (export "gemm_tn")
     (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $p i32) (param $n i32)
+    (param $part i32) (param $parts i32)
+    (local $p0 i32) (local $p1 i32)
+    (local.set $p0 (call $split (local.get $p) (local.get $part) (local.get $parts)))
+    (local.set $p1 (call $min (local.get $p)
+      (call $split (local.get $p) (i32.add (local.get $part) (i32.const 1)) (local.get $parts))))
+    (if (i32.le_s (local.get $p1) (local.get $p0)) (then (return)))
+    (call $gemm_tn_rows
+      (i32.add (local.get $a) (i32.shl (local.get $p0) (i32.const 2)))
+      (local.get $b)
+      (i32.add (local.get $c) (i32.shl (i32.mul (local.get $p0) (local.get $n)) (i32.const 2)))
+      (local.get $m) (i32.sub (local.get $p1) (local.get $p0)) (local.get $n) (i32.shl (local.get $p) (i32.const 2))))
+
+  ;; gemm_tn for `rows` rows of c (columns of a, whose rows are aRow bytes apart).
+  (func $gemm_tn_rows
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $rows i32) (param $n i32) (param $aRow i32)
     (local $i i32) (local $j i32) (local $row i32) (local $col i32) (local $steps i32)
-    (local $aRow i32) (local $bRow i32) (local $pa i32) (local $pb i32)
-    (local $pc0 i32) (local $pc1 i32) (local $pc2 i32) (local $pc3 i32)
+    (local $bRow i32) (local $pa i32) (local $pb i32)
     (local $b0 v128) (local $b1 v128) (local $s v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (if (i32.or (i32.or (i32.lt_s (local.get $p) (i32.const 4)) (i32.lt_s (local.get $n) (i32.const 8)))
+    (if (i32.or (i32.or (i32.lt_s (local.get $rows) (i32.const 4)) (i32.lt_s (local.get $n) (i32.const 8)))
           (i32.lt_s (local.get $m) (i32.const 1)))
       (then
-        (call $gemm_tn_scalar (local.get $a) (local.get $b) (local.get $c)
-          (local.get $m) (local.get $p) (local.get $n))
+        (call $gemm_tn_single (local.get $a) (local.get $b) (local.get $c)
+          (local.get $m) (local.get $rows) (local.get $n) (local.get $aRow))
         (return)))
-    (local.set $aRow (i32.shl (local.get $p) (i32.const 2)))
     (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
     (local.set $i (i32.const 0))
-    (loop $rows
-      (local.set $row (select (local.get $i) (i32.sub (local.get $p) (i32.const 4))
-        (i32.le_s (local.get $i) (i32.sub (local.get $p) (i32.const 4)))))
+    (loop $rowsLoop
+      (local.set $row (call $min (local.get $i) (i32.sub (local.get $rows) (i32.const 4))))
       (local.set $j (i32.const 0))
       (loop $cols
-        (local.set $col (select (local.get $j) (i32.sub (local.get $n) (i32.const 8))
-          (i32.le_s (local.get $j) (i32.sub (local.get $n) (i32.const 8)))))
+        (local.set $col (call $min (local.get $j) (i32.sub (local.get $n) (i32.const 8))))
         (local.set $c00 (v128.const f32x4 0 0 0 0)) (local.set $c01 (v128.const f32x4 0 0 0 0))
         (local.set $c10 (v128.const f32x4 0 0 0 0)) (local.set $c11 (v128.const f32x4 0 0 0 0))
         (local.set $c20 (v128.const f32x4 0 0 0 0)) (local.set $c21 (v128.const f32x4 0 0 0 0))
@@ -185,63 +299,602 @@
           (local.set $b0 (v128.load (local.get $pb)))
           (local.set $b1 (v128.load offset=16 (local.get $pb)))
           (local.set $s (v128.load32_splat (local.get $pa)))
-          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
-          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
+          (local.set $c00 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c00)))
+          (local.set $c01 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c01)))
           (local.set $s (v128.load32_splat offset=4 (local.get $pa)))
-          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
-          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
+          (local.set $c10 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c10)))
+          (local.set $c11 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c11)))
           (local.set $s (v128.load32_splat offset=8 (local.get $pa)))
-          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
-          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
+          (local.set $c20 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c20)))
+          (local.set $c21 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c21)))
           (local.set $s (v128.load32_splat offset=12 (local.get $pa)))
-          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
-          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
+          (local.set $c30 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c30)))
+          (local.set $c31 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c31)))
           (local.set $pa (i32.add (local.get $pa) (local.get $aRow)))
           (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
           (br_if $shared (local.tee $steps (i32.sub (local.get $steps) (i32.const 1)))))
-        (local.set $pc0 (i32.add (local.get $c)
-          (i32.shl (i32.add (i32.mul (local.get $row) (local.get $n)) (local.get $col)) (i32.const 2))))
-        (local.set $pc1 (i32.add (local.get $pc0) (local.get $bRow)))
-        (local.set $pc2 (i32.add (local.get $pc1) (local.get $bRow)))
-        (local.set $pc3 (i32.add (local.get $pc2) (local.get $bRow)))
-        (v128.store (local.get $pc0) (local.get $c00)) (v128.store offset=16 (local.get $pc0) (local.get $c01))
-        (v128.store (local.get $pc1) (local.get $c10)) (v128.store offset=16 (local.get $pc1) (local.get $c11))
-        (v128.store (local.get $pc2) (local.get $c20)) (v128.store offset=16 (local.get $pc2) (local.get $c21))
-        (v128.store (local.get $pc3) (local.get $c30)) (v128.store offset=16 (local.get $pc3) (local.get $c31))
+        (call $store_tile
+          (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $row) (local.get $n)) (local.get $col)) (i32.const 2)))
+          (local.get $bRow) (i32.const 0)
+          (local.get $c00) (local.get $c01) (local.get $c10) (local.get $c11)
+          (local.get $c20) (local.get $c21) (local.get $c30) (local.get $c31))
         (br_if $cols (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
-      (br_if $rows (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $p)))))
+      (br_if $rowsLoop (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $rows)))))
 
   ;; gemm_tn one output at a time, for shapes narrower than a tile.
-  (func $gemm_tn_scalar
-    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $p i32) (param $n i32)
-    (local $i i32) (local $j i32) (local $mm i32) (local $sum f32)
+  (func $gemm_tn_single
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $rows i32) (param $n i32) (param $aRow i32)
+    (local $i i32) (local $j i32) (local $mm i32) (local $sum v128)
     (local.set $i (i32.const 0))
     (block $done
-      (loop $rows
-        (br_if $done (i32.ge_s (local.get $i) (local.get $p)))
+      (loop $rowsLoop
+        (br_if $done (i32.ge_s (local.get $i) (local.get $rows)))
         (local.set $j (i32.const 0))
         (block $rowDone
           (loop $cols
             (br_if $rowDone (i32.ge_s (local.get $j) (local.get $n)))
-            (local.set $sum (f32.const 0))
+            (local.set $sum (v128.const f32x4 0 0 0 0))
             (local.set $mm (i32.const 0))
             (block $sumDone
               (loop $shared
                 (br_if $sumDone (i32.ge_s (local.get $mm) (local.get $m)))
-                (local.set $sum (f32.add (local.get $sum) (f32.mul
-                  (f32.load (i32.add (local.get $a)
-                    (i32.shl (i32.add (i32.mul (local.get $mm) (local.get $p)) (local.get $i)) (i32.const 2))))
-                  (f32.load (i32.add (local.get $b)
-                    (i32.shl (i32.add (i32.mul (local.get $mm) (local.get $n)) (local.get $j)) (i32.const 2)))))))
+                (local.set $sum (f32x4.relaxed_madd
+                  (v128.load32_splat (i32.add (local.get $a)
+                    (i32.add (i32.mul (local.get $mm) (local.get $aRow)) (i32.shl (local.get $i) (i32.const 2)))))
+                  (v128.load32_splat (i32.add (local.get $b)
+                    (i32.shl (i32.add (i32.mul (local.get $mm) (local.get $n)) (local.get $j)) (i32.const 2))))
+                  (local.get $sum)))
                 (local.set $mm (i32.add (local.get $mm) (i32.const 1)))
                 (br $shared)))
             (f32.store (i32.add (local.get $c)
               (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2)))
-              (local.get $sum))
+              (f32x4.extract_lane 0 (local.get $sum)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $cols)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $rows))))
+        (br $rowsLoop))))
+
+  ;; ────────────────────────────── convolutions ──────────────────────────────
+
+  ;; xp[b, hp, wp, c] = x[b, h, w, c] shifted by (top, left) into zeros; rows and columns of
+  ;; x past hp − top or wp − left (which no window reaches) are left out. By images.
+  (func $pad_nhwc (export "pad_nhwc")
+    (param $x i32) (param $xp i32) (param $images i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $hp i32) (param $wp i32) (param $top i32) (param $left i32) (param $part i32) (param $parts i32)
+    (local $b i32) (local $b1 i32) (local $yp i32) (local $y i32) (local $dst i32) (local $pixel i32)
+    (local $cols i32) (local $rowBytes i32)
+    (local.set $pixel (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $wp) (local.get $pixel)))
+    (local.set $cols (call $min (local.get $w) (i32.sub (local.get $wp) (local.get $left))))
+    (local.set $b (call $split_items (local.get $images) (local.get $part) (local.get $parts)))
+    (local.set $b1 (call $split_items (local.get $images) (i32.add (local.get $part) (i32.const 1)) (local.get $parts)))
+    (local.set $dst (i32.add (local.get $xp) (i32.mul (i32.mul (local.get $b) (local.get $hp)) (local.get $rowBytes))))
+    (block $done
+      (loop $imagesLoop
+        (br_if $done (i32.ge_s (local.get $b) (local.get $b1)))
+        (local.set $yp (i32.const 0))
+        (block $imageDone
+          (loop $rowsLoop
+            (br_if $imageDone (i32.ge_s (local.get $yp) (local.get $hp)))
+            (local.set $y (i32.sub (local.get $yp) (local.get $top)))
+            (if (i32.or (i32.lt_s (local.get $y) (i32.const 0)) (i32.ge_s (local.get $y) (local.get $h)))
+              (then (call $zero (local.get $dst) (local.get $rowBytes)))
+              (else
+                (call $zero (local.get $dst) (i32.mul (local.get $left) (local.get $pixel)))
+                (call $copy
+                  (i32.add (local.get $dst) (i32.mul (local.get $left) (local.get $pixel)))
+                  (i32.add (local.get $x) (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $y))
+                    (i32.mul (local.get $w) (local.get $pixel))))
+                  (i32.mul (local.get $cols) (local.get $pixel)))
+                (call $zero
+                  (i32.add (local.get $dst) (i32.mul (i32.add (local.get $left) (local.get $cols)) (local.get $pixel)))
+                  (i32.mul (i32.sub (i32.sub (local.get $wp) (local.get $left)) (local.get $cols)) (local.get $pixel)))))
+            (local.set $dst (i32.add (local.get $dst) (local.get $rowBytes)))
+            (local.set $yp (i32.add (local.get $yp) (i32.const 1)))
+            (br $rowsLoop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $imagesLoop))))
+
+  ;; dx[b, h, w, c] = the part of dxp[b, hp, wp, c] at (top, left); rows and columns of x
+  ;; that no window reached get 0. By images.
+  (func $unpad_nhwc (export "unpad_nhwc")
+    (param $dxp i32) (param $dx i32) (param $images i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $hp i32) (param $wp i32) (param $top i32) (param $left i32) (param $part i32) (param $parts i32)
+    (local $b i32) (local $b1 i32) (local $y i32) (local $yp i32) (local $dst i32) (local $pixel i32)
+    (local $cols i32) (local $rowBytes i32) (local $xRow i32)
+    (local.set $pixel (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $wp) (local.get $pixel)))
+    (local.set $xRow (i32.mul (local.get $w) (local.get $pixel)))
+    (local.set $cols (call $min (local.get $w) (i32.sub (local.get $wp) (local.get $left))))
+    (local.set $b (call $split_items (local.get $images) (local.get $part) (local.get $parts)))
+    (local.set $b1 (call $split_items (local.get $images) (i32.add (local.get $part) (i32.const 1)) (local.get $parts)))
+    (local.set $dst (i32.add (local.get $dx) (i32.mul (i32.mul (local.get $b) (local.get $h)) (local.get $xRow))))
+    (block $done
+      (loop $imagesLoop
+        (br_if $done (i32.ge_s (local.get $b) (local.get $b1)))
+        (local.set $y (i32.const 0))
+        (block $imageDone
+          (loop $rowsLoop
+            (br_if $imageDone (i32.ge_s (local.get $y) (local.get $h)))
+            (local.set $yp (i32.add (local.get $y) (local.get $top)))
+            (if (i32.ge_s (local.get $yp) (local.get $hp))
+              (then (call $zero (local.get $dst) (local.get $xRow)))
+              (else
+                (call $copy (local.get $dst)
+                  (i32.add (local.get $dxp) (i32.add
+                    (i32.mul (i32.add (i32.mul (local.get $b) (local.get $hp)) (local.get $yp)) (local.get $rowBytes))
+                    (i32.mul (local.get $left) (local.get $pixel))))
+                  (i32.mul (local.get $cols) (local.get $pixel)))
+                (call $zero (i32.add (local.get $dst) (i32.mul (local.get $cols) (local.get $pixel)))
+                  (i32.mul (i32.sub (local.get $w) (local.get $cols)) (local.get $pixel)))))
+            (local.set $dst (i32.add (local.get $dst) (local.get $xRow)))
+            (local.set $y (i32.add (local.get $y) (i32.const 1)))
+            (br $rowsLoop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $imagesLoop))))
+
+  ;; table[p] = where output pixel p = (b, oy, ox) starts its window in xp, in bytes from xp:
+  ;; ((b·hp + oy·s)·wp + ox·s)·c·4.
+  (func $conv_rows (export "conv_rows")
+    (param $table i32) (param $images i32) (param $oh i32) (param $ow i32)
+    (param $hp i32) (param $wp i32) (param $c i32) (param $s i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $rowStart i32) (local $step i32) (local $pixel i32)
+    (local.set $pixel (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $step (i32.mul (local.get $s) (local.get $pixel)))
+    (local.set $b (i32.const 0))
+    (block $done
+      (loop $imagesLoop
+        (br_if $done (i32.ge_s (local.get $b) (local.get $images)))
+        (local.set $oy (i32.const 0))
+        (block $imageDone
+          (loop $rowsLoop
+            (br_if $imageDone (i32.ge_s (local.get $oy) (local.get $oh)))
+            (local.set $rowStart (i32.mul
+              (i32.mul (i32.add (i32.mul (local.get $b) (local.get $hp)) (i32.mul (local.get $oy) (local.get $s))) (local.get $wp))
+              (local.get $pixel)))
+            (local.set $ox (i32.const 0))
+            (block $rowDone
+              (loop $colsLoop
+                (br_if $rowDone (i32.ge_s (local.get $ox) (local.get $ow)))
+                (i32.store (local.get $table) (i32.add (local.get $rowStart) (i32.mul (local.get $ox) (local.get $step))))
+                (local.set $table (i32.add (local.get $table) (i32.const 4)))
+                (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                (br $colsLoop)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $rowsLoop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $imagesLoop))))
+
+  ;; y[p, o] = act(bias[o] + Σ_{ky < kh} Σ_{j < l} xp[table[p] + ky·rowBytes + 4j] · f[ky·l + j, o])
+  ;; for m output pixels and n filters (l = kw·c; rowBytes = wp·c·4): a convolution's
+  ;; forward pass, bias and relu fused. Part `part` of `parts` computes a share of the pixels.
+  (func $conv_fwd (export "conv_fwd")
+    (param $xp i32) (param $table i32) (param $f i32) (param $bias i32) (param $y i32)
+    (param $m i32) (param $kh i32) (param $l i32) (param $rowBytes i32) (param $n i32) (param $relu i32)
+    (param $part i32) (param $parts i32)
+    (local $m0 i32) (local $m1 i32) (local $rows i32) (local $i i32) (local $j i32) (local $row i32) (local $col i32)
+    (local $steps i32) (local $ky i32) (local $bRow i32) (local $pt i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32)
+    (local $init0 v128) (local $init1 v128) (local $b0 v128) (local $b1 v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $m0 (call $split (local.get $m) (local.get $part) (local.get $parts)))
+    (local.set $m1 (call $min (local.get $m)
+      (call $split (local.get $m) (i32.add (local.get $part) (i32.const 1)) (local.get $parts))))
+    (local.set $rows (i32.sub (local.get $m1) (local.get $m0)))
+    (if (i32.le_s (local.get $rows) (i32.const 0)) (then (return)))
+    (if (i32.or (i32.or (i32.lt_s (local.get $rows) (i32.const 4)) (i32.lt_s (local.get $n) (i32.const 8)))
+          (i32.lt_s (local.get $l) (i32.const 1)))
+      (then
+        (call $conv_fwd_single (local.get $xp) (local.get $table) (local.get $f) (local.get $bias) (local.get $y)
+          (local.get $m0) (local.get $m1) (local.get $kh) (local.get $l) (local.get $rowBytes) (local.get $n) (local.get $relu))
+        (return)))
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $i (local.get $m0))
+    (loop $rowsLoop
+      (local.set $row (call $min (local.get $i) (i32.sub (local.get $m1) (i32.const 4))))
+      (local.set $pt (i32.add (local.get $table) (i32.shl (local.get $row) (i32.const 2))))
+      (local.set $r0 (i32.add (local.get $xp) (i32.load (local.get $pt))))
+      (local.set $r1 (i32.add (local.get $xp) (i32.load offset=4 (local.get $pt))))
+      (local.set $r2 (i32.add (local.get $xp) (i32.load offset=8 (local.get $pt))))
+      (local.set $r3 (i32.add (local.get $xp) (i32.load offset=12 (local.get $pt))))
+      (local.set $j (i32.const 0))
+      (loop $cols
+        (local.set $col (call $min (local.get $j) (i32.sub (local.get $n) (i32.const 8))))
+        (if (local.get $bias)
+          (then
+            (local.set $init0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $col) (i32.const 2)))))
+            (local.set $init1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $col) (i32.const 2))))))
+          (else
+            (local.set $init0 (v128.const f32x4 0 0 0 0))
+            (local.set $init1 (v128.const f32x4 0 0 0 0))))
+        (local.set $c00 (local.get $init0)) (local.set $c01 (local.get $init1))
+        (local.set $c10 (local.get $init0)) (local.set $c11 (local.get $init1))
+        (local.set $c20 (local.get $init0)) (local.set $c21 (local.get $init1))
+        (local.set $c30 (local.get $init0)) (local.set $c31 (local.get $init1))
+        (local.set $pb (i32.add (local.get $f) (i32.shl (local.get $col) (i32.const 2))))
+        (local.set $ky (i32.const 0))
+        (loop $segments
+          (local.set $pa0 (i32.add (local.get $r0) (i32.mul (local.get $ky) (local.get $rowBytes))))
+          (local.set $pa1 (i32.add (local.get $r1) (i32.mul (local.get $ky) (local.get $rowBytes))))
+          (local.set $pa2 (i32.add (local.get $r2) (i32.mul (local.get $ky) (local.get $rowBytes))))
+          (local.set $pa3 (i32.add (local.get $r3) (i32.mul (local.get $ky) (local.get $rowBytes))))
+          (local.set $steps (local.get $l))
+          (loop $shared
+            (local.set $b0 (v128.load (local.get $pb)))
+            (local.set $b1 (v128.load offset=16 (local.get $pb)))
+            (local.set $s (v128.load32_splat (local.get $pa0)))
+            (local.set $c00 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c00)))
+            (local.set $c01 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c01)))
+            (local.set $s (v128.load32_splat (local.get $pa1)))
+            (local.set $c10 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c10)))
+            (local.set $c11 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c11)))
+            (local.set $s (v128.load32_splat (local.get $pa2)))
+            (local.set $c20 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c20)))
+            (local.set $c21 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c21)))
+            (local.set $s (v128.load32_splat (local.get $pa3)))
+            (local.set $c30 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c30)))
+            (local.set $c31 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c31)))
+            (local.set $pa0 (i32.add (local.get $pa0) (i32.const 4)))
+            (local.set $pa1 (i32.add (local.get $pa1) (i32.const 4)))
+            (local.set $pa2 (i32.add (local.get $pa2) (i32.const 4)))
+            (local.set $pa3 (i32.add (local.get $pa3) (i32.const 4)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
+            (br_if $shared (local.tee $steps (i32.sub (local.get $steps) (i32.const 1)))))
+          (br_if $segments (i32.lt_s (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+        (call $store_tile
+          (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $row) (local.get $n)) (local.get $col)) (i32.const 2)))
+          (local.get $bRow) (local.get $relu)
+          (local.get $c00) (local.get $c01) (local.get $c10) (local.get $c11)
+          (local.get $c20) (local.get $c21) (local.get $c30) (local.get $c31))
+        (br_if $cols (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
+      (br_if $rowsLoop (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $m1)))))
+
+  ;; conv_fwd one output at a time for pixels [m0, m1), for shapes narrower than a tile.
+  (func $conv_fwd_single
+    (param $xp i32) (param $table i32) (param $f i32) (param $bias i32) (param $y i32)
+    (param $m0 i32) (param $m1 i32) (param $kh i32) (param $l i32) (param $rowBytes i32) (param $n i32) (param $relu i32)
+    (local $p i32) (local $o i32) (local $ky i32) (local $jj i32) (local $base i32) (local $pf i32) (local $sum v128)
+    (local.set $p (local.get $m0))
+    (block $done
+      (loop $pixels
+        (br_if $done (i32.ge_s (local.get $p) (local.get $m1)))
+        (local.set $base (i32.add (local.get $xp) (i32.load (i32.add (local.get $table) (i32.shl (local.get $p) (i32.const 2))))))
+        (local.set $o (i32.const 0))
+        (block $pixelDone
+          (loop $outs
+            (br_if $pixelDone (i32.ge_s (local.get $o) (local.get $n)))
+            (local.set $sum (if (result v128) (local.get $bias)
+              (then (v128.load32_splat (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2)))))
+              (else (v128.const f32x4 0 0 0 0))))
+            (local.set $pf (i32.add (local.get $f) (i32.shl (local.get $o) (i32.const 2))))
+            (local.set $ky (i32.const 0))
+            (block $segmentsDone
+              (loop $segments
+                (br_if $segmentsDone (i32.ge_s (local.get $ky) (local.get $kh)))
+                (local.set $jj (i32.const 0))
+                (block $segmentDone
+                  (loop $shared
+                    (br_if $segmentDone (i32.ge_s (local.get $jj) (local.get $l)))
+                    (local.set $sum (f32x4.relaxed_madd
+                      (v128.load32_splat (i32.add (local.get $base)
+                        (i32.add (i32.mul (local.get $ky) (local.get $rowBytes)) (i32.shl (local.get $jj) (i32.const 2)))))
+                      (v128.load32_splat (local.get $pf))
+                      (local.get $sum)))
+                    (local.set $pf (i32.add (local.get $pf) (i32.shl (local.get $n) (i32.const 2))))
+                    (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+                    (br $shared)))
+                (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+                (br $segments)))
+            (if (local.get $relu) (then (local.set $sum (f32x4.max (local.get $sum) (v128.const f32x4 0 0 0 0)))))
+            (f32.store (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $n)) (local.get $o)) (i32.const 2)))
+              (f32x4.extract_lane 0 (local.get $sum)))
+            (local.set $o (i32.add (local.get $o) (i32.const 1)))
+            (br $outs)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pixels))))
+
+  ;; Where filter row kk = ky·l + j reads in a window: ky·rowBytes + 4j bytes from its start.
+  (func $tap (param $kk i32) (param $l i32) (param $rowBytes i32) (result i32)
+    (i32.add (i32.mul (i32.div_u (local.get $kk) (local.get $l)) (local.get $rowBytes))
+      (i32.shl (i32.rem_u (local.get $kk) (local.get $l)) (i32.const 2))))
+
+  ;; dw[kk, o] = Σ_p xp[table[p] + tap(kk)] · g[p, o] over m pixels: a convolution's filter
+  ;; gradient, [kh·l, n]. Part `part` of `parts` computes a share of its rows.
+  (func $conv_dw (export "conv_dw")
+    (param $xp i32) (param $table i32) (param $g i32) (param $dw i32)
+    (param $m i32) (param $kh i32) (param $l i32) (param $rowBytes i32) (param $n i32) (param $part i32) (param $parts i32)
+    (local $k i32) (local $k0 i32) (local $k1 i32) (local $i i32) (local $j i32) (local $row i32) (local $col i32)
+    (local $steps i32) (local $bRow i32) (local $pt i32) (local $pg i32) (local $base i32)
+    (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $adjacent i32)
+    (local $b0 v128) (local $b1 v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $k (i32.mul (local.get $kh) (local.get $l)))
+    (local.set $k0 (call $split (local.get $k) (local.get $part) (local.get $parts)))
+    (local.set $k1 (call $min (local.get $k)
+      (call $split (local.get $k) (i32.add (local.get $part) (i32.const 1)) (local.get $parts))))
+    (if (i32.le_s (local.get $k1) (local.get $k0)) (then (return)))
+    (if (i32.or (i32.or (i32.lt_s (i32.sub (local.get $k1) (local.get $k0)) (i32.const 4)) (i32.lt_s (local.get $n) (i32.const 8)))
+          (i32.lt_s (local.get $m) (i32.const 1)))
+      (then
+        (call $conv_dw_single (local.get $xp) (local.get $table) (local.get $g) (local.get $dw)
+          (local.get $m) (local.get $k0) (local.get $k1) (local.get $l) (local.get $rowBytes) (local.get $n))
+        (return)))
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $i (local.get $k0))
+    (loop $rowsLoop
+      (local.set $row (call $min (local.get $i) (i32.sub (local.get $k1) (i32.const 4))))
+      (local.set $o0 (call $tap (local.get $row) (local.get $l) (local.get $rowBytes)))
+      (local.set $o1 (call $tap (i32.add (local.get $row) (i32.const 1)) (local.get $l) (local.get $rowBytes)))
+      (local.set $o2 (call $tap (i32.add (local.get $row) (i32.const 2)) (local.get $l) (local.get $rowBytes)))
+      (local.set $o3 (call $tap (i32.add (local.get $row) (i32.const 3)) (local.get $l) (local.get $rowBytes)))
+      ;; the 4 taps adjacent in the window (one filter row): one base and fixed offsets
+      (local.set $adjacent (i32.eq (local.get $o3) (i32.add (local.get $o0) (i32.const 12))))
+      (local.set $j (i32.const 0))
+      (loop $cols
+        (local.set $col (call $min (local.get $j) (i32.sub (local.get $n) (i32.const 8))))
+        (local.set $c00 (v128.const f32x4 0 0 0 0)) (local.set $c01 (v128.const f32x4 0 0 0 0))
+        (local.set $c10 (v128.const f32x4 0 0 0 0)) (local.set $c11 (v128.const f32x4 0 0 0 0))
+        (local.set $c20 (v128.const f32x4 0 0 0 0)) (local.set $c21 (v128.const f32x4 0 0 0 0))
+        (local.set $c30 (v128.const f32x4 0 0 0 0)) (local.set $c31 (v128.const f32x4 0 0 0 0))
+        (local.set $pt (local.get $table))
+        (local.set $pg (i32.add (local.get $g) (i32.shl (local.get $col) (i32.const 2))))
+        (local.set $steps (local.get $m))
+        (if (local.get $adjacent)
+          (then
+            (local.set $o0 (i32.add (local.get $xp) (local.get $o0)))
+            (loop $sharedAdjacent
+              (local.set $base (i32.add (local.get $o0) (i32.load (local.get $pt))))
+              (local.set $b0 (v128.load (local.get $pg)))
+              (local.set $b1 (v128.load offset=16 (local.get $pg)))
+              (local.set $s (v128.load32_splat (local.get $base)))
+              (local.set $c00 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c00)))
+              (local.set $c01 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c01)))
+              (local.set $s (v128.load32_splat offset=4 (local.get $base)))
+              (local.set $c10 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c10)))
+              (local.set $c11 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c11)))
+              (local.set $s (v128.load32_splat offset=8 (local.get $base)))
+              (local.set $c20 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c20)))
+              (local.set $c21 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c21)))
+              (local.set $s (v128.load32_splat offset=12 (local.get $base)))
+              (local.set $c30 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c30)))
+              (local.set $c31 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c31)))
+              (local.set $pt (i32.add (local.get $pt) (i32.const 4)))
+              (local.set $pg (i32.add (local.get $pg) (local.get $bRow)))
+              (br_if $sharedAdjacent (local.tee $steps (i32.sub (local.get $steps) (i32.const 1)))))
+            (local.set $o0 (i32.sub (local.get $o0) (local.get $xp))))
+          (else
+            (loop $shared
+              (local.set $base (i32.add (local.get $xp) (i32.load (local.get $pt))))
+              (local.set $b0 (v128.load (local.get $pg)))
+              (local.set $b1 (v128.load offset=16 (local.get $pg)))
+              (local.set $s (v128.load32_splat (i32.add (local.get $base) (local.get $o0))))
+              (local.set $c00 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c00)))
+              (local.set $c01 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c01)))
+              (local.set $s (v128.load32_splat (i32.add (local.get $base) (local.get $o1))))
+              (local.set $c10 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c10)))
+              (local.set $c11 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c11)))
+              (local.set $s (v128.load32_splat (i32.add (local.get $base) (local.get $o2))))
+              (local.set $c20 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c20)))
+              (local.set $c21 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c21)))
+              (local.set $s (v128.load32_splat (i32.add (local.get $base) (local.get $o3))))
+              (local.set $c30 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c30)))
+              (local.set $c31 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c31)))
+              (local.set $pt (i32.add (local.get $pt) (i32.const 4)))
+              (local.set $pg (i32.add (local.get $pg) (local.get $bRow)))
+              (br_if $shared (local.tee $steps (i32.sub (local.get $steps) (i32.const 1)))))))
+        (call $store_tile
+          (i32.add (local.get $dw) (i32.shl (i32.add (i32.mul (local.get $row) (local.get $n)) (local.get $col)) (i32.const 2)))
+          (local.get $bRow) (i32.const 0)
+          (local.get $c00) (local.get $c01) (local.get $c10) (local.get $c11)
+          (local.get $c20) (local.get $c21) (local.get $c30) (local.get $c31))
+        (br_if $cols (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
+      (br_if $rowsLoop (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $k1)))))
+
+  ;; conv_dw one output at a time for filter rows [k0, k1), for shapes narrower than a tile.
+  (func $conv_dw_single
+    (param $xp i32) (param $table i32) (param $g i32) (param $dw i32)
+    (param $m i32) (param $k0 i32) (param $k1 i32) (param $l i32) (param $rowBytes i32) (param $n i32)
+    (local $kk i32) (local $o i32) (local $p i32) (local $off i32) (local $sum v128)
+    (local.set $kk (local.get $k0))
+    (block $done
+      (loop $rowsLoop
+        (br_if $done (i32.ge_s (local.get $kk) (local.get $k1)))
+        (local.set $off (i32.add (local.get $xp) (call $tap (local.get $kk) (local.get $l) (local.get $rowBytes))))
+        (local.set $o (i32.const 0))
+        (block $rowDone
+          (loop $outs
+            (br_if $rowDone (i32.ge_s (local.get $o) (local.get $n)))
+            (local.set $sum (v128.const f32x4 0 0 0 0))
+            (local.set $p (i32.const 0))
+            (block $sumDone
+              (loop $shared
+                (br_if $sumDone (i32.ge_s (local.get $p) (local.get $m)))
+                (local.set $sum (f32x4.relaxed_madd
+                  (v128.load32_splat (i32.add (local.get $off)
+                    (i32.load (i32.add (local.get $table) (i32.shl (local.get $p) (i32.const 2))))))
+                  (v128.load32_splat (i32.add (local.get $g)
+                    (i32.shl (i32.add (i32.mul (local.get $p) (local.get $n)) (local.get $o)) (i32.const 2))))
+                  (local.get $sum)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $shared)))
+            (f32.store (i32.add (local.get $dw) (i32.shl (i32.add (i32.mul (local.get $kk) (local.get $n)) (local.get $o)) (i32.const 2)))
+              (f32x4.extract_lane 0 (local.get $sum)))
+            (local.set $o (i32.add (local.get $o) (i32.const 1)))
+            (br $outs)))
+        (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+        (br $rowsLoop))))
+
+  ;; dxp[table[p] + tap(kk)] += Σ_o g[p, o] · wt[o, kk] for the pixels of `images` images
+  ;; (imageRows each), with dxp zeroed first (`imageBytes` per image): a convolution's input
+  ;; gradient, into the padded layout. Needs l a multiple of 8 (8 adjacent kk stay in one
+  ;; filter row, and a tile's tap offset steps along with no division); other shapes go
+  ;; through gemm_nn and col2im. By images: windows of
+  ;; different images never overlap, so parts never write the same floats.
+  (func $conv_dx (export "conv_dx")
+    (param $g i32) (param $wt i32) (param $dxp i32) (param $table i32)
+    (param $images i32) (param $imageRows i32) (param $imageBytes i32)
+    (param $kh i32) (param $l i32) (param $rowBytes i32) (param $n i32) (param $part i32) (param $parts i32)
+    (local $b0i i32) (local $b1i i32) (local $p i32) (local $p1 i32) (local $k i32) (local $kk i32) (local $steps i32)
+    (local $kRow i32) (local $gRow i32) (local $off i32) (local $pt i32) (local $tapOff i32) (local $seg i32)
+    (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32) (local $dst i32)
+    (local $b0 v128) (local $b1 v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $b0i (call $split_items (local.get $images) (local.get $part) (local.get $parts)))
+    (local.set $b1i (call $split_items (local.get $images) (i32.add (local.get $part) (i32.const 1)) (local.get $parts)))
+    (if (i32.le_s (local.get $b1i) (local.get $b0i)) (then (return)))
+    (memory.fill (i32.add (local.get $dxp) (i32.mul (local.get $b0i) (local.get $imageBytes))) (i32.const 0)
+      (i32.mul (i32.sub (local.get $b1i) (local.get $b0i)) (local.get $imageBytes)))
+    (local.set $k (i32.mul (local.get $kh) (local.get $l)))
+    (local.set $kRow (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $gRow (i32.shl (local.get $n) (i32.const 2)))
+    ;; Image by image, in tiles of 4 pixels from the image's first: the windows overlap, and
+    ;; the order their sums are added in must not depend on where a part starts.
+    (block $imagesDone
+      (loop $imagesLoop
+        (br_if $imagesDone (i32.ge_s (local.get $b0i) (local.get $b1i)))
+        (local.set $p (i32.mul (local.get $b0i) (local.get $imageRows)))
+        (local.set $p1 (i32.add (local.get $p) (local.get $imageRows)))
+        (block $tilesDone
+          (loop $tiles
+            (br_if $tilesDone (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $p1)))
+            (local.set $pt (i32.add (local.get $table) (i32.shl (local.get $p) (i32.const 2))))
+            (local.set $kk (i32.const 0)) (local.set $tapOff (i32.const 0)) (local.set $seg (i32.const 0))
+            (loop $cols
+              (local.set $c00 (v128.const f32x4 0 0 0 0)) (local.set $c01 (v128.const f32x4 0 0 0 0))
+              (local.set $c10 (v128.const f32x4 0 0 0 0)) (local.set $c11 (v128.const f32x4 0 0 0 0))
+              (local.set $c20 (v128.const f32x4 0 0 0 0)) (local.set $c21 (v128.const f32x4 0 0 0 0))
+              (local.set $c30 (v128.const f32x4 0 0 0 0)) (local.set $c31 (v128.const f32x4 0 0 0 0))
+              (local.set $pa0 (i32.add (local.get $g) (i32.mul (local.get $p) (local.get $gRow))))
+              (local.set $pa1 (i32.add (local.get $pa0) (local.get $gRow)))
+              (local.set $pa2 (i32.add (local.get $pa1) (local.get $gRow)))
+              (local.set $pa3 (i32.add (local.get $pa2) (local.get $gRow)))
+              (local.set $pb (i32.add (local.get $wt) (i32.shl (local.get $kk) (i32.const 2))))
+              (local.set $steps (local.get $n))
+              (loop $shared
+                (local.set $b0 (v128.load (local.get $pb)))
+                (local.set $b1 (v128.load offset=16 (local.get $pb)))
+                (local.set $s (v128.load32_splat (local.get $pa0)))
+                (local.set $c00 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c00)))
+                (local.set $c01 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c01)))
+                (local.set $s (v128.load32_splat (local.get $pa1)))
+                (local.set $c10 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c10)))
+                (local.set $c11 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c11)))
+                (local.set $s (v128.load32_splat (local.get $pa2)))
+                (local.set $c20 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c20)))
+                (local.set $c21 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c21)))
+                (local.set $s (v128.load32_splat (local.get $pa3)))
+                (local.set $c30 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c30)))
+                (local.set $c31 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c31)))
+                (local.set $pa0 (i32.add (local.get $pa0) (i32.const 4)))
+                (local.set $pa1 (i32.add (local.get $pa1) (i32.const 4)))
+                (local.set $pa2 (i32.add (local.get $pa2) (i32.const 4)))
+                (local.set $pa3 (i32.add (local.get $pa3) (i32.const 4)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $kRow)))
+                (br_if $shared (local.tee $steps (i32.sub (local.get $steps) (i32.const 1)))))
+              (local.set $off (i32.add (local.get $dxp) (local.get $tapOff)))
+              (local.set $dst (i32.add (local.get $off) (i32.load (local.get $pt))))
+              (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $c00)))
+              (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $c01)))
+              (local.set $dst (i32.add (local.get $off) (i32.load offset=4 (local.get $pt))))
+              (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $c10)))
+              (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $c11)))
+              (local.set $dst (i32.add (local.get $off) (i32.load offset=8 (local.get $pt))))
+              (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $c20)))
+              (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $c21)))
+              (local.set $dst (i32.add (local.get $off) (i32.load offset=12 (local.get $pt))))
+              (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $c30)))
+              (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $c31)))
+              (local.set $tapOff (i32.add (local.get $tapOff) (i32.const 32)))
+              (if (i32.eq (local.tee $seg (i32.add (local.get $seg) (i32.const 8))) (local.get $l))
+                (then
+                  (local.set $seg (i32.const 0))
+                  (local.set $tapOff (i32.add (local.get $tapOff) (i32.sub (local.get $rowBytes) (i32.shl (local.get $l) (i32.const 2)))))))
+              (br_if $cols (i32.lt_s (local.tee $kk (i32.add (local.get $kk) (i32.const 8))) (local.get $k))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $tiles)))
+        ;; the last pixels, one at a time
+        (block $restDone
+          (loop $rest
+            (br_if $restDone (i32.ge_s (local.get $p) (local.get $p1)))
+            (local.set $kk (i32.const 0)) (local.set $tapOff (i32.const 0)) (local.set $seg (i32.const 0))
+            (loop $restCols
+              (local.set $c00 (v128.const f32x4 0 0 0 0)) (local.set $c01 (v128.const f32x4 0 0 0 0))
+              (local.set $pa0 (i32.add (local.get $g) (i32.mul (local.get $p) (local.get $gRow))))
+              (local.set $pb (i32.add (local.get $wt) (i32.shl (local.get $kk) (i32.const 2))))
+              (local.set $steps (local.get $n))
+              (loop $restShared
+                (local.set $s (v128.load32_splat (local.get $pa0)))
+                (local.set $c00 (f32x4.relaxed_madd (local.get $s) (v128.load (local.get $pb)) (local.get $c00)))
+                (local.set $c01 (f32x4.relaxed_madd (local.get $s) (v128.load offset=16 (local.get $pb)) (local.get $c01)))
+                (local.set $pa0 (i32.add (local.get $pa0) (i32.const 4)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $kRow)))
+                (br_if $restShared (local.tee $steps (i32.sub (local.get $steps) (i32.const 1)))))
+              (local.set $dst (i32.add (i32.add (local.get $dxp) (local.get $tapOff))
+                (i32.load (i32.add (local.get $table) (i32.shl (local.get $p) (i32.const 2))))))
+              (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $c00)))
+              (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $c01)))
+              (local.set $tapOff (i32.add (local.get $tapOff) (i32.const 32)))
+              (if (i32.eq (local.tee $seg (i32.add (local.get $seg) (i32.const 8))) (local.get $l))
+                (then
+                  (local.set $seg (i32.const 0))
+                  (local.set $tapOff (i32.add (local.get $tapOff) (i32.sub (local.get $rowBytes) (i32.shl (local.get $l) (i32.const 2)))))))
+              (br_if $restCols (i32.lt_s (local.tee $kk (i32.add (local.get $kk) (i32.const 8))) (local.get $k))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $rest)))
+        (local.set $b0i (i32.add (local.get $b0i) (i32.const 1)))
+        (br $imagesLoop))))
+
+  ;; dxp[table[p] + tap(kk)] += cols[p, kk] for the pixels of `images` images, dxp zeroed
+  ;; first: the scatter half of an input gradient whose products gemm_nn computed into cols
+  ;; [m, kh·l] (for l not a multiple of 8). By images.
+  (func $col2im (export "col2im")
+    (param $cols i32) (param $dxp i32) (param $table i32)
+    (param $images i32) (param $imageRows i32) (param $imageBytes i32)
+    (param $kh i32) (param $l i32) (param $rowBytes i32) (param $part i32) (param $parts i32)
+    (local $b0i i32) (local $b1i i32) (local $p i32) (local $p1 i32) (local $ky i32) (local $jj i32)
+    (local $src i32) (local $dst i32) (local $vecEnd i32)
+    (local.set $b0i (call $split_items (local.get $images) (local.get $part) (local.get $parts)))
+    (local.set $b1i (call $split_items (local.get $images) (i32.add (local.get $part) (i32.const 1)) (local.get $parts)))
+    (if (i32.le_s (local.get $b1i) (local.get $b0i)) (then (return)))
+    (memory.fill (i32.add (local.get $dxp) (i32.mul (local.get $b0i) (local.get $imageBytes))) (i32.const 0)
+      (i32.mul (i32.sub (local.get $b1i) (local.get $b0i)) (local.get $imageBytes)))
+    (local.set $vecEnd (i32.and (local.get $l) (i32.const -4)))
+    (local.set $p (i32.mul (local.get $b0i) (local.get $imageRows)))
+    (local.set $p1 (i32.mul (local.get $b1i) (local.get $imageRows)))
+    (local.set $src (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $p) (i32.mul (local.get $kh) (local.get $l))) (i32.const 2))))
+    (block $done
+      (loop $pixels
+        (br_if $done (i32.ge_s (local.get $p) (local.get $p1)))
+        (local.set $ky (i32.const 0))
+        (loop $segments
+          (local.set $dst (i32.add (i32.add (local.get $dxp) (i32.load (i32.add (local.get $table) (i32.shl (local.get $p) (i32.const 2)))))
+            (i32.mul (local.get $ky) (local.get $rowBytes))))
+          (local.set $jj (i32.const 0))
+          (block $vectorsDone
+            (loop $vectors
+              (br_if $vectorsDone (i32.ge_s (local.get $jj) (local.get $vecEnd)))
+              (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+              (local.set $src (i32.add (local.get $src) (i32.const 16)))
+              (local.set $jj (i32.add (local.get $jj) (i32.const 4)))
+              (br $vectors)))
+          (block $restDone
+            (loop $rest
+              (br_if $restDone (i32.ge_s (local.get $jj) (local.get $l)))
+              (f32.store (local.get $dst) (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+              (local.set $src (i32.add (local.get $src) (i32.const 4)))
+              (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+              (br $rest)))
+          (br_if $segments (i32.lt_s (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pixels))))
+
+  ;; ─────────────────────────────── elementwise ───────────────────────────────
 
   ;; out[i] = dy[i] where relu's output y[i] > 0, else 0 — relu's backward pass (0 at 0, as
   ;; PyTorch). A NaN in y gives NaN (y · 0), as dy · step(y) does.
@@ -331,9 +984,10 @@
             (br $colsLoop)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rowsLoop))))
-;; SGD's update, out = p − lr · (g + wd · p), or p − lr · g when wd = 0 — each operation
-  ;; rounded to float32 in the order the optimizer's ops apply them, so the result is the
-  ;; same to the bit; over `len` floats.
+
+  ;; SGD's update, out = p − lr · (g + wd · p), or p − lr · g when wd = 0 — each operation
+  ;; rounded to float32 in the order the optimizer's ops apply them (no fused multiply-add),
+  ;; so the result is the same to the bit; over `len` floats.
   (func $sgd_step (export "sgd_step")
     (param $p i32) (param $g i32) (param $out i32) (param $len i32) (param $lr f32) (param $wd f32)
     (local $i i32) (local $end i32) (local $lrv v128) (local $wdv v128) (local $pv v128) (local $pf f32)

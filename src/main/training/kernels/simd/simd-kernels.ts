@@ -1,15 +1,18 @@
 /**
- * The SIMD kernels of kernels.wat (dense layers, SGD's update), instantiated once per wasm
- * backend on that backend's own heap (tfjs-wasm's WebAssembly.Memory is imported), so they
- * read and write tensors where they live. Pointers are byte addresses in that heap
- * (host-memory.ts's views give them). Where that cannot be — no WebAssembly SIMD, a
- * tfjs-wasm build that hides its memory — there are none, with the reason, and the engine
- * keeps TensorFlow.js's ops.
+ * The SIMD kernels of kernels.wat (dense layers, convolutions, SGD's update), instantiated
+ * once per wasm backend on that backend's own heap (tfjs-wasm's WebAssembly.Memory is
+ * imported), so they read and write tensors where they live. Pointers are byte addresses in
+ * that heap (host-memory.ts's views give them). Where the heap is shared (shared-heap.ts),
+ * the big kernels also run on worker threads (kernel-threads.ts). Where none of this can
+ * be — no WebAssembly SIMD, a tfjs-wasm build that hides its memory — there are none, with
+ * the reason, and the engine keeps TensorFlow.js's ops.
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerHostKernel } from '../host-kernel';
 import type { HostMemory } from '../host-memory';
-import { WASM_BASE64 } from './kernels-wasm';
+import { KernelThreads, kernelThreadsWanted } from './kernel-threads';
+import { wasmHeap } from './shared-heap';
+import { simdModule } from './simd-module';
 
 export interface SimdKernels {
   /** c[m, n] = act(a[m, k] · b[k, n] + bias[n]); bias 0 for none; relu 1 for max(·, 0). */
@@ -24,43 +27,136 @@ export interface SimdKernels {
   transpose(a: number, out: number, rows: number, cols: number): void;
   /** out = p − lr · (g + wd · p) over `len` floats (p − lr · g when wd = 0). */
   sgdStep(p: number, g: number, out: number, len: number, lr: number, wd: number): void;
+  /** xp[b, hp, wp, c] = x[b, h, w, c] moved by (top, left) into zeros. */
+  padNhwc(x: number, xp: number, images: number, h: number, w: number, c: number, hp: number, wp: number, top: number, left: number): void;
+  /** dx[b, h, w, c] = dxp[b, hp, wp, c] at (top, left); what no window reached is 0. */
+  unpadNhwc(
+    dxp: number,
+    dx: number,
+    images: number,
+    h: number,
+    w: number,
+    c: number,
+    hp: number,
+    wp: number,
+    top: number,
+    left: number,
+  ): void;
+  /** table[p] = the byte offset in xp of output pixel p's window. */
+  convRows(table: number, images: number, oh: number, ow: number, hp: number, wp: number, c: number, stride: number): void;
+  /** y[p, o] = act(bias[o] + Σ window(p) · f[·, o]) over m pixels (l = kw·c, rowBytes = wp·c·4). */
+  convFwd(
+    xp: number,
+    table: number,
+    f: number,
+    bias: number,
+    y: number,
+    m: number,
+    kh: number,
+    l: number,
+    rowBytes: number,
+    n: number,
+    relu: number,
+  ): void;
+  /** dw[kk, o] = Σ_p window(p)[kk] · g[p, o]. */
+  convDw(xp: number, table: number, g: number, dw: number, m: number, kh: number, l: number, rowBytes: number, n: number): void;
+  /** dxp (zeroed first) += g · wt scattered to the windows; l a multiple of 8. */
+  convDx(
+    g: number,
+    wt: number,
+    dxp: number,
+    table: number,
+    images: number,
+    imageRows: number,
+    imageBytes: number,
+    kh: number,
+    l: number,
+    rowBytes: number,
+    n: number,
+  ): void;
+  /** dxp (zeroed first) += cols[m, kh·l] scattered to the windows. */
+  col2im(
+    cols: number,
+    dxp: number,
+    table: number,
+    images: number,
+    imageRows: number,
+    imageBytes: number,
+    kh: number,
+    l: number,
+    rowBytes: number,
+  ): void;
+  /** Heap memory that is no tensor (kernels' caches), and its release. */
+  malloc(bytes: number): number;
+  free(ptr: number): void;
+  /** True when the products use fused multiply-adds (relaxed SIMD). */
+  readonly fma: boolean;
+  /** Threads the big kernels run on (1: this one only). */
+  readonly threads: number;
 }
 
 export type SimdKernelsStatus = { simd: SimdKernels; reason: null } | { simd: null; reason: string };
 
-/** The part of the wasm backend read here: tfjs-wasm 4.22's Emscripten module keeps its memory at `asm.memory`. */
+/** The part of the wasm backend read here besides its heap: tfjs-wasm 4.22's Emscripten allocator. */
 interface WasmBackendShape {
-  wasm?: { asm?: { memory?: unknown } };
+  wasm?: { _malloc?: (bytes: number) => number; _free?: (ptr: number) => void };
 }
 
-let compiled: WebAssembly.Module | string | undefined;
+type Exports = Record<string, (...args: number[]) => void>;
+
+/** Work (multiply-adds) below which a kernel stays on one thread: waking the others costs more. */
+const MIN_PARALLEL_WORK = 40_000;
+/** Work per chunk of a kernel on threads (a few µs: small enough to balance, large enough to be cheap to claim). */
+const CHUNK_WORK = 50_000;
+const MAX_CHUNKS = 16;
+
 const statuses = new WeakMap<object, SimdKernelsStatus>();
 let enabled = true;
 
-function compile(): WebAssembly.Module | string {
-  const bytes = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
-  if (!WebAssembly.validate(bytes)) return 'this WebAssembly engine has no SIMD';
-  return new WebAssembly.Module(bytes);
+function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm: Required<WasmBackendShape>['wasm']): SimdKernels {
+  /** Runs export `name` whole, or split over the threads when `work` is worth it. */
+  const run = (name: string, work: number, args: number[]): void => {
+    if (threads && work >= MIN_PARALLEL_WORK) threads.run(name, args, Math.min(MAX_CHUNKS, Math.max(2, Math.round(work / CHUNK_WORK))));
+    else e[name]!(...args, 0, 1);
+  };
+  return {
+    gemmNN: (a, b, bias, c, m, k, n, relu) => run('gemm_nn', m * k * n, [a, b, bias, c, m, k, n, relu]),
+    gemmTN: (a, b, c, m, p, n) => run('gemm_tn', m * p * n, [a, b, c, m, p, n]),
+    reluGrad: e.relu_grad!,
+    colSums: e.col_sums!,
+    transpose: e.transpose!,
+    sgdStep: e.sgd_step!,
+    padNhwc: (x, xp, images, h, w, c, hp, wp, top, left) => e.pad_nhwc!(x, xp, images, h, w, c, hp, wp, top, left, 0, 1),
+    unpadNhwc: (dxp, dx, images, h, w, c, hp, wp, top, left) => e.unpad_nhwc!(dxp, dx, images, h, w, c, hp, wp, top, left, 0, 1),
+    convRows: e.conv_rows!,
+    convFwd: (xp, table, f, bias, y, m, kh, l, rowBytes, n, relu) =>
+      run('conv_fwd', m * kh * l * n, [xp, table, f, bias, y, m, kh, l, rowBytes, n, relu]),
+    convDw: (xp, table, g, dw, m, kh, l, rowBytes, n) => run('conv_dw', m * kh * l * n, [xp, table, g, dw, m, kh, l, rowBytes, n]),
+    convDx: (g, wt, dxp, table, images, imageRows, imageBytes, kh, l, rowBytes, n) =>
+      run('conv_dx', images * imageRows * kh * l * n, [g, wt, dxp, table, images, imageRows, imageBytes, kh, l, rowBytes, n]),
+    col2im: (cols, dxp, table, images, imageRows, imageBytes, kh, l, rowBytes) =>
+      run('col2im', images * imageRows * kh * l, [cols, dxp, table, images, imageRows, imageBytes, kh, l, rowBytes]),
+    malloc: (bytes) => wasm._malloc!(bytes) >>> 0,
+    free: (ptr) => wasm._free!(ptr),
+    fma,
+    get threads() {
+      return threads?.active ?? 1;
+    },
+  };
 }
 
 function instantiate(backend: object): SimdKernelsStatus {
-  compiled ??= compile();
+  const memory = wasmHeap(backend);
+  const wasm = (backend as WasmBackendShape).wasm;
+  if (!memory || !wasm?._malloc || !wasm._free) return { simd: null, reason: 'the wasm backend does not expose its memory' };
+  const shared = memory.buffer instanceof SharedArrayBuffer;
+  const compiled = simdModule(shared);
   if (typeof compiled === 'string') return { simd: null, reason: compiled };
-  const memory = (backend as WasmBackendShape).wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return { simd: null, reason: 'the wasm backend does not expose its memory' };
   try {
-    const e = new WebAssembly.Instance(compiled, { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
-    return {
-      simd: {
-        gemmNN: e.gemm_nn!,
-        gemmTN: e.gemm_tn!,
-        reluGrad: e.relu_grad!,
-        colSums: e.col_sums!,
-        transpose: e.transpose!,
-        sgdStep: e.sgd_step!,
-      },
-      reason: null,
-    };
+    const e = new WebAssembly.Instance(compiled.module, { env: { memory } }).exports as Exports;
+    const wanted = shared ? kernelThreadsWanted() : 1;
+    const threads = wanted > 1 ? new KernelThreads(compiled.module, memory, wanted) : null;
+    return { simd: kernelsOn(e, compiled.fma, threads, wasm), reason: null };
   } catch (err) {
     return { simd: null, reason: `the kernels cannot share the wasm backend's memory (${(err as Error).message})` };
   }

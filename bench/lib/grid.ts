@@ -1,0 +1,191 @@
+/**
+ * The scaling grid: Runlab (runJob on wasm) against PyTorch on MLPs of 50, 512 and 2048
+ * hidden units and on the small and the wider CNN, at batch 64 and 512 — each on one thread
+ * and on every core, measured the same way on both sides (warm-up epochs excluded, each
+ * epoch's training pass from its first step's end to its last's), interleaved cell by cell
+ * and repeat by repeat. Beside each rate: the GFLOP/s of its products and the share of the
+ * cores' peak that is.
+ */
+import type { Outcome } from './child';
+import { FLOPS_PER_CYCLE } from './core-clock';
+import { trainingFlopsPerSample, type ModelShape } from './flops';
+import type { LoopResult } from './loop-result';
+import { best, median, pairedRatio, pairedRatios, range, ratioOf } from './stats';
+
+export interface GridCell extends ModelShape {
+  id: string;
+  batchSize: number;
+}
+
+const mlp = (hidden: number, batchSize: number): GridCell => ({
+  id: `mlp-${hidden}-bs${batchSize}`,
+  model: 'mlp',
+  hidden: [hidden],
+  filters: [8, 16],
+  batchSize,
+});
+const cnn = (filters: [number, number], batchSize: number): GridCell => ({
+  id: `cnn-${filters.join('-')}-bs${batchSize}`,
+  model: 'cnn',
+  hidden: [50],
+  filters,
+  batchSize,
+});
+
+export const GRID_CELLS: readonly GridCell[] = [
+  mlp(50, 64),
+  mlp(50, 512),
+  mlp(512, 64),
+  mlp(512, 512),
+  mlp(2048, 64),
+  mlp(2048, 512),
+  cnn([8, 16], 64),
+  cnn([8, 16], 512),
+  cnn([32, 64], 64),
+  cnn([32, 64], 512),
+];
+
+/** A plain-SGD learning rate every cell trains at without diverging (lr 0.5 sends the wide MLPs to NaN). */
+export const GRID_LR = 0.05;
+
+export function cellLabel(c: GridCell): string {
+  const model =
+    c.model === 'mlp' ? `MLP ${c.hidden.join('-')}` : c.filters[0] === 8 && c.filters[1] === 16 ? 'CNN 8-16' : `CNN ${c.filters.join('-')}`;
+  return `${model}, batch ${c.batchSize}`;
+}
+
+export type GridContender = 'runlab_1' | 'runlab_all' | 'pytorch_1' | 'pytorch_all';
+export const GRID_CONTENDERS: readonly GridContender[] = ['runlab_1', 'pytorch_1', 'runlab_all', 'pytorch_all'];
+
+/** What a PyTorch run reports (bench/reference/pytorch_train.py). */
+export interface PytorchRun {
+  samples_per_second: number;
+  epoch_samples_per_second: number[];
+  median_epoch_samples_per_second: number;
+  best_epoch_samples_per_second: number;
+  threads: number;
+  torch: string;
+}
+
+/** One repeat of one cell: each contender's outcome. */
+export type GridRepeat = { [C in GridContender]: Outcome<LoopResult> | Outcome<PytorchRun> | null };
+
+/** Median and best of a run's steady (timed) epochs. */
+export function steadyEpochs(o: Outcome<LoopResult> | Outcome<PytorchRun> | null, warmupEpochs: number): number[] {
+  if (!o?.ok) return [];
+  const v = o.value;
+  const list = 'train_sps_per_epoch' in v ? v.train_sps_per_epoch.slice(warmupEpochs) : v.epoch_samples_per_second;
+  return list.filter((x): x is number => x != null && Number.isFinite(x));
+}
+
+export interface ContenderSummary {
+  /** Median over repeats of each run's median steady epoch. */
+  median_sps: number | null;
+  /** The fastest steady epoch over all repeats. */
+  best_sps: number | null;
+  /** GFLOP/s of the products at median_sps, and that over the peak of the cores it used. */
+  gflops: number | null;
+  peak_share: number | null;
+  threads: number | null;
+  runs: number;
+  error?: string;
+}
+
+export interface GridCellSummary {
+  id: string;
+  label: string;
+  model: string;
+  batch_size: number;
+  flops_per_sample: number;
+  contenders: Record<GridContender, ContenderSummary>;
+  /** Runlab / PyTorch, 1 thread each and every core each: medians of paired repeats, and of best epochs. */
+  ratio_1_thread: number | null;
+  ratio_1_thread_range: [number, number] | null;
+  best_ratio_1_thread: number | null;
+  ratio_all_cores: number | null;
+  best_ratio_all_cores: number | null;
+  /** Every core against one thread, for each side (paired repeats). */
+  runlab_scaling: number | null;
+  pytorch_scaling: number | null;
+}
+
+export interface GridSummary {
+  cells: GridCellSummary[];
+  repeats: number;
+  warmup_epochs: number;
+  timed_epochs: number;
+  lr: number;
+  cores: number;
+  /** Measured clock (best of several runs of a dependent-add chain) and the peaks it gives per core. */
+  core_ghz: number | null;
+  peak_gflops_per_core: { wasm_simd128: number | null; avx2: number | null };
+  /** The smallest 1-thread and all-cores ratio over the cells. */
+  worst_ratio: number | null;
+}
+
+function threadsOf(o: Outcome<LoopResult> | Outcome<PytorchRun> | null): number | null {
+  if (!o?.ok) return null;
+  const v = o.value;
+  if ('threads' in v) return v.threads;
+  const m = /(\d+) threads?\)/.exec(v.device);
+  return m ? Number(m[1]) : null;
+}
+
+export function summarizeGrid(
+  cells: readonly GridCell[],
+  repeats: readonly GridRepeat[][],
+  opts: { warmupEpochs: number; timedEpochs: number; cores: number; coreGhz: number | null },
+): GridSummary {
+  const peakWasm = opts.coreGhz === null ? null : opts.coreGhz * FLOPS_PER_CYCLE.wasmSimd128;
+  const peakAvx2 = opts.coreGhz === null ? null : opts.coreGhz * FLOPS_PER_CYCLE.avx2;
+  const summaries = cells.map((cell, i): GridCellSummary => {
+    const runs = repeats.map((r) => r[i]!);
+    const flops = trainingFlopsPerSample(cell);
+    const perRepeat = (who: GridContender) => runs.map((r) => median(steadyEpochs(r[who], opts.warmupEpochs)));
+    const summary = (who: GridContender): ContenderSummary => {
+      const medians = perRepeat(who).filter((x): x is number => x != null);
+      const sps = median(medians);
+      const threads = runs.map((r) => threadsOf(r[who])).find((t) => t != null) ?? null;
+      const perCore = who.startsWith('runlab') ? peakWasm : peakAvx2;
+      const gflops = sps === null ? null : (sps * flops) / 1e9;
+      const failed = runs.map((r) => r[who]).find((o) => o !== null && !o.ok);
+      return {
+        median_sps: sps,
+        best_sps: best(runs.map((r) => steadyEpochs(r[who], opts.warmupEpochs))),
+        gflops,
+        peak_share: gflops !== null && perCore !== null && threads ? gflops / (perCore * threads) : null,
+        threads,
+        runs: medians.length,
+        ...(failed && !failed.ok ? { error: failed.error.split('\n')[0]! } : {}),
+      };
+    };
+    const contenders = Object.fromEntries(GRID_CONTENDERS.map((c) => [c, summary(c)])) as Record<GridContender, ContenderSummary>;
+    return {
+      id: cell.id,
+      label: cellLabel(cell),
+      model: cell.model,
+      batch_size: cell.batchSize,
+      flops_per_sample: flops,
+      contenders,
+      ratio_1_thread: pairedRatio(perRepeat('runlab_1'), perRepeat('pytorch_1')),
+      ratio_1_thread_range: range(pairedRatios(perRepeat('runlab_1'), perRepeat('pytorch_1'))),
+      best_ratio_1_thread: ratioOf(contenders.runlab_1.best_sps, contenders.pytorch_1.best_sps),
+      ratio_all_cores: pairedRatio(perRepeat('runlab_all'), perRepeat('pytorch_all')),
+      best_ratio_all_cores: ratioOf(contenders.runlab_all.best_sps, contenders.pytorch_all.best_sps),
+      runlab_scaling: pairedRatio(perRepeat('runlab_all'), perRepeat('runlab_1')),
+      pytorch_scaling: pairedRatio(perRepeat('pytorch_all'), perRepeat('pytorch_1')),
+    };
+  });
+  const ratios = summaries.flatMap((s) => [s.ratio_1_thread, s.ratio_all_cores]).filter((x): x is number => x != null);
+  return {
+    cells: summaries,
+    repeats: repeats.length,
+    warmup_epochs: opts.warmupEpochs,
+    timed_epochs: opts.timedEpochs,
+    lr: GRID_LR,
+    cores: opts.cores,
+    core_ghz: opts.coreGhz,
+    peak_gflops_per_core: { wasm_simd128: peakWasm, avx2: peakAvx2 },
+    worst_ratio: ratios.length > 0 ? Math.min(...ratios) : null,
+  };
+}

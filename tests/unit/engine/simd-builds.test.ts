@@ -1,0 +1,174 @@
+/**
+ * The four builds of kernels.wat (fused multiply-add or not, unshared or shared memory),
+ * each instantiated on a memory of its own: the products and the convolution kernels
+ * equal a float64 reference in every build; the two arithmetic builds agree to float
+ * tolerance; a kernel split into chunks computes the same bits as in one call, whatever the
+ * number of chunks (what lets threads share a call without changing results); and the
+ * no-FMA rewrite of the source is the multiply and add it stands for.
+ */
+import { describe, expect, it } from 'vitest';
+import { withoutFma } from '../../../scripts/build-wasm.js';
+import { compileSimdBuild, SIMD_BUILDS } from '../../../src/main/training/kernels/simd/simd-module';
+import { convBackwardReference, convForwardReference, outputSize, seeded, type ConvCase } from './conv-reference';
+
+type Exports = Record<string, (...args: number[]) => void>;
+
+/** A build on its own memory, with a bump allocator for float32 arrays. */
+function instance(name: keyof typeof SIMD_BUILDS) {
+  const module = compileSimdBuild(name);
+  if (typeof module === 'string') throw new Error(module);
+  const shared = name.endsWith('SHARED');
+  const memory = new WebAssembly.Memory(shared ? { initial: 512, maximum: 65536, shared: true } : { initial: 512 });
+  const e = new WebAssembly.Instance(module, { env: { memory } }).exports as Exports;
+  let top = 64;
+  const alloc = (values: ArrayLike<number> | number): number => {
+    const n = typeof values === 'number' ? values : values.length;
+    const at = top;
+    top += Math.ceil((n * 4) / 64) * 64 + 64;
+    if (typeof values !== 'number') new Float32Array(memory.buffer, at, n).set(values);
+    return at;
+  };
+  const read = (at: number, n: number): Float32Array => new Float32Array(memory.buffer, at, n).slice();
+  return { e, alloc, read, reset: () => (top = 64) };
+}
+
+function worst(got: Float32Array, want: ArrayLike<number>, scale: number): number {
+  expect(got.length).toBe(want.length);
+  let w = 0;
+  for (let i = 0; i < got.length; i++) w = Math.max(w, Math.abs(got[i]! - want[i]!) / scale);
+  return w;
+}
+
+/** A 'same' convolution through the raw kernels: pad, window table, forward, filter and input gradients. */
+function convThroughKernels(k: ReturnType<typeof instance>, c: ConvCase, chunks: number) {
+  const { images: n, size: h, channels: ch, kernel: kk, filters: o, stride: s } = c;
+  const out = outputSize(c);
+  const total = Math.max((out - 1) * s + kk - h, 0);
+  const before = Math.floor(total / 2);
+  const hp = (out - 1) * s + kk;
+  const m = n * out * out;
+  const l = kk * ch;
+  const K = kk * l;
+  const x = seeded(n * h * h * ch, 1);
+  const f = seeded(K * o, 2);
+  const b = seeded(o, 3);
+  const dy = seeded(m * o, 4);
+  k.reset();
+  const [px, pf, pb, pdy] = [x, f, b, dy].map(k.alloc) as [number, number, number, number];
+  const [xp, y, table, dw, wt, dxp, dx, cols] = [n * hp * hp * ch, m * o, m, K * o, K * o, n * hp * hp * ch, n * h * h * ch, m * K].map(
+    (size) => k.alloc(size),
+  ) as number[];
+  const rowBytes = hp * ch * 4;
+  const parts = (fn: string, args: number[]): void => {
+    for (let p = 0; p < chunks; p++) k.e[fn]!(...args, p, chunks);
+  };
+  parts('pad_nhwc', [px, xp!, n, h, h, ch, hp, hp, before, before]);
+  k.e.conv_rows!(table!, n, out, out, hp, hp, ch, s);
+  parts('conv_fwd', [xp!, table!, pf!, pb!, y!, m, kk, l, rowBytes, o, 0]);
+  parts('conv_dw', [xp!, table!, pdy!, dw!, m, kk, l, rowBytes, o]);
+  k.e.transpose!(pf!, wt!, K, o);
+  if (l % 8 === 0) parts('conv_dx', [pdy!, wt!, dxp!, table!, n, out * out, hp * hp * ch * 4, kk, l, rowBytes, o]);
+  else {
+    parts('gemm_nn', [pdy!, wt!, 0, cols!, m, o, K, 0]);
+    parts('col2im', [cols!, dxp!, table!, n, out * out, hp * hp * ch * 4, kk, l, rowBytes]);
+  }
+  parts('unpad_nhwc', [dxp!, dx!, n, h, h, ch, hp, hp, before, before]);
+  return {
+    inputs: { x, f, b, dy },
+    y: k.read(y!, m * o),
+    dw: k.read(dw!, K * o),
+    dx: k.read(dx!, n * h * h * ch),
+  };
+}
+
+const CONV_CASES: ConvCase[] = [
+  { images: 4, size: 28, channels: 1, kernel: 3, filters: 8, stride: 2 },
+  { images: 3, size: 14, channels: 8, kernel: 3, filters: 16, stride: 2 },
+  { images: 2, size: 7, channels: 16, kernel: 3, filters: 12, stride: 1 },
+  { images: 3, size: 10, channels: 3, kernel: 5, filters: 9, stride: 2 },
+];
+
+/** [m, k, n] for the products: tiles, ragged edges and shapes narrower than a tile. */
+const GEMM_SHAPES: [number, number, number][] = [
+  [64, 784, 50],
+  [13, 17, 11],
+  [3, 5, 7],
+  [9, 1, 16],
+];
+
+describe.each(Object.keys(SIMD_BUILDS) as (keyof typeof SIMD_BUILDS)[])('the %s build', (name) => {
+  it('gemm_nn (with bias and relu) and gemm_tn equal the float64 reference, in one call or in 3 chunks', () => {
+    const k = instance(name);
+    for (const [m, kk, n] of GEMM_SHAPES) {
+      k.reset();
+      const a = seeded(m * kk, 1);
+      const b = seeded(kk * n, 2);
+      const bias = seeded(n, 3);
+      const g = seeded(m * n, 4);
+      const [pa, pb, pbias, pg] = [a, b, bias, g].map(k.alloc) as number[];
+      const [c, dw] = [m * n, kk * n].map((s) => k.alloc(s)) as number[];
+      const want = new Float64Array(m * n).map((_, i) => {
+        const [r, col] = [Math.floor(i / n), i % n];
+        let sum = bias[col]!;
+        for (let j = 0; j < kk; j++) sum += a[r * kk + j]! * b[j * n + col]!;
+        return Math.max(sum, 0);
+      });
+      const wantTn = new Float64Array(kk * n).map((_, i) => {
+        const [r, col] = [Math.floor(i / n), i % n];
+        let sum = 0;
+        for (let j = 0; j < m; j++) sum += a[j * kk + r]! * g[j * n + col]!;
+        return sum;
+      });
+      k.e.gemm_nn!(pa!, pb!, pbias!, c!, m, kk, n, 1, 0, 1);
+      k.e.gemm_tn!(pa!, pg!, dw!, m, kk, n, 0, 1);
+      const whole = [k.read(c!, m * n), k.read(dw!, kk * n)];
+      expect(worst(whole[0]!, want, Math.sqrt(kk))).toBeLessThan(5e-6);
+      expect(worst(whole[1]!, wantTn, Math.sqrt(m))).toBeLessThan(5e-6);
+      for (let p = 0; p < 3; p++) k.e.gemm_nn!(pa!, pb!, pbias!, c!, m, kk, n, 1, p, 3);
+      for (let p = 0; p < 3; p++) k.e.gemm_tn!(pa!, pg!, dw!, m, kk, n, p, 3);
+      expect(k.read(c!, m * n)).toEqual(whole[0]);
+      expect(k.read(dw!, kk * n)).toEqual(whole[1]);
+    }
+  });
+
+  it.each(CONV_CASES.map((c) => [`${c.images}×${c.size}²×${c.channels} k${c.kernel} → ${c.filters} s${c.stride}`, c] as const))(
+    'convolution %s: forward, filter and input gradients equal the float64 reference; 1, 2 or 7 chunks give the same bits',
+    (_, c) => {
+      const k = instance(name);
+      const one = convThroughKernels(k, c, 1);
+      const { x, f, b, dy } = one.inputs;
+      const y = convForwardReference(c, x, f, b, false);
+      const grads = convBackwardReference(c, x, f, dy, null);
+      const out = outputSize(c);
+      expect(worst(one.y, y, Math.sqrt(c.kernel * c.kernel * c.channels))).toBeLessThan(5e-6);
+      expect(worst(one.dw, grads.dw, Math.sqrt(c.images * out * out))).toBeLessThan(5e-6);
+      expect(worst(one.dx, grads.dx, Math.sqrt(c.kernel * c.kernel * c.filters))).toBeLessThan(5e-6);
+      for (const chunks of [2, 7]) {
+        const split = convThroughKernels(k, c, chunks);
+        expect(split.y).toEqual(one.y);
+        expect(split.dw).toEqual(one.dw);
+        expect(split.dx).toEqual(one.dx);
+      }
+    },
+  );
+});
+
+describe('the builds together', () => {
+  it('fused multiply-add and multiply-then-add agree to float tolerance (and FMA runs here)', () => {
+    const fma = instance('FMA');
+    const plain = instance('PLAIN');
+    const c = CONV_CASES[1]!;
+    const a = convThroughKernels(fma, c, 1);
+    const b = convThroughKernels(plain, c, 1);
+    for (const key of ['y', 'dw', 'dx'] as const) expect(worst(a[key], b[key], 1)).toBeLessThan(1e-5);
+  });
+
+  it('the no-FMA build rewrites each relaxed_madd, nested ones included, as a multiply and an add', () => {
+    expect(withoutFma('(local.set $c (f32x4.relaxed_madd (local.get $a) (v128.load (local.get $p)) (local.get $c)))')).toBe(
+      '(local.set $c (f32x4.add (f32x4.mul (local.get $a) (v128.load (local.get $p))) (local.get $c)))',
+    );
+    expect(withoutFma('(f32x4.relaxed_madd (a) (b) (f32x4.relaxed_madd (c) (d) (e)))')).toBe(
+      '(f32x4.add (f32x4.mul (a) (b)) (f32x4.add (f32x4.mul (c) (d)) (e)))',
+    );
+  });
+});
