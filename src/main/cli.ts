@@ -1,5 +1,5 @@
 /**
- * The `runlab` command line: train | predict | interpret | runs | serve | start. Commands go
+ * The `runlab` command line: train | lr-find | predict | interpret | runs | serve | start. Commands go
  * through LabService or the engine (runJob for `train --no-save`; predict and interpret run a
  * checkpoint in this process), never a copy of their logic.
  */
@@ -12,6 +12,7 @@ import { CliError, errorLine } from './cli/cli-error';
 import { runsCommand } from './cli/runs-command';
 import { serveCommand, startCommand } from './cli/serve-command';
 import { interpretCommand } from './cli/interpret-command';
+import { lrFindCommand } from './cli/lr-find-command';
 import { predictCommand } from './cli/predict-command';
 import { trainCommand } from './cli/train-command';
 import { ignoreClosedReaders } from './cli/flush-and-exit';
@@ -55,6 +56,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 
   for (const command of [
     trainCommand(dataDir, setExitCode),
+    lrFindCommand(dataDir, setExitCode),
     predictCommand(dataDir),
     interpretCommand(dataDir),
     runsCommand(openService),

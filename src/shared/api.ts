@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CHECKPOINTS, type CheckpointName, type Interpretation, type Predictions } from './analysis';
 import type { FieldSpec, Hyperparams } from './hyperparams';
 import type { MetricRow, RunListEntry, RunPatch, RunRecord } from './records';
-import { RunIdSchema, RunPatchSchema } from './records';
+import { RUN_KINDS, RunIdSchema, RunPatchSchema } from './records';
 
 export interface BackendInfo {
   name: 'tensorflow' | 'wasm' | 'cpu';
@@ -82,6 +82,8 @@ export const RequestSchemas = {
       name: z.string().trim().min(1).max(200).optional(),
       tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
       notes: z.string().max(20_000).optional(),
+      /** 'lr-find': the LR finder on this config, stored as a run of its own kind (default: a training run). */
+      kind: z.enum(RUN_KINDS).optional(),
     })
     .strict(),
   cancelRun: z.object({ id: RunIdSchema }).strict(),

@@ -114,6 +114,24 @@ export const DataInfoSchema = z.object({
 });
 export type DataInfo = z.infer<typeof DataInfoSchema>;
 
+/** What a run is: a training run (the default, and every record written before kinds existed) or an LR finder's search. */
+export const RUN_KINDS = ['train', 'lr-find'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
+/** An LR finder's curve (one point per iteration: lr, raw loss — null once it diverged — and smoothed loss) and fastai's suggestions. */
+export const LrFindResultSchema = z.object({
+  lrs: z.array(finite).max(10_000),
+  losses: z.array(lossValue).max(10_000),
+  smoothed: z.array(lossValue).max(10_000),
+  suggestions: z.object({ valley: finite.nullable(), steep: finite.nullable(), minimum: finite.nullable() }),
+  /** Why the search ended: its last iteration, the loss exploding, or a stop. */
+  stopped_by: z.enum(['max-iter', 'diverged', 'user']),
+  min_lr: finite,
+  max_lr: finite,
+  max_iter: z.number().int().min(1),
+});
+export type LrFindResult = z.infer<typeof LrFindResultSchema>;
+
 const isoTime = z.string().datetime({ offset: true });
 
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -146,6 +164,10 @@ export const RunRecordSchema = z.object({
   owner_started: z.string().nullable().optional(),
   /** The data the trainer loaded (classes, input shape, image preparation); absent until it has. */
   data: DataInfoSchema.optional(),
+  /** Absent on a training run. */
+  kind: z.enum(RUN_KINDS).optional(),
+  /** An lr-find run's curve and suggestions, once it has finished. */
+  lr_find: LrFindResultSchema.optional(),
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 

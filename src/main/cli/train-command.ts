@@ -100,7 +100,7 @@ async function userCallbacks(files: readonly string[], config: Hyperparams): Pro
   }
 }
 
-function validConfig(config: Record<string, unknown>): Hyperparams {
+export function validConfig(config: Record<string, unknown>): Hyperparams {
   const valid = validateHyperparams(config);
   if (valid.ok) return valid.value;
   throw new CliError(valid.errors.map((e) => `${flagForField(e.field) ?? e.field}: ${e.message}`).join('\n'), 2);
@@ -112,7 +112,7 @@ interface TrainOutcome {
 }
 
 /** Ctrl-C once: stop cleanly (the run ends cancelled). Twice: leave now. */
-function onInterrupt(reporter: TrainReporter, cancel: () => void): { interrupted: () => boolean; dispose: () => void } {
+export function onInterrupt(reporter: TrainReporter, cancel: () => void): { interrupted: () => boolean; dispose: () => void } {
   let count = 0;
   const handler = () => {
     count += 1;

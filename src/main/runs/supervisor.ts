@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { LabError, type LabEventName, type LabEvents } from '../../shared/api';
 import { validateHyperparams } from '../../shared/hyperparams';
-import type { EpochRow, MetricRow, Progress, RunPatch, RunRecord, RunSummary } from '../../shared/records';
+import type { EpochRow, LrFindResult, MetricRow, Progress, RunKind, RunPatch, RunRecord, RunSummary } from '../../shared/records';
 import { NO_OWNER, type RunStore } from './store/store';
 import type { TrainerHandle, TrainerLauncher } from './trainer/trainer-launcher';
 import { trainerOutcome, type CancelState } from './trainer/trainer-outcome';
@@ -31,6 +31,8 @@ export interface RunMeta {
   name?: string;
   tags?: string[];
   notes?: string;
+  /** 'lr-find': an LR finder's search on this config instead of a training run. */
+  kind?: RunKind;
 }
 
 export type LabListener = <E extends LabEventName>(event: E, payload: LabEvents[E]) => void;
@@ -52,6 +54,8 @@ interface ActiveRun {
   /** Store writes for this run, chained so rows land (and are pushed) in order. */
   writes: Promise<void>;
   done: { status: 'completed' | 'cancelled' | 'failed'; error: string | null; summary: RunSummary } | null;
+  /** An lr-find run's curve, from its `done`. */
+  lrFind: LrFindResult | null;
   cancel: CancelState;
   trainerError: string | null;
   protocolError: string | null;
@@ -224,6 +228,7 @@ export class RunSupervisor {
       stopTimer: null,
       writes: Promise.resolve(),
       done: null,
+      lrFind: null,
       cancel: null,
       trainerError: null,
       protocolError: null,
@@ -236,8 +241,10 @@ export class RunSupervisor {
       type: 'start',
       runId: record.id,
       config: record.config,
-      modelDir: this.store.modelDir(record.id),
+      // An LR finder's model is thrown away: nothing to keep.
+      modelDir: record.kind === 'lr-find' ? null : this.store.modelDir(record.id),
       cacheDir: this.cacheDir,
+      ...(record.kind ? { kind: record.kind } : {}),
     });
   }
 
@@ -255,6 +262,7 @@ export class RunSupervisor {
         return this.onRows(run, message.rows);
       case 'done':
         run.done = { status: message.status, error: message.error, summary: message.summary };
+        if (message.lrFind) run.lrFind = message.lrFind;
         this.flush(run);
         // A trainer that reported done but lingers is not worth waiting for.
         this.armStopTimer(run, null);
@@ -400,6 +408,7 @@ export class RunSupervisor {
         summary: outcome.summary ?? r.summary,
         error: outcome.error,
         progress: progress ?? r.progress,
+        ...(run.lrFind ? { lr_find: run.lrFind } : {}),
         ...NO_OWNER,
       }));
     } catch (error) {

@@ -18,6 +18,7 @@ import {
   type DamagedRun,
   type MetricRow,
   type RunListEntry,
+  type RunKind,
   type RunPatch,
   type RunRecord,
 } from '../../../shared/records';
@@ -58,6 +59,8 @@ export interface CreateRunInit {
   status?: 'queued' | 'running';
   /** The supervising process; defaults to this one. null: nobody owns it (recovered on next start). */
   ownerPid?: number | null;
+  /** 'lr-find' for an LR finder's search; a training run has no kind. */
+  kind?: RunKind;
 }
 
 export class RunStore {
@@ -97,7 +100,8 @@ export class RunStore {
     // runs created at once in this process cannot both take it.
     return runLocks.run(`${this.runsDir}#names`, async () => {
       const config = HyperparamsSchema.safeParse(init.config);
-      const base = config.success ? defaultRunName(config.data) : 'run';
+      const named = config.success ? defaultRunName(config.data) : 'run';
+      const base = init.kind === 'lr-find' ? `lr-find ${named}` : named;
       return this.createNamed({ ...init, name: uniqueName(base, await this.names()) });
     });
   }
@@ -149,6 +153,7 @@ export class RunStore {
         error: null,
         owner_pid: ownerPid,
         owner_started: ownerPid === null ? null : processStartTime(ownerPid),
+        ...(init.kind === 'lr-find' ? { kind: init.kind } : {}),
       });
       const dir = this.runDir(id);
       try {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { excerpt } from '../../../shared/excerpt';
 import { HyperparamsSchema } from '../../../shared/hyperparams';
-import { DataInfoSchema, MetricRowSchema, RunIdSchema, RunSummarySchema } from '../../../shared/records';
+import { DataInfoSchema, LrFindResultSchema, MetricRowSchema, RUN_KINDS, RunIdSchema, RunSummarySchema } from '../../../shared/records';
 import { InferenceTaskSchema } from '../../training/inference/inference-task-schema';
 
 /** Supervisor → trainer. */
@@ -19,6 +19,8 @@ export const ParentMessageSchema = z.discriminatedUnion('type', [
     modelDir: z.string().min(1).nullable(),
     /** Where the data layer caches decoded datasets (the data folder's cache/); null: its default. */
     cacheDir: z.string().min(1).nullable(),
+    /** 'lr-find': run the LR finder on this config instead of training it (absent: train). */
+    kind: z.enum(RUN_KINDS).optional(),
   }),
   z.object({ type: z.literal('cancel') }),
   /** Instead of a run: one inference task (predict, interpret), answered with `result`. */
@@ -52,6 +54,8 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     status: z.enum(['completed', 'cancelled', 'failed']),
     error: z.string().nullable(),
     summary: RunSummarySchema,
+    /** An lr-find run's curve and suggestions. */
+    lrFind: LrFindResultSchema.optional(),
   }),
   z.object({ type: z.literal('error'), message: z.string() }),
   /** A task's answer; the caller validates it against what the task returns. */
