@@ -15,6 +15,9 @@ import { interpretCommand } from './cli/interpret-command';
 import { lrFindCommand } from './cli/lr-find-command';
 import { predictCommand } from './cli/predict-command';
 import { trainCommand } from './cli/train-command';
+import { forkCommand } from './cli/fork-command';
+import { editCommand, pauseCommand } from './cli/live-commands';
+import { resumeCommand } from './cli/resume-command';
 import { ignoreClosedReaders } from './cli/flush-and-exit';
 
 export { flushAndExit } from './cli/flush-and-exit';
@@ -59,6 +62,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     lrFindCommand(dataDir, setExitCode),
     predictCommand(dataDir),
     interpretCommand(dataDir),
+    resumeCommand(dataDir, setExitCode),
+    forkCommand(dataDir, setExitCode),
+    editCommand(openService),
+    pauseCommand(openService),
     runsCommand(openService),
     serveCommand(openServing),
     startCommand(openServing, setExitCode),

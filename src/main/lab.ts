@@ -74,6 +74,13 @@ export class LabService implements LabPort {
       predict: ({ id, images, checkpoint }) => this.predict(id, images, checkpoint),
       interpret: ({ id, checkpoint }) => this.interpret(id, checkpoint),
       downloadModel: ({ id, checkpoint }) => this.downloadModel(id, checkpoint),
+      // Everything reaching the service through LabApi comes from the UI; the CLI calls the supervisor itself.
+      pauseRun: ({ id }) => this.supervisor.pause(id, 'ui'),
+      resumeRun: ({ id, epochs }) => this.supervisor.resume(id, { epochs, by: 'ui' }),
+      editRun: ({ id, changes }) => this.supervisor.edit(id, changes, 'ui'),
+      forkRun: ({ id, epoch, config, ...meta }) => this.supervisor.fork(id, { epoch, config, ...meta }),
+      listCheckpoints: ({ id }) => this.supervisor.checkpoints(id),
+      getTimeline: ({ id }) => this.supervisor.timeline(id),
     };
   }
 

@@ -33,6 +33,12 @@ const lab: LabApi = {
   predict: (request) => invoke('predict', request),
   interpret: (request) => invoke('interpret', request),
   downloadModel: (request) => invoke('downloadModel', request),
+  pauseRun: (request) => invoke('pauseRun', request),
+  resumeRun: (request) => invoke('resumeRun', request),
+  editRun: (request) => invoke('editRun', request),
+  forkRun: (request) => invoke('forkRun', request),
+  listCheckpoints: (request) => invoke('listCheckpoints', request),
+  getTimeline: (request) => invoke('getTimeline', request),
   on(event, listener) {
     // The IPC event object (with its sender) never reaches the page.
     const handler = (_event: IpcRendererEvent, name: LabEventName, payload: Parameters<typeof listener>[0]): void => {

@@ -14,7 +14,8 @@ import { dataPathProblem } from '../training/data/check-data-path';
 import { CliError, errorLine } from './cli-error';
 import { addFieldOptions, configFromFlags, flagForField } from './flags-from-schema';
 import { formatTable } from './table';
-import { onInterrupt, validConfig } from './train-command';
+import { onInterrupt } from './follow-run';
+import { validConfig } from './train-command';
 
 interface LrFindFlags {
   name?: string;

@@ -20,8 +20,10 @@ import {
   type RunListEntry,
   type RunKind,
   type RunPatch,
+  type ForkOrigin,
   type RunRecord,
 } from '../../../shared/records';
+import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
 import { writeFileAtomic } from './atomic-write';
 import { describeIssues, issueFields } from './describe-issues';
 import { metricsToCsv, type MetricsTable } from './export-csv';
@@ -61,6 +63,8 @@ export interface CreateRunInit {
   ownerPid?: number | null;
   /** 'lr-find' for an LR finder's search; a training run has no kind. */
   kind?: RunKind;
+  /** A fork's origin. */
+  parent?: ForkOrigin;
 }
 
 export class RunStore {
@@ -154,6 +158,7 @@ export class RunStore {
         owner_pid: ownerPid,
         owner_started: ownerPid === null ? null : processStartTime(ownerPid),
         ...(init.kind === 'lr-find' ? { kind: init.kind } : {}),
+        ...(init.parent ? { parent: init.parent } : {}),
       });
       const dir = this.runDir(id);
       try {
@@ -252,6 +257,30 @@ export class RunStore {
         throw fsError('append to', file, error);
       }
     });
+  }
+
+  /**
+   * Keeps only the rows up to a resumed run's checkpoint — iteration rows up to `iter`, epoch
+   * rows up to `epoch` — so the rows it trains next follow them with no repeat. The file is
+   * replaced atomically (a crash leaves the old rows or the new ones). Returns the rows kept.
+   */
+  async rewindMetrics(id: string, keep: { iter: number; epoch: number }): Promise<MetricRow[]> {
+    const dir = this.runDir(id);
+    const file = join(dir, METRICS_FILE);
+    return runLocks.run(`${dir}#metrics`, async () => {
+      const rows = await this.readMetrics(id);
+      const kept = rows.filter((r) => (r.kind === 'iter' ? r.iter <= keep.iter : r.epoch <= keep.epoch));
+      if (kept.length === rows.length) return kept;
+      await writeFileAtomic(file, toJsonl(kept)).catch((error) => {
+        throw fsError('write', file, error);
+      });
+      return kept;
+    });
+  }
+
+  /** The run's resumable checkpoints (model/checkpoints/): the engine writes them, the store only lists. */
+  checkpointsDir(id: string): string {
+    return join(this.modelDir(id), CHECKPOINTS_DIR);
   }
 
   /** A torn last line (a crash mid-append) is dropped; a bad line before it is an error. */

@@ -6,8 +6,24 @@
 import { z } from 'zod';
 import { excerpt } from '../../../shared/excerpt';
 import { HyperparamsSchema } from '../../../shared/hyperparams';
-import { DataInfoSchema, LrFindResultSchema, MetricRowSchema, RUN_KINDS, RunIdSchema, RunSummarySchema } from '../../../shared/records';
+import { TimelineSchema } from '../../../shared/timeline';
+import {
+  DataInfoSchema,
+  EditChangeSchema,
+  LatestCheckpointSchema,
+  LrFindResultSchema,
+  MetricRowSchema,
+  RUN_KINDS,
+  RunEditSchema,
+  RunIdSchema,
+  RunSummarySchema,
+} from '../../../shared/records';
 import { InferenceTaskSchema } from '../../training/inference/inference-task-schema';
+
+const count = z.number().int().min(0);
+const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
+/** Where in training something happened (iterations, fractional epochs, ms since the fit began). */
+const point = { iter: count, epoch: finite, t: finite };
 
 /** Supervisor → trainer. */
 export const ParentMessageSchema = z.discriminatedUnion('type', [
@@ -19,10 +35,24 @@ export const ParentMessageSchema = z.discriminatedUnion('type', [
     modelDir: z.string().min(1).nullable(),
     /** Where the data layer caches decoded datasets (the data folder's cache/); null: its default. */
     cacheDir: z.string().min(1).nullable(),
+    /** Continue from a checkpoint (a resumed run or a fork) instead of from scratch. */
+    from: z
+      .object({
+        dir: z.string().min(1),
+        mode: z.enum(['resume', 'fork']),
+        restartEarlyStopping: z.boolean(),
+      })
+      .nullable()
+      .optional(),
     /** 'lr-find': run the LR finder on this config instead of training it (absent: train). */
     kind: z.enum(RUN_KINDS).optional(),
   }),
   z.object({ type: z.literal('cancel') }),
+  /** Pause at the end of the current batch; `resume` goes on. */
+  z.object({ type: z.literal('pause') }),
+  z.object({ type: z.literal('resume') }),
+  /** A live edit; the trainer answers `edited` or `edit-refused` with the same id. */
+  z.object({ type: z.literal('edit'), id: count, changes: RunEditSchema }),
   /** Instead of a run: one inference task (predict, interpret), answered with `result`. */
   z.object({ type: z.literal('task'), task: InferenceTaskSchema }),
   /**
@@ -45,6 +75,8 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     epochs: z.number().int().min(0),
     /** What the run's data is (classes, input shape, image preparation); older trainers omit it. */
     data: DataInfoSchema.optional(),
+    /** A resumed or forked job: iterations and epochs already done at its checkpoint. */
+    from: z.object({ iter: count, epoch: finite }).optional(),
   }),
   /** Decoding an image folder before training: files done of all. */
   z.object({ type: z.literal('loading'), done: z.number().int().min(0), total: z.number().int().min(0) }),
@@ -60,6 +92,15 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: z.string() }),
   /** A task's answer; the caller validates it against what the task returns. */
   z.object({ type: z.literal('result'), value: z.unknown() }),
+  z.object({ type: z.literal('paused'), ...point, checkpoint: LatestCheckpointSchema.nullable() }),
+  z.object({ type: z.literal('resumed'), ...point }),
+  /** `iter` is the first iteration that uses the edit. */
+  z.object({ type: z.literal('edited'), id: count, ...point, changes: z.array(EditChangeSchema).min(1) }),
+  z.object({ type: z.literal('edit-refused'), id: count, error: z.string().max(500) }),
+  /** A resumable checkpoint was written. */
+  z.object({ type: z.literal('checkpoint'), checkpoint: LatestCheckpointSchema }),
+  /** The callback timeline so far (about once a second, and at the end). */
+  z.object({ type: z.literal('timeline'), timeline: TimelineSchema }),
   /** The answer to `prepare`: what it made ready (whatever failed is left to the run, which reports it). */
   z.object({ type: z.literal('prepared'), backend: z.boolean(), data: z.boolean() }),
 ]);

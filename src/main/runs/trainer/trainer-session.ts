@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
 import { initBackend } from '../../training/backend';
+import { LiveControlCallback } from '../../training/callbacks/live-control';
 import { loadCallbackModules } from '../../training/callback-module';
 import type { DataSplit } from '../../training/data/dataset';
 import { loadMnistSample } from '../../training/data/mnist-sample';
@@ -20,6 +21,7 @@ import { runJob, type JobStart } from '../../training/job';
 import { runLrFind } from '../../training/lr-find-job';
 import type { InferenceTask } from '../../training/inference/inference-task-schema';
 import { LoadingReporter } from './loading-reporter';
+import { CallbackTimeline } from '../../training/loop/callback-timeline';
 import type { MetricRow } from '../../../shared/records';
 import { parseParentMessage, plannedIters, type ChildMessage, type ParentMessage } from './trainer-protocol';
 
@@ -50,6 +52,18 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
     ended = true;
     exit(code);
   };
+
+  // Pause and live edits reach the loop through this callback, at batch boundaries.
+  const control = new LiveControlCallback({
+    signal: abort.signal,
+    onPaused: (at, checkpoint) => {
+      const latest = checkpoint && { name: checkpoint.name, ...checkpoint.position, iter: checkpoint.n_iter };
+      void parent.send({ type: 'paused', ...at, checkpoint: latest });
+    },
+    onResumed: (at) => void parent.send({ type: 'resumed', ...at }),
+    onEdited: (id, at, changes) => void parent.send({ type: 'edited', id, ...at, changes }),
+    onRefused: (id, error) => void parent.send({ type: 'edit-refused', id, error }),
+  });
 
   const fail = async (message: string): Promise<void> => {
     await parent.send({ type: 'error', message }).catch(() => undefined);
@@ -88,6 +102,7 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
           batchesPerEpoch: info.batchesPerEpoch,
           epochs: info.epochs,
           data: info.data,
+          ...(info.from ? { from: { iter: info.from.iter, epoch: info.from.epoch } } : {}),
         });
       },
       // The engine's TelemetryCallback already coalesces; forward each batch as it comes
@@ -103,6 +118,11 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
     }
     const result = await runJob(start.config, {
       ...common,
+      control,
+      timeline: new CallbackTimeline({ onSnapshot: (timeline) => void parent.send({ type: 'timeline', timeline }) }),
+      from: start.from ?? undefined,
+      onCheckpoint: (info) =>
+        void parent.send({ type: 'checkpoint', checkpoint: { name: info.name, ...info.position, iter: info.n_iter } }),
       modelDir: start.modelDir,
       // Resumable checkpoints (every epoch, and on a stop) beside model/last and model/best.
       checkpointDir: start.modelDir === null ? null : join(start.modelDir, CHECKPOINTS_DIR),
@@ -125,9 +145,17 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
       return;
     }
     const message = parsed.message;
-    if (message.type === 'cancel') {
-      abort.abort();
-      return;
+    switch (message.type) {
+      case 'cancel':
+        return abort.abort();
+      case 'pause':
+        return control.pause();
+      case 'resume':
+        return control.resume();
+      case 'edit':
+        return control.edit(message.id, message.changes);
+      case 'start':
+        break;
     }
     if (message.type === 'prepare') {
       if (started || prepared) {

@@ -23,6 +23,12 @@ export function labApiFrom(call: LabCall, on: LabOn): LabApi {
     predict: (request) => call('predict', request),
     interpret: (request) => call('interpret', request),
     downloadModel: (request) => call('downloadModel', request),
+    pauseRun: (request) => call('pauseRun', request),
+    resumeRun: (request) => call('resumeRun', request),
+    editRun: (request) => call('editRun', request),
+    forkRun: (request) => call('forkRun', request),
+    listCheckpoints: (request) => call('listCheckpoints', request),
+    getTimeline: (request) => call('getTimeline', request),
     on,
   };
 }

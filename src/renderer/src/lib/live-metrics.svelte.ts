@@ -7,7 +7,7 @@
  * tiles read it to know when to redraw.
  */
 import type { LabApi } from '../../../shared/api';
-import type { MetricRow } from '../../../shared/records';
+import { justRewound, rowsGeneration, type MetricRow } from '../../../shared/records';
 import { errorMessage } from './error-message';
 import { FrameBatcher } from './frame-batcher';
 import { appendRows, emptySeries, type RunSeries } from './series';
@@ -70,6 +70,7 @@ export class MetricsCache {
   readonly #lab: LabApi;
   readonly #capacity: number;
   #entries = new Map<string, RunMetrics>();
+  #generations = new Map<string, number>();
 
   constructor(lab: LabApi, capacity = 24) {
     this.#lab = lab;
@@ -77,7 +78,18 @@ export class MetricsCache {
   }
 
   start(): () => void {
-    return this.#lab.on('run:metrics', ({ id, rows }) => this.#entries.get(id)?.ingest(rows));
+    const offMetrics = this.#lab.on('run:metrics', ({ id, rows }) => this.#entries.get(id)?.ingest(rows));
+    // A resumed run dropped its rows after the checkpoint: its series is fetched again on next use.
+    const offUpdated = this.#lab.on('run:updated', (run) => {
+      const generation = rowsGeneration(run);
+      const known = this.#generations.get(run.id);
+      this.#generations.set(run.id, generation);
+      if (justRewound(run) || (known !== undefined && known !== generation)) this.forget(run.id);
+    });
+    return () => {
+      offMetrics();
+      offUpdated();
+    };
   }
 
   /** The series of one run, loading it on first use. */
