@@ -363,6 +363,8 @@ export class RunStore {
           message: `Run ${id} is ${result.record.status}; stop it before deleting it`,
         });
       }
+      // A metrics index being saved into the folder finishes first.
+      await MetricsReader.settled();
       // Hide it first, so a list() running meanwhile never sees a half-deleted run.
       const doomed = join(this.runsDir, `.deleting-${id}-${randomBytes(4).toString('hex')}`);
       try {
