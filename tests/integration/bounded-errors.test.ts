@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_TEXT_MAX } from '../../src/shared/excerpt';
 import { DEFAULT_HYPERPARAMS } from '../../src/shared/hyperparams';
+import { isDamaged } from '../../src/shared/records';
 import { LabService } from '../../src/main/lab';
 import { ChildProcessLauncher } from '../../src/main/runs/trainer/trainer-launcher';
 
@@ -63,7 +64,9 @@ describe("a data file's content in a run's error", () => {
       file,
       JSON.stringify({ ...record, status: 'failed', ended: new Date().toISOString(), error: `boom ${'y'.repeat(1_000_000)}` }),
     );
-    const listed = (await service.call('listRuns', {})).find((r) => r.id === run.id)!;
+    const entry = (await service.call('listRuns', {})).find((r) => r.id === run.id)!;
+    if (isDamaged(entry)) throw new Error(`listed as damaged: ${entry.reason}`);
+    const listed = entry;
     expect(listed.status).toBe('failed');
     expect(listed.error!.startsWith('boom yyy')).toBe(true);
     expect(listed.error!.length).toBeLessThanOrEqual(ERROR_TEXT_MAX);
