@@ -90,6 +90,7 @@ const SHAPES: readonly [number, number, number][] = [
   [1, 3, 2],
   [7, 1, 9],
   [2, 10, 12],
+  [13, 40, 100], // wide enough that the products read b through packed panels
 ];
 
 describe('the SIMD kernels', () => {
