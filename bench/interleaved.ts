@@ -26,6 +26,7 @@ import { jobCallbacks } from '../src/main/training/job-callbacks';
 import { Learner } from '../src/main/training/loop/learner';
 import { crossEntropy } from '../src/main/training/loss';
 import { Runner } from '../src/main/training/loop/runner';
+import { CallbackTimeline } from '../src/main/training/loop/callback-timeline';
 import { setSimdKernels } from '../src/main/training/kernels/simd/simd-kernels';
 import { bareLr, trainStep } from './lib/bare-step';
 import { runMeasurement } from './lib/emit';
@@ -43,7 +44,7 @@ import { batchSamples, throughput, type Tick } from './lib/stats';
  * real RunSupervisor and RunStore (its trainer session in this process, see
  * in-process-launcher.ts).
  */
-const TURNS = ['bare', 'bare_ops', 'core', 'runner', 'runjob', 'supervised'] as const;
+const TURNS = ['bare', 'bare_ops', 'core', 'runner', 'timed', 'runjob', 'supervised'] as const;
 type Turn = (typeof TURNS)[number];
 
 runMeasurement(async (): Promise<InterleavedResult> => {
@@ -61,6 +62,12 @@ runMeasurement(async (): Promise<InterleavedResult> => {
   const coreClock = new StepClockCallback();
   const runner = new Runner([...jobCallbacks(config, { signal: abort.signal, onRows: () => undefined }).all, runnerClock]);
   const core = new Runner([coreClock]);
+  // The same callbacks with the callback timeline on (what every supervised run has): its cost.
+  const timedClock = new StepClockCallback();
+  const timeline = new CallbackTimeline();
+  const timed = new Runner([...jobCallbacks(config, { signal: abort.signal, onRows: () => undefined }).all, timedClock], undefined, {
+    timeline,
+  });
   const learner = new Learner(model, opt, crossEntropy, data);
   const { length: trainSize } = data.trainDs;
 
@@ -130,11 +137,12 @@ runMeasurement(async (): Promise<InterleavedResult> => {
     bare_ops: async () => opsEpoch(),
     core: runnerEpoch(core, coreClock),
     runner: runnerEpoch(runner, runnerClock),
+    timed: runnerEpoch(timed, timedClock),
     runjob: runJobRun,
     supervised: supervisedRun,
   };
 
-  const sps: Record<Turn, (number | null)[]> = { bare: [], bare_ops: [], core: [], runner: [], runjob: [], supervised: [] };
+  const sps: Record<Turn, (number | null)[]> = { bare: [], bare_ops: [], core: [], runner: [], timed: [], runjob: [], supervised: [] };
   try {
     for (let round = 0; round < opts.epochs; round++) {
       // Rotate who goes first, so none always follows another's validation pass.
@@ -153,6 +161,8 @@ runMeasurement(async (): Promise<InterleavedResult> => {
   }
   return {
     kind: 'interleaved',
+    timed_sps_per_round: sps.timed,
+    timeline_cost: timelineCost(timeline),
     backend: active.backend,
     device: active.device,
     rounds: sps.bare.length,
@@ -165,3 +175,35 @@ runMeasurement(async (): Promise<InterleavedResult> => {
     supervised_sps_per_round: sps.supervised,
   };
 });
+
+/**
+ * What the timeline costs per training step, measured directly (the paired ratio above is
+ * within this machine's noise): the hook calls a step makes, times the cost of one timed
+ * call's bookkeeping (a clock read and a record) taken in a tight loop, over the sampling
+ * interval (a step's hooks are timed in one batch of every `sampleEvery`), plus the two
+ * clock reads every step's own time takes — over the step time.
+ */
+function timelineCost(timeline: CallbackTimeline): InterleavedResult['timeline_cost'] {
+  const snap = timeline.snapshot();
+  if (snap.steps === 0) return null;
+  const inStep = new Set(['begin_batch', 'after_pred', 'after_loss', 'after_backward', 'after_step', 'after_batch']);
+  const callsPerStep = snap.hooks.filter((h) => inStep.has(h.event)).reduce((n, h) => n + h.calls, 0) / snap.steps;
+  const probe = new CallbackTimeline();
+  const cb = { constructor: { name: 'ProbeCallback' } } as unknown as Parameters<CallbackTimeline['record']>[0];
+  const n = 200_000;
+  let t0 = probe.now();
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    const t1 = probe.now();
+    probe.record(cb, 'after_batch', t1 - t0);
+    t0 = t1;
+  }
+  const nsPerCall = ((performance.now() - start) / n) * 1e6;
+  const overheadMs = (callsPerStep * nsPerCall) / timeline.sampleEvery / 1e6 + (2 * nsPerCall) / 1e6;
+  return {
+    hook_calls_per_step: callsPerStep,
+    ns_per_call: nsPerCall,
+    step_p50_ms: snap.step_p50_ms,
+    overhead: overheadMs / snap.step_p50_ms,
+  };
+}

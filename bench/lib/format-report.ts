@@ -135,6 +135,13 @@ export function formatReport(r: BenchReport): string {
     out.push(
       `  supervised vs runJob, round by round: ${fmtRatio(il.supervised_vs_runjob)} (what the supervisor and store add, their work on the training thread here)`,
     );
+    if (il.timeline_vs_runner !== null || il.timeline_cost) {
+      const c = il.timeline_cost;
+      const direct = c
+        ? `; measured directly: ${c.hook_calls_per_step.toFixed(1)} timed hook calls a step × ${c.ns_per_call.toFixed(0)} ns over a ${c.step_p50_ms.toFixed(3)} ms step = ${(c.overhead * 100).toFixed(2)} % (target ≤ 1 %)`
+        : '';
+      out.push(`  callback timeline on vs off, round by round: ${fmtRatio(il.timeline_vs_runner)}${direct}`);
+    }
     out.push(`  kernels: ${il.kernels}`);
   } else if (r.interleaved_error) {
     out.push('', `runner_vs_bare interleaved: failed — ${r.interleaved_error}`);

@@ -21,6 +21,10 @@ export interface InterleavedResult {
   /** Whole runs (two epochs, the second timed): runJob in this process, and through RunSupervisor + RunStore. */
   runjob_sps_per_round: (number | null)[];
   supervised_sps_per_round: (number | null)[];
+  /** The Runner with runJob's callbacks and the callback timeline on (absent in older reports). */
+  timed_sps_per_round?: (number | null)[];
+  /** The timeline's cost per training step, measured directly (bench/interleaved.ts). */
+  timeline_cost?: { hook_calls_per_step: number; ns_per_call: number; step_p50_ms: number; overhead: number } | null;
 }
 
 export interface InterleavedRatio {
@@ -47,6 +51,9 @@ export interface InterleavedSummary {
   supervised: InterleavedRatio;
   /** Median of per-round supervised/runJob ratios: what the supervisor and store add. */
   supervised_vs_runjob: number | null;
+  /** Median of per-round ratios of the Runner with the callback timeline on to the same Runner without it. */
+  timeline_vs_runner: number | null;
+  timeline_cost: NonNullable<InterleavedResult['timeline_cost']> | null;
   rounds: number;
 }
 
@@ -73,6 +80,8 @@ export function summarizeInterleaved(r: InterleavedResult): InterleavedSummary {
     runjob: against(r.runjob_sps_per_round, r.bare_sps_per_round),
     supervised: against(r.supervised_sps_per_round, r.bare_sps_per_round),
     supervised_vs_runjob: pairedRatio(r.supervised_sps_per_round, r.runjob_sps_per_round),
+    timeline_vs_runner: r.timed_sps_per_round ? pairedRatio(r.timed_sps_per_round, r.runner_sps_per_round) : null,
+    timeline_cost: r.timeline_cost ?? null,
     rounds: r.rounds,
   };
 }

@@ -11,6 +11,9 @@ import { CliError, errorLine } from './cli/cli-error';
 import { runsCommand } from './cli/runs-command';
 import { serveCommand, startCommand } from './cli/serve-command';
 import { trainCommand } from './cli/train-command';
+import { forkCommand } from './cli/fork-command';
+import { editCommand, pauseCommand } from './cli/live-commands';
+import { resumeCommand } from './cli/resume-command';
 import { ignoreClosedReaders } from './cli/flush-and-exit';
 
 export { flushAndExit } from './cli/flush-and-exit';
@@ -52,6 +55,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 
   for (const command of [
     trainCommand(dataDir, setExitCode),
+    resumeCommand(dataDir, setExitCode),
+    forkCommand(dataDir, setExitCode),
+    editCommand(openService),
+    pauseCommand(openService),
     runsCommand(openService),
     serveCommand(openServing),
     startCommand(openServing, setExitCode),

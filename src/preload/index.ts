@@ -22,6 +22,8 @@ const lab: LabApi = {
   listRuns: (request) => invoke('listRuns', request),
   getRun: (request) => invoke('getRun', request),
   getMetrics: (request) => invoke('getMetrics', request),
+  getMetricsView: (request) => invoke('getMetricsView', request),
+  getMetricsPage: (request) => invoke('getMetricsPage', request),
   startRun: (request) => invoke('startRun', request),
   cancelRun: (request) => invoke('cancelRun', request),
   updateRun: (request) => invoke('updateRun', request),
@@ -29,6 +31,12 @@ const lab: LabApi = {
   exportRun: (request) => invoke('exportRun', request),
   getSchema: (request) => invoke('getSchema', request),
   systemInfo: (request) => invoke('systemInfo', request),
+  pauseRun: (request) => invoke('pauseRun', request),
+  resumeRun: (request) => invoke('resumeRun', request),
+  editRun: (request) => invoke('editRun', request),
+  forkRun: (request) => invoke('forkRun', request),
+  listCheckpoints: (request) => invoke('listCheckpoints', request),
+  getTimeline: (request) => invoke('getTimeline', request),
   on(event, listener) {
     // The IPC event object (with its sender) never reaches the page.
     const handler = (_event: IpcRendererEvent, name: LabEventName, payload: Parameters<typeof listener>[0]): void => {

@@ -5,8 +5,13 @@
  */
 import { z } from 'zod';
 import type { FieldSpec, Hyperparams } from './hyperparams';
+import type { MetricsPage, MetricsView } from './metrics-view';
+import { MetricsPageRequestSchema, MetricsViewRequestSchema } from './metrics-view';
+import type { CheckpointInfo } from './checkpoint';
+import { HyperparamsSchema } from './hyperparams';
 import type { MetricRow, RunListEntry, RunPatch, RunRecord } from './records';
-import { RunIdSchema, RunPatchSchema } from './records';
+import { RunEditSchema, RunIdSchema, RunPatchSchema } from './records';
+import type { Timeline } from './timeline';
 
 export interface BackendInfo {
   name: 'tensorflow' | 'wasm' | 'cpu';
@@ -43,6 +48,10 @@ export const RequestSchemas = {
   listRuns: z.object({}).strict(),
   getRun: z.object({ id: RunIdSchema }).strict(),
   getMetrics: z.object({ ids: z.array(RunIdSchema).min(1).max(50) }).strict(),
+  /** Chart resolution: per bucket of x, each series' min, max and mean (src/shared/metrics-view.ts). */
+  getMetricsView: MetricsViewRequestSchema,
+  /** Raw rows, a page at a time. */
+  getMetricsPage: MetricsPageRequestSchema,
   startRun: z
     .object({
       // Validated against the hyperparameter schema by the service, which names each bad field.
@@ -65,6 +74,28 @@ export const RequestSchemas = {
     .strict(),
   getSchema: z.object({}).strict(),
   systemInfo: z.object({}).strict(),
+  /** Run control (docs/run-control.md). */
+  pauseRun: z.object({ id: RunIdSchema }).strict(),
+  /** A paused run goes on; an ended one trains on from its newest checkpoint (to `epochs`, if given). */
+  resumeRun: z.object({ id: RunIdSchema, epochs: HyperparamsSchema.shape.epochs.unwrap().optional() }).strict(),
+  editRun: z.object({ id: RunIdSchema, changes: RunEditSchema }).strict(),
+  forkRun: z
+    .object({
+      id: RunIdSchema,
+      epoch: z
+        .number({ error: 'Epoch must be a number' })
+        .int({ error: 'Epoch must be a whole number' })
+        .min(1, { error: 'Epoch must be at least 1' }),
+      // Changes to the parent's config, validated against the hyperparameter schema by the service.
+      config: z.record(z.string(), z.unknown()),
+      name: z.string().trim().min(1).max(200).optional(),
+      tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+      notes: z.string().max(20_000).optional(),
+    })
+    .strict(),
+  listCheckpoints: z.object({ id: RunIdSchema }).strict(),
+  /** The callback timeline of a running run (live) or of a finished one (as it ended); null when none was kept. */
+  getTimeline: z.object({ id: RunIdSchema }).strict(),
 } as const;
 
 export type LabMethod = keyof typeof RequestSchemas;
@@ -74,6 +105,8 @@ export interface LabResponses {
   listRuns: RunListEntry[];
   getRun: RunRecord;
   getMetrics: Record<string, MetricRow[]>;
+  getMetricsView: Record<string, MetricsView>;
+  getMetricsPage: MetricsPage;
   startRun: RunRecord;
   cancelRun: RunRecord;
   updateRun: RunRecord;
@@ -81,6 +114,12 @@ export interface LabResponses {
   exportRun: ExportFile;
   getSchema: SchemaInfo;
   systemInfo: SystemInfo;
+  pauseRun: RunRecord;
+  resumeRun: RunRecord;
+  editRun: RunRecord;
+  forkRun: RunRecord;
+  listCheckpoints: CheckpointInfo[];
+  getTimeline: Timeline | null;
 }
 
 export type LabRequests = { [M in LabMethod]: z.input<(typeof RequestSchemas)[M]> };
@@ -90,9 +129,11 @@ export interface LabEvents {
   'run:updated': RunRecord;
   'run:deleted': { id: string };
   'run:metrics': { id: string; rows: MetricRow[] };
+  /** The callback timeline of a training run, about once a second. */
+  'run:timeline': { id: string; timeline: Timeline };
 }
 export type LabEventName = keyof LabEvents;
-export const LAB_EVENTS: readonly LabEventName[] = ['run:updated', 'run:deleted', 'run:metrics'];
+export const LAB_EVENTS: readonly LabEventName[] = ['run:updated', 'run:deleted', 'run:metrics', 'run:timeline'];
 
 /** The API as the renderer sees it (window.lab in Electron, a WebSocket client in a browser). */
 export type LabApi = {
@@ -129,3 +170,4 @@ export class LabError extends Error {
 export type LabReply<T> = { ok: true; value: T } | { ok: false; error: LabErrorInfo };
 
 export type { RunPatch };
+export type { MetricsPage, MetricsView };

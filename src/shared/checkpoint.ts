@@ -110,7 +110,15 @@ export interface CheckpointInfo {
   kind: CheckpointState['kind'];
   n_iter: number;
   n_epochs: number;
+  /** Milliseconds of training (the rows' `t`) at the checkpoint. */
+  t: number;
   written: string;
+}
+
+/** The training time a checkpoint was taken at: its Recorder's clock (0 when it has none). */
+export function checkpointTime(state: CheckpointState): number {
+  const recorder = state.callbacks.RecorderCallback as { elapsed_ms?: unknown } | undefined;
+  return typeof recorder?.elapsed_ms === 'number' && Number.isFinite(recorder.elapsed_ms) ? recorder.elapsed_ms : 0;
 }
 
 /** Reads state.json's text: the state, or a reason naming the file and what is wrong with it. */

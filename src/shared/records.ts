@@ -3,7 +3,7 @@
  * Schemas validate everything read back from a file or received across a process boundary.
  */
 import { z } from 'zod';
-import { HyperparamsSchema } from './hyperparams';
+import { HyperparamsSchema, SCHEDULES } from './hyperparams';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'cancelled', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -90,6 +90,81 @@ export const RunIdSchema = z.string().regex(RUN_ID_PATTERN, {
   error: 'Run id must be 1-64 letters, digits, "-" or "_" (no paths)',
 });
 
+/** What can be changed while a run trains (live edits), each with its schema field's bounds. */
+export const EDITABLE_FIELDS = ['lr', 'momentum', 'weightDecay', 'schedule'] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+/** A live edit as asked for: at least one editable field, each within its schema bounds. */
+export const RunEditSchema = z
+  .object({
+    lr: HyperparamsSchema.shape.lr.unwrap().optional(),
+    momentum: HyperparamsSchema.shape.momentum.unwrap().optional(),
+    weightDecay: HyperparamsSchema.shape.weightDecay.unwrap().optional(),
+    schedule: HyperparamsSchema.shape.schedule.unwrap().optional(),
+  })
+  .strict()
+  .refine((e) => EDITABLE_FIELDS.some((f) => e[f] !== undefined), {
+    error: `An edit changes at least one of: ${EDITABLE_FIELDS.join(', ')}`,
+  });
+export type RunEdit = z.infer<typeof RunEditSchema>;
+
+/** Who asked for a change: the UI (app or browser) or the command line. */
+export const EVENT_SOURCES = ['ui', 'cli'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/** Where in training a run event happened: the charts' three x axes. */
+const eventAt = {
+  /** For an edit, the first training iteration (1-based) that used the new values; otherwise iterations done. */
+  iter: z.number().int().min(0),
+  /** Fractional epochs done then. */
+  epoch: finite,
+  /** Milliseconds since the run's fit began (the rows' `t`). */
+  t: finite,
+  /** When, on the wall clock. */
+  at: isoTime,
+  by: z.enum(EVENT_SOURCES),
+};
+
+export const EditChangeSchema = z.object({
+  field: z.enum(EDITABLE_FIELDS),
+  /** The value before and after: numbers, or a schedule's name. */
+  from: z.union([finite, z.enum(SCHEDULES)]),
+  to: z.union([finite, z.enum(SCHEDULES)]),
+});
+export type EditChange = z.infer<typeof EditChangeSchema>;
+
+/** A change to a run while it trained or between its sessions: what, where in training, by whom. */
+export const RunEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('edit'), ...eventAt, changes: z.array(EditChangeSchema).min(1) }),
+  z.object({ kind: z.literal('pause'), ...eventAt }),
+  /** A paused run going on (the trainer was alive the whole time). */
+  z.object({ kind: z.literal('continue'), ...eventAt }),
+  /** A run that had ended, trained on from its checkpoint (rows after it were dropped). */
+  z.object({ kind: z.literal('resume'), ...eventAt, checkpoint: z.string(), epochs: z.number().int().min(1) }),
+]);
+export type RunEvent = z.infer<typeof RunEventSchema>;
+/** A run keeps at most this many events (run.json is rewritten whole at every epoch). */
+export const MAX_RUN_EVENTS = 1000;
+
+/** Where a fork started: its parent run and the parent's checkpoint after `epoch` epochs. */
+export const ForkOriginSchema = z.object({
+  id: RunIdSchema,
+  checkpoint: z.string(),
+  epoch: z.number().int().min(1),
+  /** Parent iterations done at the fork point: the fork's rows start after it. */
+  iter: z.number().int().min(0),
+});
+export type ForkOrigin = z.infer<typeof ForkOriginSchema>;
+
+/** The newest checkpoint a run can be resumed from (its name and position, as the trainer reported it). */
+export const LatestCheckpointSchema = z.object({
+  name: z.string(),
+  epoch: z.number().int().min(0),
+  batch: z.number().int().min(0),
+  iter: z.number().int().min(0),
+});
+export type LatestCheckpoint = z.infer<typeof LatestCheckpointSchema>;
+
 export const RunRecordSchema = z.object({
   schema: z.literal(RUN_SCHEMA_VERSION),
   id: RunIdSchema,
@@ -113,6 +188,15 @@ export const RunRecordSchema = z.object({
   /** When that process started, where the system tells (Linux): a reused pid is not the owner.
    * Optional: records written before it existed still read. */
   owner_started: z.string().nullable().optional(),
+  /** Run control (all optional: records written before it existed still read). */
+  /** Live edits, pauses and resumes, oldest first. */
+  events: z.array(RunEventSchema).max(MAX_RUN_EVENTS).optional(),
+  /** True while a running run is paused (its trainer alive, idle). */
+  paused: z.boolean().optional(),
+  /** The newest checkpoint, for Resume; absent for runs that kept none. */
+  checkpoint: LatestCheckpointSchema.nullable().optional(),
+  /** For a fork: where it came from. */
+  parent: ForkOriginSchema.nullable().optional(),
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
@@ -123,6 +207,21 @@ export type ReadableRunFields = Partial<
     'name' | 'tags' | 'notes' | 'config' | 'status' | 'backend' | 'device' | 'created' | 'started' | 'ended' | 'summary' | 'error'
   >
 >;
+
+/**
+ * How many times a run's rows were rewound — each resume from a checkpoint drops the rows
+ * after it — so a client holding its rows knows to fetch them again.
+ */
+export function rowsGeneration(record: Pick<RunRecord, 'events'>): number {
+  let n = 0;
+  for (const e of record.events ?? []) if (e.kind === 'resume') n++;
+  return n;
+}
+
+/** True for a record as a resume queues it, its rows after the checkpoint just dropped. */
+export function justRewound(record: Pick<RunRecord, 'events' | 'status'>): boolean {
+  return record.status === 'queued' && record.events?.at(-1)?.kind === 'resume';
+}
 
 /** A run folder whose run.json cannot be read or is invalid: listed, never rewritten. */
 export interface DamagedRun {

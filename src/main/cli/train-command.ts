@@ -5,18 +5,17 @@
  */
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import type { LabEvents } from '../../shared/api';
 import { validateHyperparams, type Hyperparams } from '../../shared/hyperparams';
-import { FINISHED_STATUSES, type RunRecord } from '../../shared/records';
 import { LabService } from '../lab';
 import { RunStore } from '../runs/store/store';
 import { ChildProcessLauncher } from '../runs/trainer/trainer-launcher';
 import { plannedIters } from '../runs/trainer/trainer-protocol';
 import { dataPathProblem } from '../training/data/check-data-path';
 import type { Callback } from '../training/loop/callback';
-import { CliError, errorLine } from './cli-error';
+import { CliError } from './cli-error';
 import { addFieldOptions, configFromFlags, flagForField } from './flags-from-schema';
-import { HumanReporter, JsonReporter, type TrainEnd, type TrainReporter } from './train-reporter';
+import { finishRun, followRun, onInterrupt, type TrainOutcome } from './follow-run';
+import { HumanReporter, JsonReporter, type TrainReporter } from './train-reporter';
 
 interface TrainFlags {
   name?: string;
@@ -82,10 +81,7 @@ async function train(cmd: Command, flags: TrainFlags, dataDir: string | undefine
         flags.callback.map((f) => resolve(f)),
       )
     : await trainInProcess(config, join(dataDir ?? RunStore.defaultDataDir(), 'cache'), reporter, callbacks);
-  reporter.end({ ...end.result, seconds: (performance.now() - startedAt) / 1000 });
-  if (end.result.status === 'failed' && end.result.error) process.stderr.write(`${errorLine(new Error(end.result.error))}\n`);
-  if (end.interrupted && end.result.status === 'cancelled') return 130;
-  return end.result.status === 'completed' || end.result.status === 'cancelled' ? 0 : 1;
+  return finishRun(end, reporter, startedAt);
 }
 
 /** The callbacks of each --callback module, loaded here first so a bad one is a usage error naming its file. */
@@ -106,24 +102,6 @@ function validConfig(config: Record<string, unknown>): Hyperparams {
   throw new CliError(valid.errors.map((e) => `${flagForField(e.field) ?? e.field}: ${e.message}`).join('\n'), 2);
 }
 
-interface TrainOutcome {
-  result: Omit<TrainEnd, 'seconds'>;
-  interrupted: boolean;
-}
-
-/** Ctrl-C once: stop cleanly (the run ends cancelled). Twice: leave now. */
-function onInterrupt(reporter: TrainReporter, cancel: () => void): { interrupted: () => boolean; dispose: () => void } {
-  let count = 0;
-  const handler = () => {
-    count += 1;
-    if (count > 1) process.exit(130);
-    reporter.note('cancelling (Ctrl-C again to quit at once)…');
-    cancel();
-  };
-  process.on('SIGINT', handler);
-  return { interrupted: () => count > 0, dispose: () => process.off('SIGINT', handler) };
-}
-
 async function trainSaved(
   config: Hyperparams,
   meta: { name?: string; tags?: string[] },
@@ -139,51 +117,9 @@ async function trainSaved(
     stderrTo: callbackModules.length > 0 ? process.stderr : undefined,
   });
   const service = await LabService.open({ dataDir, launcher });
-  let runId: string | null = null;
-  let announced = false;
-  const unsubscribe = service.subscribe((event, payload) => {
-    if (event === 'run:metrics') {
-      const { id, rows } = payload as LabEvents['run:metrics'];
-      if (id === runId) reporter.rows(rows);
-      return;
-    }
-    if (event !== 'run:updated') return;
-    const record = payload as RunRecord;
-    if (record.id !== runId || FINISHED_STATUSES.includes(record.status)) return;
-    if (!announced && record.status === 'running' && record.progress) {
-      announced = true;
-      reporter.start({
-        backend: record.backend ?? '',
-        device: record.device ?? '',
-        totalIters: record.progress.total_iters,
-        epochs: record.progress.epochs,
-      });
-    }
-    if (record.progress) reporter.progress(record.progress);
-  });
-  const interrupt = onInterrupt(reporter, () => {
-    if (runId) void service.call('cancelRun', { id: runId }).catch(() => undefined);
-  });
   try {
-    const run = await service.call('startRun', { config, ...meta });
-    runId = run.id;
-    // A Ctrl-C that came while the run was being created.
-    if (interrupt.interrupted()) await service.call('cancelRun', { id: run.id });
-    const final = await service.supervisor.whenSettled(run.id);
-    return {
-      interrupted: interrupt.interrupted(),
-      result: {
-        status: final.status,
-        summary: final.summary,
-        backend: final.backend,
-        device: final.device,
-        runId: final.id,
-        error: final.error,
-      },
-    };
+    return await followRun(service, () => service.call('startRun', { config, ...meta }), reporter);
   } finally {
-    interrupt.dispose();
-    unsubscribe();
     await service.close();
   }
 }

@@ -3,15 +3,42 @@
  * trainer reports and pushes it to subscribers. A trainer that crashes, hangs on cancel or
  * talks nonsense fails its own run; the supervisor and the other runs carry on.
  */
+import { cp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError, type LabEventName, type LabEvents } from '../../shared/api';
-import { validateHyperparams } from '../../shared/hyperparams';
-import type { EpochRow, MetricRow, Progress, RunPatch, RunRecord, RunSummary } from '../../shared/records';
-import { NO_OWNER, type RunStore } from './store/store';
+import { boundText } from '../../shared/excerpt';
+import type { CheckpointInfo } from '../../shared/checkpoint';
+import { validateHyperparams, type Hyperparams } from '../../shared/hyperparams';
+import {
+  FINISHED_STATUSES,
+  MAX_RUN_EVENTS,
+  type EpochRow,
+  type EventSource,
+  type LatestCheckpoint,
+  type MetricRow,
+  type Progress,
+  type RunEdit,
+  type RunEvent,
+  type RunPatch,
+  type RunRecord,
+  type RunSummary,
+} from '../../shared/records';
+import { CONTROL_DIR, ControlInbox, type ControlRequest } from './control/control-inbox';
+import { planFork } from './control/fork-plan';
+import { listCheckpoints } from './control/list-checkpoints';
+import { planResume } from './control/resume-plan';
+import { processStartTime } from './store/pid-alive';
+import { readTimeline, writeTimeline } from './store/timeline-file';
+import type { Timeline } from '../../shared/timeline';
+import { isDiskFullError, NO_OWNER, type RunStore } from './store/store';
 import type { TrainerHandle, TrainerLauncher } from './trainer/trainer-launcher';
 import { trainerOutcome, type CancelState } from './trainer/trainer-outcome';
 import { dataPathProblem } from '../training/data/check-data-path';
+import { recoverModelFolders } from '../training/models/model-folder';
 import { parseChildMessage, type ChildMessage } from './trainer/trainer-protocol';
+
+/** The store writes that end a run may use the space reserve on a full disk. */
+const ENDING = { ending: true } as const;
 
 export interface SupervisorOptions {
   /** How many trainers run at once; the rest wait in the queue. */
@@ -35,6 +62,29 @@ export interface RunMeta {
 
 export type LabListener = <E extends LabEventName>(event: E, payload: LabEvents[E]) => void;
 
+/** How a queued run starts when it does not start from scratch: the config the trainer gets and the checkpoint. */
+interface StartFrom {
+  config: Hyperparams;
+  from: { dir: string; mode: 'resume' | 'fork'; restartEarlyStopping: boolean };
+}
+
+/** A live edit sent to a trainer, waiting for it to apply. */
+interface PendingEdit {
+  by: EventSource;
+  resolve: (record: RunRecord) => void;
+  reject: (error: LabError) => void;
+}
+
+export interface ForkRequest {
+  /** The parent's epoch checkpoint to start from. */
+  epoch: number;
+  /** Changes to the parent's config (the rest is the parent's). */
+  config: Record<string, unknown>;
+  name?: string;
+  tags?: string[];
+  notes?: string;
+}
+
 /** One trainer process and what it has told us so far. */
 interface ActiveRun {
   id: string;
@@ -56,6 +106,13 @@ interface ActiveRun {
   trainerError: string | null;
   protocolError: string | null;
   storeError: string | null;
+  /** Run control: paused (the trainer said so), who asked for the pause or resume in flight, live edits waiting. */
+  paused: boolean;
+  pauseBy: EventSource | null;
+  resumeBy: EventSource | null;
+  edits: Map<number, PendingEdit>;
+  /** The newest callback timeline the trainer sent. */
+  timeline: Timeline | null;
 }
 
 interface Settled {
@@ -74,6 +131,15 @@ export class RunSupervisor {
   private readonly active = new Map<string, ActiveRun>();
   private readonly settled = new Map<string, Settled>();
   private readonly listeners = new Set<LabListener>();
+  /** Final records the store could not write (a full disk), until it can. */
+  private readonly unsaved = new Map<string, RunRecord>();
+  /** Queued runs that continue from a checkpoint (resumed runs, forks). */
+  private readonly starts = new Map<string, StartFrom>();
+  /** Ended runs being resumed right now (a second resume is refused). */
+  private readonly resuming = new Set<string>();
+  private editSeq = 0;
+  /** Requests from `runlab` commands in other processes, for the runs this one trains. */
+  private readonly inbox = new ControlInbox((id, request) => this.fromCli(id, request));
   private closed = false;
 
   constructor(
@@ -116,15 +182,127 @@ export class RunSupervisor {
       });
     }
     const record = await this.store.create({ ...meta, config: valid.value, status: 'queued', ownerPid: process.pid });
-    if (this.closed) {
-      // close() came while the run was being created: it will never be picked up.
-      return this.store.update(record.id, (r) => ({ ...r, status: 'cancelled', ended: now(), ...NO_OWNER }));
+    return this.enqueue(record);
+  }
+
+  /**
+   * Pauses a running run at the end of its current batch: its trainer writes a checkpoint
+   * and waits, holding no CPU, until `resume`. Idempotent.
+   */
+  async pause(id: string, by: EventSource = 'ui'): Promise<RunRecord> {
+    const run = this.controllable(id, 'paused');
+    if (run.paused || run.pauseBy !== null) return this.view(run);
+    run.pauseBy = by;
+    run.handle.send({ type: 'pause' });
+    return this.view(run);
+  }
+
+  /**
+   * A paused run goes on; a run that has ended (cancelled, interrupted, failed, or stopped
+   * early) trains on from its newest checkpoint, in the same run, to its planned epochs or
+   * `epochs`: the rows after that checkpoint are dropped and trained again.
+   */
+  async resume(id: string, options: { epochs?: number; by?: EventSource } = {}): Promise<RunRecord> {
+    const by = options.by ?? 'ui';
+    const run = this.active.get(id);
+    if (run) {
+      if (!run.paused && run.pauseBy === null)
+        throw conflict(`Run ${id} is running and not paused; only a paused or ended run can be resumed`);
+      if (options.epochs !== undefined) throw conflict(`Run ${id} is paused; --epochs applies when resuming a run that has ended`);
+      // A pause asked for but not reached yet is simply called off.
+      if (!run.paused) run.pauseBy = null;
+      else run.resumeBy = by;
+      run.handle.send({ type: 'resume' });
+      return this.view(run);
     }
-    this.settled.set(record.id, deferred());
-    this.queue.push(record);
-    this.emit('run:updated', record);
-    this.pump();
-    return record;
+    if (this.queue.some((r) => r.id === id)) throw conflict(`Run ${id} is queued; it has not started yet`);
+    return this.resumeEnded(id, options.epochs, by);
+  }
+
+  /**
+   * A live edit of a running run (lr, momentum, weight decay, schedule), applied at its next
+   * batch boundary; resolves with the record once the trainer has applied it, the edit
+   * recorded as an event (what, from which iteration, by whom).
+   */
+  async edit(id: string, changes: RunEdit, by: EventSource = 'ui'): Promise<RunRecord> {
+    const run = this.controllable(id, 'edited');
+    const optimizer = run.record.config.optimizer;
+    if (changes.momentum !== undefined && optimizer === 'sgd') {
+      throw new LabError({ code: 'invalid', field: 'momentum', message: 'momentum: the sgd optimizer has none (momentum and adam do)' });
+    }
+    if ((run.record.events?.length ?? 0) >= MAX_RUN_EVENTS) {
+      throw new LabError({ code: 'invalid', message: `Run ${id} has ${MAX_RUN_EVENTS} events already, the most a run keeps` });
+    }
+    const editId = ++this.editSeq;
+    return new Promise<RunRecord>((resolve, reject) => {
+      run.edits.set(editId, { by, resolve, reject });
+      run.handle.send({ type: 'edit', id: editId, changes });
+    });
+  }
+
+  /**
+   * A new run from `parentId`'s checkpoint after `request.epoch` epochs, with the parent's
+   * config changed as asked: it starts with the parent's epoch row there and trains on.
+   */
+  async fork(parentId: string, request: ForkRequest): Promise<RunRecord> {
+    if (this.closed) throw new LabError({ code: 'unavailable', message: 'Runlab is shutting down; no new runs start' });
+    const parent = this.live(parentId) ?? (await this.store.get(parentId));
+    const plan = planFork(parent, await listCheckpoints(this.store.checkpointsDir(parentId)), request);
+    const dataProblem = await dataPathProblem(plan.config);
+    if (dataProblem !== null) {
+      throw new LabError({
+        code: 'invalid',
+        field: 'dataPath',
+        errors: [{ field: 'dataPath', message: dataProblem }],
+        message: `dataPath: ${dataProblem}`,
+      });
+    }
+    const record = await this.store.create({
+      config: plan.config,
+      name: plan.name,
+      tags: request.tags,
+      notes: request.notes,
+      status: 'queued',
+      ownerPid: process.pid,
+      parent: plan.parent,
+    });
+    const dir = this.store.checkpointsDir(record.id);
+    const copy = join(dir, plan.checkpoint.name);
+    try {
+      // Its own copy of the fork point: the fork stands alone even if its parent is deleted.
+      const tmp = join(dir, `.tmp-${plan.checkpoint.name}-fork`);
+      await cp(join(this.store.checkpointsDir(parentId), plan.checkpoint.name), tmp, { recursive: true });
+      await rename(tmp, copy);
+      const row = (await this.store.readMetrics(parentId)).find((r) => r.kind === 'epoch' && r.epoch === request.epoch);
+      if (row) await this.store.appendMetrics(record.id, [row]);
+    } catch (error) {
+      await rm(copy, { recursive: true, force: true }).catch(() => undefined);
+      const failed = await this.store.update(record.id, (r) => ({
+        ...r,
+        status: 'failed',
+        ended: now(),
+        error: `could not copy the fork point: ${messageOf(error)}`,
+        ...NO_OWNER,
+      }));
+      this.emit('run:updated', failed);
+      return failed;
+    }
+    const withPoint: RunRecord = { ...record, checkpoint: toLatest(plan.checkpoint) };
+    return this.enqueue(withPoint, { config: plan.config, from: { dir: copy, mode: 'fork', restartEarlyStopping: false } });
+  }
+
+  /** The callback timeline: live from the trainer of a running run, else as the run last ended. */
+  async timeline(id: string): Promise<Timeline | null> {
+    const run = this.active.get(id);
+    if (run) return run.timeline;
+    await this.store.get(id);
+    return readTimeline(this.store.runDir(id));
+  }
+
+  /** The run's resumable checkpoints, earliest first. */
+  async checkpoints(id: string): Promise<CheckpointInfo[]> {
+    await this.store.get(id);
+    return listCheckpoints(this.store.checkpointsDir(id));
   }
 
   /** Queued: removed and marked cancelled. Running: asked to stop, killed after the grace period. */
@@ -132,7 +310,8 @@ export class RunSupervisor {
     const index = this.queue.findIndex((r) => r.id === id);
     if (index >= 0) {
       this.queue.splice(index, 1);
-      const record = await this.store.update(id, (r) => ({ ...r, status: 'cancelled', ended: now(), ...NO_OWNER }));
+      this.starts.delete(id);
+      const record = await this.store.update(id, (r) => ({ ...r, status: 'cancelled', ended: now(), ...NO_OWNER }), ENDING);
       this.emit('run:updated', record);
       this.settle(id, record);
       return record;
@@ -142,7 +321,7 @@ export class RunSupervisor {
       this.requestCancel(run);
       return this.view(run);
     }
-    return this.store.get(id);
+    return this.unsaved.get(id) ?? this.store.get(id);
   }
 
   /** Rename, tag, note: persisted, and reflected in the live record of an active run. */
@@ -159,11 +338,33 @@ export class RunSupervisor {
     return record;
   }
 
-  /** The live record (with in-memory progress) of a queued or running run; undefined otherwise. */
+  /**
+   * The live record (with in-memory progress) of a queued or running run, or the final record
+   * of one whose end could not be saved yet (a full disk); undefined otherwise.
+   */
   live(id: string): RunRecord | undefined {
     const run = this.active.get(id);
     if (run) return this.view(run);
-    return this.queue.find((r) => r.id === id);
+    return this.queue.find((r) => r.id === id) ?? this.unsaved.get(id);
+  }
+
+  /** Tries again to store the ends of runs a full disk kept from being saved (after space was freed). */
+  async retryUnsaved(): Promise<void> {
+    for (const [id, final] of [...this.unsaved]) {
+      try {
+        const { status, ended, summary, error, progress } = final;
+        await this.store.update(id, (r) => ({ ...r, status, ended, summary, error, progress, ...NO_OWNER }), ENDING);
+        this.unsaved.delete(id);
+      } catch (error) {
+        if (error instanceof LabError && error.code === 'not_found') this.unsaved.delete(id);
+        // Still no space: the next freed space tries again.
+      }
+    }
+  }
+
+  /** Forgets a run whose end was never saved (it was deleted). */
+  forgetUnsaved(id: string): void {
+    this.unsaved.delete(id);
   }
 
   /** The pid of the trainer process of a running run (for diagnostics). */
@@ -178,7 +379,7 @@ export class RunSupervisor {
   /** Resolves with the final record once the run has finished (at once if it already has). */
   async whenSettled(id: string): Promise<RunRecord> {
     const pending = this.settled.get(id);
-    return pending ? pending.promise : this.store.get(id);
+    return pending ? pending.promise : (this.unsaved.get(id) ?? this.store.get(id));
   }
 
   /** Tells subscribers a run is gone (the service deletes it from the store). */
@@ -194,6 +395,70 @@ export class RunSupervisor {
     for (const record of [...this.queue]) await this.cancel(record.id).catch(() => undefined);
     for (const run of this.active.values()) this.requestCancel(run);
     await Promise.all(waits);
+    this.inbox.close();
+  }
+
+  /** Puts a stored queued run in the queue (a new run, a resumed run, a fork). */
+  private async enqueue(record: RunRecord, start?: StartFrom): Promise<RunRecord> {
+    if (this.closed) {
+      // close() came while the run was being created: it will never be picked up.
+      return this.store.update(record.id, (r) => ({ ...r, status: 'cancelled', ended: now(), ...NO_OWNER }));
+    }
+    this.settled.set(record.id, deferred());
+    if (start) this.starts.set(record.id, start);
+    this.queue.push(record);
+    this.emit('run:updated', record);
+    this.pump();
+    return record;
+  }
+
+  /** The active, started, not stopping run `id`, or a conflict saying why it cannot be `what`. */
+  private controllable(id: string, what: string): ActiveRun {
+    const run = this.active.get(id);
+    if (run?.started && run.cancel === null) return run;
+    if (run || this.queue.some((r) => r.id === id))
+      throw conflict(`Run ${id} has not started training yet (or is stopping); it cannot be ${what} now`);
+    throw conflict(`Run ${id} is not running; only a running run can be ${what}`);
+  }
+
+  private async resumeEnded(id: string, epochs: number | undefined, by: EventSource): Promise<RunRecord> {
+    if (this.closed) throw new LabError({ code: 'unavailable', message: 'Runlab is shutting down; no runs resume' });
+    if (this.resuming.has(id)) throw conflict(`Run ${id} is being resumed already`);
+    this.resuming.add(id);
+    try {
+      const stored = await this.store.get(id);
+      const plan = planResume(stored, await listCheckpoints(this.store.checkpointsDir(id)), { epochs, by });
+      // Claimed under the store's lock: another process resuming it at the same time is refused.
+      await this.store.update(id, (r) => {
+        if (!FINISHED_STATUSES.includes(r.status)) throw conflict(`Run ${id} is ${r.status} now; it was resumed elsewhere`);
+        return {
+          ...r,
+          status: 'queued',
+          ended: null,
+          error: null,
+          summary: null,
+          paused: false,
+          events: plan.events,
+          checkpoint: toLatest(plan.checkpoint),
+          owner_pid: process.pid,
+          owner_started: processStartTime(process.pid),
+        };
+      });
+      const kept = await this.store.rewindMetrics(id, plan.keep);
+      let progress: Progress = { iter: plan.keep.iter, total_iters: 0, epoch: plan.checkpoint.n_epochs, epochs: plan.epochs };
+      for (const row of kept) if (row.kind === 'epoch') progress = withEpoch(progress, row);
+      const record = await this.store.update(id, (r) => ({ ...r, progress }));
+      return await this.enqueue(record, {
+        config: plan.config,
+        from: {
+          dir: join(this.store.checkpointsDir(id), plan.checkpoint.name),
+          mode: 'resume',
+          restartEarlyStopping: plan.restartEarlyStopping,
+        },
+      });
+    } finally {
+      this.resuming.delete(id);
+    }
   }
 
   private pump(): void {
@@ -228,16 +493,25 @@ export class RunSupervisor {
       trainerError: null,
       protocolError: null,
       storeError: null,
+      paused: false,
+      pauseBy: null,
+      resumeBy: null,
+      edits: new Map(),
+      timeline: null,
     };
+    const start = this.starts.get(record.id);
+    this.starts.delete(record.id);
     this.active.set(record.id, run);
+    void this.inbox.watch(record.id, this.controlDir(record.id));
     handle.onMessage((raw) => this.onMessage(run, raw));
     handle.onExit((code, signal) => void this.onExit(run, code, signal));
     handle.send({
       type: 'start',
       runId: record.id,
-      config: record.config,
+      config: start?.config ?? record.config,
       modelDir: this.store.modelDir(record.id),
       cacheDir: this.cacheDir,
+      from: start?.from ?? null,
     });
   }
 
@@ -260,10 +534,68 @@ export class RunSupervisor {
       case 'error':
         run.trainerError ??= message.message;
         return;
+      case 'paused':
+        run.paused = true;
+        // The rows before the pause are stored before the pause is: whoever sees it paused sees them all.
+        this.flush(run);
+        if (message.checkpoint) run.record = { ...run.record, checkpoint: message.checkpoint };
+        return this.addEvent(run, {
+          kind: 'pause',
+          iter: message.iter,
+          epoch: message.epoch,
+          t: message.t,
+          at: now(),
+          by: takeBy(run, 'pauseBy'),
+        });
+      case 'resumed':
+        run.paused = false;
+        return this.addEvent(run, {
+          kind: 'continue',
+          iter: message.iter,
+          epoch: message.epoch,
+          t: message.t,
+          at: now(),
+          by: takeBy(run, 'resumeBy'),
+        });
+      case 'edited': {
+        const pending = run.edits.get(message.id);
+        run.edits.delete(message.id);
+        const { iter, epoch, t, changes } = message;
+        return this.addEvent(run, { kind: 'edit', iter, epoch, t, at: now(), by: pending?.by ?? 'ui', changes }, pending);
+      }
+      case 'edit-refused': {
+        const pending = run.edits.get(message.id);
+        run.edits.delete(message.id);
+        pending?.reject(new LabError({ code: 'invalid', message: message.error }));
+        return;
+      }
+      case 'checkpoint':
+        run.record = { ...run.record, checkpoint: message.checkpoint };
+        return this.persistControl(run);
+      case 'timeline':
+        run.timeline = message.timeline;
+        return this.emit('run:timeline', { id: run.id, timeline: message.timeline });
       case 'prepared':
         // A spare's answer to the pool's `prepare` (warm-trainers.ts), when it lands after the hand-over.
         return;
     }
+  }
+
+  /** Records a run event, stores it with the run and pushes the record (then resolves `pending`). */
+  private addEvent(run: ActiveRun, event: RunEvent, pending?: PendingEdit): void {
+    const events = run.record.events ?? [];
+    run.record = { ...run.record, events: events.length < MAX_RUN_EVENTS ? [...events, event] : events, paused: run.paused };
+    this.persistControl(run, pending);
+  }
+
+  /** Stores what run control keeps in the record (events, paused, the newest checkpoint). */
+  private persistControl(run: ActiveRun, pending?: PendingEdit): void {
+    const { events, paused, checkpoint } = run.record;
+    this.write(run, async () => {
+      run.record = await this.store.update(run.id, (r) => ({ ...r, events, paused, checkpoint }));
+      this.emit('run:updated', this.view(run));
+      pending?.resolve(this.view(run));
+    });
   }
 
   private onStarted(run: ActiveRun, message: Extract<ChildMessage, { type: 'started' }>): void {
@@ -272,7 +604,15 @@ export class RunSupervisor {
     run.started = true;
     const started = now();
     const fields = { status: 'running' as const, backend: message.backend, device: message.device, started };
-    run.progress = { iter: 0, total_iters: message.totalIters, epoch: 0, epochs: message.epochs };
+    // A resumed run starts where its checkpoint was, with what its kept epochs reached.
+    const { latest, best_valid_accuracy } = run.record.progress ?? {};
+    run.progress = {
+      iter: message.from?.iter ?? 0,
+      total_iters: message.totalIters,
+      epoch: message.from?.epoch ?? 0,
+      epochs: message.epochs,
+      ...(message.from && latest ? { latest, best_valid_accuracy } : {}),
+    };
     run.record = { ...run.record, ...fields };
     this.write(run, async () => {
       const progress = run.progress;
@@ -323,6 +663,12 @@ export class RunSupervisor {
       try {
         await task();
       } catch (error) {
+        if (isDiskFullError(error)) {
+          // Nothing more of this run can be stored (its checkpoint neither): stop it now, not after a grace period.
+          run.storeError = messageOf(error);
+          run.handle.kill('SIGKILL');
+          return;
+        }
         run.storeError = `could not save the run: ${messageOf(error)}`;
         this.requestCancel(run);
       }
@@ -370,38 +716,76 @@ export class RunSupervisor {
     run.progressTimer = null;
     this.flush(run);
     await run.writes;
+    // A trainer killed mid-checkpoint leaves model/last under another name: put it back (it is gone, so nothing races).
+    await recoverModelFolders(this.store.modelDir(run.id)).catch(() => undefined);
+    for (const pending of run.edits.values()) pending.reject(conflict(`Run ${run.id} ended before the edit could apply`));
+    run.edits.clear();
+    // A diagnostic: a run whose timeline cannot be saved still ends as it should.
+    if (run.timeline) await writeTimeline(this.store.runDir(run.id), run.timeline).catch(() => undefined);
     const outcome = trainerOutcome({ ...run, code, signal, stderrTail: run.handle.stderrTail(), cancelGraceMs: this.cancelGraceMs });
     const ended = now();
     const progress = run.progress;
     let record: RunRecord;
     try {
-      record = await this.store.update(run.id, (r) => ({
-        ...r,
-        status: outcome.status,
-        ended,
-        summary: outcome.summary ?? r.summary,
-        error: outcome.error,
-        progress: progress ?? r.progress,
-        ...NO_OWNER,
-      }));
+      record = await this.store.update(
+        run.id,
+        (r) => ({
+          ...r,
+          status: outcome.status,
+          ended,
+          summary: outcome.summary ?? r.summary,
+          error: outcome.error,
+          progress: progress ?? r.progress,
+          ...(r.paused ? { paused: false } : {}),
+          ...NO_OWNER,
+        }),
+        ENDING,
+      );
     } catch (error) {
-      // The store refused the final write: report the outcome anyway; the next start recovers the run.
+      // The store refused even the final write (the disk is full past the space reserve): this
+      // process keeps the outcome, shows it, lets the run be deleted, and writes it once it can.
       record = {
         ...this.view(run),
         status: 'failed',
         ended,
-        error: `${outcome.error ?? outcome.status}; could not save: ${messageOf(error)}`,
+        error: boundText(
+          outcome.status === 'failed' && outcome.error
+            ? `${outcome.error}; could not save it: ${messageOf(error)}`
+            : `${outcome.error ?? `the run ended ${outcome.status}`}, but could not save it: ${messageOf(error)}`,
+        ),
+        ...NO_OWNER,
       };
+      this.unsaved.set(run.id, record);
     }
     this.active.delete(run.id);
+    this.inbox.unwatch(run.id);
+    await rm(this.controlDir(run.id), { recursive: true, force: true }).catch(() => undefined);
     this.emit('run:updated', record);
     this.settle(run.id, record);
     this.pump();
   }
 
+  private controlDir(id: string): string {
+    return join(this.store.runDir(id), CONTROL_DIR);
+  }
+
+  /** A request a `runlab` command sent through the control inbox. */
+  private fromCli(id: string, request: ControlRequest): Promise<RunRecord> {
+    switch (request.op) {
+      case 'pause':
+        return this.pause(id, 'cli');
+      case 'resume':
+        return this.resume(id, { by: 'cli' });
+      case 'cancel':
+        return this.cancel(id);
+      case 'edit':
+        return this.edit(id, request.changes, 'cli');
+    }
+  }
+
   private async finishUnlaunched(record: RunRecord, error: string): Promise<void> {
     const final = await this.store
-      .update(record.id, (r) => ({ ...r, status: 'failed', ended: now(), error, ...NO_OWNER }))
+      .update(record.id, (r) => ({ ...r, status: 'failed', ended: now(), error, ...NO_OWNER }), ENDING)
       .catch(() => ({ ...record, status: 'failed' as const, error }));
     this.emit('run:updated', final);
     this.settle(record.id, final);
@@ -427,6 +811,21 @@ export class RunSupervisor {
       }
     }
   }
+}
+
+function conflict(message: string): LabError {
+  return new LabError({ code: 'conflict', message });
+}
+
+/** Who asked for the pause or resume the trainer just carried out (the UI when nobody here did). */
+function takeBy(run: ActiveRun, key: 'pauseBy' | 'resumeBy'): EventSource {
+  const by = run[key] ?? 'ui';
+  run[key] = null;
+  return by;
+}
+
+function toLatest(c: CheckpointInfo): LatestCheckpoint {
+  return { name: c.name, epoch: c.position.epoch, batch: c.position.batch, iter: c.n_iter };
 }
 
 function deferred(): Settled {

@@ -40,7 +40,7 @@ export function jobCallbacks(
   config: Hyperparams,
   options: Pick<
     JobOptions,
-    'signal' | 'onRows' | 'telemetry' | 'onProgress' | 'modelDir' | 'callbacks' | 'checkpointDir' | 'onCheckpoint'
+    'signal' | 'onRows' | 'telemetry' | 'onProgress' | 'modelDir' | 'callbacks' | 'checkpointDir' | 'onCheckpoint' | 'control'
   > = {},
   plan: LrPlan = LrPlan.fresh(config, config.epochs),
 ): JobCallbacks {
@@ -60,6 +60,10 @@ export function jobCallbacks(
     ? new ResumeCheckpointCallback({ dir: options.checkpointDir, config, plan, onSaved: options.onCheckpoint })
     : null;
   if (checkpoints) all.push(checkpoints);
+  if (options.control) {
+    options.control.usePlan(plan);
+    all.push(options.control);
+  }
   all.push(...(options.callbacks ?? []));
   return { all, avgStats, throughput, terminateOnNaN, plan, checkpoints };
 }

@@ -8,6 +8,8 @@ import type { Hyperparams } from '../../shared/hyperparams';
 import type { MetricRow, MetricsSnapshot, Progress, RunSummary } from '../../shared/records';
 import { initBackend, type ResolvedBackend } from './backend';
 import type { Callback } from './loop/callback';
+import type { LiveControlCallback } from './callbacks/live-control';
+import type { CallbackTimeline } from './loop/callback-timeline';
 import type { EpochStats } from './callbacks/avg-stats';
 import type { ThroughputCallback } from './callbacks/throughput';
 import type { DataBunch } from './data/data-bunch';
@@ -71,6 +73,10 @@ export interface JobOptions {
   onCheckpoint?: (info: CheckpointInfo) => void;
   /** Continue from a checkpoint: a resumed run or a fork. */
   from?: JobFrom;
+  /** Pause and live edits from outside the loop (the trainer's parent). */
+  control?: LiveControlCallback;
+  /** Times every callback's hooks (the callback timeline); a last snapshot is reported when the fit ends. */
+  timeline?: CallbackTimeline;
 }
 
 export interface JobResult {
@@ -161,7 +167,7 @@ export async function runJob(config: Hyperparams, options: JobOptions = {}): Pro
     const learner = new Learner(model, opt, crossEntropy, data);
     const plan = restored?.plan ?? LrPlan.fresh(config, config.epochs);
     const { all, avgStats, throughput, terminateOnNaN } = jobCallbacks(config, options, plan);
-    const runner = new Runner(all);
+    const runner = new Runner(all, undefined, { timeline: options.timeline });
 
     const batchesPerEpoch = data.trainDl.length;
     options.onStart?.({
@@ -181,6 +187,7 @@ export async function runJob(config: Hyperparams, options: JobOptions = {}): Pro
     } else {
       await runner.fit(config.epochs, learner);
     }
+    options.timeline?.report();
     const diverged = terminateOnNaN.detail;
     return {
       status: runner.stopReason === 'user' ? 'cancelled' : diverged !== null ? 'failed' : 'completed',

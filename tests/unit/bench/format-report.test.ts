@@ -50,6 +50,8 @@ const report: BenchReport = {
     runjob: { ratio: 0.955, ratio_range: [0.8, 1.1], best_ratio: 0.96, sps: 47_700 },
     supervised: { ratio: 0.95, ratio_range: [0.8, 1.2], best_ratio: 0.97, sps: 47_500 },
     supervised_vs_runjob: 0.994,
+    timeline_vs_runner: 0.998,
+    timeline_cost: { hook_calls_per_step: 14, ns_per_call: 60, step_p50_ms: 0.6, overhead: 0.0015 },
     rounds: 21,
   },
   vs_pytorch: null,
@@ -105,6 +107,9 @@ describe('formatReport', () => {
       /bare loop on TensorFlow\.js's kernels \(Runlab's SIMD kernels off\)\s+26,000\/s\s+0\.52× \(0\.45–0\.60\)\s+0\.50×/,
     );
     expect(text).toContain("kernels: Runlab's SIMD kernels (kernels/simd/kernels.wat) for dense layers and SGD");
+    expect(text).toContain(
+      'callback timeline on vs off, round by round: 1.00×; measured directly: 14.0 timed hook calls a step × 60 ns over a 0.600 ms step = 0.15 % (target ≤ 1 %)',
+    );
     expect(formatReport({ ...report, interleaved: null, interleaved_error: 'exit code 1: boom' })).toContain(
       'runner_vs_bare interleaved: failed — exit code 1: boom',
     );

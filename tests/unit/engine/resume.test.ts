@@ -167,6 +167,18 @@ describe('resume from a checkpoint', () => {
     expect(resumed.summary.final).not.toEqual(whole.result.summary.final);
   });
 
+  it('resumed from an epoch checkpoint, a run goes on with the rows of the unbroken run', async () => {
+    const cfg = config({ optimizer: 'momentum', lr: 0.05, schedule: 'one-cycle' });
+    const whole = await job(cfg);
+    const rows: MetricRow[] = [];
+    const resumed = await runJob(cfg, {
+      onRows: (r) => rows.push(...r),
+      from: { dir: join(whole.folder, 'model', CHECKPOINTS_DIR, 'epoch-0001'), mode: 'resume' },
+    });
+    expect(resumed.status).toBe('completed');
+    expect(timeless(rows)).toEqual(timeless(whole.rows.filter((r) => (r.kind === 'iter' ? r.iter > 15 : r.epoch > 1))));
+  });
+
   it('refuses a checkpoint whose model does not match, naming the weight', async () => {
     const cfg = config({ optimizer: 'sgd', lr: 0.2 });
     const first = await job({ ...cfg, stopAfter: 15 });

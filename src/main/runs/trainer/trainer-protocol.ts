@@ -6,7 +6,20 @@
 import { z } from 'zod';
 import { excerpt } from '../../../shared/excerpt';
 import { HyperparamsSchema } from '../../../shared/hyperparams';
-import { MetricRowSchema, RunIdSchema, RunSummarySchema } from '../../../shared/records';
+import { TimelineSchema } from '../../../shared/timeline';
+import {
+  EditChangeSchema,
+  LatestCheckpointSchema,
+  MetricRowSchema,
+  RunEditSchema,
+  RunIdSchema,
+  RunSummarySchema,
+} from '../../../shared/records';
+
+const count = z.number().int().min(0);
+const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
+/** Where in training something happened (iterations, fractional epochs, ms since the fit began). */
+const point = { iter: count, epoch: finite, t: finite };
 
 /** Supervisor → trainer. */
 export const ParentMessageSchema = z.discriminatedUnion('type', [
@@ -18,8 +31,22 @@ export const ParentMessageSchema = z.discriminatedUnion('type', [
     modelDir: z.string().min(1).nullable(),
     /** Where the data layer caches decoded datasets (the data folder's cache/); null: its default. */
     cacheDir: z.string().min(1).nullable(),
+    /** Continue from a checkpoint (a resumed run or a fork) instead of from scratch. */
+    from: z
+      .object({
+        dir: z.string().min(1),
+        mode: z.enum(['resume', 'fork']),
+        restartEarlyStopping: z.boolean(),
+      })
+      .nullable()
+      .optional(),
   }),
   z.object({ type: z.literal('cancel') }),
+  /** Pause at the end of the current batch; `resume` goes on. */
+  z.object({ type: z.literal('pause') }),
+  z.object({ type: z.literal('resume') }),
+  /** A live edit; the trainer answers `edited` or `edit-refused` with the same id. */
+  z.object({ type: z.literal('edit'), id: count, changes: RunEditSchema }),
   /**
    * Sent to a spare trainer before any run is its (warm-trainers.ts): initialise the default
    * backend and load the shipped dataset from this cache now, so a start finds them ready.
@@ -38,6 +65,8 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     totalIters: z.number().int().min(0),
     batchesPerEpoch: z.number().int().min(0),
     epochs: z.number().int().min(0),
+    /** A resumed or forked job: iterations and epochs already done at its checkpoint. */
+    from: z.object({ iter: count, epoch: finite }).optional(),
   }),
   z.object({ type: z.literal('rows'), rows: z.array(MetricRowSchema) }),
   z.object({
@@ -47,6 +76,15 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     summary: RunSummarySchema,
   }),
   z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({ type: z.literal('paused'), ...point, checkpoint: LatestCheckpointSchema.nullable() }),
+  z.object({ type: z.literal('resumed'), ...point }),
+  /** `iter` is the first iteration that uses the edit. */
+  z.object({ type: z.literal('edited'), id: count, ...point, changes: z.array(EditChangeSchema).min(1) }),
+  z.object({ type: z.literal('edit-refused'), id: count, error: z.string().max(500) }),
+  /** A resumable checkpoint was written. */
+  z.object({ type: z.literal('checkpoint'), checkpoint: LatestCheckpointSchema }),
+  /** The callback timeline so far (about once a second, and at the end). */
+  z.object({ type: z.literal('timeline'), timeline: TimelineSchema }),
   /** The answer to `prepare`: what it made ready (whatever failed is left to the run, which reports it). */
   z.object({ type: z.literal('prepared'), backend: z.boolean(), data: z.boolean() }),
 ]);

@@ -10,10 +10,12 @@
 import { join } from 'node:path';
 import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
 import { initBackend } from '../../training/backend';
+import { LiveControlCallback } from '../../training/callbacks/live-control';
 import { loadCallbackModules } from '../../training/callback-module';
 import type { DataSplit } from '../../training/data/dataset';
 import { loadMnistSample } from '../../training/data/mnist-sample';
 import { runJob } from '../../training/job';
+import { CallbackTimeline } from '../../training/loop/callback-timeline';
 import type { MetricRow } from '../../../shared/records';
 import { parseParentMessage, plannedIters, type ChildMessage, type ParentMessage } from './trainer-protocol';
 
@@ -45,6 +47,18 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
     exit(code);
   };
 
+  // Pause and live edits reach the loop through this callback, at batch boundaries.
+  const control = new LiveControlCallback({
+    signal: abort.signal,
+    onPaused: (at, checkpoint) => {
+      const latest = checkpoint && { name: checkpoint.name, ...checkpoint.position, iter: checkpoint.n_iter };
+      void parent.send({ type: 'paused', ...at, checkpoint: latest });
+    },
+    onResumed: (at) => void parent.send({ type: 'resumed', ...at }),
+    onEdited: (id, at, changes) => void parent.send({ type: 'edited', id, ...at, changes }),
+    onRefused: (id, error) => void parent.send({ type: 'edit-refused', id, error }),
+  });
+
   const fail = async (message: string): Promise<void> => {
     await parent.send({ type: 'error', message }).catch(() => undefined);
     end(1);
@@ -73,6 +87,11 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
       checkpointDir: start.modelDir === null ? null : join(start.modelDir, CHECKPOINTS_DIR),
       data: { ...(start.cacheDir ? { cacheDir: start.cacheDir } : {}), ...(split ? { split } : {}) },
       signal: abort.signal,
+      control,
+      timeline: new CallbackTimeline({ onSnapshot: (timeline) => void parent.send({ type: 'timeline', timeline }) }),
+      from: start.from ?? undefined,
+      onCheckpoint: (info) =>
+        void parent.send({ type: 'checkpoint', checkpoint: { name: info.name, ...info.position, iter: info.n_iter } }),
       onStart: (info) => {
         void parent.send({
           type: 'started',
@@ -81,6 +100,7 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
           totalIters: plannedIters(info.totalIters, start.config.stopAfter),
           batchesPerEpoch: info.batchesPerEpoch,
           epochs: info.epochs,
+          ...(info.from ? { from: { iter: info.from.iter, epoch: info.from.epoch } } : {}),
         });
       },
       // The engine's TelemetryCallback already coalesces; forward each batch as it comes
@@ -99,9 +119,17 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
       return;
     }
     const message = parsed.message;
-    if (message.type === 'cancel') {
-      abort.abort();
-      return;
+    switch (message.type) {
+      case 'cancel':
+        return abort.abort();
+      case 'pause':
+        return control.pause();
+      case 'resume':
+        return control.resume();
+      case 'edit':
+        return control.edit(message.id, message.changes);
+      case 'start':
+        break;
     }
     if (message.type === 'prepare') {
       if (started || prepared) {

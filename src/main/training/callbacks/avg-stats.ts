@@ -113,6 +113,9 @@ export class AvgStatsCallback extends Callback implements Resumable {
 
   override async after_epoch(): Promise<void> {
     this.history.push({ epoch: this.runner.epoch + 1, train: this.train.result(), valid: this.valid.result() });
+    // The epoch is in the history: its sums are done (an epoch-end checkpoint keeps no pass in progress).
+    this.train.reset();
+    this.valid.reset();
   }
 
   /**

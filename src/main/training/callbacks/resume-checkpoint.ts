@@ -15,6 +15,7 @@ import {
   OPTIMIZER_BIN,
   STATE_JSON,
   checkpointName,
+  checkpointTime,
   comparePositions,
   parseCheckpointName,
   type CheckpointInfo,
@@ -116,6 +117,8 @@ export class ResumeCheckpointCallback extends Callback implements Resumable {
     const r = this.runner;
     const position = this.position();
     if (position.epoch === 0 && position.batch === 0) return null;
+    // The callbacks' state must hold every batch so far: bring in the reads still on a device.
+    await r.values.flush();
     const { model, opt, data } = r.learner;
     const name = checkpointName(position);
     const dir = join(this.options.dir, name);
@@ -162,7 +165,15 @@ export class ResumeCheckpointCallback extends Callback implements Resumable {
       [STATE_JSON]: `${JSON.stringify(state, null, 1)}\n`,
     });
     await this.dropSuperseded(position);
-    const info: CheckpointInfo = { name, position, kind, n_iter: state.n_iter, n_epochs: state.n_epochs, written: state.written };
+    const info: CheckpointInfo = {
+      name,
+      position,
+      kind,
+      n_iter: state.n_iter,
+      n_epochs: state.n_epochs,
+      t: checkpointTime(state),
+      written: state.written,
+    };
     this.options.onSaved?.(info);
     return info;
   }

@@ -109,6 +109,12 @@ export class TelemetryCallback extends Callback {
     }
   }
 
+  /** Sends every row the Recorder has read so far, now (a pause sends everything before it waits). */
+  sendNow(): void {
+    this.collectIters();
+    this.flush();
+  }
+
   private flush(): void {
     this.lastFlush = this.now();
     if (this.rows.length === 0) return;

@@ -27,6 +27,7 @@ import { TrainEvalCallback } from '../callbacks/train-eval';
 import { CancelBatchException, CancelEpochException, CancelTrainException } from './cancel';
 import type { Batch, Batches, Learner } from './learner';
 import { listify, type Listy } from './listify';
+import type { CallbackTimeline } from './callback-timeline';
 import { sortCallbacks } from './sort-callbacks';
 import { StepValues, type StepValuesOptions } from './step-values';
 
@@ -59,6 +60,8 @@ export interface RunnerOptions {
   now?: () => number;
   /** How to give the event loop a turn (default: a setImmediate). */
   yieldToEventLoop?: () => Promise<void>;
+  /** Times every hook call and training step (the callback timeline); none by default. */
+  timeline?: CallbackTimeline;
   /** How `runner.values` reads tensors: in place where it can, else batched readbacks (step-values.ts). */
   values?: StepValuesOptions;
 }
@@ -103,6 +106,9 @@ export class Runner {
   /** Numbers from this step's tensors for callbacks, with no device sync per step: `values.read([loss], ([l]) => …)`. */
   readonly values: StepValues;
 
+  /** The hook timer, when this Runner was given one. */
+  readonly timeline: CallbackTimeline | null;
+
   private current: Learner | null = null;
   private stepTensors: tf.Tensor[] = [];
   private sorted: Callback[] = [];
@@ -116,6 +122,7 @@ export class Runner {
     this.yieldEveryMs = options.yieldEveryMs ?? 125;
     this.now = options.now ?? (() => performance.now());
     this.yieldToEventLoop = options.yieldToEventLoop ?? nextMacrotask;
+    this.timeline = options.timeline ?? null;
     this.values = new StepValues(options.values);
     const all = [...listify(cbs), ...listify(cbFuncs).map((f) => f())];
     // As in the notebook, train/eval switching is always there.
@@ -201,10 +208,12 @@ export class Runner {
   async oneBatch(xb: tf.Tensor, yb: tf.Tensor): Promise<void> {
     this.xb = xb;
     this.yb = yb;
+    this.timeline?.beginBatch(this.inTrain);
     try {
       await this.withEvents('batch', () => (this.inTrain ? this.trainStep() : this.validStep()));
     } finally {
       this.release([xb, yb]);
+      this.timeline?.endBatch(this.nIter);
     }
   }
 
@@ -212,7 +221,22 @@ export class Runner {
   async emit(event: RunnerEvent): Promise<void> {
     const cbs = this.hooks.get(event);
     if (cbs === undefined) return;
-    for (const cb of cbs) await cb[event]();
+    const timeline = this.timeline;
+    if (timeline === null || !timeline.timing) {
+      for (const cb of cbs) await cb[event]();
+      return;
+    }
+    // Chained: one clock read per hook, the end of one being the start of the next.
+    let t0 = timeline.now();
+    for (const cb of cbs) {
+      try {
+        await cb[event]();
+      } finally {
+        const t1 = timeline.now();
+        timeline.record(cb, event, t1 - t0);
+        t0 = t1;
+      }
+    }
   }
 
   private async trainStep(): Promise<void> {

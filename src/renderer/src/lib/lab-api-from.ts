@@ -12,6 +12,8 @@ export function labApiFrom(call: LabCall, on: LabOn): LabApi {
     listRuns: (request) => call('listRuns', request),
     getRun: (request) => call('getRun', request),
     getMetrics: (request) => call('getMetrics', request),
+    getMetricsView: (request) => call('getMetricsView', request),
+    getMetricsPage: (request) => call('getMetricsPage', request),
     startRun: (request) => call('startRun', request),
     cancelRun: (request) => call('cancelRun', request),
     updateRun: (request) => call('updateRun', request),
@@ -19,6 +21,12 @@ export function labApiFrom(call: LabCall, on: LabOn): LabApi {
     exportRun: (request) => call('exportRun', request),
     getSchema: (request) => call('getSchema', request),
     systemInfo: (request) => call('systemInfo', request),
+    pauseRun: (request) => call('pauseRun', request),
+    resumeRun: (request) => call('resumeRun', request),
+    editRun: (request) => call('editRun', request),
+    forkRun: (request) => call('forkRun', request),
+    listCheckpoints: (request) => call('listCheckpoints', request),
+    getTimeline: (request) => call('getTimeline', request),
     on,
   };
 }

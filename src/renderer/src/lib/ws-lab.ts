@@ -8,7 +8,7 @@
  * only what they missed.
  */
 import { LabError, type LabApi, type LabErrorInfo, type LabEventName, type LabEvents, type LabMethod } from '../../../shared/api';
-import type { MetricRow, RunStatus } from '../../../shared/records';
+import { justRewound, rowsGeneration, type MetricRow, type RunStatus } from '../../../shared/records';
 import type { WsRequest, WsServerMessage } from '../../../shared/ws-protocol';
 import { ConnectionStateSource } from './connection-state';
 import { labApiFrom } from './lab-api-from';
@@ -64,6 +64,8 @@ export class WsLab {
   #resyncing = new Map<string, MetricRow[]>();
   /** Last known status of runs seen in pushes, to know which to refresh after a reconnect. */
   #statuses = new Map<string, RunStatus>();
+  /** Per run, how many times its rows were rewound (resumes from a checkpoint). */
+  #generations = new Map<string, number>();
   #attempt = 0;
   #everOpened = false;
   #closed = false;
@@ -189,8 +191,14 @@ export class WsLab {
       this.#watermarks.note(id, rows);
     } else if (message.event === 'run:updated') {
       this.#statuses.set(message.payload.id, message.payload.status);
-    } else {
+      // A resumed run's rows after its checkpoint were dropped: its watermarks start again.
+      const generation = rowsGeneration(message.payload);
+      const known = this.#generations.get(message.payload.id);
+      if (justRewound(message.payload) || (known !== undefined && known !== generation)) this.#watermarks.forget(message.payload.id);
+      this.#generations.set(message.payload.id, generation);
+    } else if (message.event === 'run:deleted') {
       this.#statuses.delete(message.payload.id);
+      this.#generations.delete(message.payload.id);
       this.#watermarks.forget(message.payload.id);
     }
     this.#emit(message.event, message.payload);
