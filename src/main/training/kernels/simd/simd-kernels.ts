@@ -110,12 +110,14 @@ const MIN_PARALLEL_WORK = 40_000;
 const CHUNK_WORK = 50_000;
 const MAX_CHUNKS = 16;
 /**
- * Products with at least this many columns (and tile rows) read b through panels
- * (kernels.wat's pack_panels): down long rows of b a tile's reads evict one another from
- * the caches. Measured on one core, packing included: 64×784·784×2048 1.6× faster forward
- * and 4.9× for the weight gradient, 64×784·784×512 1.3–2.4×, 64×784·784×50 1.2× and 1.0×.
+ * Products whose b has at least this many columns and floats (beyond an L1 cache), and that
+ * have this many tile rows, read b through panels (kernels.wat's pack_panels): down long rows
+ * of b a tile's reads evict one another from the caches. Measured on one core, packing
+ * included: 64×784·784×2048 1.6× faster forward and 4.9× for the weight gradient,
+ * 64×784·784×512 1.4–2.4×, 64×784·784×50 1.2× forward; a b of 64 × 50 (already in L1) 0.94×.
  */
 const PACK_MIN_COLUMNS = 32;
+const PACK_MIN_FLOATS = 8192;
 const PACK_MIN_ROWS = 8;
 
 const statuses = new WeakMap<object, SimdKernelsStatus>();
@@ -137,7 +139,8 @@ function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm
     plain: [string, number[]],
     packed: (bp: number) => [string, number[]],
   ): void => {
-    const bp = n >= PACK_MIN_COLUMNS && tileRows >= PACK_MIN_ROWS && rows >= 1 ? wasm._malloc!(((n + 7) >> 3) * rows * 32) >>> 0 : 0;
+    const packs = n >= PACK_MIN_COLUMNS && rows * n >= PACK_MIN_FLOATS && tileRows >= PACK_MIN_ROWS;
+    const bp = packs ? wasm._malloc!(((n + 7) >> 3) * rows * 32) >>> 0 : 0;
     if (!bp) return run(plain[0], work, plain[1]);
     try {
       e.pack_panels!(b, bp, rows, n);
