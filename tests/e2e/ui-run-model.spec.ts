@@ -142,6 +142,8 @@ test('the LR finder from the form: plot with suggestions, "Use this lr" fills th
   const badge = page.getByTestId('kind-lr-find');
   await expect(badge).toHaveCount(1);
   await expect(badge).toHaveText('LR finder');
+  await shotsLookRight(page, 'history-lr-find', badge);
+  await page.setViewportSize(SIZES[1]!);
   await page.getByTestId('run-name-cell').filter({ hasText: 'lr-find' }).click();
   await expect(livePanel(page, id).getByTestId('lr-suggestions')).toBeVisible();
   await expect(livePanel(page, id).getByTestId('live-kind')).toHaveText('LR finder');
