@@ -2,6 +2,7 @@
 import { FIRST_ROW_LABELS, FIRST_ROW_VARIANTS, type FirstRowSummary } from './first-row-result';
 import type { GridSummary } from './grid';
 import type { BenchReport } from './report';
+import { formatStoreBench } from './store-report';
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -41,7 +42,8 @@ export function formatReport(r: BenchReport): string {
   out.push(
     `Runlab benchmark — ${m.cpu}, ${m.cores} cores, ${m.os}, Node ${m.node}, tfjs ${m.tfjs}; load average ${m.load_average} at start`,
   );
-  out.push(`Default job: MLP 784-50-10, SGD lr 0.5, batch 64, mnist-sample (8,000 train / 2,000 valid) on ${m.device ?? m.backend ?? '?'}`);
+  const on = m.device ?? m.backend;
+  out.push(`Default job: MLP 784-50-10, SGD lr 0.5, batch 64, mnist-sample (8,000 train / 2,000 valid)${on ? ` on ${on}` : ''}`);
   out.push(`Training samples/s in steady state (warm-up excluded); medians of interleaved repeats; ratios are medians of paired repeats.`);
 
   const rb = r.runner_vs_bare;
@@ -203,6 +205,9 @@ export function formatReport(r: BenchReport): string {
       `  ${t.error ? `error: ${t.error}` : fmtRate(t.rows_per_second)}; the default job makes ${fmtRate(t.default_job_rows_per_second)} (one row per step)`,
     );
   }
+
+  if (r.store_metrics) out.push('', ...formatStoreBench(r.store_metrics));
+  else if (r.store_metrics_error) out.push('', `Metrics at scale: error: ${r.store_metrics_error}`);
 
   if (r.num_tensors_per_epoch.length > 0 || r.memory_checks.source !== 'none') {
     const mc = r.memory_checks;

@@ -121,7 +121,10 @@ function packageClosure(root: string, fromDir: string, wanted: string[], optiona
 function importedPackages(file: string): string[] {
   const source = readFileSync(file, 'utf8');
   const names = new Set<string>();
-  for (const match of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\.resolve\s*\(\s*)["']([^"'./][^"']*)["']/g)) {
+  // `from` not inside a string: a field named "from" (getMetricsView's) is no import.
+  for (const match of source.matchAll(
+    /(?:(?<!["'\w])from\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\.resolve\s*\(\s*)["']([^"'./][^"']*)["']/g,
+  )) {
     const specifier = match[1]!;
     const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
     if (name === 'electron' || name.startsWith('node:') || builtinModules.includes(name)) continue;
@@ -204,6 +207,21 @@ describe('the packaged app', () => {
     for (const file of wasm) {
       expect(unpacked(`${dist}/${file}`), file).toBe(true);
       expect(sha(join(packed.resources, 'app.asar.unpacked', dist, file))).toBe(sha(join(ROOT, dist, file)));
+    }
+  });
+
+  it("keeps sharp's addon and libvips (image folders) outside app.asar, byte for byte", () => {
+    const natives = [
+      `node_modules/@img/sharp-${process.platform}-${process.arch}/lib`,
+      `node_modules/@img/sharp-libvips-${process.platform}-${process.arch}/lib`,
+    ]
+      .flatMap((dir) => readdirSync(join(ROOT, dir)).map((file) => `${dir}/${file}`))
+      .filter((path) => /\.node$|\.so(\.|$)|\.dylib$|\.dll$/.test(path));
+    expect(natives.some((p) => p.endsWith('.node'))).toBe(true);
+    expect(natives.some((p) => p.includes('libvips'))).toBe(true);
+    for (const path of natives) {
+      expect(unpacked(path), path).toBe(true);
+      expect(sha(join(packed.resources, 'app.asar.unpacked', path))).toBe(sha(join(ROOT, path)));
     }
   });
 

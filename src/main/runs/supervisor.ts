@@ -6,18 +6,21 @@
 import { cp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError, type LabEventName, type LabEvents } from '../../shared/api';
+import { boundText } from '../../shared/excerpt';
 import type { CheckpointInfo } from '../../shared/checkpoint';
 import { validateHyperparams, type Hyperparams } from '../../shared/hyperparams';
 import {
   FINISHED_STATUSES,
   MAX_RUN_EVENTS,
   type EpochRow,
+  type LrFindResult,
   type EventSource,
   type LatestCheckpoint,
   type MetricRow,
   type Progress,
   type RunEdit,
   type RunEvent,
+  type RunKind,
   type RunPatch,
   type RunRecord,
   type RunSummary,
@@ -29,11 +32,15 @@ import { planResume } from './control/resume-plan';
 import { processStartTime } from './store/pid-alive';
 import { readTimeline, writeTimeline } from './store/timeline-file';
 import type { Timeline } from '../../shared/timeline';
-import { NO_OWNER, type RunStore } from './store/store';
+import { isDiskFullError, NO_OWNER, type RunStore } from './store/store';
 import type { TrainerHandle, TrainerLauncher } from './trainer/trainer-launcher';
 import { trainerOutcome, type CancelState } from './trainer/trainer-outcome';
 import { dataPathProblem } from '../training/data/check-data-path';
+import { recoverModelFolders } from '../training/models/model-folder';
 import { parseChildMessage, type ChildMessage } from './trainer/trainer-protocol';
+
+/** The store writes that end a run may use the space reserve on a full disk. */
+const ENDING = { ending: true } as const;
 
 export interface SupervisorOptions {
   /** How many trainers run at once; the rest wait in the queue. */
@@ -53,6 +60,8 @@ export interface RunMeta {
   name?: string;
   tags?: string[];
   notes?: string;
+  /** 'lr-find': an LR finder's search on this config instead of a training run. */
+  kind?: RunKind;
 }
 
 export type LabListener = <E extends LabEventName>(event: E, payload: LabEvents[E]) => void;
@@ -97,6 +106,8 @@ interface ActiveRun {
   /** Store writes for this run, chained so rows land (and are pushed) in order. */
   writes: Promise<void>;
   done: { status: 'completed' | 'cancelled' | 'failed'; error: string | null; summary: RunSummary } | null;
+  /** An lr-find run's curve, from its `done`. */
+  lrFind: LrFindResult | null;
   cancel: CancelState;
   trainerError: string | null;
   protocolError: string | null;
@@ -129,6 +140,8 @@ export class RunSupervisor {
   private readonly active = new Map<string, ActiveRun>();
   private readonly settled = new Map<string, Settled>();
   private readonly listeners = new Set<LabListener>();
+  /** Final records the store could not write (a full disk), until it can. */
+  private readonly unsaved = new Map<string, RunRecord>();
   /** Queued runs that continue from a checkpoint (resumed runs, forks). */
   private readonly starts = new Map<string, StartFrom>();
   /** Ended runs being resumed right now (a second resume is refused). */
@@ -323,7 +336,7 @@ export class RunSupervisor {
     if (index >= 0) {
       this.queue.splice(index, 1);
       this.starts.delete(id);
-      const record = await this.store.update(id, (r) => ({ ...r, status: 'cancelled', ended: now(), ...NO_OWNER }));
+      const record = await this.store.update(id, (r) => ({ ...r, status: 'cancelled', ended: now(), ...NO_OWNER }), ENDING);
       this.emit('run:updated', record);
       this.settle(id, record);
       return record;
@@ -333,7 +346,7 @@ export class RunSupervisor {
       this.requestCancel(run);
       return this.view(run);
     }
-    return this.store.get(id);
+    return this.unsaved.get(id) ?? this.store.get(id);
   }
 
   /** Changes how many runs train at once and starts waiting runs if slots opened. */
@@ -356,11 +369,33 @@ export class RunSupervisor {
     return record;
   }
 
-  /** The live record (with in-memory progress) of a queued or running run; undefined otherwise. */
+  /**
+   * The live record (with in-memory progress) of a queued or running run, or the final record
+   * of one whose end could not be saved yet (a full disk); undefined otherwise.
+   */
   live(id: string): RunRecord | undefined {
     const run = this.active.get(id);
     if (run) return this.view(run);
-    return this.queue.find((r) => r.id === id);
+    return this.queue.find((r) => r.id === id) ?? this.unsaved.get(id);
+  }
+
+  /** Tries again to store the ends of runs a full disk kept from being saved (after space was freed). */
+  async retryUnsaved(): Promise<void> {
+    for (const [id, final] of [...this.unsaved]) {
+      try {
+        const { status, ended, summary, error, progress } = final;
+        await this.store.update(id, (r) => ({ ...r, status, ended, summary, error, progress, ...NO_OWNER }), ENDING);
+        this.unsaved.delete(id);
+      } catch (error) {
+        if (error instanceof LabError && error.code === 'not_found') this.unsaved.delete(id);
+        // Still no space: the next freed space tries again.
+      }
+    }
+  }
+
+  /** Forgets a run whose end was never saved (it was deleted). */
+  forgetUnsaved(id: string): void {
+    this.unsaved.delete(id);
   }
 
   /** The pid of the trainer process of a running run (for diagnostics). */
@@ -375,7 +410,7 @@ export class RunSupervisor {
   /** Resolves with the final record once the run has finished (at once if it already has). */
   async whenSettled(id: string): Promise<RunRecord> {
     const pending = this.settled.get(id);
-    return pending ? pending.promise : this.store.get(id);
+    return pending ? pending.promise : (this.unsaved.get(id) ?? this.store.get(id));
   }
 
   /** Tells subscribers a run is gone (the service deletes it from the store). */
@@ -486,6 +521,7 @@ export class RunSupervisor {
       stopTimer: null,
       writes: Promise.resolve(),
       done: null,
+      lrFind: null,
       cancel: null,
       trainerError: null,
       protocolError: null,
@@ -509,9 +545,11 @@ export class RunSupervisor {
       type: 'start',
       runId: record.id,
       config: start?.config ?? record.config,
-      modelDir: this.store.modelDir(record.id),
+      // An LR finder's model is thrown away: nothing to keep.
+      modelDir: record.kind === 'lr-find' ? null : this.store.modelDir(record.id),
       cacheDir: this.cacheDir,
       from: start?.from ?? null,
+      ...(record.kind ? { kind: record.kind } : {}),
     });
   }
 
@@ -523,10 +561,13 @@ export class RunSupervisor {
     switch (message.type) {
       case 'started':
         return this.onStarted(run, message);
+      case 'loading':
+        return this.onLoading(run, message.done, message.total);
       case 'rows':
         return this.onRows(run, message.rows);
       case 'done':
         run.done = { status: message.status, error: message.error, summary: message.summary };
+        if (message.lrFind) run.lrFind = message.lrFind;
         this.flush(run);
         // A trainer that reported done but lingers is not worth waiting for.
         this.armStopTimer(run, null);
@@ -536,6 +577,8 @@ export class RunSupervisor {
         return;
       case 'usage':
         return this.onUsage(run, message);
+      case 'result':
+        return this.protocolFailure(run, 'the trainer answered a task it was never given');
       case 'paused':
         run.paused = true;
         // The rows before the pause are stored before the pause is: whoever sees it paused sees them all.
@@ -616,7 +659,13 @@ export class RunSupervisor {
     if (run.cancel === 'before-start') return;
     run.started = true;
     const started = now();
-    const fields = { status: 'running' as const, backend: message.backend, device: message.device, started };
+    const fields = {
+      status: 'running' as const,
+      backend: message.backend,
+      device: message.device,
+      started,
+      ...(message.data ? { data: message.data } : {}),
+    };
     // A resumed run starts where its checkpoint was, with what its kept epochs reached.
     const { latest, best_valid_accuracy } = run.record.progress ?? {};
     run.progress = {
@@ -634,6 +683,14 @@ export class RunSupervisor {
       run.record = await this.store.update(run.id, (r) => ({ ...r, ...fields, progress }));
       this.emit('run:updated', this.view(run));
     });
+  }
+
+  /** Decoding progress before training starts: kept in the live record's progress only (no store write). */
+  private onLoading(run: ActiveRun, done: number, total: number): void {
+    if (run.started) return this.protocolFailure(run, 'the trainer sent "loading" after "started"');
+    const epochs = run.record.config.epochs;
+    run.progress = { ...(run.progress ?? { iter: 0, total_iters: 0, epoch: 0, epochs }), loading: { done, total } };
+    this.scheduleProgressPush(run);
   }
 
   private onRows(run: ActiveRun, rows: MetricRow[]): void {
@@ -678,6 +735,12 @@ export class RunSupervisor {
       try {
         await task();
       } catch (error) {
+        if (isDiskFullError(error)) {
+          // Nothing more of this run can be stored (its checkpoint neither): stop it now, not after a grace period.
+          run.storeError = messageOf(error);
+          run.handle.kill('SIGKILL');
+          return;
+        }
         run.storeError = `could not save the run: ${messageOf(error)}`;
         this.requestCancel(run);
       }
@@ -725,6 +788,8 @@ export class RunSupervisor {
     run.progressTimer = null;
     this.flush(run);
     await run.writes;
+    // A trainer killed mid-checkpoint leaves model/last under another name: put it back (it is gone, so nothing races).
+    await recoverModelFolders(this.store.modelDir(run.id)).catch(() => undefined);
     for (const pending of run.edits.values()) pending.reject(conflict(`Run ${run.id} ended before the edit could apply`));
     run.edits.clear();
     // A diagnostic: a run whose timeline cannot be saved still ends as it should.
@@ -735,24 +800,36 @@ export class RunSupervisor {
     const progress = run.progress ? withoutUsage(run.progress) : null;
     let record: RunRecord;
     try {
-      record = await this.store.update(run.id, (r) => ({
-        ...r,
-        status: outcome.status,
-        ended,
-        summary: outcome.summary ?? r.summary,
-        error: outcome.error,
-        progress: progress ?? r.progress,
-        ...(r.paused ? { paused: false } : {}),
-        ...NO_OWNER,
-      }));
+      record = await this.store.update(
+        run.id,
+        (r) => ({
+          ...r,
+          status: outcome.status,
+          ended,
+          summary: outcome.summary ?? r.summary,
+          error: outcome.error,
+          progress: progress ?? r.progress,
+          ...(run.lrFind ? { lr_find: run.lrFind } : {}),
+          ...(r.paused ? { paused: false } : {}),
+          ...NO_OWNER,
+        }),
+        ENDING,
+      );
     } catch (error) {
-      // The store refused the final write: report the outcome anyway; the next start recovers the run.
+      // The store refused even the final write (the disk is full past the space reserve): this
+      // process keeps the outcome, shows it, lets the run be deleted, and writes it once it can.
       record = {
         ...this.view(run),
         status: 'failed',
         ended,
-        error: `${outcome.error ?? outcome.status}; could not save: ${messageOf(error)}`,
+        error: boundText(
+          outcome.status === 'failed' && outcome.error
+            ? `${outcome.error}; could not save it: ${messageOf(error)}`
+            : `${outcome.error ?? `the run ended ${outcome.status}`}, but could not save it: ${messageOf(error)}`,
+        ),
+        ...NO_OWNER,
       };
+      this.unsaved.set(run.id, record);
     }
     this.active.delete(run.id);
     this.inbox.unwatch(run.id);
@@ -782,7 +859,7 @@ export class RunSupervisor {
 
   private async finishUnlaunched(record: RunRecord, error: string): Promise<void> {
     const final = await this.store
-      .update(record.id, (r) => ({ ...r, status: 'failed', ended: now(), error, ...NO_OWNER }))
+      .update(record.id, (r) => ({ ...r, status: 'failed', ended: now(), error, ...NO_OWNER }), ENDING)
       .catch(() => ({ ...record, status: 'failed' as const, error }));
     this.emit('run:updated', final);
     this.settle(record.id, final);

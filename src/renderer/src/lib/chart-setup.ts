@@ -1,6 +1,6 @@
 /**
  * Registers only the Chart.js pieces the app draws with (line charts on linear and log
- * axes, filled bands, legend, tooltip, LTTB decimation), so the bundle carries nothing else.
+ * axes — log y in Compare, log x for the LR finder —, filled bands, legend, tooltip, LTTB decimation), so the bundle carries nothing else.
  */
 import {
   Chart,
