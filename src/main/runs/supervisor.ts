@@ -867,7 +867,8 @@ export class RunSupervisor {
   }
 
   private view(run: ActiveRun): RunRecord {
-    if (!run.started) return { ...run.record, phase: 'starting' };
+    // Not started yet: the trainer boots, or decodes the data (its loading progress shown).
+    if (!run.started) return { ...run.record, phase: 'starting', ...(run.progress ? { progress: run.progress } : {}) };
     return run.progress ? { ...run.record, progress: run.progress } : run.record;
   }
 

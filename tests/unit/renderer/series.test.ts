@@ -136,11 +136,12 @@ describe('series from metric rows', () => {
     });
     const inView = zoomed.series.find((s) => s.id === 'long')!.points;
     expect(inView).toHaveLength(103);
-    expect(zoomed.yExtent!.max).toBeLessThan(2.2);
+    // (the axis ends on a round step above the window's 2.0, far below the spike's 40)
+    expect(zoomed.yExtent!.max).toBeLessThanOrEqual(2.5);
     // Hiding the long run drops its raw and smoothed lines and the x extent shrinks to the short one.
     const hidden = compareChart([long, short], { metric: 'train_loss', axis: 'iter', smoothing: 0.6, hidden: new Set(['long']) });
     expect(hidden.series.map((s) => s.id)).toEqual(['short:raw', 'short']);
     expect(hidden.xExtent).toEqual({ min: 1, max: 300 });
-    expect(hidden.yExtent!.max).toBeLessThan(0.6);
+    expect(hidden.yExtent!.max).toBeLessThanOrEqual(0.6);
   });
 });

@@ -140,8 +140,9 @@ export function padExtent(extent: { min: number; max: number }, log: boolean): {
   if (log) return { min: nice125(extent.min / 1.05, false), max: nice125(extent.max * 1.05, true) };
   const span = extent.max - extent.min || Math.abs(extent.max) || 1;
   const step = nice125(span / 6, true);
-  let min = Math.floor((extent.min - span * 0.03) / step) * step;
-  const max = Math.ceil((extent.max + span * 0.03) / step) * step;
+  // toPrecision: 6 × 0.1 is 0.6000000000000001 in floating point.
+  let min = Number((Math.floor((extent.min - span * 0.03) / step) * step).toPrecision(12));
+  const max = Number((Math.ceil((extent.max + span * 0.03) / step) * step).toPrecision(12));
   if (extent.min >= 0 && min < 0) min = 0;
   return { min, max };
 }
