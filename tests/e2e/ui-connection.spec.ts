@@ -48,7 +48,13 @@ async function npmStart(home: string, port: number, extra: string[] = []): Promi
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  process.kill(-child.pid!, 'SIGTERM');
+  try {
+    process.kill(-child.pid!, 'SIGTERM');
+  } catch (error) {
+    // The group is gone already (npm exited between the check and the kill): nothing to stop.
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return;
+    throw error;
+  }
   await exited;
   // The group's last member (runlab serve) may outlive npm by a moment: wait for the port to free.
   await new Promise((r) => setTimeout(r, 500));
