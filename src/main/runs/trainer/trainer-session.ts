@@ -47,12 +47,15 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
     exit(code);
   };
 
+  const timeline = new CallbackTimeline({ onSnapshot: (snapshot) => void parent.send({ type: 'timeline', timeline: snapshot }) });
   // Pause and live edits reach the loop through this callback, at batch boundaries.
   const control = new LiveControlCallback({
     signal: abort.signal,
     onPaused: (at, checkpoint) => {
       const latest = checkpoint && { name: checkpoint.name, ...checkpoint.position, iter: checkpoint.n_iter };
       void parent.send({ type: 'paused', ...at, checkpoint: latest });
+      // A paused run's timeline stands still: show it as it is now, not as of the last second.
+      timeline.report();
     },
     onResumed: (at) => void parent.send({ type: 'resumed', ...at }),
     onEdited: (id, at, changes) => void parent.send({ type: 'edited', id, ...at, changes }),
@@ -88,7 +91,7 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
       data: { ...(start.cacheDir ? { cacheDir: start.cacheDir } : {}), ...(split ? { split } : {}) },
       signal: abort.signal,
       control,
-      timeline: new CallbackTimeline({ onSnapshot: (timeline) => void parent.send({ type: 'timeline', timeline }) }),
+      timeline,
       from: start.from ?? undefined,
       onCheckpoint: (info) =>
         void parent.send({ type: 'checkpoint', checkpoint: { name: info.name, ...info.position, iter: info.n_iter } }),

@@ -8,7 +8,12 @@
  * re-smooths, a push re-reads only the run that grew, and the canvas strokes a few
  * thousand segments instead of hundreds of thousands (rasterising them is the real cost
  * of a redraw without a GPU).
+ *
+ * A fork is drawn as a branch of its parent's curve when the parent is compared too: its
+ * line starts at the parent's point at the fork (its epoch rows already start with the
+ * parent's row there; its iteration rows get the parent's last one before them).
  */
+import type { EpochRow, IterRow } from '../../../shared/records';
 import type { ChartSeries } from './chart-series';
 import { lttb } from './downsample';
 import { seriesColor } from './palette';
@@ -19,6 +24,8 @@ export interface CompareInput {
   id: string;
   label: string;
   series: RunSeries;
+  /** For a fork whose parent is compared too: the parent's series and the fork point's iteration. */
+  branchFrom?: { series: RunSeries; iter: number };
 }
 
 /** Enough for a 2000-pixel-wide chart at a point per two pixels. */
@@ -39,7 +46,8 @@ interface Columns {
 }
 
 interface Entry {
-  rows: number;
+  /** The row counts it was built from (the run's, and whether the parent's joint was there). */
+  stamp: string;
   columns: Columns;
   raw: Point[];
   smoothed: { weight: number; points: Point[] } | null;
@@ -48,8 +56,12 @@ interface Entry {
 const cache = new WeakMap<RunSeries, Map<string, Entry>>();
 
 /** The metric's values as columns (NaN for a diverged value), time in seconds. */
-export function metricColumns(series: RunSeries, metric: CompareMetric, axis: XAxis): Columns {
-  const rows = metric === 'train_loss' ? series.iters : series.epochs;
+export function metricColumns(series: RunSeries, metric: CompareMetric, axis: XAxis, branchFrom?: CompareInput['branchFrom']): Columns {
+  let rows: (IterRow | EpochRow)[] = metric === 'train_loss' ? series.iters : series.epochs;
+  if (metric === 'train_loss' && branchFrom) {
+    const joint = branchFrom.series.iters.findLast((r) => r.iter <= branchFrom.iter);
+    if (joint && (rows.length === 0 || rows[0]!.iter > joint.iter)) rows = [joint, ...rows];
+  }
   const xs = new Float64Array(rows.length);
   const ys = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
@@ -61,15 +73,18 @@ export function metricColumns(series: RunSeries, metric: CompareMetric, axis: XA
   return { xs, ys };
 }
 
-function entryFor(series: RunSeries, metric: CompareMetric, axis: XAxis, maxPoints: number): Entry {
+function entryFor(run: CompareInput, metric: CompareMetric, axis: XAxis, maxPoints: number): Entry {
+  const { series, branchFrom } = run;
   let byKey = cache.get(series);
   if (!byKey) cache.set(series, (byKey = new Map()));
-  const key = `${metric}|${axis}|${maxPoints}`;
-  const rows = metric === 'train_loss' ? series.iters.length : series.epochs.length;
+  const key = `${metric}|${axis}|${maxPoints}|${branchFrom?.iter ?? ''}`;
+  // A parent still loading has no joint yet: built again once it has.
+  const joint = metric === 'train_loss' && branchFrom !== undefined && branchFrom.series.iters.length > 0;
+  const stamp = `${metric === 'train_loss' ? series.iters.length : series.epochs.length}|${joint}`;
   let entry = byKey.get(key);
-  if (!entry || entry.rows !== rows) {
-    const columns = metricColumns(series, metric, axis);
-    entry = { rows, columns, raw: lttb(columns.xs, columns.ys, Math.max(100, Math.round(maxPoints / 2))), smoothed: null };
+  if (!entry || entry.stamp !== stamp) {
+    const columns = metricColumns(series, metric, axis, branchFrom);
+    entry = { stamp, columns, raw: lttb(columns.xs, columns.ys, Math.max(100, Math.round(maxPoints / 2))), smoothed: null };
     byKey.set(key, entry);
   }
   return entry;
@@ -94,7 +109,7 @@ export function compareSeries(
   const out: ChartSeries[] = [];
   runs.forEach((run, i) => {
     const color = seriesColor(i);
-    const entry = entryFor(run.series, metric, axis, maxPoints);
+    const entry = entryFor(run, metric, axis, maxPoints);
     if (smoothing > 0) {
       out.push({ id: `${run.id}:raw`, label: `${run.label} (raw)`, color, points: entry.raw, faint: true });
       out.push({ id: run.id, label: run.label, color, points: smoothedFor(entry, smoothing, maxPoints), style });
