@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import {
   LabError,
   type BackendInfo,
+  type ExportFile,
   RequestSchemas,
   type LabMethod,
   type LabResponses,
@@ -15,8 +16,11 @@ import {
   type SystemInfo,
 } from '../shared/api';
 import { DEFAULT_HYPERPARAMS, FIELDS, PRESETS } from '../shared/hyperparams';
+import { EXPORT_MAX_ROWS, METRICS_MAX_REPLY_ROWS, METRICS_MAX_ROWS, type MetricsView } from '../shared/metrics-view';
 import { isDamaged, type MetricRow, type RunListEntry, type RunRecord } from '../shared/records';
 import type { LabListener, LabPort } from './lab-port';
+import type { MetricsStatus } from './runs/store/metrics-reader';
+import type { ViewRequest } from './runs/store/metrics-view';
 import { RunStore } from './runs/store/store';
 import { RunSupervisor, type SupervisorOptions } from './runs/supervisor';
 import { ChildProcessLauncher, type TrainerLauncher } from './runs/trainer/trainer-launcher';
@@ -50,11 +54,13 @@ export class LabService implements LabPort {
       listRuns: () => this.listRuns(),
       getRun: ({ id }) => this.getRun(id),
       getMetrics: ({ ids }) => this.getMetrics(ids),
+      getMetricsView: ({ ids, x, from, to, buckets }) => this.getMetricsView(ids, { x: x ?? 'iter', from, to, buckets }),
+      getMetricsPage: ({ id, ...page }) => this.store.metricsPage(id, page),
       startRun: ({ config, ...meta }) => this.supervisor.start(config, meta),
       cancelRun: ({ id }) => this.supervisor.cancel(id),
       updateRun: ({ id, patch }) => this.supervisor.patch(id, patch),
       deleteRun: ({ id }) => this.deleteRun(id),
-      exportRun: ({ id, format, table }) => (format === 'csv' ? this.store.exportCsv(id, table) : this.store.exportJson(id)),
+      exportRun: (request) => this.exportRun(request),
       getSchema: async () => schemaInfo(),
       systemInfo: () => this.systemInfo(),
       // Everything reaching the service through LabApi comes from the UI; the CLI calls the supervisor itself.
@@ -72,6 +78,8 @@ export class LabService implements LabPort {
     const { dataDir, launcher, warmTrainers = 0, ...supervisorOptions } = options;
     const store = new RunStore(dataDir ?? RunStore.defaultDataDir());
     await store.recoverInterrupted();
+    // The space the ends of runs need on a full disk (space-reserve.ts); nothing if it cannot.
+    await store.ensureReserve();
     const base = launcher ?? new ChildProcessLauncher();
     const cacheDir = supervisorOptions.cacheDir ?? join(store.dataDir, 'cache');
     const trainers = warmTrainers > 0 ? new WarmTrainers(base, { spares: warmTrainers, cacheDir }) : base;
@@ -124,10 +132,47 @@ export class LabService implements LabPort {
     return this.supervisor.live(id) ?? this.store.get(id);
   }
 
+  /**
+   * Every row of each run — for runs of at most METRICS_MAX_ROWS rows (and that many in all,
+   * times four): a bigger reply would block the host while it is built and sent. Bigger runs
+   * are read through getMetricsView and getMetricsPage; the refusal says so.
+   */
   private async getMetrics(ids: string[]): Promise<Record<string, MetricRow[]>> {
     const unique = [...new Set(ids)];
-    const rows = await Promise.all(unique.map((id) => this.store.readMetrics(id)));
-    return Object.fromEntries(unique.map((id, i) => [id, rows[i]!]));
+    const statuses = await Promise.all(unique.map((id) => this.store.metricsStatus(id)));
+    let total = 0;
+    unique.forEach((id, i) => {
+      const rows = statuses[i]!.rows;
+      total += rows;
+      if (rows > METRICS_MAX_ROWS) throw tooManyRows(`Run ${id} has ${rows.toLocaleString('en-US')} metric rows`, METRICS_MAX_ROWS);
+    });
+    if (total > METRICS_MAX_REPLY_ROWS) {
+      throw tooManyRows(`These ${unique.length} runs have ${total.toLocaleString('en-US')} metric rows together`, METRICS_MAX_REPLY_ROWS);
+    }
+    const out: Record<string, MetricRow[]> = {};
+    // One at a time: each read is sliced, and reads of different runs would only take turns anyway.
+    for (const id of unique) out[id] = await this.store.readMetrics(id);
+    return out;
+  }
+
+  /** Built in the host: refused beyond EXPORT_MAX_ROWS rows, pointing to the CLI, which streams them. */
+  private async exportRun({ id, format, table }: Requests['exportRun']): Promise<ExportFile> {
+    const needed = exportRows(await this.store.metricsStatus(id), format, table);
+    if (needed > EXPORT_MAX_ROWS) {
+      const flags = format === 'json' ? '--format json' : `--table ${table ?? 'epochs'}`;
+      throw new LabError({
+        code: 'invalid',
+        field: 'id',
+        message: `Run ${id} has ${needed.toLocaleString('en-US')} rows to export, more than an export from the app holds (${EXPORT_MAX_ROWS.toLocaleString('en-US')}): use \`runlab runs export ${id} ${flags} --out FILE\``,
+      });
+    }
+    return format === 'csv' ? this.store.exportCsv(id, table) : this.store.exportJson(id);
+  }
+
+  private async getMetricsView(ids: string[], request: ViewRequest): Promise<Record<string, MetricsView>> {
+    const out: Record<string, MetricsView> = {};
+    for (const id of new Set(ids)) out[id] = await this.store.metricsView(id, request);
+    return out;
   }
 
   private async deleteRun(id: string): Promise<{ id: string }> {
@@ -135,8 +180,12 @@ export class LabService implements LabPort {
       await this.supervisor.cancel(id);
       await this.supervisor.whenSettled(id);
     }
-    await this.store.delete(id);
+    // Not trained here (any more): a run.json a full disk left saying 'running' may go too.
+    await this.store.delete(id, { notRunningHere: true });
+    this.supervisor.forgetUnsaved(id);
     this.supervisor.notifyDeleted(id);
+    // Space was freed: ends of runs a full disk kept from being saved may fit now.
+    await this.supervisor.retryUnsaved();
     return { id };
   }
 
@@ -153,6 +202,20 @@ export class LabService implements LabPort {
       concurrency: this.supervisor.concurrency,
     };
   }
+}
+
+/** The rows an export holds: both kinds as JSON, one table's as CSV. */
+export function exportRows(status: MetricsStatus, format: 'csv' | 'json', table: 'epochs' | 'iterations' | undefined): number {
+  if (format === 'json') return status.rows;
+  return table === 'iterations' ? status.iterRows : status.epochRows;
+}
+
+function tooManyRows(what: string, limit: number): LabError {
+  return new LabError({
+    code: 'invalid',
+    field: 'ids',
+    message: `${what}, more than getMetrics sends at once (${limit.toLocaleString('en-US')}): read them with getMetricsView (chart resolution) or getMetricsPage (rows, a page at a time)`,
+  });
 }
 
 /** The engine loads TensorFlow.js: only on demand, never when the service opens. */

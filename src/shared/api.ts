@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import type { FieldSpec, Hyperparams } from './hyperparams';
+import type { MetricsPage, MetricsView } from './metrics-view';
+import { MetricsPageRequestSchema, MetricsViewRequestSchema } from './metrics-view';
 import type { CheckpointInfo } from './checkpoint';
 import { HyperparamsSchema } from './hyperparams';
 import type { MetricRow, RunListEntry, RunPatch, RunRecord } from './records';
@@ -46,6 +48,10 @@ export const RequestSchemas = {
   listRuns: z.object({}).strict(),
   getRun: z.object({ id: RunIdSchema }).strict(),
   getMetrics: z.object({ ids: z.array(RunIdSchema).min(1).max(50) }).strict(),
+  /** Chart resolution: per bucket of x, each series' min, max and mean (src/shared/metrics-view.ts). */
+  getMetricsView: MetricsViewRequestSchema,
+  /** Raw rows, a page at a time. */
+  getMetricsPage: MetricsPageRequestSchema,
   startRun: z
     .object({
       // Validated against the hyperparameter schema by the service, which names each bad field.
@@ -99,6 +105,8 @@ export interface LabResponses {
   listRuns: RunListEntry[];
   getRun: RunRecord;
   getMetrics: Record<string, MetricRow[]>;
+  getMetricsView: Record<string, MetricsView>;
+  getMetricsPage: MetricsPage;
   startRun: RunRecord;
   cancelRun: RunRecord;
   updateRun: RunRecord;
@@ -162,3 +170,4 @@ export class LabError extends Error {
 export type LabReply<T> = { ok: true; value: T } | { ok: false; error: LabErrorInfo };
 
 export type { RunPatch };
+export type { MetricsPage, MetricsView };

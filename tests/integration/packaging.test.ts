@@ -121,7 +121,10 @@ function packageClosure(root: string, fromDir: string, wanted: string[], optiona
 function importedPackages(file: string): string[] {
   const source = readFileSync(file, 'utf8');
   const names = new Set<string>();
-  for (const match of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\.resolve\s*\(\s*)["']([^"'./][^"']*)["']/g)) {
+  // `from` not inside a string: a field named "from" (getMetricsView's) is no import.
+  for (const match of source.matchAll(
+    /(?:(?<!["'\w])from\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\.resolve\s*\(\s*)["']([^"'./][^"']*)["']/g,
+  )) {
     const specifier = match[1]!;
     const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
     if (name === 'electron' || name.startsWith('node:') || builtinModules.includes(name)) continue;

@@ -1,10 +1,14 @@
 /** `runlab runs list | show | export | rm`: the stored runs, from a terminal. */
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { FIELDS } from '../../shared/hyperparams';
+import { EXPORT_MAX_ROWS, METRICS_PAGE_MAX } from '../../shared/metrics-view';
 import { isDamaged, type DamagedRun, type MetricRow, type RunListEntry, type RunRecord } from '../../shared/records';
-import type { LabService } from '../lab';
+import { namingFullDisk } from '../fs/disk-full';
+import { exportRows, type LabService } from '../lab';
+import { streamCsvExport } from '../runs/store/export-stream';
+import { CliError } from './cli-error';
 import { formatDuration, formatMetric, formatTable } from './table';
 
 type OpenService = () => Promise<LabService>;
@@ -36,14 +40,24 @@ export function runsCommand(openService: OpenService): Command {
     .argument('<id>', 'run id')
     .option('--json', 'the run record as JSON')
     .action(async (id: string, flags: { json?: boolean }) => {
-      const [entry, metrics] = await withService(openService, async (s) => {
+      const [entry, metrics, damage] = await withService(openService, async (s) => {
         // A damaged run is shown as far as it can be read; a healthy one through the service (live progress).
         const stored = await s.store.entry(id);
         const record = isDamaged(stored) ? stored : await s.call('getRun', { id });
-        return [record, (await s.call('getMetrics', { ids: [id] }))[id] ?? []] as const;
+        // Only the epoch rows, a page at a time: a run of millions of iterations has few epochs.
+        const epochs: MetricRow[] = [];
+        let page = await s.call('getMetricsPage', { id, kind: 'epoch', offset: 0, limit: METRICS_PAGE_MAX });
+        epochs.push(...page.rows);
+        while (page.next !== null) {
+          page = await s.call('getMetricsPage', { id, kind: 'epoch', offset: page.next, limit: METRICS_PAGE_MAX });
+          epochs.push(...page.rows);
+        }
+        return [record, epochs, page.damage] as const;
       });
       if (flags.json) return print(JSON.stringify(entry, null, 2));
-      print(isDamaged(entry) ? describeDamaged(entry, metrics) : describeRun(entry, metrics));
+      const text = isDamaged(entry) ? describeDamaged(entry, metrics) : describeRun(entry, metrics);
+      // Lines of metrics.jsonl that are not rows were read around: say so, after the table.
+      print(damage ? `${text}\n\nmetrics: ${damage}` : text);
     });
 
   runs
@@ -57,11 +71,22 @@ export function runsCommand(openService: OpenService): Command {
     .option('--out <file>', 'write to this file instead of stdout')
     .action(async (id: string, flags: { format: 'csv' | 'json'; table: 'epochs' | 'iterations'; out?: string }) => {
       const request = flags.format === 'csv' ? { id, format: flags.format, table: flags.table } : { id, format: flags.format };
-      const file = await withService(openService, (s) => s.call('exportRun', request));
-      if (!flags.out) return void process.stdout.write(file.content);
-      const path = resolve(flags.out);
-      await writeFile(path, file.content, 'utf8');
-      process.stderr.write(`wrote ${path}\n`);
+      const path = flags.out ? resolve(flags.out) : null;
+      await withService(openService, async (s) => {
+        const needed = exportRows(await s.store.metricsStatus(id), flags.format, flags.table);
+        if (needed > EXPORT_MAX_ROWS && flags.format === 'json' && needed > CLI_JSON_MAX_ROWS) {
+          throw new CliError(
+            `run ${id} has ${needed.toLocaleString('en-US')} rows, more than a JSON export holds (${CLI_JSON_MAX_ROWS.toLocaleString('en-US')}): export CSV tables (--table iterations, --table epochs)`,
+          );
+        }
+        await toOutput(path, async (write) => {
+          // Within the app's limit, the same export the app makes; beyond it, CSV streamed a page at a time.
+          if (needed <= EXPORT_MAX_ROWS) return write((await s.call('exportRun', request)).content);
+          if (flags.format === 'csv') return streamCsvExport(s.store, id, flags.table, write);
+          return write((await s.store.exportJson(id)).content);
+        });
+      });
+      if (path) process.stderr.write(`wrote ${path}\n`);
     });
 
   runs
@@ -74,6 +99,26 @@ export function runsCommand(openService: OpenService): Command {
     });
 
   return runs;
+}
+
+/** A JSON export is one string in memory: bigger runs export as CSV, streamed. */
+const CLI_JSON_MAX_ROWS = 1_000_000;
+
+/** Writes to the file (a full disk named as such) or to stdout, waiting whenever the pipe is full. */
+async function toOutput(path: string | null, produce: (write: (text: string) => Promise<void>) => Promise<void>): Promise<void> {
+  if (path === null) {
+    return produce(async (text) => {
+      if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    });
+  }
+  await namingFullDisk(path, async () => {
+    const handle = await open(path, 'w');
+    try {
+      await produce((text) => handle.writeFile(text, 'utf8'));
+    } finally {
+      await handle.close();
+    }
+  });
 }
 
 async function withService<T>(openService: OpenService, use: (service: LabService) => Promise<T>): Promise<T> {

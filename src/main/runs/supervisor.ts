@@ -6,6 +6,7 @@
 import { cp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError, type LabEventName, type LabEvents } from '../../shared/api';
+import { boundText } from '../../shared/excerpt';
 import type { CheckpointInfo } from '../../shared/checkpoint';
 import { validateHyperparams, type Hyperparams } from '../../shared/hyperparams';
 import {
@@ -29,11 +30,15 @@ import { planResume } from './control/resume-plan';
 import { processStartTime } from './store/pid-alive';
 import { readTimeline, writeTimeline } from './store/timeline-file';
 import type { Timeline } from '../../shared/timeline';
-import { NO_OWNER, type RunStore } from './store/store';
+import { isDiskFullError, NO_OWNER, type RunStore } from './store/store';
 import type { TrainerHandle, TrainerLauncher } from './trainer/trainer-launcher';
 import { trainerOutcome, type CancelState } from './trainer/trainer-outcome';
 import { dataPathProblem } from '../training/data/check-data-path';
+import { recoverModelFolders } from '../training/models/model-folder';
 import { parseChildMessage, type ChildMessage } from './trainer/trainer-protocol';
+
+/** The store writes that end a run may use the space reserve on a full disk. */
+const ENDING = { ending: true } as const;
 
 export interface SupervisorOptions {
   /** How many trainers run at once; the rest wait in the queue. */
@@ -126,6 +131,8 @@ export class RunSupervisor {
   private readonly active = new Map<string, ActiveRun>();
   private readonly settled = new Map<string, Settled>();
   private readonly listeners = new Set<LabListener>();
+  /** Final records the store could not write (a full disk), until it can. */
+  private readonly unsaved = new Map<string, RunRecord>();
   /** Queued runs that continue from a checkpoint (resumed runs, forks). */
   private readonly starts = new Map<string, StartFrom>();
   /** Ended runs being resumed right now (a second resume is refused). */
@@ -304,7 +311,7 @@ export class RunSupervisor {
     if (index >= 0) {
       this.queue.splice(index, 1);
       this.starts.delete(id);
-      const record = await this.store.update(id, (r) => ({ ...r, status: 'cancelled', ended: now(), ...NO_OWNER }));
+      const record = await this.store.update(id, (r) => ({ ...r, status: 'cancelled', ended: now(), ...NO_OWNER }), ENDING);
       this.emit('run:updated', record);
       this.settle(id, record);
       return record;
@@ -314,7 +321,7 @@ export class RunSupervisor {
       this.requestCancel(run);
       return this.view(run);
     }
-    return this.store.get(id);
+    return this.unsaved.get(id) ?? this.store.get(id);
   }
 
   /** Rename, tag, note: persisted, and reflected in the live record of an active run. */
@@ -331,11 +338,33 @@ export class RunSupervisor {
     return record;
   }
 
-  /** The live record (with in-memory progress) of a queued or running run; undefined otherwise. */
+  /**
+   * The live record (with in-memory progress) of a queued or running run, or the final record
+   * of one whose end could not be saved yet (a full disk); undefined otherwise.
+   */
   live(id: string): RunRecord | undefined {
     const run = this.active.get(id);
     if (run) return this.view(run);
-    return this.queue.find((r) => r.id === id);
+    return this.queue.find((r) => r.id === id) ?? this.unsaved.get(id);
+  }
+
+  /** Tries again to store the ends of runs a full disk kept from being saved (after space was freed). */
+  async retryUnsaved(): Promise<void> {
+    for (const [id, final] of [...this.unsaved]) {
+      try {
+        const { status, ended, summary, error, progress } = final;
+        await this.store.update(id, (r) => ({ ...r, status, ended, summary, error, progress, ...NO_OWNER }), ENDING);
+        this.unsaved.delete(id);
+      } catch (error) {
+        if (error instanceof LabError && error.code === 'not_found') this.unsaved.delete(id);
+        // Still no space: the next freed space tries again.
+      }
+    }
+  }
+
+  /** Forgets a run whose end was never saved (it was deleted). */
+  forgetUnsaved(id: string): void {
+    this.unsaved.delete(id);
   }
 
   /** The pid of the trainer process of a running run (for diagnostics). */
@@ -350,7 +379,7 @@ export class RunSupervisor {
   /** Resolves with the final record once the run has finished (at once if it already has). */
   async whenSettled(id: string): Promise<RunRecord> {
     const pending = this.settled.get(id);
-    return pending ? pending.promise : this.store.get(id);
+    return pending ? pending.promise : (this.unsaved.get(id) ?? this.store.get(id));
   }
 
   /** Tells subscribers a run is gone (the service deletes it from the store). */
@@ -634,6 +663,12 @@ export class RunSupervisor {
       try {
         await task();
       } catch (error) {
+        if (isDiskFullError(error)) {
+          // Nothing more of this run can be stored (its checkpoint neither): stop it now, not after a grace period.
+          run.storeError = messageOf(error);
+          run.handle.kill('SIGKILL');
+          return;
+        }
         run.storeError = `could not save the run: ${messageOf(error)}`;
         this.requestCancel(run);
       }
@@ -681,6 +716,8 @@ export class RunSupervisor {
     run.progressTimer = null;
     this.flush(run);
     await run.writes;
+    // A trainer killed mid-checkpoint leaves model/last under another name: put it back (it is gone, so nothing races).
+    await recoverModelFolders(this.store.modelDir(run.id)).catch(() => undefined);
     for (const pending of run.edits.values()) pending.reject(conflict(`Run ${run.id} ended before the edit could apply`));
     run.edits.clear();
     // A diagnostic: a run whose timeline cannot be saved still ends as it should.
@@ -690,24 +727,35 @@ export class RunSupervisor {
     const progress = run.progress;
     let record: RunRecord;
     try {
-      record = await this.store.update(run.id, (r) => ({
-        ...r,
-        status: outcome.status,
-        ended,
-        summary: outcome.summary ?? r.summary,
-        error: outcome.error,
-        progress: progress ?? r.progress,
-        ...(r.paused ? { paused: false } : {}),
-        ...NO_OWNER,
-      }));
+      record = await this.store.update(
+        run.id,
+        (r) => ({
+          ...r,
+          status: outcome.status,
+          ended,
+          summary: outcome.summary ?? r.summary,
+          error: outcome.error,
+          progress: progress ?? r.progress,
+          ...(r.paused ? { paused: false } : {}),
+          ...NO_OWNER,
+        }),
+        ENDING,
+      );
     } catch (error) {
-      // The store refused the final write: report the outcome anyway; the next start recovers the run.
+      // The store refused even the final write (the disk is full past the space reserve): this
+      // process keeps the outcome, shows it, lets the run be deleted, and writes it once it can.
       record = {
         ...this.view(run),
         status: 'failed',
         ended,
-        error: `${outcome.error ?? outcome.status}; could not save: ${messageOf(error)}`,
+        error: boundText(
+          outcome.status === 'failed' && outcome.error
+            ? `${outcome.error}; could not save it: ${messageOf(error)}`
+            : `${outcome.error ?? `the run ended ${outcome.status}`}, but could not save it: ${messageOf(error)}`,
+        ),
+        ...NO_OWNER,
       };
+      this.unsaved.set(run.id, record);
     }
     this.active.delete(run.id);
     this.inbox.unwatch(run.id);
@@ -737,7 +785,7 @@ export class RunSupervisor {
 
   private async finishUnlaunched(record: RunRecord, error: string): Promise<void> {
     const final = await this.store
-      .update(record.id, (r) => ({ ...r, status: 'failed', ended: now(), error, ...NO_OWNER }))
+      .update(record.id, (r) => ({ ...r, status: 'failed', ended: now(), error, ...NO_OWNER }), ENDING)
       .catch(() => ({ ...record, status: 'failed' as const, error }));
     this.emit('run:updated', final);
     this.settle(record.id, final);

@@ -104,6 +104,28 @@ describe('runlab through a pipe', () => {
     expect(JSON.parse(shown.stdout)).toMatchObject({ id });
   });
 
+  it('a run too big for an export from the app is streamed as CSV, and written whole as JSON', async () => {
+    const id = record(1).id;
+    const rows = Array.from({ length: 200_001 }, (_, k) => ({
+      kind: 'iter' as const,
+      iter: k + 1,
+      epoch: (k + 1) / 1000,
+      loss: 0.5,
+      lr: 0.5,
+      t: k,
+    }));
+    await new RunStore(home).appendMetrics(id, rows);
+    const csv = await throughPipe(['runs', 'export', id, '--table', 'iterations']);
+    expect(csv.stderr).toBe('');
+    const lines = csv.stdout.split('\n');
+    expect(lines).toHaveLength(200_003); // header, rows, and the empty string after the last newline
+    expect(lines[0]).toMatch(/^iteration,/);
+    expect(lines[200_001]).toMatch(/^200001,/);
+    expect(lines.filter((l) => l.startsWith('iteration,'))).toHaveLength(1);
+    const json = await throughPipe(['runs', 'export', id, '--format', 'json']);
+    expect((JSON.parse(json.stdout) as { iterations: unknown[] }).iterations).toHaveLength(200_001);
+  });
+
   it('a reader that stops early ends the command quietly', async () => {
     const child = spawn('sh', ['-c', `"${process.execPath}" bin/runlab.js runs list --json | head -c 10 >/dev/null`], {
       cwd: ROOT,

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { constants, openSync, closeSync } from 'node:fs';
-import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDamaged } from '../../../src/shared/records';
@@ -67,7 +67,8 @@ describe('list with hundreds of runs', () => {
     const fifo = join(dataDir, 'runs', probe.id, 'metrics.jsonl');
     execFileSync('mkfifo', [fifo]);
     let settled = false;
-    const reading = store.readMetrics(probe.id).finally(() => {
+    // A plain read, as a careless list() would do (the store's own metrics reads refuse FIFOs).
+    const reading = readFile(fifo, 'utf8').finally(() => {
       settled = true;
     });
     await new Promise((r) => setTimeout(r, 300));
@@ -75,7 +76,7 @@ describe('list with hundreds of runs', () => {
     const writer = await open(fifo, 'w');
     await writer.writeFile(`${JSON.stringify(iterRow(1))}\n`);
     await writer.close();
-    expect(await reading).toEqual([iterRow(1)]);
+    expect(await reading).toBe(`${JSON.stringify(iterRow(1))}\n`);
     await rm(join(dataDir, 'runs', probe.id), { recursive: true });
   });
 

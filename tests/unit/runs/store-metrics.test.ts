@@ -67,17 +67,24 @@ describe('appendMetrics and readMetrics', () => {
     expect(await ctx.store.readMetrics(run.id)).toEqual([iterRow(1), iterRow(2), iterRow(3)]);
   });
 
-  it('reports an invalid line in the middle, naming the file and the line', async () => {
+  it("reads around an invalid line in the middle, and counts and names it in the run's metrics status", async () => {
     const run = await ctx.store.create({ config });
     const file = metricsFile(run.id);
     await writeFile(file, `${JSON.stringify(iterRow(1))}\n{"kind":"iter","iter":2,\n${JSON.stringify(iterRow(3))}\n`);
-    const broken = await rejection(ctx.store.readMetrics(run.id));
-    expect(broken.code).toBe('invalid');
-    expect(broken.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, line 2 is not valid JSON`));
+    expect(await ctx.store.readMetrics(run.id)).toEqual([iterRow(1), iterRow(3)]);
+    expect(await ctx.store.metricsStatus(run.id)).toEqual({
+      rows: 2,
+      iterRows: 2,
+      epochRows: 0,
+      skippedLines: 1,
+      damage: `1 line of ${file} is not a metric row and was skipped (line 2; line 2 is not valid JSON (Expected double-quoted property name at position 24))`,
+    });
 
     await writeFile(file, `${JSON.stringify(iterRow(1))}\n${JSON.stringify({ ...iterRow(2), lr: 'fast' })}\n`);
-    const wrong = await rejection(ctx.store.readMetrics(run.id));
-    expect(wrong.message).toBe(`${file}, line 2 is not a metric row: lr: Invalid input: expected number, received string`);
+    expect(await ctx.store.readMetrics(run.id)).toEqual([iterRow(1)]);
+    expect((await ctx.store.metricsStatus(run.id)).damage).toBe(
+      `1 line of ${file} is not a metric row and was skipped (line 2; line 2 is not a metric row: lr: Invalid input: expected number, received string)`,
+    );
   });
 
   it('reports metrics of a missing run as not_found and creates no folder for it', async () => {

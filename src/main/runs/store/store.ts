@@ -4,10 +4,10 @@
  * every file read back is validated, and a damaged run is reported, never rewritten.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { LabError, type ExportFile } from '../../../shared/api';
+import { LabError, type ExportFile, type MetricsPage, type MetricsView } from '../../../shared/api';
 import { HyperparamsSchema, type Hyperparams } from '../../../shared/hyperparams';
 import {
   MetricRowSchema,
@@ -22,17 +22,23 @@ import {
   type ForkOrigin,
   type RunRecord,
 } from '../../../shared/records';
+import { DISK_FULL_PREFIX, DiskFullError, isDiskFull } from '../../fs/disk-full';
+import { recoverModelFolders } from '../../training/models/model-folder';
 import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
 import { writeFileAtomic } from './atomic-write';
 import { describeIssues, issueFields } from './describe-issues';
 import { metricsToCsv, type MetricsTable } from './export-csv';
 import { runToJson } from './export-json';
 import { exportFilename } from './export-name';
-import { parseMetricsJsonl, toJsonl } from './jsonl';
+import { appendWhole } from './append-whole';
+import { toJsonl } from './jsonl';
 import { KeyedMutex } from './keyed-mutex';
 import { mapLimit } from './map-limit';
+import { MetricsReader, type MetricsStatus } from './metrics-reader';
+import type { ViewRequest } from './metrics-view';
 import { isOwnerAlive, processStartTime } from './pid-alive';
 import { formatRunJson, readRunFile } from './run-file';
+import { ensureReserve, releaseReserve } from './space-reserve';
 import { assertRunId, isValidRunId, newRunId, runIdTime } from './run-id';
 import { defaultRunName, uniqueName } from './run-name';
 
@@ -165,6 +171,7 @@ export class RunStore {
       }
       creating.add(dir);
       try {
+        // Not through the space reserve: that is kept for ending runs, not for starting more.
         await writeFileAtomic(join(dir, RUN_FILE), formatRunJson(record));
         return record;
       } catch (error) {
@@ -218,8 +225,12 @@ export class RunStore {
   }
 
   /** Read-modify-write under the run's lock; the result is validated before it is written. */
-  async update(id: string, change: (r: RunRecord) => RunRecord): Promise<RunRecord> {
-    return this.modify(id, change);
+  /**
+   * `ending`: the write that ends the run (or recovers it). Only those may use the space
+   * reserve on a full disk — a progress update must not use up what the end needs.
+   */
+  async update(id: string, change: (r: RunRecord) => RunRecord, options: { ending?: boolean } = {}): Promise<RunRecord> {
+    return this.modify(id, change, undefined, options.ending === true);
   }
 
   /** Rename, tag, note. */
@@ -246,7 +257,7 @@ export class RunStore {
     const file = join(dir, METRICS_FILE);
     await runLocks.run(`${dir}#metrics`, async () => {
       try {
-        await appendFile(file, toJsonl(valid), { encoding: 'utf8', flag: 'a' });
+        await appendWhole(file, toJsonl(valid));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(id);
         throw fsError('append to', file, error);
@@ -278,30 +289,70 @@ export class RunStore {
     return join(this.modelDir(id), CHECKPOINTS_DIR);
   }
 
-  /** A torn last line (a crash mid-append) is dropped; a bad line before it is an error. */
+  /**
+   * Every row, as stored. Lines that are not rows are read around (metricsStatus counts and
+   * names them); a torn last line (a crash mid-append) is left out.
+   */
   async readMetrics(id: string): Promise<MetricRow[]> {
-    const dir = this.runDir(id);
-    const file = join(dir, METRICS_FILE);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        if (await isDirectory(dir)) return [];
-        throw notFound(id);
-      }
-      throw fsError('read', file, error);
-    }
-    return parseMetricsJsonl(text, file).rows;
+    return (await this.readRows(id, 'all', 0, Number.MAX_SAFE_INTEGER)).rows;
   }
 
-  /** Refuses queued or running runs: the service cancels them first. Damaged runs can be deleted. */
-  async delete(id: string): Promise<void> {
+  /** How many rows a run has, and the lines of its metrics.jsonl that are not rows. */
+  async metricsStatus(id: string): Promise<MetricsStatus> {
+    const file = await this.metricsFile(id);
+    return MetricsReader.status(file).catch((error) => {
+      throw fsError('read', file, error);
+    });
+  }
+
+  /** Rows `offset…offset+limit` (of one kind, if given), read from near the page, not from the top. */
+  async metricsPage(id: string, request: { offset: number; limit: number; kind?: 'iter' | 'epoch' }): Promise<MetricsPage> {
+    const file = await this.metricsFile(id);
+    return MetricsReader.page(id, file, request.kind ?? 'all', request.offset, request.limit).catch((error) => {
+      throw fsError('read', file, error);
+    });
+  }
+
+  /** Per bucket of x, each series' min, max and mean (metrics-view.ts). */
+  async metricsView(id: string, request: ViewRequest): Promise<MetricsView> {
+    const file = await this.metricsFile(id);
+    return MetricsReader.view(id, file, request).catch((error) => {
+      throw fsError('read', file, error);
+    });
+  }
+
+  private async readRows(id: string, kind: 'all' | 'iter' | 'epoch', offset: number, limit: number) {
+    const file = await this.metricsFile(id);
+    return MetricsReader.rows(file, kind, offset, limit).catch((error) => {
+      throw fsError('read', file, error);
+    });
+  }
+
+  /** The run's metrics.jsonl; not_found when the run's folder is gone. */
+  private async metricsFile(id: string): Promise<string> {
     const dir = this.runDir(id);
+    if (!(await isDirectory(dir))) throw notFound(id);
+    return join(dir, METRICS_FILE);
+  }
+
+  /**
+   * Refuses queued or running runs whose owner still runs: the service cancels them first.
+   * Damaged runs can be deleted, and so can runs whose owner is gone (a full disk kept them
+   * from being marked interrupted) — or, with `notRunningHere`, runs this process owns but
+   * no longer trains (the disk was full when they ended, so run.json still says running).
+   */
+  async delete(
+    id: string,
+    options: { notRunningHere?: boolean; isAlive?: (pid: number, started?: string | null) => boolean } = {},
+  ): Promise<void> {
+    const dir = this.runDir(id);
+    const isAlive = options.isAlive ?? isOwnerAlive;
     await runLocks.run(dir, async () => {
       const result = await readRunFile(join(dir, RUN_FILE), id);
       if (!result.ok && result.missing && (creating.has(dir) || !(await isDirectory(dir)))) throw notFound(id);
-      if (result.ok && (result.record.status === 'queued' || result.record.status === 'running')) {
+      const owned = (r: RunRecord): boolean =>
+        r.owner_pid !== null && isAlive(r.owner_pid, r.owner_started) && !(options.notRunningHere && r.owner_pid === process.pid);
+      if (result.ok && (result.record.status === 'queued' || result.record.status === 'running') && owned(result.record)) {
         throw new LabError({
           code: 'conflict',
           message: `Run ${id} is ${result.record.status}; stop it before deleting it`,
@@ -315,10 +366,13 @@ export class RunStore {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(id);
         throw fsError('delete', dir, error);
       }
+      MetricsReader.forget(join(dir, METRICS_FILE));
       await rm(doomed, { recursive: true, force: true }).catch((error) => {
         throw fsError('remove', doomed, error);
       });
     });
+    // Space was freed: the reserve a full disk used up can come back.
+    await ensureReserve(this.dataDir);
   }
 
   /** The run and its metrics as JSON (export-json.ts), named after the run. */
@@ -331,8 +385,9 @@ export class RunStore {
   /** One of the two metric tables (export-csv.ts): per epoch (the default) or per iteration. */
   async exportCsv(id: string, table: MetricsTable = 'epochs'): Promise<ExportFile> {
     const run = await this.get(id);
-    const metrics = await this.readMetrics(id);
-    return { filename: exportFilename(run, `-${table}.csv`), mime: 'text/csv', content: metricsToCsv(metrics, table) };
+    // Only the table's kind of row is read: the epochs of a 5M-iteration run are a few hundred rows.
+    const { rows } = await this.readRows(id, table === 'iterations' ? 'iter' : 'epoch', 0, Number.MAX_SAFE_INTEGER);
+    return { filename: exportFilename(run, `-${table}.csv`), mime: 'text/csv', content: metricsToCsv(rows, table) };
   }
 
   /**
@@ -348,34 +403,45 @@ export class RunStore {
     for (const run of candidates) {
       let changed = false;
       try {
-        await this.modify(run.id, (r) => {
-          // Re-checked under the lock: the run may have finished since list().
-          if (!orphaned(r)) return null;
-          changed = true;
-          const why =
-            r.owner_pid === null
-              ? 'Interrupted: no process was supervising this run when Runlab started again'
-              : `Interrupted: the process supervising this run (pid ${r.owner_pid}) ended before the run finished`;
-          return {
-            ...r,
-            status: 'interrupted',
-            ended: new Date().toISOString(),
-            error: r.status === 'queued' ? 'The app closed before this run started' : why,
-            ...NO_OWNER,
-          };
-        });
+        await this.modify(
+          run.id,
+          (r) => {
+            // Re-checked under the lock: the run may have finished since list().
+            if (!orphaned(r)) return null;
+            changed = true;
+            const why =
+              r.owner_pid === null
+                ? 'Interrupted: no process was supervising this run when Runlab started again'
+                : `Interrupted: the process supervising this run (pid ${r.owner_pid}) ended before the run finished`;
+            return {
+              ...r,
+              status: 'interrupted',
+              ended: new Date().toISOString(),
+              error: r.status === 'queued' ? 'The app closed before this run started' : why,
+              ...NO_OWNER,
+            };
+          },
+          undefined,
+          true,
+        );
       } catch (error) {
         // Deleted or damaged meanwhile: nothing to recover.
         if (error instanceof LabError && (error.code === 'not_found' || error.code === 'invalid')) continue;
+        // A full disk: the run stays listed as it was, and can be deleted (its owner is gone); next start tries again.
+        if (isDiskFullError(error)) continue;
         throw error;
       }
-      if (changed) recovered.push(run.id);
+      if (changed) {
+        recovered.push(run.id);
+        // A save the crash cut short leaves model/last under another name: put it back.
+        await recoverModelFolders(this.modelDir(run.id)).catch(() => undefined);
+      }
     }
     return recovered;
   }
 
   /** `change` returning null means "no change": nothing is written. */
-  private async modify(id: string, change: (r: RunRecord) => RunRecord | null, dir = this.runDir(id)): Promise<RunRecord> {
+  private async modify(id: string, change: (r: RunRecord) => RunRecord | null, dir = this.runDir(id), ending = false): Promise<RunRecord> {
     return runLocks.run(dir, async () => {
       const current = await this.readExisting(id, dir);
       // A copy, so a change that edits its argument in place cannot alter `current`.
@@ -385,12 +451,29 @@ export class RunStore {
       if (record.id !== id) {
         throw new LabError({ code: 'invalid', field: 'id', message: `Run ${id} cannot change its id to ${JSON.stringify(record.id)}` });
       }
-      const file = join(dir, RUN_FILE);
-      await writeFileAtomic(file, formatRunJson(record)).catch((error) => {
-        throw fsError('write', file, error);
-      });
+      await this.writeRunFile(join(dir, RUN_FILE), formatRunJson(record), ending);
       return record;
     });
+  }
+
+  /**
+   * run.json, replaced atomically. On a full disk the space reserve is given back and the write
+   * tried once more: the write that ends a run ("failed: disk full while writing …") must fit.
+   */
+  private async writeRunFile(file: string, content: string, ending: boolean): Promise<void> {
+    try {
+      await writeFileAtomic(file, content);
+    } catch (error) {
+      if (!ending || !isDiskFull(error) || !(await releaseReserve(this.dataDir))) throw fsError('write', file, error);
+      await writeFileAtomic(file, content).catch((again) => {
+        throw fsError('write', file, again);
+      });
+    }
+  }
+
+  /** On start (and when space was freed): puts back the space reserve (space-reserve.ts), if it can. */
+  async ensureReserve(): Promise<boolean> {
+    return ensureReserve(this.dataDir);
   }
 
   private async readExisting(id: string, dir: string): Promise<RunRecord> {
@@ -452,12 +535,20 @@ function notFound(id: string): LabError {
   return new LabError({ code: 'not_found', field: 'id', message: `Run ${id} not found` });
 }
 
+/** Whether a store error is a full disk ("disk full while writing <file>"). */
+export function isDiskFullError(error: unknown): boolean {
+  return error instanceof LabError && error.code === 'unavailable' && error.message.startsWith(DISK_FULL_PREFIX);
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 function fsError(action: string, path: string, error: unknown): LabError {
   if (error instanceof LabError) return error;
+  // A full disk is not Runlab's bug: say which file it stopped, in words a person can act on.
+  if (error instanceof DiskFullError) return new LabError({ code: 'unavailable', message: error.message });
+  if (isDiskFull(error)) return new LabError({ code: 'unavailable', message: new DiskFullError(path).message });
   const e = error as NodeJS.ErrnoException;
   return new LabError({ code: 'internal', message: `Could not ${action} ${path}: ${e.message}` });
 }

@@ -1,17 +1,24 @@
 /**
  * CheckpointCallback: saves the model (TensorFlow.js format) to `modelDir/last` after every
  * epoch and when the fit is cancelled, and to `modelDir/best` whenever the validation loss
- * improves — a stopped or crashed run keeps its latest and its best weights.
+ * improves — a stopped or crashed run keeps its latest and its best weights. Each save swaps
+ * the folder in whole (replaceFolder); leftovers of a crash are put right when the fit begins.
  */
 import { join } from 'node:path';
 import { Callback } from '../loop/callback';
+import { recoverModelFolders } from '../models/model-folder';
 import { saveModel } from '../models/save-model';
 import { stateNumberOrNull, stateObject, type Resumable } from '../loop/resumable';
 import { AvgStatsCallback } from './avg-stats';
+import { TelemetryCallback } from './telemetry';
 
 export class CheckpointCallback extends Callback implements Resumable {
   override readonly needs = [AvgStatsCallback];
-  override readonly runAfter = [AvgStatsCallback];
+  /**
+   * After AvgStats has the epoch's validation loss, and after Telemetry has sent the epoch's
+   * row: a save that fails (a full disk) fails the run but never loses that row.
+   */
+  override readonly runAfter = [AvgStatsCallback, TelemetryCallback];
   bestLoss: number | null = null;
   /** 1-based epoch saved as best, if any. */
   bestEpoch: number | null = null;
@@ -31,6 +38,8 @@ export class CheckpointCallback extends Callback implements Resumable {
   override async begin_fit(): Promise<void> {
     this.bestLoss = null;
     this.bestEpoch = null;
+    // What a crash during an earlier save left (a resumed run writes here again): put right first.
+    await recoverModelFolders(this.modelDir);
   }
 
   state(): { best_loss: number | null; best_epoch: number | null } {

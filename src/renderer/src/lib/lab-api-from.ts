@@ -12,6 +12,8 @@ export function labApiFrom(call: LabCall, on: LabOn): LabApi {
     listRuns: (request) => call('listRuns', request),
     getRun: (request) => call('getRun', request),
     getMetrics: (request) => call('getMetrics', request),
+    getMetricsView: (request) => call('getMetricsView', request),
+    getMetricsPage: (request) => call('getMetricsPage', request),
     startRun: (request) => call('startRun', request),
     cancelRun: (request) => call('cancelRun', request),
     updateRun: (request) => call('updateRun', request),

@@ -1,5 +1,6 @@
 /**
- * Metric series per run: a getMetrics snapshot, then rows from 'run:metrics' pushes.
+ * Metric series per run: a getMetrics snapshot (for a run too big to send whole, a
+ * chart-resolution view of it: view-series.ts), then rows from 'run:metrics' pushes.
  *
  * The point arrays live OUTSIDE reactivity (plain arrays in a RunSeries, appended in place:
  * proxying 50,000 points would cost more than drawing them). What is reactive is
@@ -7,10 +8,12 @@
  * tiles read it to know when to redraw.
  */
 import type { LabApi } from '../../../shared/api';
+import { METRICS_MAX_REPLY_ROWS, METRICS_MAX_ROWS } from '../../../shared/metrics-view';
 import { justRewound, rowsGeneration, type MetricRow } from '../../../shared/records';
 import { errorMessage } from './error-message';
 import { FrameBatcher } from './frame-batcher';
 import { appendRows, emptySeries, type RunSeries } from './series';
+import { VIEW_BUCKETS, viewRows } from './view-series';
 
 export class RunMetrics {
   readonly id: string;
@@ -19,6 +22,10 @@ export class RunMetrics {
   status = $state<'loading' | 'ready' | 'error'>('loading');
   error = $state<string | null>(null);
   version = $state(0);
+  /** The series hold a chart-resolution view (a run too big to send whole), not every row. */
+  coarse = $state(false);
+  /** Lines of the run's metrics.jsonl that are not rows and were skipped, in a sentence (null: none). */
+  damage = $state<string | null>(null);
 
   #early: MetricRow[] = [];
   #dirty = false;
@@ -41,13 +48,19 @@ export class RunMetrics {
     if (appendRows(this.series, rows) > 0) this.#markDirty();
   }
 
-  setSnapshot(rows: readonly MetricRow[]): void {
+  /** `coarse`: the rows are a chart-resolution view of a big run (view-series.ts), not every row. */
+  setSnapshot(rows: readonly MetricRow[], coarse = false): void {
+    this.coarse = coarse;
     appendRows(this.series, rows);
     appendRows(this.series, this.#early);
     this.#early = [];
     this.status = 'ready';
     this.error = null;
     this.#markDirty();
+  }
+
+  setDamage(damage: string | null): void {
+    this.damage = damage;
   }
 
   setError(message: string): void {
@@ -63,6 +76,33 @@ export class RunMetrics {
     this.#dirty = true;
     this.#batcher.schedule();
   }
+}
+
+/**
+ * Runs small enough to send whole (METRICS_MAX_ROWS each), in groups within one reply's limit,
+ * and the big ones, which are read as views.
+ */
+function bySize(ids: readonly string[], rowsOf: (id: string) => number): { small: string[][]; big: string[] } {
+  const small: string[][] = [];
+  const big: string[] = [];
+  let group: string[] = [];
+  let total = 0;
+  for (const id of ids) {
+    const rows = rowsOf(id);
+    if (rows > METRICS_MAX_ROWS) {
+      big.push(id);
+      continue;
+    }
+    if (group.length > 0 && total + rows > METRICS_MAX_REPLY_ROWS) {
+      small.push(group);
+      group = [];
+      total = 0;
+    }
+    group.push(id);
+    total += rows;
+  }
+  if (group.length > 0) small.push(group);
+  return { small, big };
 }
 
 /** Keeps the series of recently viewed runs; the oldest beyond `capacity` are dropped. */
@@ -128,8 +168,18 @@ export class MetricsCache {
     for (let i = 0; i < ids.length; i += 50) {
       const chunk = ids.slice(i, i + 50);
       try {
-        const byId = await this.#lab.getMetrics({ ids: chunk });
-        for (const id of chunk) this.#entries.get(id)?.setSnapshot(byId[id] ?? []);
+        // How big each run is (a one-bucket view): small runs come whole, big ones at chart resolution.
+        const sizes = await this.#lab.getMetricsView({ ids: chunk, buckets: 1 });
+        for (const id of chunk) this.#entries.get(id)?.setDamage(sizes[id]?.damage ?? null);
+        const { small, big } = bySize(chunk, (id) => sizes[id]?.rows ?? 0);
+        for (const group of small) {
+          const byId = await this.#lab.getMetrics({ ids: group });
+          for (const id of group) this.#entries.get(id)?.setSnapshot(byId[id] ?? []);
+        }
+        for (const id of big) {
+          const view = (await this.#lab.getMetricsView({ ids: [id], buckets: VIEW_BUCKETS }))[id];
+          this.#entries.get(id)?.setSnapshot(view ? viewRows(view) : [], true);
+        }
       } catch (error) {
         const message = errorMessage(error);
         for (const id of chunk) {
