@@ -32,6 +32,11 @@ function random(seed: number): () => number {
 }
 
 export function syntheticRows(spec: SyntheticRunSpec, lr: number): MetricRow[] {
+  return [...syntheticRowChunks(spec, lr, Number.MAX_SAFE_INTEGER)].flat();
+}
+
+/** The same rows, `chunkRows` at a time: five million of them without holding them all. */
+export function* syntheticRowChunks(spec: SyntheticRunSpec, lr: number, chunkRows: number): Generator<MetricRow[]> {
   const rand = random(spec.seed ?? 1);
   const floor = spec.floor ?? 0.15;
   const msPerIter = spec.msPerIter ?? 2;
@@ -65,8 +70,9 @@ export function syntheticRows(spec: SyntheticRunSpec, lr: number): MetricRow[] {
       };
       rows.push(epochRow);
     }
+    if (rows.length >= chunkRows) yield rows.splice(0);
   }
-  return rows;
+  if (rows.length > 0) yield rows;
 }
 
 /** Writes each run (config, finished status, summary) and its rows; returns the records. */

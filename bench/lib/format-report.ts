@@ -2,6 +2,7 @@
 import { FIRST_ROW_LABELS, FIRST_ROW_VARIANTS, type FirstRowSummary } from './first-row-result';
 import type { GridSummary } from './grid';
 import type { BenchReport } from './report';
+import { formatStoreBench } from './store-report';
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -203,6 +204,9 @@ export function formatReport(r: BenchReport): string {
       `  ${t.error ? `error: ${t.error}` : fmtRate(t.rows_per_second)}; the default job makes ${fmtRate(t.default_job_rows_per_second)} (one row per step)`,
     );
   }
+
+  if (r.store_metrics) out.push('', ...formatStoreBench(r.store_metrics));
+  else if (r.store_metrics_error) out.push('', `Metrics at scale: error: ${r.store_metrics_error}`);
 
   if (r.num_tensors_per_epoch.length > 0 || r.memory_checks.source !== 'none') {
     const mc = r.memory_checks;

@@ -5,6 +5,7 @@ import type { FirstRowSummary } from './first-row-result';
 import type { GridSummary } from './grid';
 import type { InterleavedSummary } from './interleaved-result';
 import type { StepProfile } from './step-split';
+import type { StoreBenchResult } from './store-report';
 
 export interface RunnerVsBare {
   /** Median of paired runner/bare ratios of steady-state training samples/s. */
@@ -93,6 +94,9 @@ export interface BenchReport {
   backends: BackendEntry[];
   telemetry_rows_per_second: number | null;
   telemetry: TelemetryReport | null;
+  /** Metrics at scale (bench/store-metrics.ts): views, pages and the host's longest stall for big runs. */
+  store_metrics?: StoreBenchResult | null;
+  store_metrics_error?: string;
   /** Of the default job through runJob (median over repeats). */
   peak_rss_mb: number | null;
   num_tensors_per_epoch: (number | null)[];

@@ -22,6 +22,7 @@ import {
 } from './aggregate';
 import { parseBenchArgs, USAGE, type BenchSettings } from './bench-args';
 import { runMeasurementProcess, runProcess, type Outcome } from './child';
+import type { StoreBenchResult } from './store-report';
 import { fmtRate, formatReport } from './format-report';
 import type { JobBenchOptions } from './job-options';
 import type { LoopResult } from './loop-result';
@@ -345,6 +346,19 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       else hooksError = o.error;
     }
 
+    // Metrics at scale: its own process (it starts host processes of its own); quick runs use smaller runs.
+    let storeMetrics: StoreBenchResult | null = null;
+    let storeError: string | undefined;
+    if (on('store')) {
+      const sizes = settings.quick ? [200_000, 1_000_000] : [1_000_000, 5_000_000];
+      const o = await runMeasurementProcess<StoreBenchResult>(entry('store-metrics.ts'), { sizes }, { env: ctx.env, timeoutMs: 1_800_000 });
+      if (o.ok) storeMetrics = o.value;
+      else storeError = o.error;
+      log(
+        `store: ${o.ok ? o.value.sizes.map((z) => `${z.rows} rows open ${z.phases.open_cold.ms} ms cold`).join(', ') : `FAILED: ${o.error}`}`,
+      );
+    }
+
     const report: BenchReport = {
       machine: {
         ...machine,
@@ -363,6 +377,8 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       backends,
       telemetry_rows_per_second: telemetry?.rows_per_second ?? null,
       telemetry,
+      ...(on('store') ? { store_metrics: storeMetrics } : {}),
+      ...(storeError ? { store_metrics_error: storeError } : {}),
       peak_rss_mb: memory.peak_rss_mb,
       num_tensors_per_epoch: memory.num_tensors_per_epoch,
       rss_mb_per_epoch: memory.rss_mb_per_epoch,

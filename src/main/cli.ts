@@ -1,6 +1,7 @@
 /**
- * The `runlab` command line: train | runs | serve | start. Every command goes through
- * LabService (or, for `train --no-save`, the engine's runJob), never a copy of their logic.
+ * The `runlab` command line: train | lr-find | predict | interpret | runs | serve | start. Commands go
+ * through LabService or the engine (runJob for `train --no-save`; predict and interpret run a
+ * checkpoint in this process), never a copy of their logic.
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
@@ -10,6 +11,9 @@ import { refreshTrainerBundle } from './runs/trainer/build-trainer-bundle';
 import { CliError, errorLine } from './cli/cli-error';
 import { runsCommand } from './cli/runs-command';
 import { serveCommand, startCommand } from './cli/serve-command';
+import { interpretCommand } from './cli/interpret-command';
+import { lrFindCommand } from './cli/lr-find-command';
+import { predictCommand } from './cli/predict-command';
 import { trainCommand } from './cli/train-command';
 import { forkCommand } from './cli/fork-command';
 import { editCommand, pauseCommand } from './cli/live-commands';
@@ -55,6 +59,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 
   for (const command of [
     trainCommand(dataDir, setExitCode),
+    lrFindCommand(dataDir, setExitCode),
+    predictCommand(dataDir),
+    interpretCommand(dataDir),
     resumeCommand(dataDir, setExitCode),
     forkCommand(dataDir, setExitCode),
     editCommand(openService),

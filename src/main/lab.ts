@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import {
   LabError,
   type BackendInfo,
+  type DataPreview,
+  type ModelDownload,
   type ExportFile,
   RequestSchemas,
   type LabMethod,
@@ -15,16 +17,23 @@ import {
   type SchemaInfo,
   type SystemInfo,
 } from '../shared/api';
-import { DEFAULT_HYPERPARAMS, FIELDS, PRESETS } from '../shared/hyperparams';
+import { DEFAULT_HYPERPARAMS, FIELDS, PRESETS, validateHyperparams, type Hyperparams } from '../shared/hyperparams';
+import { InterpretationSchema, PredictionsSchema, type CheckpointName, type Interpretation, type Predictions } from '../shared/analysis';
+import { boundText } from '../shared/excerpt';
 import { EXPORT_MAX_ROWS, METRICS_MAX_REPLY_ROWS, METRICS_MAX_ROWS, type MetricsView } from '../shared/metrics-view';
-import { isDamaged, type MetricRow, type RunListEntry, type RunRecord } from '../shared/records';
+import { isDamaged, type DataInfo, type MetricRow, type RunListEntry, type RunRecord } from '../shared/records';
 import type { LabListener, LabPort } from './lab-port';
 import type { MetricsStatus } from './runs/store/metrics-reader';
 import type { ViewRequest } from './runs/store/metrics-view';
 import { RunStore } from './runs/store/store';
 import { RunSupervisor, type SupervisorOptions } from './runs/supervisor';
+import { modelZip } from './runs/model-zip';
+import { runTrainerTask } from './runs/trainer/run-task';
+import { TaskSlots } from './runs/trainer/task-slots';
 import { ChildProcessLauncher, type TrainerLauncher } from './runs/trainer/trainer-launcher';
 import { WarmTrainers } from './runs/trainer/warm-trainers';
+import type { InferenceTask } from './training/inference/inference-task-schema';
+import { checkpointDir } from './training/inference/checkpoint-dir';
 
 export interface LabServiceOptions extends SupervisorOptions {
   /** Defaults to $RUNLAB_HOME or ~/.runlab. */
@@ -46,9 +55,13 @@ export class LabService implements LabPort {
   /** Backends cannot appear or vanish while the app runs: probe once. */
   private backends: Promise<BackendInfo[]> | undefined;
 
+  /** Inference tasks (predict, interpret) run in trainer processes, two at a time. */
+  private readonly tasks = new TaskSlots(2);
+
   private constructor(
     readonly store: RunStore,
     readonly supervisor: RunSupervisor,
+    private readonly launcher: TrainerLauncher,
   ) {
     this.handlers = {
       listRuns: () => this.listRuns(),
@@ -63,6 +76,10 @@ export class LabService implements LabPort {
       exportRun: (request) => this.exportRun(request),
       getSchema: async () => schemaInfo(),
       systemInfo: () => this.systemInfo(),
+      previewData: ({ config }) => this.previewData(config),
+      predict: ({ id, images, checkpoint }) => this.predict(id, images, checkpoint),
+      interpret: ({ id, checkpoint }) => this.interpret(id, checkpoint),
+      downloadModel: ({ id, checkpoint }) => this.downloadModel(id, checkpoint),
       // Everything reaching the service through LabApi comes from the UI; the CLI calls the supervisor itself.
       pauseRun: ({ id }) => this.supervisor.pause(id, 'ui'),
       resumeRun: ({ id, epochs }) => this.supervisor.resume(id, { epochs, by: 'ui' }),
@@ -84,7 +101,8 @@ export class LabService implements LabPort {
     const cacheDir = supervisorOptions.cacheDir ?? join(store.dataDir, 'cache');
     const trainers = warmTrainers > 0 ? new WarmTrainers(base, { spares: warmTrainers, cacheDir }) : base;
     const supervisor = new RunSupervisor(store, trainers, supervisorOptions);
-    return new LabService(store, supervisor);
+    // Inference tasks start their own processes: a warm spare is kept for the next run.
+    return new LabService(store, supervisor, base);
   }
 
   get dataDir(): string {
@@ -189,6 +207,90 @@ export class LabService implements LabPort {
     return { id };
   }
 
+  /** Validates the config as startRun does; a data problem is an 'invalid' error on dataPath. */
+  private async previewData(input: unknown): Promise<DataPreview> {
+    const config = validConfig(input);
+    const [{ previewData }, { DataError }] = await Promise.all([import('./training/data/preview'), import('./training/data/data-error')]);
+    try {
+      return await previewData(config, { cacheDir: join(this.store.dataDir, 'cache') });
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      throw new LabError({
+        code: 'invalid',
+        field: 'dataPath',
+        errors: [{ field: 'dataPath', message: error.message }],
+        message: `dataPath: ${error.message}`,
+      });
+    }
+  }
+
+  /** The run and its recorded data, for the requests that use its checkpoint. */
+  private async trainedRun(id: string): Promise<{ run: RunRecord; data: DataInfo; modelDir: string }> {
+    const run = await this.getRun(id);
+    if (!run.data) {
+      throw new LabError({
+        code: 'invalid',
+        field: 'id',
+        message: `Run ${id} has no record of its data (it trained before Runlab kept one, or never loaded its data); train it again to use its model`,
+      });
+    }
+    return { run, data: run.data, modelDir: this.store.modelDir(id) };
+  }
+
+  private async predict(id: string, images: { name: string; data: string }[], checkpoint?: CheckpointName): Promise<Predictions> {
+    const { run, data, modelDir } = await this.trainedRun(id);
+    await this.requireCheckpoint(run, modelDir, checkpoint);
+    const task = {
+      kind: 'predict' as const,
+      backend: run.config.backend,
+      modelDir,
+      data,
+      checkpoint,
+      images: images.map((i) => ({ name: i.name, base64: i.data })),
+    };
+    return PredictionsSchema.parse(await this.runTask(task));
+  }
+
+  private async interpret(id: string, checkpoint?: CheckpointName): Promise<Interpretation> {
+    const { run, data, modelDir } = await this.trainedRun(id);
+    await this.requireCheckpoint(run, modelDir, checkpoint);
+    const task = {
+      kind: 'interpret' as const,
+      config: run.config,
+      modelDir,
+      data,
+      checkpoint,
+      cacheDir: join(this.store.dataDir, 'cache'),
+    };
+    return InterpretationSchema.parse(await this.runTask(task));
+  }
+
+  private async downloadModel(id: string, checkpoint?: CheckpointName): Promise<ModelDownload> {
+    const run = await this.getRun(id);
+    const zip = await modelZip(run, this.store.modelDir(id), checkpoint);
+    return {
+      filename: zip.filename,
+      mime: 'application/zip',
+      checkpoint: zip.checkpoint,
+      base64: Buffer.from(zip.bytes).toString('base64'),
+    };
+  }
+
+  private async requireCheckpoint(run: RunRecord, modelDir: string, checkpoint?: CheckpointName): Promise<void> {
+    if ((await checkpointDir(modelDir, checkpoint)) !== null) return;
+    const what = checkpoint ? `a ${checkpoint} checkpoint` : 'a saved model yet (a checkpoint is saved after each epoch)';
+    throw new LabError({ code: 'not_found', field: checkpoint ? 'checkpoint' : 'id', message: `Run ${run.id} has no ${what}` });
+  }
+
+  /** The task's failure (a picture that cannot be decoded, data that changed) is the request's answer. */
+  private async runTask(task: InferenceTask): Promise<unknown> {
+    try {
+      return await this.tasks.run(() => runTrainerTask(this.launcher, task));
+    } catch (error) {
+      throw new LabError({ code: 'invalid', message: boundText((error as Error).message, 500) });
+    }
+  }
+
   private async systemInfo(): Promise<SystemInfo> {
     this.backends ??= probe();
     const backends = await this.backends;
@@ -222,6 +324,18 @@ function tooManyRows(what: string, limit: number): LabError {
 async function probe(): Promise<BackendInfo[]> {
   const { probeBackends } = await import('./training/backend');
   return probeBackends();
+}
+
+/** A config checked by the hyperparameter schema, or a LabError naming every bad field. */
+function validConfig(input: unknown): Hyperparams {
+  const valid = validateHyperparams(input);
+  if (valid.ok) return valid.value;
+  throw new LabError({
+    code: 'invalid',
+    field: valid.errors[0]?.field,
+    errors: valid.errors,
+    message: valid.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+  });
 }
 
 function schemaInfo(): SchemaInfo {

@@ -4,13 +4,14 @@
  * push-event map. Payloads are plain JSON.
  */
 import { z } from 'zod';
+import { CHECKPOINTS, type CheckpointName, type Interpretation, type Predictions } from './analysis';
 import type { FieldSpec, Hyperparams } from './hyperparams';
 import type { MetricsPage, MetricsView } from './metrics-view';
 import { MetricsPageRequestSchema, MetricsViewRequestSchema } from './metrics-view';
 import type { CheckpointInfo } from './checkpoint';
 import { HyperparamsSchema } from './hyperparams';
 import type { MetricRow, RunListEntry, RunPatch, RunRecord } from './records';
-import { RunEditSchema, RunIdSchema, RunPatchSchema } from './records';
+import { RUN_KINDS, RunEditSchema, RunIdSchema, RunPatchSchema } from './records';
 import type { Timeline } from './timeline';
 
 export interface BackendInfo {
@@ -43,6 +44,37 @@ export interface ExportFile {
   content: string;
 }
 
+/** What the New-run form shows of a dataset before training: classes, sample images, size. */
+export interface DataPreview {
+  dataset: string;
+  /** Per class, in label order: how many samples, and how many in train and valid where the source fixes that. */
+  classes: { name: string; count: number; train: number | null; valid: number | null }[];
+  /** A few samples per class as the model will see them (resized, grey or RGB), as PNG data URLs. */
+  samples: { label: string; image: string }[];
+  /** The size and channels samples are decoded to, and what the files are; null for tabular data. */
+  image: { width: number; height: number; channels: 1 | 3; source: string } | null;
+  total: number;
+  /** How train and valid are made, in words. */
+  split: string;
+  /** Things worth knowing: files ignored, samples that could not be decoded, features per row. */
+  notes: string[];
+}
+
+/** A run's model as a zip (model.json, weights, classes.json), base64 so JSON can carry it. */
+export interface ModelDownload {
+  filename: string;
+  mime: 'application/zip';
+  checkpoint: CheckpointName;
+  base64: string;
+}
+
+/**
+ * Images sent to predict: base64 bytes of PNG/JPEG/WebP files. The UI scales pictures down
+ * before sending (the web host takes messages up to 1 MiB).
+ */
+export const MAX_PREDICT_IMAGES = 16;
+export const MAX_PREDICT_IMAGE_BASE64 = 700_000;
+
 /** Request payload schemas: every transport validates what it receives with these. */
 export const RequestSchemas = {
   listRuns: z.object({}).strict(),
@@ -59,6 +91,8 @@ export const RequestSchemas = {
       name: z.string().trim().min(1).max(200).optional(),
       tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
       notes: z.string().max(20_000).optional(),
+      /** 'lr-find': the LR finder on this config, stored as a run of its own kind (default: a training run). */
+      kind: z.enum(RUN_KINDS).optional(),
     })
     .strict(),
   cancelRun: z.object({ id: RunIdSchema }).strict(),
@@ -74,6 +108,31 @@ export const RequestSchemas = {
     .strict(),
   getSchema: z.object({}).strict(),
   systemInfo: z.object({}).strict(),
+  // The config is validated against the hyperparameter schema by the service, as for startRun.
+  previewData: z.object({ config: z.record(z.string(), z.unknown()) }).strict(),
+  predict: z
+    .object({
+      id: RunIdSchema,
+      images: z
+        .array(
+          z
+            .object({
+              name: z.string().trim().min(1).max(300),
+              data: z
+                .string()
+                .min(1, { error: 'An image must not be empty' })
+                .max(MAX_PREDICT_IMAGE_BASE64, { error: 'An image must be at most 512 KB: scale it down first' })
+                .regex(/^[A-Za-z0-9+/]*={0,2}$/, { error: 'An image must be base64 data' }),
+            })
+            .strict(),
+        )
+        .min(1, { error: 'Send at least one image' })
+        .max(MAX_PREDICT_IMAGES, { error: `Send at most ${MAX_PREDICT_IMAGES} images at once` }),
+      checkpoint: z.enum(CHECKPOINTS).optional(),
+    })
+    .strict(),
+  interpret: z.object({ id: RunIdSchema, checkpoint: z.enum(CHECKPOINTS).optional() }).strict(),
+  downloadModel: z.object({ id: RunIdSchema, checkpoint: z.enum(CHECKPOINTS).optional() }).strict(),
   /** Run control (docs/run-control.md). */
   pauseRun: z.object({ id: RunIdSchema }).strict(),
   /** A paused run goes on; an ended one trains on from its newest checkpoint (to `epochs`, if given). */
@@ -114,6 +173,10 @@ export interface LabResponses {
   exportRun: ExportFile;
   getSchema: SchemaInfo;
   systemInfo: SystemInfo;
+  previewData: DataPreview;
+  predict: Predictions;
+  interpret: Interpretation;
+  downloadModel: ModelDownload;
   pauseRun: RunRecord;
   resumeRun: RunRecord;
   editRun: RunRecord;

@@ -5,12 +5,15 @@
  */
 import { z } from 'zod';
 
-export const DATASETS = ['mnist-sample', 'idx', 'csv'] as const;
+export const DATASETS = ['mnist-sample', 'idx', 'csv', 'images'] as const;
 export const MODELS = ['mlp', 'cnn'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export const SCHEDULES = ['constant', 'linear', 'cosine', 'exponential', 'one-cycle'] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export const SWITCH = ['off', 'on'] as const;
+/** Image-folder sizes: auto keeps 28×28 where the images are that, else 32×32. */
+export const IMAGE_SIZES = ['auto', '28', '32', '64'] as const;
+export const IMAGE_CHANNELS = ['auto', 'grey', 'rgb'] as const;
 
 export type DatasetKind = (typeof DATASETS)[number];
 export type ModelKind = (typeof MODELS)[number];
@@ -18,6 +21,8 @@ export type OptimizerKind = (typeof OPTIMIZERS)[number];
 export type ScheduleKind = (typeof SCHEDULES)[number];
 export type BackendName = (typeof BACKENDS)[number];
 export type Switch = (typeof SWITCH)[number];
+export type ImageSizeChoice = (typeof IMAGE_SIZES)[number];
+export type ImageChannelsChoice = (typeof IMAGE_CHANNELS)[number];
 
 interface FieldBase {
   label: string;
@@ -116,7 +121,7 @@ const FIELD_DEFS = {
     group: 'data',
     default: 'mnist-sample',
     options: DATASETS,
-    help: 'mnist-sample: 10,000 MNIST digits shipped with Runlab (8,000 train / 2,000 valid). idx: a folder of MNIST-format IDX files. csv: a CSV file with a label column.',
+    help: 'mnist-sample: 10,000 MNIST digits shipped with Runlab (8,000 train / 2,000 valid). idx: a folder of MNIST-format IDX files. csv: a CSV file with a label column. images: a folder with one subfolder of PNG/JPEG/WebP files per class.',
   }),
   dataPath: text({
     label: 'Data path',
@@ -124,7 +129,7 @@ const FIELD_DEFS = {
     group: 'data',
     default: '',
     maxLength: 4096,
-    help: 'For idx: a folder with train-images/train-labels and t10k-images/t10k-labels IDX files (gzipped or not). For csv: the CSV file. Unused for mnist-sample.',
+    help: 'For idx: a folder with train-images/train-labels and t10k-images/t10k-labels IDX files (gzipped or not). For csv: the CSV file. For images: a folder of class folders, or of train/ and valid/ (or test/) folders of class folders. Unused for mnist-sample.',
   }),
   validFraction: num({
     label: 'Validation fraction',
@@ -133,7 +138,31 @@ const FIELD_DEFS = {
     default: 0.2,
     min: 0.01,
     max: 0.9,
-    help: 'Share of a CSV file held out for validation (split by the seed).',
+    help: 'Share of a CSV file, or of an image folder without train/ and valid/ folders, held out for validation (split by the seed; stratified by class for images).',
+  }),
+  imageSize: choice({
+    label: 'Image size',
+    flag: 'image-size',
+    group: 'data',
+    default: 'auto',
+    options: IMAGE_SIZES,
+    help: 'Side in pixels images are resized (centre-cropped) to. auto: 28 where the images are 28×28, else 32.',
+  }),
+  channels: choice({
+    label: 'Channels',
+    flag: 'channels',
+    group: 'data',
+    default: 'auto',
+    options: IMAGE_CHANNELS,
+    help: 'grey: one channel; rgb: three. auto: grey where the images are grey, else rgb.',
+  }),
+  skipBadFiles: choice({
+    label: 'Skip undecodable files',
+    flag: 'skip-bad-files',
+    group: 'data',
+    default: 'off',
+    options: SWITCH,
+    help: 'on: an image file that cannot be decoded is left out (the run says how many); off: it fails the run, naming the file.',
   }),
   model: choice({
     label: 'Model',
@@ -303,7 +332,7 @@ export const HyperparamsSchema = z
       if (typeof c !== 'object' || c === null) return;
       const dataset: unknown = c.dataset;
       const dataPath: unknown = c.dataPath;
-      if ((dataset === 'idx' || dataset === 'csv') && (typeof dataPath !== 'string' || dataPath.trim() === '')) {
+      if ((dataset === 'idx' || dataset === 'csv' || dataset === 'images') && (typeof dataPath !== 'string' || dataPath.trim() === '')) {
         ctx.addIssue({ code: 'custom', path: ['dataPath'], message: `Data path is required for the ${dataset} dataset` });
       }
     },

@@ -80,8 +80,57 @@ export const ProgressSchema = z.object({
   latest: MetricsSnapshotSchema.optional(),
   /** Best valid accuracy of the epochs finished so far. */
   best_valid_accuracy: lossValue.optional(),
+  /** While the trainer reads and decodes the data, before training starts: files done of total. */
+  loading: z.object({ done: z.number().int().min(0), total: z.number().int().min(0) }).optional(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
+
+/** How an image becomes a model input: resized (centre-cropped) to height × width, then (v/255 − mean) / std per channel. */
+export const ImageInputSchema = z.object({
+  height: z.number().int().min(1).max(4096),
+  width: z.number().int().min(1).max(4096),
+  channels: z.union([z.literal(1), z.literal(3)]),
+  mean: z.array(finite).min(1).max(3),
+  std: z.array(finite).min(1).max(3),
+});
+export type ImageInput = z.infer<typeof ImageInputSchema>;
+
+/** A file the data layer left out because it could not be decoded (skip-bad-files on). */
+export const SkippedFileSchema = z.object({ file: z.string().max(4096), reason: z.string().max(300) });
+export type SkippedFile = z.infer<typeof SkippedFileSchema>;
+
+/** What a run's data was: class names (index order), input shape, and how images are prepared. */
+export const DataInfoSchema = z.object({
+  classes: z.array(z.string().max(200)).min(1).max(10_000),
+  /** Per-sample shape the model takes: [784] for the mlp on 28×28 images, [28, 28, 1] for the cnn, [4] for a CSV of 4 features. */
+  input_shape: z.array(z.number().int().min(1)).min(1).max(3),
+  /** Null when the samples are not images (CSV). */
+  image: ImageInputSchema.nullable(),
+  train_size: z.number().int().min(0),
+  valid_size: z.number().int().min(0),
+  /** How many files were left out, and the first few of them. */
+  skipped_count: z.number().int().min(0),
+  skipped: z.array(SkippedFileSchema).max(20),
+});
+export type DataInfo = z.infer<typeof DataInfoSchema>;
+
+/** What a run is: a training run (the default, and every record written before kinds existed) or an LR finder's search. */
+export const RUN_KINDS = ['train', 'lr-find'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
+/** An LR finder's curve (one point per iteration: lr, raw loss — null once it diverged — and smoothed loss) and fastai's suggestions. */
+export const LrFindResultSchema = z.object({
+  lrs: z.array(finite).max(10_000),
+  losses: z.array(lossValue).max(10_000),
+  smoothed: z.array(lossValue).max(10_000),
+  suggestions: z.object({ valley: finite.nullable(), steep: finite.nullable(), minimum: finite.nullable() }),
+  /** Why the search ended: its last iteration, the loss exploding, or a stop. */
+  stopped_by: z.enum(['max-iter', 'diverged', 'user']),
+  min_lr: finite,
+  max_lr: finite,
+  max_iter: z.number().int().min(1),
+});
+export type LrFindResult = z.infer<typeof LrFindResultSchema>;
 
 const isoTime = z.string().datetime({ offset: true });
 
@@ -188,6 +237,12 @@ export const RunRecordSchema = z.object({
   /** When that process started, where the system tells (Linux): a reused pid is not the owner.
    * Optional: records written before it existed still read. */
   owner_started: z.string().nullable().optional(),
+  /** The data the trainer loaded (classes, input shape, image preparation); absent until it has. */
+  data: DataInfoSchema.optional(),
+  /** Absent on a training run. */
+  kind: z.enum(RUN_KINDS).optional(),
+  /** An lr-find run's curve and suggestions, once it has finished. */
+  lr_find: LrFindResultSchema.optional(),
   /** Run control (all optional: records written before it existed still read). */
   /** Live edits, pauses and resumes, oldest first. */
   events: z.array(RunEventSchema).max(MAX_RUN_EVENTS).optional(),

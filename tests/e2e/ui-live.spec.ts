@@ -54,7 +54,7 @@ test('a data path that does not exist is refused on its field, and no run is cre
   const missing = '/nonexistent/runlab-e2e/digits.csv';
   await page.goto(`${labHost.url}#/new`);
   await page.getByTestId('reset-form').click();
-  await page.getByTestId('field-dataset').getByRole('radio', { name: 'csv', exact: true }).click();
+  await page.getByTestId('field-dataset').selectOption('csv');
   await page.getByTestId('field-dataPath').fill(missing);
   await page.getByTestId('start-run').click();
   await expect(page.getByTestId('field-error-dataPath')).toHaveText(`File not found: ${missing}`);

@@ -14,6 +14,7 @@ import { DEFAULT_HYPERPARAMS, FIELDS, PRESETS } from '../../src/shared/hyperpara
 import type { MetricRow, RunRecord } from '../../src/shared/records';
 import { LabService } from '../../src/main/lab';
 import { ChildProcessLauncher } from '../../src/main/runs/trainer/trainer-launcher';
+import { writeImageFolder } from '../helpers/image-folders';
 
 const HELPERS = fileURLToPath(new URL('./helpers/', import.meta.url));
 
@@ -82,6 +83,26 @@ describe('LabService', () => {
     expect(await refusal(s.call('getRun', { id: 'no-such-run' }))).toMatchObject({ code: 'not_found' });
     expect(await refusal(s.call('launchRockets' as never, {}))).toMatchObject({ code: 'invalid', field: 'method' });
     expect(await refusal(s.call('toString' as never, {}))).toMatchObject({ code: 'invalid', field: 'method' });
+  });
+
+  it('previews a dataset, refusing a bad config or data path with the field named', async () => {
+    const s = await open();
+    const dir = join(dataDir, 'pets');
+    await writeImageFolder(dir, { classes: ['square', 'diagonal'], perClass: 3 });
+    const preview = await s.call('previewData', { config: { dataset: 'images', dataPath: dir } });
+    expect(preview.classes.map((c) => [c.name, c.count])).toEqual([
+      ['diagonal', 3],
+      ['square', 3],
+    ]);
+    expect(preview.samples).toHaveLength(6);
+    expect(await refusal(s.call('previewData', { config: 'images' }))).toMatchObject({ code: 'invalid', field: 'config' });
+    expect(await refusal(s.call('previewData', { config: { dataset: 'pictures' } }))).toMatchObject({ code: 'invalid', field: 'dataset' });
+    const missing = join(dataDir, 'nowhere');
+    expect(await refusal(s.call('previewData', { config: { dataset: 'images', dataPath: missing } }))).toMatchObject({
+      code: 'invalid',
+      field: 'dataPath',
+      errors: [{ field: 'dataPath', message: `Folder not found: ${missing}` }],
+    });
   });
 
   it('serves the hyperparameter schema', async () => {

@@ -210,6 +210,21 @@ describe('the packaged app', () => {
     }
   });
 
+  it("keeps sharp's addon and libvips (image folders) outside app.asar, byte for byte", () => {
+    const natives = [
+      `node_modules/@img/sharp-${process.platform}-${process.arch}/lib`,
+      `node_modules/@img/sharp-libvips-${process.platform}-${process.arch}/lib`,
+    ]
+      .flatMap((dir) => readdirSync(join(ROOT, dir)).map((file) => `${dir}/${file}`))
+      .filter((path) => /\.node$|\.so(\.|$)|\.dylib$|\.dll$/.test(path));
+    expect(natives.some((p) => p.endsWith('.node'))).toBe(true);
+    expect(natives.some((p) => p.includes('libvips'))).toBe(true);
+    for (const path of natives) {
+      expect(unpacked(path), path).toBe(true);
+      expect(sha(join(packed.resources, 'app.asar.unpacked', path))).toBe(sha(join(ROOT, path)));
+    }
+  });
+
   it('keeps all of tfjs-node-gpu (its N-API addon and libtensorflow) outside app.asar', () => {
     const gpu = join(packed.nodeModules, NODE_GPU);
     const files = filesUnder(gpu);

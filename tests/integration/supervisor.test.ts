@@ -22,6 +22,7 @@ interface FakeOptions {
   epochs?: number;
   rowsPerMessage?: number;
   delayMs?: number;
+  loading?: number;
 }
 
 function fake(options: FakeOptions = {}): ChildProcessLauncher {
@@ -127,6 +128,25 @@ describe('RunSupervisor', () => {
     expect(final).toMatchObject({ status: 'completed', backend: 'cpu', error: null, summary: { epochs: 2, iterations: 20 } });
     expect(Date.parse(final.ended!)).toBeGreaterThanOrEqual(Date.parse(final.started!));
     expect(await store.get(run.id)).toEqual(final);
+  });
+
+  it('shows decoding progress in the queued run before training, then stores the data the trainer loaded', async () => {
+    const s = open(fake({ iters: 10, epochs: 1, loading: 700, delayMs: 60 }), { progressMs: 10 });
+    const seen = record(s);
+    const run = await s.start(config);
+    const final = await s.whenSettled(run.id);
+    const loading = seen
+      .updates(run.id)
+      .filter((r) => r.progress?.loading)
+      .map((r) => [r.status, r.progress!.loading!.done, r.progress!.loading!.total]);
+    expect(loading.length).toBeGreaterThan(0);
+    expect(loading.every(([status, , total]) => status === 'queued' && total === 700)).toBe(true);
+    expect(loading.at(-1)![1]).toBe(700);
+    // Training has started: the loading line is gone, and what was loaded is on the record.
+    const running = seen.updates(run.id).find((r) => r.status === 'running')!;
+    expect(running.progress?.loading).toBeUndefined();
+    expect(final.data).toMatchObject({ classes: ['cat', 'dog'], image: { width: 28, channels: 1 } });
+    expect((await store.get(run.id)).data?.classes).toEqual(['cat', 'dog']);
   });
 
   it('trains queued runs one after the other with concurrency 1', async () => {

@@ -40,6 +40,9 @@ export async function followRun(service: LabService, begin: () => Promise<RunRec
     if (event !== 'run:updated') return;
     const record = payload as RunRecord;
     if (record.id !== runId || FINISHED_STATUSES.includes(record.status)) return;
+    // An image folder decoding before training starts.
+    const loading = record.progress?.loading;
+    if (!announced && loading) reporter.loading(loading.done, loading.total);
     if (!announced && record.status === 'running' && record.progress) {
       announced = true;
       reporter.start({
@@ -47,6 +50,7 @@ export async function followRun(service: LabService, begin: () => Promise<RunRec
         device: record.device ?? '',
         totalIters: record.progress.total_iters,
         epochs: record.progress.epochs,
+        data: record.data,
       });
     }
     if (record.progress) reporter.progress(record.progress);
@@ -69,6 +73,7 @@ export async function followRun(service: LabService, begin: () => Promise<RunRec
         device: final.device,
         runId: final.id,
         error: final.error,
+        data: final.data ?? null,
       },
     };
   } finally {

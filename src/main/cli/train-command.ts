@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { validateHyperparams, type Hyperparams } from '../../shared/hyperparams';
+import type { DataInfo } from '../../shared/records';
 import { LabService } from '../lab';
 import { RunStore } from '../runs/store/store';
 import { ChildProcessLauncher } from '../runs/trainer/trainer-launcher';
@@ -96,7 +97,7 @@ async function userCallbacks(files: readonly string[], config: Hyperparams): Pro
   }
 }
 
-function validConfig(config: Record<string, unknown>): Hyperparams {
+export function validConfig(config: Record<string, unknown>): Hyperparams {
   const valid = validateHyperparams(config);
   if (valid.ok) return valid.value;
   throw new CliError(valid.errors.map((e) => `${flagForField(e.field) ?? e.field}: ${e.message}`).join('\n'), 2);
@@ -133,14 +134,18 @@ async function trainInProcess(
   const { runJob } = await import('../training/job');
   const abort = new AbortController();
   const interrupt = onInterrupt(reporter, () => abort.abort());
+  let data: DataInfo | null = null;
   try {
     const result = await runJob(config, {
       signal: abort.signal,
       modelDir: null,
       callbacks,
       // Nothing is recorded, but the decoded-dataset cache is shared with saved runs.
-      data: { cacheDir },
-      onStart: (info) => reporter.start({ ...info, totalIters: plannedIters(info.totalIters, config.stopAfter) }),
+      data: { cacheDir, onProgress: (done, total) => reporter.loading(done, total) },
+      onStart: (info) => {
+        data = info.data;
+        reporter.start({ ...info, totalIters: plannedIters(info.totalIters, config.stopAfter) });
+      },
       onRows: (rows) => reporter.rows(rows),
       onProgress: (progress) => reporter.progress(progress),
     });
@@ -153,6 +158,7 @@ async function trainInProcess(
         device: result.device,
         runId: null,
         error: result.error,
+        data,
       },
     };
   } finally {

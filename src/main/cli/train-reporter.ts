@@ -3,7 +3,7 @@
  * row per epoch on stdout and a final line. JSON: JSON Lines on stdout and nothing else.
  */
 import cliProgress from 'cli-progress';
-import type { EpochRow, MetricRow, Progress, RunStatus, RunSummary } from '../../shared/records';
+import type { DataInfo, EpochRow, MetricRow, Progress, RunStatus, RunSummary } from '../../shared/records';
 import { formatDuration, formatMetric } from './table';
 
 export interface TrainStart {
@@ -11,6 +11,8 @@ export interface TrainStart {
   device: string;
   totalIters: number;
   epochs: number;
+  /** What was loaded (classes, input shape, skipped files), when the trainer said. */
+  data?: DataInfo;
 }
 
 export interface TrainEnd {
@@ -21,9 +23,13 @@ export interface TrainEnd {
   runId: string | null;
   error: string | null;
   seconds: number;
+  /** The run's data, once loaded: its class names and skipped files reach the final line. */
+  data?: DataInfo | null;
 }
 
 export interface TrainReporter {
+  /** Decoding an image folder before training: files done of all. */
+  loading(done: number, total: number): void;
   start(info: TrainStart): void;
   rows(rows: MetricRow[]): void;
   progress(progress: Progress): void;
@@ -38,6 +44,7 @@ const WIDTHS = COLUMNS.map((h) => Math.max(h.length, h === 'time' ? 5 : h === 'e
 
 export class HumanReporter implements TrainReporter {
   private bar: cliProgress.SingleBar | null = null;
+  private loadingBar: cliProgress.SingleBar | null = null;
   private barState = { total: 0, value: 0, epoch: '0.00' };
   private headerPrinted = false;
 
@@ -47,8 +54,35 @@ export class HumanReporter implements TrainReporter {
     private readonly quiet: boolean,
   ) {}
 
-  start(info: TrainStart): void {
+  loading(done: number, total: number): void {
     if (this.quiet) return;
+    if (!this.err.isTTY) {
+      // No bar to redraw: one line when decoding starts, one when it ends.
+      if (done === 0) this.err.write(`decoding ${total} images…\n`);
+      else if (done === total) this.err.write(`decoded ${total} images\n`);
+      return;
+    }
+    if (!this.loadingBar) {
+      this.loadingBar = new cliProgress.SingleBar(
+        {
+          stream: this.err,
+          format: 'decoding images {bar} {value}/{total} | ETA {eta_formatted}',
+          hideCursor: true,
+          clearOnComplete: true,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      this.loadingBar.start(total, done);
+    } else {
+      this.loadingBar.update(done);
+    }
+    if (done === total) this.stopLoadingBar();
+  }
+
+  start(info: TrainStart): void {
+    this.stopLoadingBar();
+    if (this.quiet) return;
+    if (info.data) this.err.write(`${describeData(info.data)}\n`);
     this.err.write(`training on ${info.device || info.backend}: ${info.epochs} epoch(s), ${info.totalIters} iterations\n`);
     if (!this.err.isTTY) return;
     this.bar = new cliProgress.SingleBar(
@@ -82,6 +116,7 @@ export class HumanReporter implements TrainReporter {
   }
 
   end(result: TrainEnd): void {
+    this.stopLoadingBar();
     this.bar?.stop();
     this.bar = null;
     const s = result.summary;
@@ -101,6 +136,11 @@ export class HumanReporter implements TrainReporter {
     ];
     if (s.stopped_by) parts.splice(2, 0, `stopped by ${s.stopped_by}`);
     this.out.write(`${parts.join(' · ')}\n`);
+  }
+
+  private stopLoadingBar(): void {
+    this.loadingBar?.stop();
+    this.loadingBar = null;
   }
 
   private moveBar(iter: number, epoch: number): void {
@@ -140,6 +180,24 @@ export class HumanReporter implements TrainReporter {
   }
 }
 
+/** "data: 3 classes (cat, dog, fish) · 32×32 RGB · 240 train / 60 valid · skipped 1 file that could not be decoded: a.png (…)". */
+export function describeData(data: DataInfo): string {
+  const names = data.classes.length > 8 ? `${data.classes.slice(0, 8).join(', ')}, …` : data.classes.join(', ');
+  const parts = [
+    `data: ${data.classes.length} classes (${names})`,
+    data.image
+      ? `${data.image.width}×${data.image.height} ${data.image.channels === 1 ? 'grey' : 'RGB'}`
+      : `${data.input_shape.join('×')} features`,
+    `${data.train_size} train / ${data.valid_size} valid`,
+  ];
+  if (data.skipped_count > 0) {
+    const first = data.skipped[0];
+    const files = data.skipped_count === 1 ? '1 file' : `${data.skipped_count} files`;
+    parts.push(`skipped ${files} that could not be decoded${first ? `, e.g. ${first.file} (${first.reason})` : ''}`);
+  }
+  return parts.join(' · ');
+}
+
 function align(cells: readonly string[]): string {
   return cells.map((cell, i) => (i === 0 ? cell.padEnd(WIDTHS[i]!) : cell.padStart(WIDTHS[i]!))).join('  ');
 }
@@ -150,6 +208,7 @@ export class JsonReporter implements TrainReporter {
     private readonly err: NodeJS.WritableStream,
   ) {}
 
+  loading(): void {}
   start(): void {}
   progress(): void {}
 
@@ -185,6 +244,8 @@ export class JsonReporter implements TrainReporter {
       seconds: Math.round(result.seconds * 1000) / 1000,
       run_id: result.runId,
       error: result.error,
+      classes: result.data?.classes ?? null,
+      skipped_files: result.data?.skipped_count ?? 0,
     };
     this.out.write(`${JSON.stringify(line)}\n`);
   }

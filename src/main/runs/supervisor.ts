@@ -13,12 +13,14 @@ import {
   FINISHED_STATUSES,
   MAX_RUN_EVENTS,
   type EpochRow,
+  type LrFindResult,
   type EventSource,
   type LatestCheckpoint,
   type MetricRow,
   type Progress,
   type RunEdit,
   type RunEvent,
+  type RunKind,
   type RunPatch,
   type RunRecord,
   type RunSummary,
@@ -58,6 +60,8 @@ export interface RunMeta {
   name?: string;
   tags?: string[];
   notes?: string;
+  /** 'lr-find': an LR finder's search on this config instead of a training run. */
+  kind?: RunKind;
 }
 
 export type LabListener = <E extends LabEventName>(event: E, payload: LabEvents[E]) => void;
@@ -102,6 +106,8 @@ interface ActiveRun {
   /** Store writes for this run, chained so rows land (and are pushed) in order. */
   writes: Promise<void>;
   done: { status: 'completed' | 'cancelled' | 'failed'; error: string | null; summary: RunSummary } | null;
+  /** An lr-find run's curve, from its `done`. */
+  lrFind: LrFindResult | null;
   cancel: CancelState;
   trainerError: string | null;
   protocolError: string | null;
@@ -415,6 +421,8 @@ export class RunSupervisor {
   /** The active, started, not stopping run `id`, or a conflict saying why it cannot be `what`. */
   private controllable(id: string, what: string): ActiveRun {
     const run = this.active.get(id);
+    // The LR finder's loop has no live control: it sweeps the lr on its own.
+    if (run?.record.kind === 'lr-find') throw conflict(`Run ${id} is an LR finder; it cannot be ${what}`);
     if (run?.started && run.cancel === null) return run;
     if (run || this.queue.some((r) => r.id === id))
       throw conflict(`Run ${id} has not started training yet (or is stopping); it cannot be ${what} now`);
@@ -489,6 +497,7 @@ export class RunSupervisor {
       stopTimer: null,
       writes: Promise.resolve(),
       done: null,
+      lrFind: null,
       cancel: null,
       trainerError: null,
       protocolError: null,
@@ -509,9 +518,11 @@ export class RunSupervisor {
       type: 'start',
       runId: record.id,
       config: start?.config ?? record.config,
-      modelDir: this.store.modelDir(record.id),
+      // An LR finder's model is thrown away: nothing to keep.
+      modelDir: record.kind === 'lr-find' ? null : this.store.modelDir(record.id),
       cacheDir: this.cacheDir,
       from: start?.from ?? null,
+      ...(record.kind ? { kind: record.kind } : {}),
     });
   }
 
@@ -523,10 +534,13 @@ export class RunSupervisor {
     switch (message.type) {
       case 'started':
         return this.onStarted(run, message);
+      case 'loading':
+        return this.onLoading(run, message.done, message.total);
       case 'rows':
         return this.onRows(run, message.rows);
       case 'done':
         run.done = { status: message.status, error: message.error, summary: message.summary };
+        if (message.lrFind) run.lrFind = message.lrFind;
         this.flush(run);
         // A trainer that reported done but lingers is not worth waiting for.
         this.armStopTimer(run, null);
@@ -534,6 +548,8 @@ export class RunSupervisor {
       case 'error':
         run.trainerError ??= message.message;
         return;
+      case 'result':
+        return this.protocolFailure(run, 'the trainer answered a task it was never given');
       case 'paused':
         run.paused = true;
         // The rows before the pause are stored before the pause is: whoever sees it paused sees them all.
@@ -603,7 +619,13 @@ export class RunSupervisor {
     if (run.cancel === 'before-start') return;
     run.started = true;
     const started = now();
-    const fields = { status: 'running' as const, backend: message.backend, device: message.device, started };
+    const fields = {
+      status: 'running' as const,
+      backend: message.backend,
+      device: message.device,
+      started,
+      ...(message.data ? { data: message.data } : {}),
+    };
     // A resumed run starts where its checkpoint was, with what its kept epochs reached.
     const { latest, best_valid_accuracy } = run.record.progress ?? {};
     run.progress = {
@@ -619,6 +641,14 @@ export class RunSupervisor {
       run.record = await this.store.update(run.id, (r) => ({ ...r, ...fields, progress }));
       this.emit('run:updated', this.view(run));
     });
+  }
+
+  /** Decoding progress before training starts: kept in the live record's progress only (no store write). */
+  private onLoading(run: ActiveRun, done: number, total: number): void {
+    if (run.started) return this.protocolFailure(run, 'the trainer sent "loading" after "started"');
+    const epochs = run.record.config.epochs;
+    run.progress = { ...(run.progress ?? { iter: 0, total_iters: 0, epoch: 0, epochs }), loading: { done, total } };
+    this.scheduleProgressPush(run);
   }
 
   private onRows(run: ActiveRun, rows: MetricRow[]): void {
@@ -736,6 +766,7 @@ export class RunSupervisor {
           summary: outcome.summary ?? r.summary,
           error: outcome.error,
           progress: progress ?? r.progress,
+          ...(run.lrFind ? { lr_find: run.lrFind } : {}),
           ...(r.paused ? { paused: false } : {}),
           ...NO_OWNER,
         }),

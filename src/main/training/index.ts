@@ -49,6 +49,7 @@ export { EarlyStoppingCallback, type EarlyStoppingOptions } from './callbacks/ea
 export { ParamSchedulerCallback } from './callbacks/param-scheduler';
 export { ProgressCallback } from './callbacks/progress';
 export { ProgressReportCallback } from './callbacks/progress-report';
+export { LRFindCallback, lrFindLr, type LrFindOptions } from './callbacks/lr-find';
 export { RecorderCallback } from './callbacks/recorder';
 export { StopAfterCallback } from './callbacks/stop-after';
 export { TelemetryCallback } from './callbacks/telemetry';

@@ -5,7 +5,7 @@
  */
 import type { CheckpointInfo, CheckpointPosition } from '../../shared/checkpoint';
 import type { Hyperparams } from '../../shared/hyperparams';
-import type { MetricRow, MetricsSnapshot, Progress, RunSummary } from '../../shared/records';
+import type { DataInfo, MetricRow, MetricsSnapshot, Progress, RunSummary } from '../../shared/records';
 import { initBackend, type ResolvedBackend } from './backend';
 import type { Callback } from './loop/callback';
 import type { LiveControlCallback } from './callbacks/live-control';
@@ -13,6 +13,7 @@ import type { CallbackTimeline } from './loop/callback-timeline';
 import type { EpochStats } from './callbacks/avg-stats';
 import type { ThroughputCallback } from './callbacks/throughput';
 import type { DataBunch } from './data/data-bunch';
+import { dataInfo } from './data/data-info';
 import { loadDataBunch, type LoadOptions } from './data/load';
 import { loadCheckpoint } from './checkpoint/load-checkpoint';
 import { restoreCheckpoint, type Restored } from './checkpoint/restore-checkpoint';
@@ -37,6 +38,8 @@ export interface JobStart {
   totalIters: number;
   trainSize: number;
   validSize: number;
+  /** Class names, input shape and image preparation: what predict and interpret need later. */
+  data: DataInfo;
   /** Where a resumed or forked job starts: iterations and (fractional) epochs already done; absent for a fresh one. */
   from?: { iter: number; epoch: number; position: CheckpointPosition };
 }
@@ -65,7 +68,7 @@ export interface JobOptions {
   telemetry?: { maxRows?: number; maxMs?: number; firstRowAtOnce?: boolean };
   /** More callbacks for this run (e.g. a terminal ProgressCallback). */
   callbacks?: Callback[];
-  /** Passed to the data layer (e.g. the mnist-sample cache folder). */
+  /** Passed to the data layer (the cache folder; decoding progress of an image folder). */
   data?: LoadOptions;
   /** Folder for ResumeCheckpointCallback's resumable checkpoints (model/checkpoints); null: none. */
   checkpointDir?: string | null;
@@ -178,6 +181,7 @@ export async function runJob(config: Hyperparams, options: JobOptions = {}): Pro
       totalIters: config.epochs * batchesPerEpoch,
       trainSize: data.trainDl.dataset.length,
       validSize: data.validDl.dataset.length,
+      data: dataInfo(data),
       ...(restored ? { from: restored.from } : {}),
     });
     if (restored) {

@@ -1,6 +1,7 @@
 // A real trainer process that speaks the trainer protocol without TensorFlow.js, so the
 // supervisor's queueing, cancel, crash and protocol handling can be tested in milliseconds.
-// Behaviour comes from $FAKE_TRAINER (JSON): { mode, iters, epochs, rowsPerMessage, delayMs }.
+// Behaviour comes from $FAKE_TRAINER (JSON): { mode, iters, epochs, rowsPerMessage, delayMs, loading }.
+// `loading: n` reports decoding n files (0, n/2, n) before it starts, and then the data it "loaded".
 const opts = { mode: 'stream', iters: 100, epochs: 2, rowsPerMessage: 10, delayMs: 0, ...JSON.parse(process.env.FAKE_TRAINER ?? '{}') };
 let cancelled = false;
 const send = (message) => new Promise((resolve) => process.send(message, undefined, {}, () => resolve()));
@@ -20,8 +21,24 @@ function summary(iterations, epochs) {
   };
 }
 
+const DATA = {
+  classes: ['cat', 'dog'],
+  input_shape: [784],
+  image: { width: 28, height: 28, channels: 1, mean: [0.2], std: [0.3] },
+  train_size: 8,
+  valid_size: 2,
+  skipped_count: 0,
+  skipped: [],
+};
+
 async function stream() {
   const perEpoch = Math.ceil(opts.iters / opts.epochs);
+  if (opts.loading) {
+    for (const done of [0, Math.floor(opts.loading / 2), opts.loading]) {
+      await send({ type: 'loading', done, total: opts.loading });
+      await sleep(opts.delayMs);
+    }
+  }
   await send({
     type: 'started',
     backend: 'cpu',
@@ -29,6 +46,7 @@ async function stream() {
     totalIters: opts.iters,
     batchesPerEpoch: perEpoch,
     epochs: opts.epochs,
+    ...(opts.loading ? { data: DATA } : {}),
   });
   let rows = [];
   let epochsDone = 0;

@@ -158,6 +158,52 @@ describe('formatReport', () => {
     expect(text).toContain('the same with the SIMD dense kernel: 332 µs with a freshly written buffer');
   });
 
+  it("shows the metrics-at-scale section: each phase's time, the host's longest stall and the other client's wait", () => {
+    const phase = (ms: number, stall: number, wait: number, note?: string) => ({
+      ms,
+      host_cpu_ms: ms / 2,
+      max_stall_ms: stall,
+      p99_stall_ms: stall / 4,
+      max_client_wait_ms: wait,
+      repeats: 1,
+      ...(note ? { note } : {}),
+    });
+    const text = formatReport({
+      ...report,
+      store_metrics: {
+        load_average: '1.00 1.00 1.00',
+        buckets: 2000,
+        sizes: [
+          {
+            rows: 5_000_000,
+            file_mb: 540.2,
+            host_rss_mb: 410,
+            phases: {
+              open_cold: phase(9100, 61.5, 80),
+              open_warm: phase(120, 12, 15),
+              open_restarted: phase(800, 40, 52),
+              zoom: phase(9, 3, 4),
+              page: phase(40, 8, 9),
+              append_then_view: phase(300, 20, 25),
+              get_metrics: phase(30, 5, 6, 'refused: too many rows'),
+            },
+          },
+        ],
+      },
+    });
+    expect(text).toContain('Metrics at scale (host process, 2000-bucket views; load 1.00 1.00 1.00):');
+    expect(text).toContain('5,000,000 rows (540.2 MB metrics.jsonl), host RSS after: 410 MB');
+    expect(text).toMatch(
+      /open in Compare, cold \(first read\)\s+9100 ms \(host CPU\s+4550 ms\)\s+longest stall\s+61\.5 ms \(p99 15\.375 ms\)\s+other client waited ≤ 80 ms/,
+    );
+    expect(text).toMatch(
+      /getMetrics \(all rows\)\s+30 ms \(host CPU\s+15 ms\)\s+longest stall\s+5 ms \(p99 1\.25 ms\)\s+other client waited ≤ 6 ms\s+\(refused: too many rows\)/,
+    );
+    expect(formatReport({ ...report, store_metrics: null, store_metrics_error: 'host exited' })).toContain(
+      'Metrics at scale: error: host exited',
+    );
+  });
+
   it('formats missing numbers as a dash', () => {
     expect(fmtRate(null)).toBe('—');
     expect(fmtRatio(undefined)).toBe('—');

@@ -119,3 +119,17 @@ describe('loadCsv', () => {
     await expect(loadCsv(bad, { validFraction: 0.2, seed: 1 })).rejects.toThrow(`${bad} line 2, column 2: 'x' is not a number`);
   });
 });
+
+describe('class names of a CSV file', () => {
+  const rows = Array.from({ length: 12 }, (_, i) => `${i % 3},${i},${i * i}`).join('\n');
+
+  it('are "0", "1", … by default, and the lines of <name>.classes.txt beside <name>.csv where there is one', async () => {
+    const plain = await csvFile('plain.csv', rows);
+    expect((await loadCsv(plain, { validFraction: 0.25, seed: 1 })).classes).toEqual(['0', '1', '2']);
+    const named = await csvFile('iris.csv', rows);
+    await writeFile(join(root, 'iris.classes.txt'), 'setosa\nversicolor\nvirginica\n');
+    const split = await loadCsv(named, { validFraction: 0.25, seed: 1 });
+    expect(split.classes).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(split.image).toBeNull();
+  });
+});

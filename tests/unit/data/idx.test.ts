@@ -191,3 +191,22 @@ describe('loadIdxFolder', () => {
     expect(split.c).toBe(10);
   });
 });
+
+describe('class names of an IDX folder', () => {
+  it('are "0", "1", … by default, and the lines of classes.txt where the folder has one', async () => {
+    expect((await loadIdxFolder(await idxFolder('unnamed'))).classes).toEqual(['0', '1', '2']);
+    const dir = await idxFolder('named');
+    await writeFile(join(dir, 'classes.txt'), 'T-shirt/top\nTrouser\n\nPullover\n');
+    const split = await loadIdxFolder(dir);
+    expect(split.classes).toEqual(['T-shirt/top', 'Trouser', 'Pullover']);
+    expect(split.image).toMatchObject({ width: 4, height: 3, channels: 1 });
+  });
+
+  it('refuses a classes.txt with fewer names than labels, naming the file', async () => {
+    const dir = await idxFolder('short-names');
+    await writeFile(join(dir, 'classes.txt'), 'a\nb\n');
+    expect((await failure(loadIdxFolder(dir))).message).toBe(
+      `${join(dir, 'classes.txt')}: 2 class name(s), but the labels go up to 2; expected one name per line for each class`,
+    );
+  });
+});

@@ -56,7 +56,7 @@ describe('loadDataBunch', () => {
     const err = await loadDataBunch(config({ dataset: 'csv', dataPath: path, model: 'cnn' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
     expect((err as DataError).message).toBe(
-      `${path}: the cnn model needs 28×28 images (784 values per sample), but this data has 5 features per row; use the mlp model`,
+      `${path}: the cnn model needs images (or rows of 784 values, read as 28×28), but this data has 5 features per row; use the mlp model`,
     );
     const mlp = await loadDataBunch(config({ dataset: 'csv', dataPath: path, model: 'mlp' }));
     expect(mlp.trainDl.dataset.shape).toEqual([5]);

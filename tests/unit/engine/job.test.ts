@@ -71,6 +71,16 @@ describe('runJob', () => {
       totalIters: 125,
       trainSize: 8000,
       validSize: 2000,
+      // What predict and interpret need later: class names and how an image becomes an input.
+      data: {
+        classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+        input_shape: [784],
+        image: { width: 28, height: 28, channels: 1, mean: [expect.closeTo(0.131, 3)], std: [expect.closeTo(0.309, 3)] },
+        train_size: 8000,
+        valid_size: 2000,
+        skipped_count: 0,
+        skipped: [],
+      },
     });
     expect(result.backend).toBe('wasm');
     const summary = RunSummarySchema.parse(result.summary);

@@ -19,7 +19,17 @@ describe('the New-run form draft', () => {
     expect(check.errorCount).toBe(0);
     expect(check.value).toEqual(DEFAULT_HYPERPARAMS);
     // Only choices are sent explicitly; empty boxes mean "default".
-    expect(Object.keys(check.config).sort()).toEqual(['backend', 'batchNorm', 'dataset', 'model', 'optimizer', 'schedule']);
+    expect(Object.keys(check.config).sort()).toEqual([
+      'backend',
+      'batchNorm',
+      'channels',
+      'dataset',
+      'imageSize',
+      'model',
+      'optimizer',
+      'schedule',
+      'skipBadFiles',
+    ]);
   });
 
   it('accepts learning rates typed as 1e-3 and lists typed as "100, 50"', () => {
@@ -55,6 +65,11 @@ describe('the New-run form draft', () => {
     expect(isFieldApplicable('dataPath', d)).toBe(false);
     expect(isFieldApplicable('dataPath', { ...d, dataset: 'csv' })).toBe(true);
     expect(isFieldApplicable('validFraction', { ...d, dataset: 'idx' })).toBe(false);
+    expect(isFieldApplicable('validFraction', { ...d, dataset: 'images' })).toBe(true);
+    for (const key of ['imageSize', 'channels', 'skipBadFiles'] as const) {
+      expect(isFieldApplicable(key, d)).toBe(false);
+      expect(isFieldApplicable(key, { ...d, dataset: 'images' })).toBe(true);
+    }
     expect(isFieldApplicable('hidden', { ...d, model: 'cnn' })).toBe(false);
     expect(isFieldApplicable('filters', d)).toBe(false);
     expect(isFieldApplicable('filters', { ...d, model: 'cnn' })).toBe(true);

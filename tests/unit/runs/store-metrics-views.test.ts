@@ -5,12 +5,15 @@
  * order; pages put back together are exactly the rows; the index follows appends and a
  * replaced file. The 1M- and 5M-row figures are in `npm run bench` (bench/store-metrics.ts).
  */
-import { appendFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricsView } from '../../../src/shared/metrics-view';
 import type { EpochRow, IterRow, MetricRow } from '../../../src/shared/records';
 import { toJsonl } from '../../../src/main/runs/store/jsonl';
+import { INDEX_FILE } from '../../../src/main/runs/store/metrics-index-file';
+import { MetricsReader, SAVE_MIN_ROWS } from '../../../src/main/runs/store/metrics-reader';
 import { config, useTempStore } from './store-fixtures';
 
 const ctx = useTempStore();
@@ -231,5 +234,38 @@ describe('damaged metrics files', () => {
     await ctx.store.appendMetrics(id, [{ ...row, iter: 2 }]);
     expect(await ctx.store.readMetrics(id)).toEqual([row, { ...row, iter: 2 }]);
     expect((await ctx.store.metricsStatus(id)).skippedLines).toBe(0);
+  });
+});
+
+describe('the index kept on disk for big runs', () => {
+  it('is saved beside metrics.jsonl, used after a restart, and refused when the file is not the one it describes', async () => {
+    const all = rows(SAVE_MIN_ROWS + 1000);
+    const id = await runWith(all);
+    const file = join(ctx.dataDir, 'runs', id, 'metrics.jsonl');
+    const first = await ctx.store.metricsView(id, { x: 'iter', buckets: 300 });
+    await MetricsReader.settled();
+    expect(existsSync(join(ctx.dataDir, 'runs', id, INDEX_FILE))).toBe(true);
+
+    // A line in the middle changed in place, same length: a fresh read counts it, the saved index (a "restart") does not look.
+    const text = await readFile(file, 'utf8');
+    const at = text.indexOf('\n', Math.floor(text.length / 2)) + 1;
+    const end = text.indexOf('\n', at);
+    await writeFile(file, text.slice(0, at) + '#'.repeat(end - at) + text.slice(end));
+    MetricsReader.forget(file);
+    const restarted = await ctx.store.metricsView(id, { x: 'iter', buckets: 300 });
+    expect(restarted).toEqual(first);
+    // Appended rows are read on top of it.
+    await ctx.store.appendMetrics(id, [{ kind: 'iter', iter: all.length + 1, epoch: 1, loss: 0.1, lr: 0.1, t: 1e9 }]);
+    expect((await ctx.store.metricsStatus(id)).rows).toBe(first.rows + 1);
+
+    // The bytes just before where the index stopped differ: it is not used, metrics.jsonl is read again.
+    await MetricsReader.settled();
+    MetricsReader.forget(file);
+    const now = await readFile(file, 'utf8');
+    const cut = text.length - 2; // in the last row the saved index covers
+    await writeFile(file, `${now.slice(0, cut)}#${now.slice(cut + 1)}`);
+    const reread = await ctx.store.metricsStatus(id);
+    expect(reread.skippedLines).toBe(2); // the middle line, and the last one
+    expect(reread.rows).toBe(first.rows - 1);
   });
 });

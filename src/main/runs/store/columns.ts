@@ -30,6 +30,18 @@ export class Column<T extends TypedArray = TypedArray> {
     this.length++;
   }
 
+  /** The values as views of the blocks, in order (for saving: full blocks never change, nor values below length). */
+  slices(): T[] {
+    return this.blocks.map((block, b) => block.subarray(0, Math.min(BLOCK_SIZE, this.length - b * BLOCK_SIZE)) as T);
+  }
+
+  /** Takes `data`'s values as its own, without copying: the blocks become views of it (for loading a saved column). */
+  adopt(data: T): void {
+    this.blocks.length = 0;
+    for (let at = 0; at < data.length; at += BLOCK_SIZE) this.blocks.push(data.subarray(at, at + BLOCK_SIZE) as T);
+    this.length = data.length;
+  }
+
   get(i: number): number {
     return this.blocks[i >>> BLOCK_BITS]![i & BLOCK_MASK]!;
   }

@@ -37,7 +37,7 @@ export class Extent {
   min = [Infinity, Infinity, Infinity];
   max = [-Infinity, -Infinity, -Infinity];
   sorted = [true, true, true];
-  private last = [-Infinity, -Infinity, -Infinity];
+  last = [-Infinity, -Infinity, -Infinity];
 
   note(axis: number, x: number): void {
     if (x < this.min[axis]!) this.min[axis] = x;
@@ -136,6 +136,37 @@ export class EpochColumns {
   }
 }
 
+/** An index as saved to disk (metrics-index-file.ts): its numbers, and its columns in a fixed order. */
+export interface SavedIndex {
+  header: {
+    identity: string | null;
+    covered: number;
+    lines: number;
+    skipped: number;
+    badLines: BadLine[];
+    lastIterLine: [number, number] | null;
+    offsets: Record<RowKind, number[]>;
+    iterExtent: ExtentJson;
+    epochExtent: ExtentJson;
+    iterRows: number;
+    epochRows: number;
+  };
+  /** Per column, its values as consecutive slices. */
+  columns: (Float32Array | Float64Array | Uint32Array)[][];
+}
+
+type ExtentJson = { min: number[]; max: number[]; sorted: boolean[]; last: number[] };
+// JSON has no Infinity: an empty extent is saved with nulls.
+const extentToJson = (e: Extent): ExtentJson =>
+  JSON.parse(JSON.stringify({ min: e.min, max: e.max, sorted: e.sorted, last: e.last })) as ExtentJson;
+function extentFromJson(e: Extent, json: ExtentJson): void {
+  const or = (values: (number | null)[], fallback: number) => values.map((v) => (v === null ? fallback : v));
+  e.min = or(json.min, Infinity);
+  e.max = or(json.max, -Infinity);
+  e.last = or(json.last, -Infinity);
+  e.sorted = json.sorted;
+}
+
 export class MetricsIndex {
   iter = new IterColumns();
   epoch = new EpochColumns();
@@ -166,6 +197,52 @@ export class MetricsIndex {
   /** Memory held, for the cache's budget. */
   get bytes(): number {
     return this.iter.bytes + this.epoch.bytes + 8 * (this.offsets.all.length + this.offsets.iter.length + this.offsets.epoch.length);
+  }
+
+  /** What saving needs: every number and column (a few tens of MB for millions of rows). */
+  toSaved(): SavedIndex {
+    const i = this.iter;
+    const e = this.epoch;
+    return {
+      header: {
+        identity: this.identity,
+        covered: this.covered,
+        lines: this.lines,
+        skipped: this.skipped,
+        badLines: [...this.badLines],
+        lastIterLine: this.lastIterLine,
+        // Copies: the arrays grow as rows are appended, and a save finishes later.
+        offsets: { all: [...this.offsets.all], iter: [...this.offsets.iter], epoch: [...this.offsets.epoch] },
+        iterExtent: extentToJson(i.extent),
+        epochExtent: extentToJson(e.extent),
+        iterRows: i.length,
+        epochRows: e.length,
+      },
+      columns: [i.iter, i.epoch, i.loss, i.lr, i.t, ...epochColumns(e)].map((c) => c.slices()),
+    };
+  }
+
+  /** The index a save held (each column one array); the next refresh reads only what was appended since. */
+  static fromSaved(
+    file: string,
+    saved: Omit<SavedIndex, 'columns'> & { columns: (Float32Array | Float64Array | Uint32Array)[] },
+  ): MetricsIndex {
+    const index = new MetricsIndex(file);
+    const h = saved.header;
+    Object.assign(index, {
+      identity: h.identity,
+      covered: h.covered,
+      lines: h.lines,
+      skipped: h.skipped,
+      badLines: h.badLines,
+      lastIterLine: h.lastIterLine,
+      offsets: h.offsets,
+    });
+    const targets = [index.iter.iter, index.iter.epoch, index.iter.loss, index.iter.lr, index.iter.t, ...epochColumns(index.epoch)];
+    targets.forEach((column, k) => (column as { adopt(data: unknown): void }).adopt(saved.columns[k]!));
+    extentFromJson(index.iter.extent, h.iterExtent);
+    extentFromJson(index.epoch.extent, h.epochExtent);
+    return index;
   }
 
   /** Reads what was appended since the last call (all of it, the first time). False if the file is missing. */
@@ -307,6 +384,10 @@ export class MetricsIndex {
     const verb = this.skipped === 1 ? 'is not a metric row and was' : 'are not metric rows and were';
     return `${count} of ${this.file} ${verb} skipped (line ${lines}; line ${first.line} ${first.why})`;
   }
+}
+
+function epochColumns(e: EpochColumns) {
+  return [e.epoch, e.iter, e.train_loss, e.train_accuracy, e.valid_loss, e.valid_accuracy, e.seconds, e.t];
 }
 
 /** The exact last iteration row, read back from its line (the columns hold float32 values). */

@@ -4,10 +4,12 @@
  * before each use, one use at a time per file. A live run's index grows by what was appended
  * since the last read; a 1M-row run's second view costs milliseconds.
  */
+import { stat } from 'node:fs/promises';
 import type { MetricsPage, MetricsView } from '../../../shared/metrics-view';
 import type { MetricRow } from '../../../shared/records';
 import { KeyedMutex } from './keyed-mutex';
 import { lastIterRow, MetricsIndex, type RowKind } from './metrics-index';
+import { loadIndex, saveIndex } from './metrics-index-file';
 import { readRows } from './metrics-pages';
 import { computeView, type ViewRequest } from './metrics-view';
 import { TimeSlice } from './time-slice';
@@ -34,13 +36,14 @@ export class MetricsReader {
       const slice = new TimeSlice();
       let index = indexes.get(file);
       if (index) indexes.delete(file); // re-inserted below: most recently used last
-      index ??= new MetricsIndex(file);
+      index ??= (await savedIndex(file)) ?? new MetricsIndex(file);
       const exists = await index.refresh(slice);
       if (!exists) return use(null, slice);
       indexes.set(file, index);
       try {
         return await use(index, slice);
       } finally {
+        maybeSave(index);
         evict(file);
       }
     });
@@ -96,6 +99,12 @@ export class MetricsReader {
   /** Forget a file (its run was deleted). */
   static forget(file: string): void {
     indexes.delete(file);
+    savedRows.delete(file);
+  }
+
+  /** Resolves once the index saves started so far have finished (for tests and the bench). */
+  static async settled(): Promise<void> {
+    await Promise.all([...saving.values()]);
   }
 
   /** Bytes held by the kept indexes (for tests and the bench). */
@@ -104,6 +113,32 @@ export class MetricsReader {
     for (const index of indexes.values()) total += index.bytes;
     return total;
   }
+}
+
+/** Runs with fewer rows read fast enough from metrics.jsonl; bigger ones keep their index on disk. */
+export const SAVE_MIN_ROWS = 100_000;
+/** Rows each file's index held when last saved (or loaded). */
+const savedRows = new Map<string, number>();
+const saving = new Map<string, Promise<void>>();
+
+/** The index saved beside the file, if it still describes it (metrics-index-file.ts). */
+async function savedIndex(file: string): Promise<MetricsIndex | null> {
+  const info = await stat(file).catch(() => null);
+  if (!info) return null;
+  const index = await loadIndex(file, `${info.dev}:${info.ino}`, info.size);
+  if (index) savedRows.set(file, index.rows);
+  return index;
+}
+
+/** Saves a big index in the background when it is new or has grown by a fifth since it was saved. */
+function maybeSave(index: MetricsIndex): void {
+  const before = savedRows.get(index.file) ?? 0;
+  if (index.rows < SAVE_MIN_ROWS || index.rows < before * 1.2 || saving.has(index.file)) return;
+  savedRows.set(index.file, index.rows);
+  const done = saveIndex(index)
+    .then(() => undefined)
+    .finally(() => saving.delete(index.file));
+  saving.set(index.file, done);
 }
 
 /** Drops the least recently used indexes beyond the budget; the one just used goes last of all. */

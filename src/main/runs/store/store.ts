@@ -18,6 +18,7 @@ import {
   type DamagedRun,
   type MetricRow,
   type RunListEntry,
+  type RunKind,
   type RunPatch,
   type ForkOrigin,
   type RunRecord,
@@ -66,6 +67,8 @@ export interface CreateRunInit {
   status?: 'queued' | 'running';
   /** The supervising process; defaults to this one. null: nobody owns it (recovered on next start). */
   ownerPid?: number | null;
+  /** 'lr-find' for an LR finder's search; a training run has no kind. */
+  kind?: RunKind;
   /** A fork's origin. */
   parent?: ForkOrigin;
 }
@@ -107,7 +110,8 @@ export class RunStore {
     // runs created at once in this process cannot both take it.
     return runLocks.run(`${this.runsDir}#names`, async () => {
       const config = HyperparamsSchema.safeParse(init.config);
-      const base = config.success ? defaultRunName(config.data) : 'run';
+      const named = config.success ? defaultRunName(config.data) : 'run';
+      const base = init.kind === 'lr-find' ? `lr-find ${named}` : named;
       return this.createNamed({ ...init, name: uniqueName(base, await this.names()) });
     });
   }
@@ -159,6 +163,7 @@ export class RunStore {
         error: null,
         owner_pid: ownerPid,
         owner_started: ownerPid === null ? null : processStartTime(ownerPid),
+        ...(init.kind === 'lr-find' ? { kind: init.kind } : {}),
         ...(init.parent ? { parent: init.parent } : {}),
       });
       const dir = this.runDir(id);
@@ -358,6 +363,8 @@ export class RunStore {
           message: `Run ${id} is ${result.record.status}; stop it before deleting it`,
         });
       }
+      // A metrics index being saved into the folder finishes first.
+      await MetricsReader.settled();
       // Hide it first, so a list() running meanwhile never sees a half-deleted run.
       const doomed = join(this.runsDir, `.deleting-${id}-${randomBytes(4).toString('hex')}`);
       try {

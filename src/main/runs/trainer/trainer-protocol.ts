@@ -8,13 +8,17 @@ import { excerpt } from '../../../shared/excerpt';
 import { HyperparamsSchema } from '../../../shared/hyperparams';
 import { TimelineSchema } from '../../../shared/timeline';
 import {
+  DataInfoSchema,
   EditChangeSchema,
   LatestCheckpointSchema,
+  LrFindResultSchema,
   MetricRowSchema,
+  RUN_KINDS,
   RunEditSchema,
   RunIdSchema,
   RunSummarySchema,
 } from '../../../shared/records';
+import { InferenceTaskSchema } from '../../training/inference/inference-task-schema';
 
 const count = z.number().int().min(0);
 const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
@@ -40,6 +44,8 @@ export const ParentMessageSchema = z.discriminatedUnion('type', [
       })
       .nullable()
       .optional(),
+    /** 'lr-find': run the LR finder on this config instead of training it (absent: train). */
+    kind: z.enum(RUN_KINDS).optional(),
   }),
   z.object({ type: z.literal('cancel') }),
   /** Pause at the end of the current batch; `resume` goes on. */
@@ -47,6 +53,8 @@ export const ParentMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume') }),
   /** A live edit; the trainer answers `edited` or `edit-refused` with the same id. */
   z.object({ type: z.literal('edit'), id: count, changes: RunEditSchema }),
+  /** Instead of a run: one inference task (predict, interpret), answered with `result`. */
+  z.object({ type: z.literal('task'), task: InferenceTaskSchema }),
   /**
    * Sent to a spare trainer before any run is its (warm-trainers.ts): initialise the default
    * backend and load the shipped dataset from this cache now, so a start finds them ready.
@@ -65,17 +73,25 @@ export const ChildMessageSchema = z.discriminatedUnion('type', [
     totalIters: z.number().int().min(0),
     batchesPerEpoch: z.number().int().min(0),
     epochs: z.number().int().min(0),
+    /** What the run's data is (classes, input shape, image preparation); older trainers omit it. */
+    data: DataInfoSchema.optional(),
     /** A resumed or forked job: iterations and epochs already done at its checkpoint. */
     from: z.object({ iter: count, epoch: finite }).optional(),
   }),
+  /** Decoding an image folder before training: files done of all. */
+  z.object({ type: z.literal('loading'), done: z.number().int().min(0), total: z.number().int().min(0) }),
   z.object({ type: z.literal('rows'), rows: z.array(MetricRowSchema) }),
   z.object({
     type: z.literal('done'),
     status: z.enum(['completed', 'cancelled', 'failed']),
     error: z.string().nullable(),
     summary: RunSummarySchema,
+    /** An lr-find run's curve and suggestions. */
+    lrFind: LrFindResultSchema.optional(),
   }),
   z.object({ type: z.literal('error'), message: z.string() }),
+  /** A task's answer; the caller validates it against what the task returns. */
+  z.object({ type: z.literal('result'), value: z.unknown() }),
   z.object({ type: z.literal('paused'), ...point, checkpoint: LatestCheckpointSchema.nullable() }),
   z.object({ type: z.literal('resumed'), ...point }),
   /** `iter` is the first iteration that uses the edit. */

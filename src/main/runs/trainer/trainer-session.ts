@@ -1,11 +1,14 @@
 /**
  * One trainer's side of the trainer protocol, whatever carries it: waits for `start`, runs
- * the job with runJob, streams `started`, `rows` and `done`, turns `cancel` into an abort,
- * and refuses anything else with an `error`. A spare trainer (warm-trainers.ts) is sent
- * `prepare` first: it initialises the default backend and loads the shipped dataset while
- * it waits, answers `prepared`, and its run then starts from both. trainer-process.ts connects it to a real
- * parent (Node IPC or Electron's parentPort); the benchmark runs it in its own process to
- * time the supervisor and store without a process boundary in the way.
+ * the job with runJob, streams `loading` (while an image folder decodes), `started`, `rows`
+ * and `done`, turns `cancel` into an abort, and refuses anything else with an `error`. Sent
+ * a `task` instead of `start`, it runs that inference task and answers with its `result`;
+ * a `start` of kind lr-find runs the LR finder instead of training, its curve in `done`.
+ * A spare trainer (warm-trainers.ts) is sent `prepare` first: it initialises the default
+ * backend and loads the shipped dataset while it waits, answers `prepared`, and its run then
+ * starts from both. trainer-process.ts connects it to a real parent (Node IPC or Electron's
+ * parentPort); the benchmark runs it in its own process to time the supervisor and store
+ * without a process boundary in the way.
  */
 import { join } from 'node:path';
 import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
@@ -14,7 +17,10 @@ import { LiveControlCallback } from '../../training/callbacks/live-control';
 import { loadCallbackModules } from '../../training/callback-module';
 import type { DataSplit } from '../../training/data/dataset';
 import { loadMnistSample } from '../../training/data/mnist-sample';
-import { runJob } from '../../training/job';
+import { runJob, type JobStart } from '../../training/job';
+import { runLrFind } from '../../training/lr-find-job';
+import type { InferenceTask } from '../../training/inference/inference-task-schema';
+import { LoadingReporter } from './loading-reporter';
 import { CallbackTimeline } from '../../training/loop/callback-timeline';
 import type { MetricRow } from '../../../shared/records';
 import { parseParentMessage, plannedIters, type ChildMessage, type ParentMessage } from './trainer-protocol';
@@ -79,30 +85,26 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
   };
 
   const train = async (start: Extract<ParentMessage, { type: 'start' }>): Promise<void> => {
+    const loading = new LoadingReporter((done, total) => void parent.send({ type: 'loading', done, total }));
     const ready = prepared ? await prepared : null;
     // The prepared dataset is this run's when it asks for the shipped one from the same cache.
     const split = ready?.split && start.config.dataset === 'mnist-sample' && ready.cacheDir === start.cacheDir ? ready.split : null;
     const callbacks = await loadCallbackModules(options.callbackModules ?? [], start.config);
-    const result = await runJob(start.config, {
+    const lrFind = start.kind === 'lr-find';
+    const common = {
       callbacks,
-      modelDir: start.modelDir,
-      // Resumable checkpoints (every epoch, and on a stop) beside model/last and model/best.
-      checkpointDir: start.modelDir === null ? null : join(start.modelDir, CHECKPOINTS_DIR),
-      data: { ...(start.cacheDir ? { cacheDir: start.cacheDir } : {}), ...(split ? { split } : {}) },
+      data: { ...(start.cacheDir ? { cacheDir: start.cacheDir } : {}), ...(split ? { split } : {}), onProgress: loading.report },
       signal: abort.signal,
-      control,
-      timeline,
-      from: start.from ?? undefined,
-      onCheckpoint: (info) =>
-        void parent.send({ type: 'checkpoint', checkpoint: { name: info.name, ...info.position, iter: info.n_iter } }),
-      onStart: (info) => {
+      onStart: (info: JobStart) => {
         void parent.send({
           type: 'started',
           backend: info.backend,
           device: info.device,
-          totalIters: plannedIters(info.totalIters, start.config.stopAfter),
+          // The LR finder's iterations are its own; stop-after is a training run's.
+          totalIters: lrFind ? info.totalIters : plannedIters(info.totalIters, start.config.stopAfter),
           batchesPerEpoch: info.batchesPerEpoch,
           epochs: info.epochs,
+          data: info.data,
           ...(info.from ? { from: { iter: info.from.iter, epoch: info.from.epoch } } : {}),
         });
       },
@@ -110,8 +112,32 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
       // (the first row at once: the chart's first point).
       telemetry: { firstRowAtOnce: true },
       onRows: (rows: MetricRow[]) => void parent.send({ type: 'rows', rows }),
+    };
+    if (lrFind) {
+      const found = await runLrFind(start.config, common);
+      await parent.send({ type: 'done', status: found.status, error: found.error, summary: found.summary, lrFind: found.lrFind });
+      end(0);
+      return;
+    }
+    const result = await runJob(start.config, {
+      ...common,
+      control,
+      timeline,
+      from: start.from ?? undefined,
+      onCheckpoint: (info) =>
+        void parent.send({ type: 'checkpoint', checkpoint: { name: info.name, ...info.position, iter: info.n_iter } }),
+      modelDir: start.modelDir,
+      // Resumable checkpoints (every epoch, and on a stop) beside model/last and model/best.
+      checkpointDir: start.modelDir === null ? null : join(start.modelDir, CHECKPOINTS_DIR),
     });
     await parent.send({ type: 'done', status: result.status, error: result.error, summary: result.summary });
+    end(0);
+  };
+
+  const runTask = async (task: InferenceTask): Promise<void> => {
+    // The engine loads only when asked: a trainer that trains never pays for it.
+    const { runInferenceTask } = await import('../../training/inference/inference-task');
+    await parent.send({ type: 'result', value: await runInferenceTask(task) });
     end(0);
   };
 
@@ -147,6 +173,10 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
       return;
     }
     started = true;
+    if (message.type === 'task') {
+      runTask(message.task).catch((error: unknown) => fail(errorMessage(error)));
+      return;
+    }
     train(message).catch((error: unknown) => fail(errorMessage(error)));
   });
 

@@ -4,11 +4,13 @@
  * `label` when there is a header, else the first column. Labels are class indices (whole
  * numbers ≥ 0, c = max + 1). Rows are split train/valid by `validFraction` with the run's seed,
  * and each feature column is standardized with its train mean/std (a constant column is only
- * centred).
+ * centred). Class names come from `<name>.classes.txt` beside `<name>.csv` (one per line),
+ * else "0", "1", ….
  */
 import Papa from 'papaparse';
 import { excerpt } from '../../../shared/excerpt';
 import { deriveSeed } from '../random';
+import { classNames } from './class-names';
 import { DataError } from './data-error';
 import { Dataset, type DataSplit } from './dataset';
 import { columnStats, standardizeColumns } from './normalize';
@@ -46,11 +48,19 @@ export async function loadCsv(path: string, options: CsvOptions): Promise<DataSp
   standardizeColumns(validX, cols, stats);
   let max = 0;
   for (const label of table.labels) max = Math.max(max, label);
+  const classes = await classNames(classesFileFor(path), max + 1);
   return {
     train: new Dataset(trainX, takeRows(table.labels, split.train, 1), [cols]),
     valid: new Dataset(validX, takeRows(table.labels, split.valid, 1), [cols]),
-    c: max + 1,
+    c: classes.length,
+    classes,
+    image: null,
   };
+}
+
+/** `digits.csv` → `digits.classes.txt`: the optional class names of a CSV file. */
+export function classesFileFor(csvPath: string): string {
+  return `${csvPath.replace(/\.csv$/i, '')}.classes.txt`;
 }
 
 /** Parses and checks the whole table; errors name the file, line and column. */

@@ -2,6 +2,8 @@
  * Dataset: n samples as one flat Float32Array (row-major, sample after sample) plus int32
  * labels, and the per-sample shape ([784] for an MLP, [28, 28, 1] for a CNN).
  */
+import type { ImageInput, SkippedFile } from '../../../shared/records';
+
 export class Dataset {
   readonly length: number;
   readonly shape: number[];
@@ -36,10 +38,16 @@ export class Dataset {
   }
 }
 
-/** What every data source returns: normalized train and valid sets and the class count. */
+/** What every data source returns: normalized train and valid sets, the class count and names. */
 export interface DataSplit {
   train: Dataset;
   valid: Dataset;
   /** Number of classes (max label + 1). */
   c: number;
+  /** A name per class index ("0"…"9" for digits, folder names for image folders). */
+  classes: string[];
+  /** How an image file becomes a sample of this data (size, channels, normalization); null for tabular data. */
+  image: ImageInput | null;
+  /** Files left out because they could not be decoded (image folders with skip-bad-files on). */
+  skipped?: { count: number; first: SkippedFile[] };
 }

@@ -1,15 +1,20 @@
 /**
  * loadIdxFolder: an MNIST-style folder (train-images/train-labels for training, t10k-images/
  * t10k-labels for validation), as shipped by MNIST, Fashion-MNIST (Debian's
- * dataset-fashion-mnist: /usr/share/datasets/fashion-mnist/) and KMNIST.
+ * dataset-fashion-mnist: /usr/share/datasets/fashion-mnist/) and KMNIST. Class names come
+ * from a `classes.txt` in the folder (one per line), else "0", "1", ….
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { classNames } from './class-names';
 import { DataError } from './data-error';
 import { Dataset, type DataSplit } from './dataset';
 import { EXPECTED_SHAPE, readIdx, type IdxArray } from './idx';
 import { normalizePixels, pixelStats } from './normalize';
 import { assertFolder } from './read-data-file';
+
+/** Optional: one class name per line, in label order. */
+export const CLASSES_FILE = 'classes.txt';
 
 /** Accepted names of one file, in lookup order: dash or dot before "idx", each plain or gzipped. */
 function candidates(prefix: 'train' | 't10k', kind: 'images' | 'labels'): string[] {
@@ -32,7 +37,19 @@ async function findFile(dir: string, prefix: 'train' | 't10k', kind: 'images' | 
   throw new DataError(`${dir}: no ${prefix} ${kind} file; looked for ${names.join(', ')}`, dir);
 }
 
-export async function loadIdxFolder(dir: string): Promise<DataSplit> {
+/** The four files of an IDX folder, read and checked, as bytes. */
+export interface IdxFolder {
+  trainImages: Uint8Array;
+  trainLabels: Uint8Array;
+  testImages: Uint8Array;
+  testLabels: Uint8Array;
+  rows: number;
+  cols: number;
+  /** Number of classes: the highest training label + 1. */
+  c: number;
+}
+
+export async function readIdxFolder(dir: string): Promise<IdxFolder> {
   await assertFolder(dir);
   const [trainImagesPath, trainLabelsPath, testImagesPath, testLabelsPath] = await Promise.all([
     findFile(dir, 'train', 'images'),
@@ -59,12 +76,28 @@ export async function loadIdxFolder(dir: string): Promise<DataSplit> {
       testLabelsPath,
     );
   }
-  const stats = pixelStats(trainImages.data);
-  const shape = [rows, cols, 1];
   return {
-    train: new Dataset(normalizePixels(trainImages.data, stats), Int32Array.from(trainLabels.data), shape),
-    valid: new Dataset(normalizePixels(testImages.data, stats), Int32Array.from(testLabels.data), shape),
+    trainImages: trainImages.data,
+    trainLabels: trainLabels.data,
+    testImages: testImages.data,
+    testLabels: testLabels.data,
+    rows,
+    cols,
     c,
+  };
+}
+
+export async function loadIdxFolder(dir: string): Promise<DataSplit> {
+  const idx = await readIdxFolder(dir);
+  const stats = pixelStats(idx.trainImages);
+  const shape = [idx.rows, idx.cols, 1];
+  const classes = await classNames(join(dir, CLASSES_FILE), idx.c);
+  return {
+    train: new Dataset(normalizePixels(idx.trainImages, stats), Int32Array.from(idx.trainLabels), shape),
+    valid: new Dataset(normalizePixels(idx.testImages, stats), Int32Array.from(idx.testLabels), shape),
+    c: classes.length,
+    classes,
+    image: { height: idx.rows, width: idx.cols, channels: 1, mean: [stats.mean], std: [stats.std] },
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * loadDataBunch: the run config's data, as fastai's get_dls builds it: a shuffled train
  * loader (batchSize, seeded by config.seed) and an unshuffled valid loader (2 × batchSize).
- * Samples are [784] for the mlp model and [28, 28, 1] for the cnn.
+ * Samples are flat for the mlp model and [height, width, channels] images for the cnn.
  */
 import type { Hyperparams } from '../../../shared/hyperparams';
 import { loadCsv } from './csv';
@@ -10,9 +10,12 @@ import { DataError } from './data-error';
 import { DataLoader } from './data-loader';
 import type { DataSplit } from './dataset';
 import { loadIdxFolder } from './idx-folder';
-import { loadMnistSample, type MnistSampleOptions } from './mnist-sample';
+import { loadImageFolder } from './image-folder';
+import { defaultCacheDir, loadMnistSample, type MnistSampleOptions } from './mnist-sample';
 
 export interface LoadOptions extends MnistSampleOptions {
+  /** Image folders: files decoded so far of all, while decoding (a cached load reports nothing). */
+  onProgress?: (done: number, total: number) => void;
   /** This config's data, already loaded (a warm trainer's prepared dataset): used instead of loading it. */
   split?: DataSplit;
 }
@@ -26,6 +29,7 @@ export async function loadDataBunch(config: Hyperparams, options: LoadOptions = 
     new DataLoader(train, { batchSize: config.batchSize, shuffle: true, seed: config.seed }),
     new DataLoader(valid, { batchSize: 2 * config.batchSize, shuffle: false }),
     split.c,
+    { classes: split.classes, image: split.image, skipped: split.skipped },
   );
 }
 
@@ -38,6 +42,16 @@ export async function loadSplit(config: Hyperparams, options: LoadOptions = {}):
       return loadIdxFolder(requirePath(config));
     case 'csv':
       return loadCsv(requirePath(config), { validFraction: config.validFraction, seed: config.seed });
+    case 'images':
+      return loadImageFolder(requirePath(config), {
+        imageSize: config.imageSize,
+        channels: config.channels,
+        validFraction: config.validFraction,
+        seed: config.seed,
+        skipBadFiles: config.skipBadFiles === 'on',
+        cacheDir: options.cacheDir ?? defaultCacheDir(),
+        onProgress: options.onProgress,
+      });
   }
 }
 
@@ -47,13 +61,14 @@ function requirePath(config: Hyperparams): string {
   return path;
 }
 
+/** The per-sample shape the model gets: flat for the mlp; images for the cnn (a 784-feature CSV row is a 28×28 image). */
 function sampleShape(config: Hyperparams, split: DataSplit): number[] {
   const size = split.train.sampleSize;
   if (config.model === 'mlp') return [size];
+  if (split.train.shape.length === 3) return split.train.shape;
   if (size === 28 * 28) return [28, 28, 1];
-  const what = split.train.shape.length === 3 ? `${split.train.shape[0]}×${split.train.shape[1]} images` : `${size} features per row`;
   throw new DataError(
-    `${config.dataPath}: the cnn model needs 28×28 images (784 values per sample), but this data has ${what}; use the mlp model`,
+    `${config.dataPath}: the cnn model needs images (or rows of 784 values, read as 28×28), but this data has ${size} features per row; use the mlp model`,
     config.dataPath,
   );
 }

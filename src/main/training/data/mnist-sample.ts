@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { indexNames } from './class-names';
 import { DataError } from './data-error';
 import { Dataset, type DataSplit } from './dataset';
 import { readDigitsCache, writeDigitsCache, type RawDigits } from './mnist-sample-cache';
@@ -74,6 +75,8 @@ export async function loadMnistSample(options: MnistSampleOptions = {}): Promise
       shape,
     ),
     c: 10,
+    classes: indexNames(10),
+    image: { height: SIDE, width: SIDE, channels: 1, mean: [stats.mean], std: [stats.std] },
   };
 }
 

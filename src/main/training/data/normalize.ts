@@ -1,7 +1,7 @@
 /**
- * Input scaling. Images: bytes → [0, 1] → (x − mean) / std with the TRAIN set's single
- * mean/std (as the lesson notebook does: ≈ 0.13 / 0.31 on MNIST), applied to train and valid
- * alike so valid sees no statistics of its own. Tabular: each column standardized with its
+ * Input scaling. Images: bytes → [0, 1] → (x − mean) / std with the TRAIN set's mean/std —
+ * one for grey images (as the lesson notebook does: ≈ 0.13 / 0.31 on MNIST), one per channel
+ * for RGB — applied to train and valid alike so valid sees no statistics of its own. Tabular: each column standardized with its
  * train mean/std (a constant column, std 0, is only centred).
  */
 
@@ -14,16 +14,7 @@ export interface Stats {
 export function pixelStats(pixels: Uint8Array): Stats {
   const hist = new Float64Array(256);
   for (let i = 0; i < pixels.length; i++) hist[pixels[i]!]!++;
-  let sum = 0;
-  let sumSq = 0;
-  for (let v = 0; v < 256; v++) {
-    const x = v / 255;
-    sum += hist[v]! * x;
-    sumSq += hist[v]! * x * x;
-  }
-  const n = Math.max(1, pixels.length);
-  const mean = sum / n;
-  return { mean, std: Math.sqrt(Math.max(0, sumSq / n - mean * mean)) };
+  return statsOfHistogram(hist);
 }
 
 /** Bytes to normalized floats through a 256-entry lookup table. */
@@ -62,4 +53,39 @@ export function standardizeColumns(x: Float32Array, cols: number, stats: { mean:
     const s = stats.std[c]!;
     x[i] = (x[i]! - stats.mean[c]!) / (s > 0 ? s : 1);
   }
+}
+
+/** Per-channel mean/std of interleaved bytes (HWC: channel k is every `channels`-th byte from k). */
+export function channelStats(pixels: Uint8Array, channels: number): Stats[] {
+  if (channels === 1) return [pixelStats(pixels)];
+  const hists = Array.from({ length: channels }, () => new Float64Array(256));
+  for (let i = 0; i < pixels.length; i++) hists[i % channels]![pixels[i]!]!++;
+  return hists.map((hist) => statsOfHistogram(hist));
+}
+
+/** Interleaved bytes to floats normalized per channel, through one lookup table per channel. */
+export function normalizeChannels(pixels: Uint8Array, stats: readonly Stats[]): Float32Array {
+  if (stats.length === 1) return normalizePixels(pixels, stats[0]!);
+  const channels = stats.length;
+  const luts = stats.map((s) => {
+    const std = s.std > 0 ? s.std : 1;
+    return Float32Array.from({ length: 256 }, (_, v) => (v / 255 - s.mean) / std);
+  });
+  const out = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) out[i] = luts[i % channels]![pixels[i]!]!;
+  return out;
+}
+
+function statsOfHistogram(hist: Float64Array): Stats {
+  let n = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (let v = 0; v < 256; v++) {
+    const x = v / 255;
+    n += hist[v]!;
+    sum += hist[v]! * x;
+    sumSq += hist[v]! * x * x;
+  }
+  const mean = sum / Math.max(1, n);
+  return { mean, std: Math.sqrt(Math.max(0, sumSq / Math.max(1, n) - mean * mean)) };
 }

@@ -26,11 +26,10 @@ export async function readDataFile(path: string, maxBytes = MAX_DATA_FILE_BYTES)
   }
 }
 
-/** Checks that `path` is a folder (IDX datasets come as a folder of four files). */
-export async function assertFolder(path: string): Promise<void> {
+/** Checks that `path` is a folder (IDX datasets come as a folder of four files, image datasets as folders of images). */
+export async function assertFolder(path: string, what = 'a folder of IDX files'): Promise<void> {
   const kind = await kindOf(path, 'folder');
-  if (kind === 'file') throw new DataError(`${path} is a file; expected a folder of IDX files`, path);
-  if (kind !== 'folder') throw new DataError(`${path} is a ${kind}; expected a folder of IDX files`, path);
+  if (kind !== 'folder') throw new DataError(`${path} is a ${kind}; expected ${what}`, path);
 }
 
 /** Checks that `path` is a file (a CSV dataset is one file). */

@@ -78,7 +78,11 @@ export function isFieldApplicable(key: FieldKey, choices: Pick<DraftValues, 'dat
     case 'dataPath':
       return choices.dataset !== 'mnist-sample';
     case 'validFraction':
-      return choices.dataset === 'csv';
+      return choices.dataset === 'csv' || choices.dataset === 'images';
+    case 'imageSize':
+    case 'channels':
+    case 'skipBadFiles':
+      return choices.dataset === 'images';
     case 'hidden':
       return choices.model !== 'cnn';
     case 'filters':

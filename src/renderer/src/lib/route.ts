@@ -1,8 +1,8 @@
 /**
  * Hash routes, so a view and its runs survive a reload and tests can open them directly:
- * #/new, #/live?runs=a,b, #/history, #/compare?runs=a,b.
+ * #/new, #/live?runs=a,b, #/history, #/compare?runs=a,b, #/run?runs=a (one run's model).
  */
-export const VIEWS = ['new', 'live', 'history', 'compare'] as const;
+export const VIEWS = ['new', 'live', 'history', 'compare', 'run'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export interface Route {
