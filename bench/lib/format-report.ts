@@ -42,7 +42,8 @@ export function formatReport(r: BenchReport): string {
   out.push(
     `Runlab benchmark — ${m.cpu}, ${m.cores} cores, ${m.os}, Node ${m.node}, tfjs ${m.tfjs}; load average ${m.load_average} at start`,
   );
-  out.push(`Default job: MLP 784-50-10, SGD lr 0.5, batch 64, mnist-sample (8,000 train / 2,000 valid) on ${m.device ?? m.backend ?? '?'}`);
+  const on = m.device ?? m.backend;
+  out.push(`Default job: MLP 784-50-10, SGD lr 0.5, batch 64, mnist-sample (8,000 train / 2,000 valid)${on ? ` on ${on}` : ''}`);
   out.push(`Training samples/s in steady state (warm-up excluded); medians of interleaved repeats; ratios are medians of paired repeats.`);
 
   const rb = r.runner_vs_bare;

@@ -29,7 +29,8 @@ function instance(name: keyof typeof SIMD_BUILDS) {
     return at;
   };
   const read = (at: number, n: number): Float32Array => new Float32Array(memory.buffer, at, n).slice();
-  return { e, alloc, read, reset: () => (top = 64) };
+  const spoil = (at: number, n: number): void => void new Float32Array(memory.buffer, at, n).fill(NaN);
+  return { e, alloc, read, spoil, reset: () => (top = 64) };
 }
 
 function worst(got: Float32Array, want: ArrayLike<number>, scale: number): number {
@@ -128,6 +129,35 @@ describe.each(Object.keys(SIMD_BUILDS) as (keyof typeof SIMD_BUILDS)[])('the %s 
       for (let p = 0; p < 3; p++) k.e.gemm_tn!(pa!, pg!, dw!, m, kk, n, p, 3);
       expect(k.read(c!, m * n)).toEqual(whole[0]);
       expect(k.read(dw!, kk * n)).toEqual(whole[1]);
+    }
+  });
+
+  it('gemm_nn_packed and gemm_tn_packed on pack_panels compute the plain products to the bit, in 1, 3 or 16 chunks (tails of 1–2 rows)', () => {
+    const k = instance(name);
+    // Ragged panels (n not a multiple of 8), rows not a multiple of 4, and two blocks of rows each
+    // (k = 1100: 28 rows of a a block for gemm_nn; m = 41: 796 columns of a for gemm_tn).
+    for (const [m, kk, n] of [
+      [70, 33, 100],
+      [41, 1100, 40],
+      [66, 12, 8],
+    ] as [number, number, number][]) {
+      k.reset();
+      const a = seeded(m * kk, 1);
+      const [pa, pb, pbias, pg] = [a, seeded(kk * n, 2), seeded(n, 3), seeded(m * n, 4)].map(k.alloc) as number[];
+      const [c, dw, bp] = [m * n, kk * n, Math.ceil(n / 8) * Math.max(m, kk) * 8].map((size) => k.alloc(size)) as number[];
+      k.e.gemm_nn!(pa!, pb!, pbias!, c!, m, kk, n, 1, 0, 1);
+      k.e.gemm_tn!(pa!, pg!, dw!, m, kk, n, 0, 1);
+      const plain = [k.read(c!, m * n), k.read(dw!, kk * n)];
+      for (const chunks of [1, 3, 16]) {
+        k.spoil(c!, m * n);
+        k.spoil(dw!, kk * n);
+        k.e.pack_panels!(pb!, bp!, kk, n);
+        for (let p = 0; p < chunks; p++) k.e.gemm_nn_packed!(pa!, bp!, pbias!, c!, m, kk, n, 1, p, chunks);
+        k.e.pack_panels!(pg!, bp!, m, n);
+        for (let p = 0; p < chunks; p++) k.e.gemm_tn_packed!(pa!, bp!, dw!, m, kk, n, p, chunks);
+        expect(k.read(c!, m * n)).toEqual(plain[0]);
+        expect(k.read(dw!, kk * n)).toEqual(plain[1]);
+      }
     }
   });
 

@@ -90,6 +90,8 @@ const SHAPES: readonly [number, number, number][] = [
   [1, 3, 2],
   [7, 1, 9],
   [2, 10, 12],
+  [13, 100, 90], // W large enough that the forward product reads it through packed panels
+  [100, 12, 90], // dL/dy large enough that the weight gradient reads it through packed panels
 ];
 
 describe('the SIMD kernels', () => {

@@ -42,7 +42,18 @@ const START_TIMEOUT_MS = 10_000;
 const SPINS = 20_000;
 
 /** Kernels that can run in chunks: each takes (chunk, chunks) after its arguments. */
-export const PARALLEL_KERNELS = ['gemm_nn', 'gemm_tn', 'conv_fwd', 'conv_dw', 'conv_dx', 'col2im', 'pad_nhwc', 'unpad_nhwc'] as const;
+export const PARALLEL_KERNELS = [
+  'gemm_nn',
+  'gemm_tn',
+  'gemm_nn_packed',
+  'gemm_tn_packed',
+  'conv_fwd',
+  'conv_dw',
+  'conv_dx',
+  'col2im',
+  'pad_nhwc',
+  'unpad_nhwc',
+] as const;
 
 /**
  * The worker's code: instantiate the kernels on the shared memory, then claim and run

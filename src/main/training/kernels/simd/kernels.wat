@@ -131,7 +131,7 @@
           (i32.lt_s (local.get $k) (i32.const 1)))
       (then
         (call $gemm_nn_single (local.get $a) (local.get $b) (local.get $bias) (local.get $c)
-          (local.get $m) (local.get $k) (local.get $n) (local.get $relu))
+          (local.get $m) (local.get $k) (local.get $n) (local.get $relu) (i32.const 0))
         (return)))
     (local.set $aRow (i32.shl (local.get $k) (i32.const 2)))
     (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
@@ -212,10 +212,11 @@
     (v128.store (local.get $p) (local.get $c30)) (v128.store offset=16 (local.get $p) (local.get $c31)))
 
   ;; gemm_nn one output at a time, for shapes narrower than a tile. The sums run in v128
-  ;; lanes (all four the same) so that they round as the tiles' do.
+  ;; lanes (all four the same) so that they round as the tiles' do. packed ≠ 0: b is in
+  ;; panels (pack_panels).
   (func $gemm_nn_single
     (param $a i32) (param $b i32) (param $bias i32) (param $c i32)
-    (param $m i32) (param $k i32) (param $n i32) (param $relu i32)
+    (param $m i32) (param $k i32) (param $n i32) (param $relu i32) (param $packed i32)
     (local $i i32) (local $j i32) (local $kk i32) (local $sum v128)
     (local.set $i (i32.const 0))
     (block $done
@@ -235,8 +236,10 @@
                 (local.set $sum (f32x4.relaxed_madd
                   (v128.load32_splat (i32.add (local.get $a)
                     (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $kk)) (i32.const 2))))
-                  (v128.load32_splat (i32.add (local.get $b)
-                    (i32.shl (i32.add (i32.mul (local.get $kk) (local.get $n)) (local.get $j)) (i32.const 2))))
+                  (v128.load32_splat (if (result i32) (local.get $packed)
+                    (then (call $packed_at (local.get $b) (local.get $kk) (local.get $j) (local.get $k) (local.get $n)))
+                    (else (i32.add (local.get $b)
+                      (i32.shl (i32.add (i32.mul (local.get $kk) (local.get $n)) (local.get $j)) (i32.const 2))))))
                   (local.get $sum)))
                 (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
                 (br $shared)))
@@ -278,7 +281,7 @@
           (i32.lt_s (local.get $m) (i32.const 1)))
       (then
         (call $gemm_tn_single (local.get $a) (local.get $b) (local.get $c)
-          (local.get $m) (local.get $rows) (local.get $n) (local.get $aRow))
+          (local.get $m) (local.get $rows) (local.get $n) (local.get $aRow) (i32.const 0))
         (return)))
     (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
     (local.set $i (i32.const 0))
@@ -321,9 +324,11 @@
         (br_if $cols (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
       (br_if $rowsLoop (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $rows)))))
 
-  ;; gemm_tn one output at a time, for shapes narrower than a tile.
+  ;; gemm_tn one output at a time, for shapes narrower than a tile. packed ≠ 0: b is in
+  ;; panels (pack_panels).
   (func $gemm_tn_single
     (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $rows i32) (param $n i32) (param $aRow i32)
+    (param $packed i32)
     (local $i i32) (local $j i32) (local $mm i32) (local $sum v128)
     (local.set $i (i32.const 0))
     (block $done
@@ -341,8 +346,10 @@
                 (local.set $sum (f32x4.relaxed_madd
                   (v128.load32_splat (i32.add (local.get $a)
                     (i32.add (i32.mul (local.get $mm) (local.get $aRow)) (i32.shl (local.get $i) (i32.const 2)))))
-                  (v128.load32_splat (i32.add (local.get $b)
-                    (i32.shl (i32.add (i32.mul (local.get $mm) (local.get $n)) (local.get $j)) (i32.const 2))))
+                  (v128.load32_splat (if (result i32) (local.get $packed)
+                    (then (call $packed_at (local.get $b) (local.get $mm) (local.get $j) (local.get $m) (local.get $n)))
+                    (else (i32.add (local.get $b)
+                      (i32.shl (i32.add (i32.mul (local.get $mm) (local.get $n)) (local.get $j)) (i32.const 2))))))
                   (local.get $sum)))
                 (local.set $mm (i32.add (local.get $mm) (i32.const 1)))
                 (br $shared)))
@@ -353,6 +360,225 @@
             (br $cols)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rowsLoop))))
+
+  ;; ─────────────────────── dense products on packed panels ───────────────────────
+  ;;
+  ;; A tile reads 8 columns of b down all its rows, one row of b apart. Where b's rows are
+  ;; long (hundreds of columns and more) those reads lie a power of two apart in memory,
+  ;; fall into the same few cache sets and evict one another, and a tile streams b from
+  ;; far memory again for every 4 rows of a: a 784 × 2048 layer ran at a third of the speed
+  ;; of a 784 × 50 one. pack_panels copies b once per call into panels of 8 columns, each
+  ;; contiguous (row after row, 32 bytes each), and the _packed products read those: in
+  ;; blocks of rows whose share of a stays in L2, each panel (a few KB) is read once per
+  ;; block and stays in L1 while the block's tiles pass. Every output is the same sum in
+  ;; the same order as in gemm_nn and gemm_tn: the same bits.
+
+  ;; bp = b[k, n] (n ≥ 8) in panels: panel p holds columns col .. col + 8, col = min(8p, n − 8),
+  ;; as k rows of 8 floats; ceil(n / 8) · k · 32 bytes.
+  (func $pack_panels (export "pack_panels") (param $b i32) (param $bp i32) (param $k i32) (param $n i32)
+    (local $j i32) (local $src i32) (local $steps i32) (local $bRow i32)
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $j (i32.const 0))
+    (block $done
+      (loop $panels
+        (br_if $done (i32.ge_s (local.get $j) (local.get $n)))
+        (local.set $src (i32.add (local.get $b)
+          (i32.shl (call $min (local.get $j) (i32.sub (local.get $n) (i32.const 8))) (i32.const 2))))
+        (local.set $steps (local.get $k))
+        (block $panelDone
+          (loop $rows
+            (br_if $panelDone (i32.le_s (local.get $steps) (i32.const 0)))
+            (v128.store (local.get $bp) (v128.load (local.get $src)))
+            (v128.store offset=16 (local.get $bp) (v128.load offset=16 (local.get $src)))
+            (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+            (local.set $src (i32.add (local.get $src) (local.get $bRow)))
+            (local.set $steps (i32.sub (local.get $steps) (i32.const 1)))
+            (br $rows)))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $panels))))
+
+  ;; The address of b[kk, j] in panels of `rows` rows (pack_panels) over n columns.
+  (func $packed_at (param $bp i32) (param $kk i32) (param $j i32) (param $rows i32) (param $n i32) (result i32)
+    (local $p i32)
+    (local.set $p (call $min (i32.shr_u (local.get $j) (i32.const 3)) (i32.shr_u (i32.sub (local.get $n) (i32.const 1)) (i32.const 3))))
+    (i32.add (local.get $bp)
+      (i32.add
+        (i32.shl (i32.add (i32.mul (local.get $p) (local.get $rows)) (local.get $kk)) (i32.const 5))
+        (i32.shl (i32.sub (local.get $j)
+          (call $min (i32.shl (local.get $p) (i32.const 3)) (i32.sub (local.get $n) (i32.const 8)))) (i32.const 2)))))
+
+  ;; Rows (or, for gemm_tn, columns of a) per block: the block's share of a within 128 KB.
+  (func $block_rows (param $k i32) (result i32)
+    (local $rows i32)
+    (local.set $rows (i32.and (i32.div_u (i32.const 32768) (local.get $k)) (i32.const -4)))
+    (select (local.get $rows) (i32.const 4) (i32.gt_s (local.get $rows) (i32.const 4))))
+
+  ;; gemm_nn with b in panels (pack_panels(b, bp, k, n)); n ≥ 8. Part `part` of `parts`
+  ;; computes a share of the rows, as gemm_nn.
+  (func $gemm_nn_packed (export "gemm_nn_packed")
+    (param $a i32) (param $bp i32) (param $bias i32) (param $c i32)
+    (param $m i32) (param $k i32) (param $n i32) (param $relu i32) (param $part i32) (param $parts i32)
+    (local $m0 i32) (local $m1 i32)
+    (local.set $m0 (call $split (local.get $m) (local.get $part) (local.get $parts)))
+    (local.set $m1 (call $min (local.get $m)
+      (call $split (local.get $m) (i32.add (local.get $part) (i32.const 1)) (local.get $parts))))
+    (if (i32.le_s (local.get $m1) (local.get $m0)) (then (return)))
+    (call $gemm_nn_panels
+      (i32.add (local.get $a) (i32.shl (i32.mul (local.get $m0) (local.get $k)) (i32.const 2)))
+      (local.get $bp) (local.get $bias)
+      (i32.add (local.get $c) (i32.shl (i32.mul (local.get $m0) (local.get $n)) (i32.const 2)))
+      (i32.sub (local.get $m1) (local.get $m0)) (local.get $k) (local.get $n) (local.get $relu)))
+
+  (func $gemm_nn_panels
+    (param $a i32) (param $bp i32) (param $bias i32) (param $c i32)
+    (param $m i32) (param $k i32) (param $n i32) (param $relu i32)
+    (local $i i32) (local $j i32) (local $row i32) (local $col i32) (local $steps i32)
+    (local $r0 i32) (local $r1 i32) (local $block i32) (local $aRow i32) (local $bRow i32) (local $panel i32)
+    (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32)
+    (local $init0 v128) (local $init1 v128) (local $b0 v128) (local $b1 v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (if (i32.or (i32.lt_s (local.get $m) (i32.const 4)) (i32.lt_s (local.get $k) (i32.const 1)))
+      (then
+        (call $gemm_nn_single (local.get $a) (local.get $bp) (local.get $bias) (local.get $c)
+          (local.get $m) (local.get $k) (local.get $n) (local.get $relu) (i32.const 1))
+        (return)))
+    (local.set $aRow (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $panel (i32.shl (local.get $k) (i32.const 5)))
+    (local.set $block (call $block_rows (local.get $k)))
+    (local.set $r0 (i32.const 0))
+    (loop $blocks
+      (local.set $r1 (call $min (i32.add (local.get $r0) (local.get $block)) (local.get $m)))
+      (local.set $j (i32.const 0))
+      (loop $cols
+        (local.set $col (call $min (local.get $j) (i32.sub (local.get $n) (i32.const 8))))
+        (if (local.get $bias)
+          (then
+            (local.set $init0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $col) (i32.const 2)))))
+            (local.set $init1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $col) (i32.const 2))))))
+          (else
+            (local.set $init0 (v128.const f32x4 0 0 0 0))
+            (local.set $init1 (v128.const f32x4 0 0 0 0))))
+        (local.set $i (local.get $r0))
+        (loop $rows
+          ;; the tile's first row: i, or m − 4 for the last tile
+          (local.set $row (call $min (local.get $i) (i32.sub (local.get $m) (i32.const 4))))
+          (local.set $c00 (local.get $init0)) (local.set $c01 (local.get $init1))
+          (local.set $c10 (local.get $init0)) (local.set $c11 (local.get $init1))
+          (local.set $c20 (local.get $init0)) (local.set $c21 (local.get $init1))
+          (local.set $c30 (local.get $init0)) (local.set $c31 (local.get $init1))
+          (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $row) (local.get $aRow))))
+          (local.set $pa1 (i32.add (local.get $pa0) (local.get $aRow)))
+          (local.set $pa2 (i32.add (local.get $pa1) (local.get $aRow)))
+          (local.set $pa3 (i32.add (local.get $pa2) (local.get $aRow)))
+          (local.set $pb (i32.add (local.get $bp) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $panel))))
+          (local.set $steps (local.get $k))
+          (loop $shared
+            (local.set $b0 (v128.load (local.get $pb)))
+            (local.set $b1 (v128.load offset=16 (local.get $pb)))
+            (local.set $s (v128.load32_splat (local.get $pa0)))
+            (local.set $c00 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c00)))
+            (local.set $c01 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c01)))
+            (local.set $s (v128.load32_splat (local.get $pa1)))
+            (local.set $c10 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c10)))
+            (local.set $c11 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c11)))
+            (local.set $s (v128.load32_splat (local.get $pa2)))
+            (local.set $c20 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c20)))
+            (local.set $c21 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c21)))
+            (local.set $s (v128.load32_splat (local.get $pa3)))
+            (local.set $c30 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c30)))
+            (local.set $c31 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c31)))
+            (local.set $pa0 (i32.add (local.get $pa0) (i32.const 4)))
+            (local.set $pa1 (i32.add (local.get $pa1) (i32.const 4)))
+            (local.set $pa2 (i32.add (local.get $pa2) (i32.const 4)))
+            (local.set $pa3 (i32.add (local.get $pa3) (i32.const 4)))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+            (br_if $shared (local.tee $steps (i32.sub (local.get $steps) (i32.const 1)))))
+          (call $store_tile
+            (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $row) (local.get $n)) (local.get $col)) (i32.const 2)))
+            (local.get $bRow) (local.get $relu)
+            (local.get $c00) (local.get $c01) (local.get $c10) (local.get $c11)
+            (local.get $c20) (local.get $c21) (local.get $c30) (local.get $c31))
+          (br_if $rows (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $r1))))
+        (br_if $cols (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
+      (br_if $blocks (i32.lt_s (local.tee $r0 (local.get $r1)) (local.get $m)))))
+
+  ;; gemm_tn with b in panels (pack_panels(b, bp, m, n)); n ≥ 8. Part `part` of `parts`
+  ;; computes a share of c's rows, as gemm_tn.
+  (func $gemm_tn_packed (export "gemm_tn_packed")
+    (param $a i32) (param $bp i32) (param $c i32) (param $m i32) (param $p i32) (param $n i32)
+    (param $part i32) (param $parts i32)
+    (local $p0 i32) (local $p1 i32)
+    (local.set $p0 (call $split (local.get $p) (local.get $part) (local.get $parts)))
+    (local.set $p1 (call $min (local.get $p)
+      (call $split (local.get $p) (i32.add (local.get $part) (i32.const 1)) (local.get $parts))))
+    (if (i32.le_s (local.get $p1) (local.get $p0)) (then (return)))
+    (call $gemm_tn_panels
+      (i32.add (local.get $a) (i32.shl (local.get $p0) (i32.const 2)))
+      (local.get $bp)
+      (i32.add (local.get $c) (i32.shl (i32.mul (local.get $p0) (local.get $n)) (i32.const 2)))
+      (local.get $m) (i32.sub (local.get $p1) (local.get $p0)) (local.get $n) (i32.shl (local.get $p) (i32.const 2))))
+
+  ;; gemm_tn_rows on panels: blocks of c's rows (a's columns, a share of a within 128 KB),
+  ;; each panel (m × 8) read once per block.
+  (func $gemm_tn_panels
+    (param $a i32) (param $bp i32) (param $c i32) (param $m i32) (param $rows i32) (param $n i32) (param $aRow i32)
+    (local $i i32) (local $j i32) (local $row i32) (local $col i32) (local $steps i32)
+    (local $r0 i32) (local $r1 i32) (local $block i32) (local $bRow i32) (local $panel i32) (local $pa i32) (local $pb i32)
+    (local $b0 v128) (local $b1 v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (if (i32.or (i32.lt_s (local.get $rows) (i32.const 4)) (i32.lt_s (local.get $m) (i32.const 1)))
+      (then
+        (call $gemm_tn_single (local.get $a) (local.get $bp) (local.get $c)
+          (local.get $m) (local.get $rows) (local.get $n) (local.get $aRow) (i32.const 1))
+        (return)))
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $panel (i32.shl (local.get $m) (i32.const 5)))
+    (local.set $block (call $block_rows (local.get $m)))
+    (local.set $r0 (i32.const 0))
+    (loop $blocks
+      (local.set $r1 (call $min (i32.add (local.get $r0) (local.get $block)) (local.get $rows)))
+      (local.set $j (i32.const 0))
+      (loop $cols
+        (local.set $col (call $min (local.get $j) (i32.sub (local.get $n) (i32.const 8))))
+        (local.set $i (local.get $r0))
+        (loop $rowsLoop
+          (local.set $row (call $min (local.get $i) (i32.sub (local.get $rows) (i32.const 4))))
+          (local.set $c00 (v128.const f32x4 0 0 0 0)) (local.set $c01 (v128.const f32x4 0 0 0 0))
+          (local.set $c10 (v128.const f32x4 0 0 0 0)) (local.set $c11 (v128.const f32x4 0 0 0 0))
+          (local.set $c20 (v128.const f32x4 0 0 0 0)) (local.set $c21 (v128.const f32x4 0 0 0 0))
+          (local.set $c30 (v128.const f32x4 0 0 0 0)) (local.set $c31 (v128.const f32x4 0 0 0 0))
+          (local.set $pa (i32.add (local.get $a) (i32.shl (local.get $row) (i32.const 2))))
+          (local.set $pb (i32.add (local.get $bp) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $panel))))
+          (local.set $steps (local.get $m))
+          (loop $shared
+            (local.set $b0 (v128.load (local.get $pb)))
+            (local.set $b1 (v128.load offset=16 (local.get $pb)))
+            (local.set $s (v128.load32_splat (local.get $pa)))
+            (local.set $c00 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c00)))
+            (local.set $c01 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c01)))
+            (local.set $s (v128.load32_splat offset=4 (local.get $pa)))
+            (local.set $c10 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c10)))
+            (local.set $c11 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c11)))
+            (local.set $s (v128.load32_splat offset=8 (local.get $pa)))
+            (local.set $c20 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c20)))
+            (local.set $c21 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c21)))
+            (local.set $s (v128.load32_splat offset=12 (local.get $pa)))
+            (local.set $c30 (f32x4.relaxed_madd (local.get $s) (local.get $b0) (local.get $c30)))
+            (local.set $c31 (f32x4.relaxed_madd (local.get $s) (local.get $b1) (local.get $c31)))
+            (local.set $pa (i32.add (local.get $pa) (local.get $aRow)))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+            (br_if $shared (local.tee $steps (i32.sub (local.get $steps) (i32.const 1)))))
+          (call $store_tile
+            (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $row) (local.get $n)) (local.get $col)) (i32.const 2)))
+            (local.get $bRow) (i32.const 0)
+            (local.get $c00) (local.get $c01) (local.get $c10) (local.get $c11)
+            (local.get $c20) (local.get $c21) (local.get $c30) (local.get $c31))
+          (br_if $rowsLoop (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $r1))))
+        (br_if $cols (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
+      (br_if $blocks (i32.lt_s (local.tee $r0 (local.get $r1)) (local.get $rows)))))
 
   ;; ────────────────────────────── convolutions ──────────────────────────────
 
