@@ -133,6 +133,23 @@ describe('runlab resume and fork', () => {
   });
 });
 
+describe('runlab resume and fork of an LR finder run', () => {
+  it('refuses both, saying the finder has no training to go on from', async () => {
+    const found = await json('lr-find', ...job('--json'));
+    const id = found.run_id as string;
+    const resume = await runlab('resume', id);
+    expect({ code: resume.code, stderr: lines(resume.stderr) }).toEqual({
+      code: 1,
+      stderr: [`error: Run ${id} is an LR finder: it has no training to resume`],
+    });
+    const fork = await runlab('fork', id, '--epoch', '1');
+    expect({ code: fork.code, stderr: lines(fork.stderr) }).toEqual({
+      code: 1,
+      stderr: [`error: Run ${id} is an LR finder: it keeps no model to fork from`],
+    });
+  });
+});
+
 /** CPU ticks (user + system) a process has used, from /proc/<pid>/stat. */
 function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

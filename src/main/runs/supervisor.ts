@@ -447,6 +447,8 @@ export class RunSupervisor {
   /** The active, started, not stopping run `id`, or a conflict saying why it cannot be `what`. */
   private controllable(id: string, what: string): ActiveRun {
     const run = this.active.get(id);
+    // The LR finder's loop has no live control: it sweeps the lr on its own.
+    if (run?.record.kind === 'lr-find') throw conflict(`Run ${id} is an LR finder; it cannot be ${what}`);
     if (run?.started && run.cancel === null) return run;
     if (run || this.queue.some((r) => r.id === id))
       throw conflict(`Run ${id} has not started training yet (or is stopping); it cannot be ${what} now`);

@@ -68,8 +68,9 @@ describe('CallbackTimeline', () => {
   it('samples batches: every 4th batch is timed and stands for the others', async () => {
     const clock = new Clock();
     const t = await fit(new CallbackTimeline({ now: clock.now, sampleEvery: 4 }), [new SlowCallback(clock, 2)]);
-    // Batches 0, 4 and 8 of the 10 are timed (two of them training steps), each standing for 4.
-    expect(hook(t, 'SlowCallback', 'after_loss')).toMatchObject({ calls: 12, total_ms: 24 });
+    // Batches 0, 4 and 8 of the 10 are timed (two of them training steps), each standing for 4;
+    // the percentiles are those of the three timed calls.
+    expect(hook(t, 'SlowCallback', 'after_loss')).toMatchObject({ calls: 12, total_ms: 24, p50_ms: 2, p95_ms: 2 });
     // Epoch events are always timed, and every step's own time is measured.
     expect(hook(t, 'SlowCallback', 'after_epoch')).toMatchObject({ calls: 2, total_ms: 40 });
     expect(t.steps).toBe(8);

@@ -30,6 +30,9 @@ export function planFork(
   request: { epoch: number; config: Record<string, unknown>; name?: string },
 ): ForkPlan {
   const { epoch } = request;
+  if (parent.kind === 'lr-find') {
+    throw new LabError({ code: 'conflict', message: `Run ${parent.id} is an LR finder: it keeps no model to fork from` });
+  }
   const epochsSaved = checkpoints.filter((c) => c.position.batch === 0).map((c) => c.position.epoch);
   const checkpoint = checkpoints.find((c) => c.name === checkpointName({ epoch, batch: 0 }));
   if (checkpoint === undefined) {

@@ -36,6 +36,9 @@ export function planResume(
   request: { epochs?: number; by: RunEvent['by'] },
 ): ResumePlan {
   const id = record.id;
+  if (record.kind === 'lr-find') {
+    throw new LabError({ code: 'conflict', message: `Run ${id} is an LR finder: it has no training to resume` });
+  }
   if (!FINISHED_STATUSES.includes(record.status)) {
     throw new LabError({
       code: 'conflict',

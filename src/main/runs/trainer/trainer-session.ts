@@ -61,12 +61,15 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
     exit(code);
   };
 
+  const timeline = new CallbackTimeline({ onSnapshot: (snapshot) => void parent.send({ type: 'timeline', timeline: snapshot }) });
   // Pause and live edits reach the loop through this callback, at batch boundaries.
   const control = new LiveControlCallback({
     signal: abort.signal,
     onPaused: (at, checkpoint) => {
       const latest = checkpoint && { name: checkpoint.name, ...checkpoint.position, iter: checkpoint.n_iter };
       void parent.send({ type: 'paused', ...at, checkpoint: latest });
+      // A paused run's timeline stands still: show it as it is now, not as of the last second.
+      timeline.report();
     },
     onResumed: (at) => void parent.send({ type: 'resumed', ...at }),
     onEdited: (id, at, changes) => void parent.send({ type: 'edited', id, ...at, changes }),
@@ -132,7 +135,7 @@ export function serveTrainer(parent: ParentLink, exit: (code: number) => void, o
     const result = await runJob(start.config, {
       ...common,
       control,
-      timeline: new CallbackTimeline({ onSnapshot: (timeline) => void parent.send({ type: 'timeline', timeline }) }),
+      timeline,
       from: start.from ?? undefined,
       onCheckpoint: (info) =>
         void parent.send({ type: 'checkpoint', checkpoint: { name: info.name, ...info.position, iter: info.n_iter } }),

@@ -20,6 +20,8 @@ class Durations {
   total = 0;
   private readonly ring: Float64Array;
   private next = 0;
+  /** Durations in the ring: one per add, whatever its weight (calls counts the weights). */
+  private filled = 0;
 
   constructor(window: number) {
     this.ring = new Float64Array(window);
@@ -31,11 +33,12 @@ class Durations {
     this.total += ms * weight;
     this.ring[this.next] = ms;
     if (++this.next === this.ring.length) this.next = 0;
+    if (this.filled < this.ring.length) this.filled++;
   }
 
   /** [p50, p95] of the recent durations (nearest rank). */
   percentiles(): [number, number] {
-    const n = Math.min(this.calls, this.ring.length);
+    const n = this.filled;
     if (n === 0) return [0, 0];
     const recent = this.ring.slice(0, n).sort();
     const rank = (q: number) => recent[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!;

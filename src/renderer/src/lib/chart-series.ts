@@ -23,11 +23,4 @@ export interface ChartSeries {
   band?: 'lower' | 'upper';
 }
 
-/** A vertical line across a chart at x (a live edit, a resume…), labelled at its top. */
-export interface ChartMarker {
-  x: number;
-  label: string;
-  color?: string;
-}
-
 export type TickFormat = 'number' | 'percent' | 'lr' | 'int';

@@ -9,7 +9,12 @@
  * The canvas strokes about one point per two pixels instead of hundreds of thousands
  * (rasterising them is the real cost of a redraw without a GPU). Hidden runs are left out,
  * raw and smoothed together, so the axes rescale to what is shown.
+ *
+ * A fork is drawn as a branch of its parent's curve when the parent is compared too: its
+ * line starts at the parent's point at the fork (its epoch rows already start with the
+ * parent's row there; its iteration rows get the parent's last one before them).
  */
+import type { EpochRow, IterRow } from '../../../shared/records';
 import type { ChartSeries } from './chart-series';
 import { envelope, padExtent, yExtent } from './envelope';
 import { isPerEpoch, type CompareMetric, type RunSeries, type XAxis } from './series';
@@ -20,6 +25,8 @@ export interface CompareInput {
   label: string;
   color: string;
   series: RunSeries;
+  /** For a fork whose parent is compared too: the parent's series and the fork point's iteration. */
+  branchFrom?: { series: RunSeries; iter: number };
 }
 
 /** Enough for a 2000-pixel-wide chart at a point per two pixels. */
@@ -39,7 +46,8 @@ export interface Columns {
 }
 
 interface Entry {
-  rows: number;
+  /** The row counts it was built from (the run's, and whether the parent's joint was there). */
+  stamp: string;
   columns: Columns;
   smoothed: { weight: number; ys: Float64Array } | null;
 }
@@ -47,8 +55,12 @@ interface Entry {
 const cache = new WeakMap<RunSeries, Map<string, Entry>>();
 
 /** The metric's values as columns (NaN for a diverged value), time in seconds. */
-export function metricColumns(series: RunSeries, metric: CompareMetric, axis: XAxis): Columns {
-  const rows = metric === 'train_loss' ? series.iters : series.epochs;
+export function metricColumns(series: RunSeries, metric: CompareMetric, axis: XAxis, branchFrom?: CompareInput['branchFrom']): Columns {
+  let rows: (IterRow | EpochRow)[] = metric === 'train_loss' ? series.iters : series.epochs;
+  if (metric === 'train_loss' && branchFrom) {
+    const joint = branchFrom.series.iters.findLast((r) => r.iter <= branchFrom.iter);
+    if (joint && (rows.length === 0 || rows[0]!.iter > joint.iter)) rows = [joint, ...rows];
+  }
   const xs = new Float64Array(rows.length);
   const ys = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
@@ -60,25 +72,30 @@ export function metricColumns(series: RunSeries, metric: CompareMetric, axis: XA
   return { xs, ys };
 }
 
-export function columnsFor(series: RunSeries, metric: CompareMetric, axis: XAxis): Columns {
-  return entryFor(series, metric, axis).columns;
+type SeriesOf = Pick<CompareInput, 'series' | 'branchFrom'>;
+
+export function columnsFor(run: SeriesOf, metric: CompareMetric, axis: XAxis): Columns {
+  return entryFor(run, metric, axis).columns;
 }
 
-function entryFor(series: RunSeries, metric: CompareMetric, axis: XAxis): Entry {
+function entryFor(run: SeriesOf, metric: CompareMetric, axis: XAxis): Entry {
+  const { series, branchFrom } = run;
   let byKey = cache.get(series);
   if (!byKey) cache.set(series, (byKey = new Map()));
-  const key = `${metric}|${axis}`;
-  const rows = metric === 'train_loss' ? series.iters.length : series.epochs.length;
+  const key = `${metric}|${axis}|${branchFrom?.iter ?? ''}`;
+  // A parent still loading has no joint yet: built again once it has.
+  const joint = metric === 'train_loss' && branchFrom !== undefined && branchFrom.series.iters.length > 0;
+  const stamp = `${metric === 'train_loss' ? series.iters.length : series.epochs.length}|${joint}`;
   let entry = byKey.get(key);
-  if (!entry || entry.rows !== rows) {
-    entry = { rows, columns: metricColumns(series, metric, axis), smoothed: null };
+  if (!entry || entry.stamp !== stamp) {
+    entry = { stamp, columns: metricColumns(series, metric, axis, branchFrom), smoothed: null };
     byKey.set(key, entry);
   }
   return entry;
 }
 
-export function smoothedColumn(series: RunSeries, metric: CompareMetric, axis: XAxis, weight: number): Float64Array {
-  const entry = entryFor(series, metric, axis);
+export function smoothedColumn(run: SeriesOf, metric: CompareMetric, axis: XAxis, weight: number): Float64Array {
+  const entry = entryFor(run, metric, axis);
   if (weight <= 0) return entry.columns.ys;
   if (entry.smoothed?.weight !== weight) entry.smoothed = { weight, ys: emaSmoothArray(entry.columns.ys, weight) };
   return entry.smoothed.ys;
@@ -114,7 +131,7 @@ export function compareChart(runs: readonly CompareInput[], opts: CompareOptions
   let xMin = Infinity;
   let xMax = -Infinity;
   for (const run of shown) {
-    const { xs } = entryFor(run.series, opts.metric, opts.axis).columns;
+    const { xs } = entryFor(run, opts.metric, opts.axis).columns;
     if (xs.length === 0) continue;
     xMin = Math.min(xMin, xs[0]!);
     xMax = Math.max(xMax, xs[xs.length - 1]!);
@@ -124,7 +141,7 @@ export function compareChart(runs: readonly CompareInput[], opts: CompareOptions
   const series: ChartSeries[] = [];
   const main: ChartSeries['points'][] = [];
   for (const run of shown) {
-    const { xs, ys } = entryFor(run.series, opts.metric, opts.axis).columns;
+    const { xs, ys } = entryFor(run, opts.metric, opts.axis).columns;
     const from = window?.min;
     const to = window?.max;
     if (opts.smoothing > 0) {
@@ -136,7 +153,7 @@ export function compareChart(runs: readonly CompareInput[], opts: CompareOptions
         faint: true,
       });
     }
-    const points = envelope(xs, smoothedColumn(run.series, opts.metric, opts.axis, opts.smoothing), buckets, from, to);
+    const points = envelope(xs, smoothedColumn(run, opts.metric, opts.axis, opts.smoothing), buckets, from, to);
     main.push(points);
     series.push({ id: run.id, label: run.label, color: run.color, points, style });
   }
