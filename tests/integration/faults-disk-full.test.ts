@@ -7,7 +7,7 @@
  * checkpoint that does not fit fails the run naming its file without losing the epoch's row;
  * the index kept beside a big run's metrics (a cache) is not written where room is short.
  */
-import { cp, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, open as openFile, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,6 +157,31 @@ describe.skipIf(noDisk !== null)(`a real full disk (3 MB tmpfs)${noDisk ? `: ski
     expect(await readdir(disk.dir)).toContain(RESERVE_FILE);
   });
 
+  it("rows a full disk refused are stored once the stopped trainer's half-written checkpoint is cleared", async () => {
+    const disk = await smallDisk();
+    const service = await open(disk.dir, fake({ iters: 1_000_000, epochs: 10, rowsPerMessage: 100, delayMs: 20 }));
+    const run = await service.call('startRun', { config: DEFAULT_HYPERPARAMS });
+    await until(async () => (await service.store.metricsStatus(run.id)).rows > 500, 'rows to be stored');
+    // What a trainer stopped mid-checkpoint leaves: a partial model/last.tmp-… that took the disk's last bytes.
+    const scratch = join(disk.dir, 'runs', run.id, 'model', `last.tmp-${process.pid}-0badc0de`);
+    await mkdir(scratch, { recursive: true });
+    const handle = await openFile(join(scratch, 'weights.bin'), 'a');
+    try {
+      for (;;) await handle.write(Buffer.alloc(64 * 1024, 1));
+    } catch {
+      // ENOSPC: the disk is full.
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+    const final = await service.supervisor.whenSettled(run.id);
+    expect(final.error).toBe(`disk full while writing ${join(disk.dir, 'runs', run.id, 'metrics.jsonl')}`);
+    expect(await readdir(join(disk.dir, 'runs', run.id, 'model'))).toEqual([]);
+    // Every row the trainer sent is stored: the last one is where its progress got to.
+    const iters = (await service.store.readMetrics(run.id)).filter((r) => r.kind === 'iter').map((r) => r.iter);
+    expect(iters.at(-1)).toBe(final.progress?.iter);
+    await expectWholeRows(service.store, run.id, 500);
+  });
+
   it('a run whose end cannot be stored at all is shown failed, cancellable and deletable by the live server, and stored once space returns', async () => {
     const disk = await smallDisk();
     const service = await open(disk.dir, fake({ iters: 1_000_000, epochs: 10, rowsPerMessage: 100, delayMs: 20 }));
@@ -199,14 +224,14 @@ describe.skipIf(noDisk !== null)(`a real full disk (3 MB tmpfs)${noDisk ? `: ski
     const weights = join(runDir, 'model', 'last', 'weights.bin');
     // The checkpoint fills the disk before it fails: on a loaded machine the host's own write of
     // the epoch's row (sent first, stored up to flushMs later) can be the one that finds it full.
-    // Either way the run is failed naming that file, and stored.
+    // Either way the run is failed naming that file, and stored, and the epoch's row is kept (the
+    // host tries refused rows again once the trainer's half-written checkpoint is gone).
     expect([weights, join(runDir, 'metrics.jsonl'), join(runDir, 'run.json')].map((f) => `disk full while writing ${f}`)).toContain(
       final.error,
     );
     expect(await new RunStore(disk.dir).get(run.id)).toMatchObject({ status: 'failed', error: final.error });
     const rows = await service.store.readMetrics(run.id);
-    if (final.error === `disk full while writing ${weights}`)
-      expect(rows.filter((r) => r.kind === 'epoch').map((r) => r.epoch)).toEqual([1]);
+    expect(rows.filter((r) => r.kind === 'epoch').map((r) => r.epoch)).toEqual([1]);
     expect((await service.store.metricsStatus(run.id)).skippedLines).toBe(0);
     // No half-written checkpoint is left behind.
     const model = await readdir(join(disk.dir, 'runs', run.id, 'model')).catch(() => [] as string[]);

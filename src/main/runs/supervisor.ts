@@ -112,6 +112,11 @@ interface ActiveRun {
   trainerError: string | null;
   protocolError: string | null;
   storeError: string | null;
+  /**
+   * Rows a full disk refused (and any that came after): tried once more when the trainer has
+   * exited, since its half-written checkpoint, the usual reason the disk filled, is gone then.
+   */
+  unstored: MetricRow[];
   /** The trainer's last usage report, to turn CPU time into CPU use. */
   usage: { cpuMs: number; at: number } | null;
   /** Run control: paused (the trainer said so), who asked for the pause or resume in flight, live edits waiting. */
@@ -528,6 +533,7 @@ export class RunSupervisor {
       trainerError: null,
       protocolError: null,
       storeError: null,
+      unstored: [],
       usage: null,
       paused: false,
       pauseBy: null,
@@ -720,20 +726,33 @@ export class RunSupervisor {
     run.pending = [];
     run.flushed = true;
     const epochEnded = rows.some((r) => r.kind === 'epoch');
-    this.write(run, async () => {
-      await this.store.appendMetrics(run.id, rows);
-      this.emit('run:metrics', { id: run.id, rows });
-      if (epochEnded) {
-        const progress = run.progress && withoutUsage(run.progress);
-        run.record = await this.store.update(run.id, (r) => ({ ...r, progress }));
-      }
-    });
+    this.write(
+      run,
+      async () => {
+        await this.store.appendMetrics(run.id, rows).catch((error: unknown) => {
+          if (isDiskFullError(error)) run.unstored.push(...rows);
+          throw error;
+        });
+        this.emit('run:metrics', { id: run.id, rows });
+        if (epochEnded) {
+          const progress = run.progress && withoutUsage(run.progress);
+          run.record = await this.store.update(run.id, (r) => ({ ...r, progress }));
+        }
+      },
+      rows,
+    );
   }
 
-  /** Chains a store write; the first failure stops the trainer and fails the run. */
-  private write(run: ActiveRun, task: () => Promise<void>): void {
+  /**
+   * Chains a store write; the first failure stops the trainer and fails the run. `rows` are
+   * the metric rows the task appends: after a full disk they are kept to be tried again.
+   */
+  private write(run: ActiveRun, task: () => Promise<void>, rows?: MetricRow[]): void {
     run.writes = run.writes.then(async () => {
-      if (run.storeError) return;
+      if (run.storeError) {
+        if (rows) run.unstored.push(...rows);
+        return;
+      }
       try {
         await task();
       } catch (error) {
@@ -792,6 +811,15 @@ export class RunSupervisor {
     await run.writes;
     // A trainer killed mid-checkpoint leaves model/last under another name: put it back (it is gone, so nothing races).
     await recoverModelFolders(this.store.modelDir(run.id)).catch(() => undefined);
+    if (run.unstored.length > 0) {
+      // Best effort: the rows the full disk refused, now that the killed trainer's scratch is gone.
+      const rows = run.unstored;
+      run.unstored = [];
+      await this.store.appendMetrics(run.id, rows).then(
+        () => this.emit('run:metrics', { id: run.id, rows }),
+        () => undefined,
+      );
+    }
     for (const pending of run.edits.values()) pending.reject(conflict(`Run ${run.id} ended before the edit could apply`));
     run.edits.clear();
     // A diagnostic: a run whose timeline cannot be saved still ends as it should.
