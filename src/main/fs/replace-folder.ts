@@ -12,8 +12,9 @@
  * renaming the new one, so such a folder may hold the only copy).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { exists, syncDir, writeDurably } from './durable-files';
 import { namingFullDisk } from './disk-full';
 
 const LEFTOVER = /^(.+)\.(tmp|ready|old)-(\d+)-([0-9a-f]+)$/;
@@ -105,35 +106,4 @@ export async function recoverFolders(parent: string, options: RecoverOptions = {
     await Promise.all(leftovers.map((l) => rm(l.path, { recursive: true, force: true }).catch(() => undefined)));
   }
   return restored;
-}
-
-async function writeDurably(file: string, data: string | Uint8Array): Promise<void> {
-  const handle = await open(file, 'wx');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Makes renames in a folder durable; best effort, as some platforms cannot open a folder. */
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // The files themselves are synced.
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -6,40 +6,11 @@
  * so a folder that is already there holds the same state and is kept as it is.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { exists, syncDir, writeDurably } from '../../fs/durable-files';
 
 const TEMP_PREFIX = '.tmp-';
-
-async function writeDurably(file: string, data: string | Uint8Array): Promise<void> {
-  const handle = await open(file, 'wx');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some platforms cannot open a folder; the files themselves are synced.
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** Writes `files` as the folder `dir`; false when `dir` was already there (nothing written). */
 export async function writeCheckpointFolder(dir: string, files: Record<string, string | Uint8Array>): Promise<boolean> {
