@@ -74,6 +74,10 @@ test('connection loss: banner, actions off, reconnect to a restarted host, the c
     await page.goto(`${host.url}#/new`);
     await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open');
     await expect(page.getByTestId('start-run')).toBeEnabled();
+    // The list has arrived before the host goes (on a loaded machine the reply can trail 'open').
+    await page.getByTestId('nav-history').click();
+    await expect(page.getByTestId('history-row')).toHaveCount(3);
+    await page.getByTestId('nav-new').click();
 
     // The host stops: a banner, Start off, and in History the actions that need the lab off.
     await stop(host.child);
