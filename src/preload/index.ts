@@ -25,6 +25,7 @@ const lab: LabApi = {
   getMetricsView: (request) => invoke('getMetricsView', request),
   getMetricsPage: (request) => invoke('getMetricsPage', request),
   startRun: (request) => invoke('startRun', request),
+  startSweep: (request) => invoke('startSweep', request),
   cancelRun: (request) => invoke('cancelRun', request),
   updateRun: (request) => invoke('updateRun', request),
   deleteRun: (request) => invoke('deleteRun', request),

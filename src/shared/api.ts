@@ -13,6 +13,7 @@ import { HyperparamsSchema } from './hyperparams';
 import type { MetricRow, RunListEntry, RunPatch, RunRecord } from './records';
 import { RUN_KINDS, RunEditSchema, RunIdSchema, RunPatchSchema } from './records';
 import type { Timeline } from './timeline';
+import { MAX_SWEEP_RUNS } from './sweep';
 
 export interface BackendInfo {
   name: 'tensorflow' | 'wasm' | 'cpu';
@@ -97,6 +98,23 @@ export const RequestSchemas = {
       kind: z.enum(RUN_KINDS).optional(),
     })
     .strict(),
+  /** Several runs queued as one group (a sweep): all configs are checked before any run is made. */
+  startSweep: z
+    .object({
+      runs: z
+        .array(
+          z
+            .object({
+              config: z.record(z.string(), z.unknown()),
+              name: z.string().trim().min(1).max(200).optional(),
+            })
+            .strict(),
+        )
+        .min(1, { error: 'A sweep needs at least one run' })
+        .max(MAX_SWEEP_RUNS, { error: `A sweep makes at most ${MAX_SWEEP_RUNS} runs` }),
+      tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+    })
+    .strict(),
   cancelRun: z.object({ id: RunIdSchema }).strict(),
   updateRun: z.object({ id: RunIdSchema, patch: RunPatchSchema }).strict(),
   deleteRun: z.object({ id: RunIdSchema }).strict(),
@@ -179,6 +197,7 @@ export interface LabResponses {
   getMetricsView: Record<string, MetricsView>;
   getMetricsPage: MetricsPage;
   startRun: RunRecord;
+  startSweep: { group: string; runs: RunRecord[] };
   cancelRun: RunRecord;
   updateRun: RunRecord;
   deleteRun: { id: string };

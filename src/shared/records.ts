@@ -245,6 +245,8 @@ export const RunRecordSchema = z.object({
   /** When that process started, where the system tells (Linux): a reused pid is not the owner.
    * Optional: records written before it existed still read. */
   owner_started: z.string().nullable().optional(),
+  /** The sweep (or seed group) the run was queued with; absent for a run started on its own. */
+  group: z.string().regex(RUN_ID_PATTERN).nullable().optional(),
   /** A queued run whose trainer process is starting (set live by the supervisor, never stored). */
   phase: z.enum(['starting']).nullable().optional(),
   /** The data the trainer loaded (classes, input shape, image preparation); absent until it has. */

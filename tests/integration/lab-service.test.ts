@@ -196,6 +196,30 @@ describe('LabService', () => {
     expect((await again.call('systemInfo', {})).concurrency).toBe(2);
   });
 
+  it('queues a sweep as one group, checking every config before making any run', async () => {
+    const s = await open();
+    const bad = await refusal(s.call('startSweep', { runs: [{ config: { lr: 0.1 } }, { config: { lr: -1 } }] }));
+    expect(bad).toMatchObject({ code: 'invalid', field: 'runs.1.lr' });
+    expect(bad.message).toBe('Run 2 of the sweep: lr: Learning rate must be greater than 0');
+    expect(await s.call('listRuns', {})).toEqual([]);
+
+    const sweep = await s.call('startSweep', {
+      runs: [
+        { config: { lr: 0.1, seed: 1 }, name: 'a' },
+        { config: { lr: 0.5, seed: 1 }, name: 'b' },
+      ],
+      tags: ['sweep'],
+    });
+    expect(sweep.group).toMatch(/^sweep-\d{8}-\d{6}-[0-9a-f]{4}$/);
+    expect(sweep.runs.map((r) => [r.name, r.config.lr, r.group, r.tags])).toEqual([
+      ['a', 0.1, sweep.group, ['sweep']],
+      ['b', 0.5, sweep.group, ['sweep']],
+    ]);
+    for (const run of sweep.runs) expect((await s.supervisor.whenSettled(run.id)).status).toBe('completed');
+    const listed = (await s.call('listRuns', {})) as RunRecord[];
+    expect(listed.map((r) => r.group)).toEqual([sweep.group, sweep.group]);
+  });
+
   it('deletes a run waiting in the queue without it ever showing as cancelled', async () => {
     const s = await open(fake({ iters: 100_000, epochs: 1, rowsPerMessage: 5, delayMs: 5 }));
     const seen = collect(s);

@@ -145,13 +145,15 @@ interface ListRow {
   epochs: number | null;
   backend: string | null;
   tags: string[];
+  /** The sweep the run was queued with (runlab sweep, the form's sweep); null for a run on its own. */
+  group: string | null;
   reason?: string;
 }
 
 function listEntry(entry: RunListEntry): ListRow {
   if (isDamaged(entry)) {
     const none = { name: null, created: null, valid_accuracy: null, train_loss: null, valid_loss: null, epochs: null, backend: null };
-    return { id: entry.id, status: 'damaged', ...none, tags: [], reason: entry.reason };
+    return { id: entry.id, status: 'damaged', ...none, tags: [], group: null, reason: entry.reason };
   }
   const final = entry.summary?.final;
   return {
@@ -165,6 +167,7 @@ function listEntry(entry: RunListEntry): ListRow {
     epochs: entry.summary?.epochs ?? null,
     backend: entry.backend,
     tags: entry.tags,
+    group: entry.group ?? null,
   };
 }
 

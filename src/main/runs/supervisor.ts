@@ -32,6 +32,7 @@ import { planResume } from './control/resume-plan';
 import { processStartTime } from './store/pid-alive';
 import { readTimeline, writeTimeline } from './store/timeline-file';
 import type { Timeline } from '../../shared/timeline';
+import { newGroupId } from './store/run-id';
 import { isDiskFullError, NO_OWNER, type RunStore } from './store/store';
 import type { TrainerHandle, TrainerLauncher } from './trainer/trainer-launcher';
 import { trainerOutcome, type CancelState } from './trainer/trainer-outcome';
@@ -197,6 +198,39 @@ export class RunSupervisor {
     }
     const record = await this.store.create({ ...meta, config: valid.value, status: 'queued', ownerPid: process.pid });
     return this.enqueue(record);
+  }
+
+  /**
+   * A sweep: every config is checked first (a wrong one names its run and field, and no run
+   * is made), then the runs are stored and queued in order under one new group id.
+   */
+  async startSweep(runs: readonly { config: unknown; name?: string }[], tags?: string[]): Promise<{ group: string; runs: RunRecord[] }> {
+    if (this.closed) throw new LabError({ code: 'unavailable', message: 'Runlab is shutting down; no new runs start' });
+    const configs: Hyperparams[] = [];
+    for (const [i, run] of runs.entries()) {
+      const valid = validateHyperparams(run.config);
+      const errors = valid.ok ? [] : valid.errors;
+      const dataProblem = valid.ok ? await dataPathProblem(valid.value) : null;
+      if (dataProblem !== null) errors.push({ field: 'dataPath', message: dataProblem });
+      if (!valid.ok || errors.length > 0) {
+        const named = errors.map((e) => ({ field: `runs.${i}.${e.field}`, message: e.message }));
+        throw new LabError({
+          code: 'invalid',
+          field: named[0]?.field,
+          errors: named,
+          message: `Run ${i + 1} of the sweep: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+        });
+      }
+      configs.push(valid.value);
+    }
+    const group = newGroupId();
+    const records: RunRecord[] = [];
+    for (const [i, config] of configs.entries()) {
+      const name = runs[i]!.name;
+      const record = await this.store.create({ config, ...(name ? { name } : {}), tags, group, status: 'queued', ownerPid: process.pid });
+      records.push(await this.enqueue(record));
+    }
+    return { group, runs: records };
   }
 
   /**

@@ -18,6 +18,11 @@ export function newRunId(now: Date = new Date()): string {
   return `${date}-${time}-${randomBytes(2).toString('hex')}`;
 }
 
+/** A sweep's group id: "sweep-" and a run id's date, time and random part. */
+export function newGroupId(now: Date = new Date()): string {
+  return `sweep-${newRunId(now)}`;
+}
+
 /** The creation time a generated id encodes (ms since epoch), or null for other ids. */
 export function runIdTime(id: string): number | null {
   const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-/.exec(id);

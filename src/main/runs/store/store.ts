@@ -64,6 +64,8 @@ export interface CreateRunInit {
   name?: string;
   tags?: string[];
   notes?: string;
+  /** The sweep the run belongs to (`runlab sweep`, the form's sweep): one id for all its runs. */
+  group?: string;
   status?: 'queued' | 'running';
   /** The supervising process; defaults to this one. null: nobody owns it (recovered on next start). */
   ownerPid?: number | null;
@@ -165,6 +167,7 @@ export class RunStore {
         owner_started: ownerPid === null ? null : processStartTime(ownerPid),
         ...(init.kind === 'lr-find' ? { kind: init.kind } : {}),
         ...(init.parent ? { parent: init.parent } : {}),
+        ...(init.group === undefined ? {} : { group: init.group }),
       });
       const dir = this.runDir(id);
       try {

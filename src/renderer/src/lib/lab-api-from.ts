@@ -15,6 +15,7 @@ export function labApiFrom(call: LabCall, on: LabOn): LabApi {
     getMetricsView: (request) => call('getMetricsView', request),
     getMetricsPage: (request) => call('getMetricsPage', request),
     startRun: (request) => call('startRun', request),
+    startSweep: (request) => call('startSweep', request),
     cancelRun: (request) => call('cancelRun', request),
     updateRun: (request) => call('updateRun', request),
     deleteRun: (request) => call('deleteRun', request),
