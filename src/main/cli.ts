@@ -1,5 +1,5 @@
 /**
- * The `runlab` command line: train | lr-find | predict | interpret | runs | serve | start. Commands go
+ * The `runlab` command line: train | sweep | lr-find | predict | interpret | runs | serve | start. Commands go
  * through LabService or the engine (runJob for `train --no-save`; predict and interpret run a
  * checkpoint in this process), never a copy of their logic.
  */
@@ -15,6 +15,7 @@ import { interpretCommand } from './cli/interpret-command';
 import { lrFindCommand } from './cli/lr-find-command';
 import { predictCommand } from './cli/predict-command';
 import { trainCommand } from './cli/train-command';
+import { sweepCommand } from './cli/sweep-command';
 import { forkCommand } from './cli/fork-command';
 import { editCommand, pauseCommand } from './cli/live-commands';
 import { resumeCommand } from './cli/resume-command';
@@ -59,6 +60,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 
   for (const command of [
     trainCommand(dataDir, setExitCode),
+    sweepCommand(dataDir, setExitCode),
     lrFindCommand(dataDir, setExitCode),
     predictCommand(dataDir),
     interpretCommand(dataDir),

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { FIELDS, PRESETS, type FieldKey, type FieldSpec } from '../../shared/hyperparams';
 import { CliError } from './cli-error';
 
-type Field = FieldSpec & { key: FieldKey };
+export type Field = FieldSpec & { key: FieldKey };
 
 const GROUP_HEADINGS: Record<FieldSpec['group'], string> = {
   data: 'Data:',
@@ -32,13 +32,20 @@ export function addFieldOptions(command: Command): Command {
  */
 export function configFromFlags(command: Command, presetId: string | undefined): Record<string, unknown> {
   const config: Record<string, unknown> = { ...presetConfig(presetId) };
-  const values = command.opts<Record<string, unknown>>();
-  for (const field of FIELDS) {
-    const key = attributeName(field);
-    if (command.getOptionValueSource(key) !== 'cli') continue;
-    config[field.key] = parseFlagValue(field, values[key]);
-  }
+  for (const { field, raw } of givenFieldFlags(command)) config[field.key] = parseFlagValue(field, raw);
   return config;
+}
+
+/**
+ * The field flags given on the command line (defaults left out), in schema order, each with
+ * what was typed: `runlab train` reads one value from each, `runlab sweep` a list or range.
+ */
+export function givenFieldFlags(command: Command): Array<{ field: Field; raw: unknown }> {
+  const values = command.opts<Record<string, unknown>>();
+  return FIELDS.filter((field) => command.getOptionValueSource(attributeName(field)) === 'cli').map((field) => ({
+    field,
+    raw: values[attributeName(field)],
+  }));
 }
 
 /** `lr` → `--lr`, `batchSize` → `--batch-size`, `hidden.1` → `--hidden`: errors name what the person typed. */
@@ -48,7 +55,7 @@ export function flagForField(path: string): string | undefined {
   return field ? `--${field.flag}` : undefined;
 }
 
-function presetConfig(presetId: string | undefined): Record<string, unknown> {
+export function presetConfig(presetId: string | undefined): Record<string, unknown> {
   if (presetId === undefined) return {};
   const preset = PRESETS.find((p) => p.id === presetId);
   if (!preset) {
@@ -58,7 +65,7 @@ function presetConfig(presetId: string | undefined): Record<string, unknown> {
 }
 
 /** Strings become numbers where the schema wants numbers; what cannot be read is left for zod to name. */
-function parseFlagValue(field: Field, raw: unknown): unknown {
+export function parseFlagValue(field: Field, raw: unknown): unknown {
   if (typeof raw !== 'string') return raw;
   switch (field.kind) {
     case 'int':

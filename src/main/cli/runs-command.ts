@@ -20,18 +20,35 @@ export function runsCommand(openService: OpenService): Command {
     .command('list')
     .description('every saved run, oldest first')
     .option('--json', 'a JSON array instead of a table')
-    .action(async (flags: { json?: boolean }) => {
+    .option('--group <id>', 'only the runs of this group (a sweep: its id, as `runlab sweep` prints it)')
+    .action(async (flags: { json?: boolean; group?: string }) => {
       const entries = await withService(openService, (s) => s.call('listRuns', {}));
       // The store lists newest first; a terminal reads best with the newest next to the prompt.
-      const rows = entries.map(listEntry).reverse();
+      const all = entries.map(listEntry).reverse();
+      const rows = flags.group === undefined ? all : all.filter((r) => r.group === flags.group);
       if (flags.json) return print(JSON.stringify(rows, null, 2));
-      if (rows.length === 0) return print('no runs yet: start one with `runlab train`');
-      const table = formatTable(
-        ['id', 'name', 'status', 'created', 'valid_accuracy'],
-        rows.map((r) => [r.id, r.name ?? `(${r.reason})`, r.status, r.created ?? '-', formatMetric(r.valid_accuracy, 4)]),
-        ['left', 'left', 'left', 'left', 'right'],
-      );
-      print(table.join('\n'));
+      if (rows.length === 0) {
+        if (flags.group !== undefined) throw new CliError(`no runs in group ${JSON.stringify(flags.group)}: see runlab runs list`);
+        return print('no runs yet: start one with `runlab train`');
+      }
+      const table = (withGroup: boolean) =>
+        formatTable(
+          ['id', 'name', 'status', 'created', 'valid_accuracy', ...(withGroup ? ['group'] : [])],
+          rows.map((r) => [
+            r.id,
+            r.name ?? `(${r.reason})`,
+            r.status,
+            r.created ?? '-',
+            formatMetric(r.valid_accuracy, 4),
+            ...(withGroup ? [r.group ?? '-'] : []),
+          ]),
+          ['left', 'left', 'left', 'left', 'right', 'left'],
+        );
+      // One group listed: its id heads the table. Else a group column where a run has one and the terminal has room.
+      if (flags.group !== undefined) return print([`group ${flags.group}: ${rows.length} run(s)`, ...table(false)].join('\n'));
+      const withGroup = table(rows.some((r) => r.group !== null));
+      const columns = process.stdout.isTTY ? process.stdout.columns : Infinity;
+      print((withGroup.every((line) => line.length <= columns) ? withGroup : table(false)).join('\n'));
     });
 
   runs

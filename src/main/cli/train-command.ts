@@ -86,7 +86,7 @@ async function train(cmd: Command, flags: TrainFlags, dataDir: string | undefine
 }
 
 /** The callbacks of each --callback module, loaded here first so a bad one is a usage error naming its file. */
-async function userCallbacks(files: readonly string[], config: Hyperparams): Promise<Callback[]> {
+export async function userCallbacks(files: readonly string[], config: Hyperparams): Promise<Callback[]> {
   if (files.length === 0) return [];
   const { loadCallbackModules, CallbackModuleError } = await import('../training/callback-module');
   try {

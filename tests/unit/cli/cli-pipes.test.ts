@@ -158,7 +158,7 @@ describe.concurrent('usage errors', () => {
     [['runs', 'rmm', 'x'], 'error: runlab runs: unknown command "rmm"; expected one of: list, show, export, rm (see runlab runs --help)'],
     [
       [],
-      'error: runlab: missing command; expected one of: train, lr-find, predict, interpret, resume, fork, edit, pause, runs, serve, start (see runlab --help)',
+      'error: runlab: missing command; expected one of: train, sweep, lr-find, predict, interpret, resume, fork, edit, pause, runs, serve, start (see runlab --help)',
     ],
     [['serve', '--port', '0x10'], "error: option '--port <port>' argument '0x10' is invalid. expected a whole number from 0 to 65535."],
   ])('%j → exit 2 and one line', async (args, message) => {
