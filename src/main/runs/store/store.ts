@@ -26,7 +26,7 @@ import {
 import { DISK_FULL_PREFIX, DiskFullError, isDiskFull } from '../../fs/disk-full';
 import { recoverModelFolders } from '../../training/models/model-folder';
 import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../../fs/atomic-write';
 import { describeIssues, issueFields } from './describe-issues';
 import { metricsToCsv, type MetricsTable } from './export-csv';
 import { runToJson } from './export-json';
