@@ -31,6 +31,8 @@ export interface CompareInput {
   id: string;
   label: string;
   color: string;
+  /** Drawn dashed (the second and later runs of a seed group shown one by one). */
+  dashed?: boolean;
   series: RunSeries;
   /** For a fork whose parent is compared too: the parent's series and the fork point's iteration. */
   branchFrom?: { series: RunSeries; iter: number };
@@ -212,7 +214,7 @@ export function compareChart(runs: readonly (CompareInput | CompareGroupInput)[]
     }
     const points = envelope(xs, smoothedColumn(run, opts.metric, opts.axis, opts.smoothing), buckets, from, to);
     main.push(points);
-    series.push({ id: run.id, label: run.label, color: run.color, points, style });
+    series.push({ id: run.id, label: run.label, color: run.color, points, style, ...(run.dashed ? { dashed: true } : {}) });
   }
   // The axis fits the lines people read (smoothed), not the faint raw spikes under them.
   const extent = window ? yExtent(main, window.min, window.max, opts.log === true) : null;
