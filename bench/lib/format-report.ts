@@ -2,6 +2,7 @@
 import { FIRST_ROW_LABELS, FIRST_ROW_VARIANTS, type FirstRowSummary } from './first-row-result';
 import type { GridSummary } from './grid';
 import type { BenchReport } from './report';
+import { formatHistoryBench } from './history-report';
 import { formatStoreBench } from './store-report';
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -208,6 +209,8 @@ export function formatReport(r: BenchReport): string {
 
   if (r.store_metrics) out.push('', ...formatStoreBench(r.store_metrics));
   else if (r.store_metrics_error) out.push('', `Metrics at scale: error: ${r.store_metrics_error}`);
+  if (r.history) out.push('', ...formatHistoryBench(r.history));
+  else if (r.history_error) out.push('', `History at scale: error: ${r.history_error}`);
 
   if (r.num_tensors_per_epoch.length > 0 || r.memory_checks.source !== 'none') {
     const mc = r.memory_checks;

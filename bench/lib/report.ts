@@ -5,6 +5,7 @@ import type { FirstRowSummary } from './first-row-result';
 import type { GridSummary } from './grid';
 import type { InterleavedSummary } from './interleaved-result';
 import type { StepProfile } from './step-split';
+import type { HistoryBenchResult } from './history-report';
 import type { StoreBenchResult } from './store-report';
 
 export interface RunnerVsBare {
@@ -97,6 +98,9 @@ export interface BenchReport {
   /** Metrics at scale (bench/store-metrics.ts): views, pages and the host's longest stall for big runs. */
   store_metrics?: StoreBenchResult | null;
   store_metrics_error?: string;
+  /** History at scale (bench/history-ui.ts): scroll, sort and filter of 1000 runs in Chromium, per action. */
+  history?: HistoryBenchResult | null;
+  history_error?: string;
   /** Of the default job through runJob (median over repeats). */
   peak_rss_mb: number | null;
   num_tensors_per_epoch: (number | null)[];

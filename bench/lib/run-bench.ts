@@ -22,6 +22,7 @@ import {
 } from './aggregate';
 import { parseBenchArgs, USAGE, type BenchSettings } from './bench-args';
 import { runMeasurementProcess, runProcess, type Outcome } from './child';
+import type { HistoryBenchResult } from './history-report';
 import type { StoreBenchResult } from './store-report';
 import { fmtRate, formatReport } from './format-report';
 import type { JobBenchOptions } from './job-options';
@@ -359,6 +360,22 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       );
     }
 
+    // History at scale: its own process (it starts a host and Chromium of its own).
+    let history: HistoryBenchResult | null = null;
+    let historyError: string | undefined;
+    if (on('history')) {
+      const o = await runMeasurementProcess<HistoryBenchResult>(
+        entry('history-ui.ts'),
+        { runs: 1000 },
+        { env: ctx.env, timeoutMs: 300_000 },
+      );
+      if (o.ok) history = o.value;
+      else historyError = o.error;
+      log(
+        `history: ${o.ok ? `${o.value.runs} runs, sort work median ${o.value.actions.sort.work_median_ms} ms, ${o.value.actions.sort.within_one_frame}/${o.value.actions.sort.count} within one frame` : `FAILED: ${o.error}`}`,
+      );
+    }
+
     const report: BenchReport = {
       machine: {
         ...machine,
@@ -379,6 +396,8 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       telemetry,
       ...(on('store') ? { store_metrics: storeMetrics } : {}),
       ...(storeError ? { store_metrics_error: storeError } : {}),
+      ...(on('history') ? { history } : {}),
+      ...(historyError ? { history_error: historyError } : {}),
       peak_rss_mb: memory.peak_rss_mb,
       num_tensors_per_epoch: memory.num_tensors_per_epoch,
       rss_mb_per_epoch: memory.rss_mb_per_epoch,

@@ -7,7 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { MAX_CONCURRENCY } from '../shared/api';
-import { writeFileAtomic } from './runs/store/atomic-write';
+import { writeFileAtomic } from './fs/atomic-write';
 
 export const SETTINGS_FILE = 'settings.json';
 

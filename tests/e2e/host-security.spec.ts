@@ -24,6 +24,12 @@ test('the UI loads with its token, under the CSP, with nothing blocked', async (
   await expect(page).toHaveTitle('Runlab');
   await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
   await expect(page.getByTestId('lab-unavailable')).toHaveCount(0);
+  // The tab shows the app's icon, served by the host from the build.
+  const icon = await page.locator('link[rel="icon"]').evaluate((link) => (link as unknown as { href: string }).href);
+  const iconResponse = await page.request.get(icon);
+  expect(iconResponse.status()).toBe(200);
+  expect(iconResponse.headers()['content-type']).toBe('image/svg+xml');
+  expect(await iconResponse.text()).toContain('<svg');
   expect(problems).toEqual([]);
 });
 

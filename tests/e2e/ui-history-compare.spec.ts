@@ -1,7 +1,7 @@
 /**
  * History and Compare with real runs: two runs that differ in lr are compared (the lr row
  * is highlighted, "Differences only" hides equal rows); a name made of HTML stays text;
- * rename, export and delete work from the row menu.
+ * rename, tags and notes, export and delete work from the row menu.
  */
 import { expect, test } from './fixtures/lab-host';
 import { expectLiveStatus, inkedPixels, runFolders, SERIES_BLUE, startRunFromForm } from './ui-helpers';
@@ -67,7 +67,7 @@ test('a run named with HTML is shown as literal text, never as markup', async ({
   expect(dialogs).toEqual([]);
 });
 
-test('rename, export and delete from the row menu', async ({ page, labHost }) => {
+test('rename, tags and notes, export and delete from the row menu', async ({ page, labHost }) => {
   const id = await startRunFromForm(page, labHost.url, { stopAfter: '5' }, 'to rename');
   await expectLiveStatus(page, id, 'completed');
   await page.getByTestId('nav-history').click();
@@ -78,6 +78,30 @@ test('rename, export and delete from the row menu', async ({ page, labHost }) =>
   await page.getByTestId('rename-input').fill('renamed run');
   await page.getByTestId('rename-input').press('Enter');
   await expect(row.getByTestId('run-name-cell')).toHaveText('renamed run');
+
+  // Tags and notes: a refused tag is named in the dialog, which stays open; then saved and shown.
+  await row.getByTestId('row-menu').click();
+  await page.getByTestId('menu-edit').click();
+  const dialog = page.getByTestId('edit-run-dialog');
+  await expect(dialog).toContainText('Tags and notes — renamed run');
+  await page.getByTestId('edit-tags').fill(`alpha, ${'x'.repeat(51)}`);
+  await page.getByTestId('edit-notes').fill('lr 0.5 is the baseline');
+  await page.getByTestId('edit-save').click();
+  await expect(dialog.getByRole('alert')).toContainText('A tag must be at most 50 characters');
+  await expect(dialog).toBeVisible();
+  await page.getByTestId('edit-tags').fill('alpha, baseline');
+  await page.getByTestId('edit-save').click();
+  await expect(dialog).toBeHidden();
+  await expect(row.locator('.tag')).toHaveText(['alpha', 'baseline']);
+  await page.getByTestId('history-filter').fill('baseline');
+  await expect(page.getByTestId('history-row')).toHaveCount(1);
+  await page.getByTestId('history-filter').fill('');
+  await row.getByTestId('row-menu').click();
+  await page.getByTestId('menu-edit').click();
+  await expect(page.getByTestId('edit-tags')).toHaveValue('alpha, baseline');
+  await expect(page.getByTestId('edit-notes')).toHaveValue('lr 0.5 is the baseline');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
 
   await row.getByTestId('row-menu').click();
   const download = page.waitForEvent('download');

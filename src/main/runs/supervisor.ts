@@ -519,7 +519,7 @@ export class RunSupervisor {
       });
       const kept = await this.store.rewindMetrics(id, plan.keep);
       let progress: Progress = { iter: plan.keep.iter, total_iters: 0, epoch: plan.checkpoint.n_epochs, epochs: plan.epochs };
-      for (const row of kept) if (row.kind === 'epoch') progress = withEpoch(progress, row);
+      for (const row of kept.epochs) progress = withEpoch(progress, row);
       const record = await this.store.update(id, (r) => ({ ...r, progress }));
       return await this.enqueue(record, {
         config: plan.config,

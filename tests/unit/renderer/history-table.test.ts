@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DamagedRun, RunListEntry } from '../../../src/shared/records';
-import { buildHistory, matchesText, sortHistoryRows, toHistoryRow } from '../../../src/renderer/src/lib/history-table';
+import { buildHistory, filterHistory, matchesText, sortHistoryRows, toHistoryRow } from '../../../src/renderer/src/lib/history-table';
 import { makeRun } from './run-fixtures';
 
 const summary = (best: number | null, trainLoss: number | null) => ({
@@ -91,6 +91,22 @@ describe('History table', () => {
     const view = buildHistory(entries, { text: 'adam', status: 'all', sort: { key: 'created', dir: 'desc' }, now });
     expect(view.rows.map((r) => r.id)).toEqual(['r2']);
     expect(view.damaged).toEqual([]);
+  });
+
+  it('reads a changed run afresh and keeps a running run on the clock', () => {
+    const opts = { text: 'renamed', status: 'all' as const, now };
+    expect(filterHistory(entries, opts).rows).toEqual([]);
+    // A push replaces the record: the new name is matched, not the one read before.
+    const renamed = { ...runs[0]!, name: 'renamed baseline' };
+    expect(filterHistory([renamed, ...entries.slice(1)], opts).rows.map((r) => r.id)).toEqual(['r1']);
+    const running = (at: number) => filterHistory(entries, { text: 'cnn', status: 'all', now: at }).rows[0]!.values.durationMs;
+    expect(running(now)).toBe(30_000);
+    expect(running(now + 5_000)).toBe(35_000);
+    // Sorting the filtered rows gives what buildHistory gives.
+    const sort = { key: 'bestValidAccuracy', dir: 'desc' } as const;
+    expect(sortHistoryRows(filterHistory(entries, { ...opts, text: '' }).rows, sort)).toEqual(
+      buildHistory(entries, { ...opts, text: '', sort }).rows,
+    );
   });
 
   it('filters by status and lists damaged runs only under "all"', () => {

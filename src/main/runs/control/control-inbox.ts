@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { LabError, type LabErrorInfo } from '../../../shared/api';
 import { RunEditSchema, RunRecordSchema, type RunRecord } from '../../../shared/records';
-import { writeFileAtomic } from '../store/atomic-write';
+import { writeFileAtomic } from '../../fs/atomic-write';
 
 export const CONTROL_DIR = 'control';
 

@@ -26,7 +26,7 @@ import {
 import { DISK_FULL_PREFIX, DiskFullError, isDiskFull } from '../../fs/disk-full';
 import { recoverModelFolders } from '../../training/models/model-folder';
 import { CHECKPOINTS_DIR } from '../../../shared/checkpoint';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../../fs/atomic-write';
 import { describeIssues, issueFields } from './describe-issues';
 import { metricsToCsv, type MetricsTable } from './export-csv';
 import { runToJson } from './export-json';
@@ -35,6 +35,7 @@ import { appendWhole } from './append-whole';
 import { toJsonl } from './jsonl';
 import { KeyedMutex } from './keyed-mutex';
 import { mapLimit } from './map-limit';
+import { rewindMetricsFile, type RewindResult } from './rewind-metrics';
 import { MetricsReader, type MetricsStatus } from './metrics-reader';
 import type { ViewRequest } from './metrics-view';
 import { isOwnerAlive, processStartTime } from './pid-alive';
@@ -276,19 +277,24 @@ export class RunStore {
   /**
    * Keeps only the rows up to a resumed run's checkpoint — iteration rows up to `iter`, epoch
    * rows up to `epoch` — so the rows it trains next follow them with no repeat. The file is
-   * replaced atomically (a crash leaves the old rows or the new ones). Returns the rows kept.
+   * streamed into its replacement (rewind-metrics.ts: one line in memory at a time) and
+   * replaced atomically (a crash leaves the old rows or the new ones). Returns the epoch rows kept.
    */
-  async rewindMetrics(id: string, keep: { iter: number; epoch: number }): Promise<MetricRow[]> {
+  async rewindMetrics(id: string, keep: { iter: number; epoch: number }): Promise<RewindResult> {
     const dir = this.runDir(id);
     const file = join(dir, METRICS_FILE);
     return runLocks.run(`${dir}#metrics`, async () => {
-      const rows = await this.readMetrics(id);
-      const kept = rows.filter((r) => (r.kind === 'iter' ? r.iter <= keep.iter : r.epoch <= keep.epoch));
-      if (kept.length === rows.length) return kept;
-      await writeFileAtomic(file, toJsonl(kept)).catch((error) => {
-        throw fsError('write', file, error);
-      });
-      return kept;
+      try {
+        return await rewindMetricsFile(file, keep);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          if (!(await isDirectory(dir))) throw notFound(id);
+          return { epochs: [], kept: 0, dropped: 0 };
+        }
+        throw fsError('rewrite', file, error);
+      } finally {
+        MetricsReader.forget(file);
+      }
     });
   }
 

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TimelineSchema, type Timeline } from '../../../shared/timeline';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../../fs/atomic-write';
 
 export const TIMELINE_FILE = 'timeline.json';
 

@@ -3,13 +3,14 @@
  * decoding (sharp: ~0.5 ms an image). Layout: magic "RLIMGS" + format version, a JSON header
  * (fingerprint of the file list, classes, size, channels, count, skipped files), CRC-32 of
  * the body; body = count × size² × channels pixel bytes, count labels (uint16 LE), count
- * parts (0 none, 1 train, 2 valid). Written atomically (temp file, fsync, rename); any
+ * parts (0 none, 1 train, 2 valid). Written atomically (writeFileAtomic); any
  * mismatch on read means "no cache" and the caller decodes again.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { writeFileAtomic } from '../../fs/atomic-write';
 import type { SkippedFile } from '../../../shared/records';
 import type { ImageFile } from './image-folder-scan';
 
@@ -103,19 +104,5 @@ export async function writeImageCache(file: string, images: DecodedImages, finge
   MAGIC.copy(prefix, 0);
   prefix.writeUInt32LE(json.length, 8);
   prefix.writeUInt32LE(crc32(body), 12);
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(Buffer.concat([prefix, json, body]));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(file, Buffer.concat([prefix, json, body]), { mkdir: true });
 }

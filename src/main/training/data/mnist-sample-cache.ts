@@ -2,13 +2,12 @@
  * The compact binary form of the mnist-sample digits, so later runs skip parsing 21 MB of
  * JSON (~0.5 s). Layout (little-endian): magic "RLMNIST" + format version byte, count,
  * sample size, source fingerprint, CRC-32 of the body; body = count × sampleSize pixel bytes,
- * then count label bytes. Written atomically (temp file, fsync, rename); any mismatch on
+ * then count label bytes. Written atomically (writeFileAtomic); any mismatch on
  * read means "no cache" and the caller rebuilds it.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
+import { writeFileAtomic } from '../../fs/atomic-write';
 
 export interface RawDigits {
   /** count × sampleSize bytes, 0–255. */
@@ -51,19 +50,5 @@ export async function writeDigitsCache(file: string, digits: RawDigits, fingerpr
   header.writeUInt32LE(digits.sampleSize, 12);
   header.writeUInt32LE(fingerprint, 16);
   header.writeUInt32LE(crc32(digits.labels, crc32(digits.pixels)), 20);
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(Buffer.concat([header, digits.pixels, digits.labels]));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(file, Buffer.concat([header, digits.pixels, digits.labels]), { mkdir: true });
 }
