@@ -21,6 +21,8 @@ export interface SyntheticRunSpec {
   spikes?: Record<number, number>;
   /** The lr the rows record: the config's lr under a cosine decay (default), or constant. */
   lrCurve?: 'cosine' | 'constant';
+  /** The sweep the run belongs to (RunRecord.group), for seed groups. */
+  group?: string;
 }
 
 /** mulberry32: a tiny seeded generator, so the same spec gives the same curve. */
@@ -85,7 +87,13 @@ export async function seedSyntheticRuns(dataDir: string, specs: readonly Synthet
   const out: RunRecord[] = [];
   for (const spec of specs) {
     const config = HyperparamsSchema.parse(spec.config ?? {});
-    const created = await store.create({ config, name: spec.name, status: 'running', ownerPid: null });
+    const created = await store.create({
+      config,
+      name: spec.name,
+      status: 'running',
+      ownerPid: null,
+      ...(spec.group === undefined ? {} : { group: spec.group }),
+    });
     const rows = syntheticRows(spec, config.lr);
     for (let i = 0; i < rows.length; i += 5000) await store.appendMetrics(created.id, rows.slice(i, i + 5000));
     const epochRows = rows.filter((r): r is EpochRow => r.kind === 'epoch');

@@ -21,6 +21,11 @@ export interface ChartSeries {
    * (its lower edge), translucent in its colour. Both stay out of the legend and tooltip.
    */
   band?: 'lower' | 'upper';
+  /**
+   * A seed group's mean line: its points carry their band's bounds (BandPoint: lo, hi),
+   * which the tooltip shows after the mean, named by what the band spans.
+   */
+  bounds?: 'minmax' | 'std';
 }
 
 export type TickFormat = 'number' | 'percent' | 'lr' | 'int';

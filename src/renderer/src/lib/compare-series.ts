@@ -13,10 +13,17 @@
  * A fork is drawn as a branch of its parent's curve when the parent is compared too: its
  * line starts at the parent's point at the fork (its epoch rows already start with the
  * parent's row there; its iteration rows get the parent's last one before them).
+ *
+ * A seed group drawn as a band (CompareGroupInput) is its mean line over a translucent band
+ * (min–max or ± std, seed-band.ts) of its runs' smoothed values, aligned by iteration for
+ * the train loss and by epoch for the epoch metrics, over the steps all its runs have; the
+ * three lines are downsampled together (band-envelope.ts) so no spike of any is lost.
  */
 import type { EpochRow, IterRow } from '../../../shared/records';
 import type { ChartSeries } from './chart-series';
+import { bandEnvelope } from './band-envelope';
 import { envelope, padExtent, yExtent } from './envelope';
+import { bandColumns, type BandColumns, type BandKind } from './seed-band';
 import { isPerEpoch, type CompareMetric, type RunSeries, type XAxis } from './series';
 import { emaSmoothArray } from './smoothing';
 
@@ -24,9 +31,19 @@ export interface CompareInput {
   id: string;
   label: string;
   color: string;
+  /** Drawn dashed (the second and later runs of a seed group shown one by one). */
+  dashed?: boolean;
   series: RunSeries;
   /** For a fork whose parent is compared too: the parent's series and the fork point's iteration. */
   branchFrom?: { series: RunSeries; iter: number };
+}
+
+/** A seed group drawn as its mean and band: its runs' series (no forks among them). */
+export interface CompareGroupInput {
+  id: string;
+  label: string;
+  color: string;
+  members: { series: RunSeries }[];
 }
 
 /** Enough for a 2000-pixel-wide chart at a point per two pixels. */
@@ -114,6 +131,8 @@ export interface CompareOptions {
   hidden?: ReadonlySet<string>;
   /** A log y axis: the y extent counts positive values only. */
   log?: boolean;
+  /** What a seed group's band spans: min–max (default) or mean ± std. */
+  band?: BandKind;
 }
 
 export interface CompareChart {
@@ -124,14 +143,44 @@ export interface CompareChart {
   yExtent: { min: number; max: number } | null;
 }
 
-export function compareChart(runs: readonly CompareInput[], opts: CompareOptions): CompareChart {
+const bandCache = new WeakMap<RunSeries, Map<string, { stamp: string; columns: BandColumns }>>();
+
+/** A group's mean and band columns, cached by metric, axis, smoothing, band kind and row counts. */
+export function groupColumns(group: CompareGroupInput, metric: CompareMetric, axis: XAxis, smoothing: number, kind: BandKind): BandColumns {
+  const first = group.members[0]?.series;
+  const key = `${group.id}|${metric}|${axis}|${smoothing}|${kind}`;
+  const stamp = group.members.map((m) => (metric === 'train_loss' ? m.series.iters.length : m.series.epochs.length)).join(',');
+  let byKey = first ? bandCache.get(first) : undefined;
+  if (first && !byKey) bandCache.set(first, (byKey = new Map()));
+  const hit = byKey?.get(key);
+  if (hit && hit.stamp === stamp) return hit.columns;
+  // Steps: iterations for the per-iteration loss, epochs for the epoch metrics, whatever the x axis.
+  const stepAxis: XAxis = metric === 'train_loss' ? 'iter' : 'epoch';
+  const columns = bandColumns(
+    group.members.map((m) => ({
+      steps: columnsFor(m, metric, stepAxis).xs,
+      xs: columnsFor(m, metric, axis).xs,
+      ys: smoothedColumn(m, metric, axis, smoothing),
+    })),
+    kind,
+  );
+  byKey?.set(key, { stamp, columns });
+  return columns;
+}
+
+const isGroup = (u: CompareInput | CompareGroupInput): u is CompareGroupInput => 'members' in u;
+
+export function compareChart(runs: readonly (CompareInput | CompareGroupInput)[], opts: CompareOptions): CompareChart {
   const style = isPerEpoch(opts.metric) ? 'line-points' : 'line';
   const buckets = Math.max(1, Math.floor((opts.maxPoints ?? MAX_POINTS) / 2));
   const shown = runs.filter((r) => !opts.hidden?.has(r.id));
+  const kind = opts.band ?? 'minmax';
+  const xsOf = (u: CompareInput | CompareGroupInput) =>
+    isGroup(u) ? groupColumns(u, opts.metric, opts.axis, opts.smoothing, kind).xs : entryFor(u, opts.metric, opts.axis).columns.xs;
   let xMin = Infinity;
   let xMax = -Infinity;
   for (const run of shown) {
-    const { xs } = entryFor(run, opts.metric, opts.axis).columns;
+    const xs = xsOf(run);
     if (xs.length === 0) continue;
     xMin = Math.min(xMin, xs[0]!);
     xMax = Math.max(xMax, xs[xs.length - 1]!);
@@ -141,9 +190,19 @@ export function compareChart(runs: readonly CompareInput[], opts: CompareOptions
   const series: ChartSeries[] = [];
   const main: ChartSeries['points'][] = [];
   for (const run of shown) {
-    const { xs, ys } = entryFor(run, opts.metric, opts.axis).columns;
     const from = window?.min;
     const to = window?.max;
+    if (isGroup(run)) {
+      const g = groupColumns(run, opts.metric, opts.axis, opts.smoothing, kind);
+      const band = bandEnvelope(g.xs, g.mean, g.lo, g.hi, buckets, from, to);
+      // The lower edge first: the upper one fills down to the series just before it.
+      series.push({ id: `${run.id}:lo`, label: `${run.label} (band low)`, color: run.color, points: band.lo, band: 'lower' });
+      series.push({ id: `${run.id}:hi`, label: `${run.label} (band high)`, color: run.color, points: band.hi, band: 'upper' });
+      series.push({ id: run.id, label: run.label, color: run.color, points: band.mean, style, bounds: kind });
+      main.push(band.mean, band.lo, band.hi);
+      continue;
+    }
+    const { xs, ys } = entryFor(run, opts.metric, opts.axis).columns;
     if (opts.smoothing > 0) {
       series.push({
         id: `${run.id}:raw`,
@@ -155,7 +214,7 @@ export function compareChart(runs: readonly CompareInput[], opts: CompareOptions
     }
     const points = envelope(xs, smoothedColumn(run, opts.metric, opts.axis, opts.smoothing), buckets, from, to);
     main.push(points);
-    series.push({ id: run.id, label: run.label, color: run.color, points, style });
+    series.push({ id: run.id, label: run.label, color: run.color, points, style, ...(run.dashed ? { dashed: true } : {}) });
   }
   // The axis fits the lines people read (smoothed), not the faint raw spikes under them.
   const extent = window ? yExtent(main, window.min, window.max, opts.log === true) : null;

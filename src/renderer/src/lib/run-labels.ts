@@ -45,3 +45,18 @@ export function runFlag(run: Pick<RunRecord, 'status' | 'summary' | 'error'>): R
   if (warning) return { kind: 'not-learning', label: 'no learning', detail: warning };
   return null;
 }
+
+/**
+ * A seed group's name: its runs' shared name without the "seed=N" a sweep puts in it
+ * ("lr=0.1 seed=1", "lr=0.1 seed=2" → "lr=0.1"); else the first run's name and how many more.
+ */
+export function seedGroupLabel(runs: readonly Pick<RunRecord, 'name' | 'id'>[]): string {
+  const stripped = runs.map((r) =>
+    runName(r)
+      .replace(/\s*\bseed=\S+/g, '')
+      .trim(),
+  );
+  const first = stripped[0] ?? '';
+  if (first !== '' && stripped.every((s) => s === first)) return first;
+  return `${runName(runs[0] ?? { name: '', id: '' })} + ${runs.length - 1} more`;
+}
