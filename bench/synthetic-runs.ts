@@ -7,6 +7,7 @@
 import { HyperparamsSchema, type Hyperparams } from '../src/shared/hyperparams';
 import type { EpochRow, IterRow, MetricRow, RunRecord } from '../src/shared/records';
 import { RunStore } from '../src/main/runs/store/store';
+import { createRng } from '../src/shared/seeded-random';
 
 export interface SyntheticRunSpec {
   name: string;
@@ -25,25 +26,13 @@ export interface SyntheticRunSpec {
   group?: string;
 }
 
-/** mulberry32: a tiny seeded generator, so the same spec gives the same curve. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function syntheticRows(spec: SyntheticRunSpec, lr: number): MetricRow[] {
   return [...syntheticRowChunks(spec, lr, Number.MAX_SAFE_INTEGER)].flat();
 }
 
 /** The same rows, `chunkRows` at a time: five million of them without holding them all. */
 export function* syntheticRowChunks(spec: SyntheticRunSpec, lr: number, chunkRows: number): Generator<MetricRow[]> {
-  const rand = random(spec.seed ?? 1);
+  const rand = createRng(spec.seed ?? 1);
   const floor = spec.floor ?? 0.15;
   const msPerIter = spec.msPerIter ?? 2;
   const rows: MetricRow[] = [];
@@ -151,7 +140,7 @@ export async function seedManyRuns(dataDir: string, count: number): Promise<RunR
   const { RUN_SCHEMA_VERSION, RunRecordSchema } = await import('../src/shared/records');
   const runsDir = join(dataDir, 'runs');
   await mkdir(runsDir, { recursive: true });
-  const rand = random(count);
+  const rand = createRng(count);
   const base = Date.parse('2024-06-01T08:00:00.000Z');
   const optimizers = ['sgd', 'momentum', 'adam'] as const;
   const records: RunRecord[] = [];

@@ -5,6 +5,7 @@
  * runs from the same text.
  */
 import { FIELDS, type FieldKey, type FieldSpec } from './hyperparams';
+import { createRng } from './seeded-random';
 
 /** The most runs one sweep queues. */
 export const MAX_SWEEP_RUNS = 100;
@@ -99,18 +100,6 @@ export function gridSize(axes: readonly SweepAxis[]): number {
   return axes.reduce((n, a) => n * a.values.length, 1);
 }
 
-/** mulberry32: the same seed draws the same runs. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The swept values of each run: every combination in order (the last axis changes fastest),
  * or `count` distinct combinations drawn at random (seeded) in that same order.
@@ -137,7 +126,7 @@ export function expandSweep(
   };
   if (mode === 'grid' || count === undefined || count >= total) return Array.from({ length: total }, (_, i) => at(i));
   // A partial Fisher–Yates over the indices: `count` distinct combinations.
-  const rand = random(seed);
+  const rand = createRng(seed);
   const indices = Array.from({ length: total }, (_, i) => i);
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(rand() * (total - i));

@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { createRng } from '../../src/shared/seeded-random';
 
 export const PATTERNS = ['stripes-h', 'stripes-v', 'square', 'diagonal'] as const;
 export type Pattern = (typeof PATTERNS)[number];
@@ -22,18 +23,6 @@ export interface ImageFolderSpec {
   seed?: number;
   /** Class folder names (default: the pattern names). */
   names?: readonly string[];
-}
-
-/** A mulberry32 stream: the same seed writes the same images. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** One image's pixels (HWC bytes): bright pattern on dark ground, with noise and a random shift. */
@@ -74,7 +63,7 @@ export async function encodeImage(
 /** Writes the dataset under `root` and returns the paths written, by class. */
 export async function writeImageFolder(root: string, spec: ImageFolderSpec): Promise<string[][]> {
   const { width = 28, height = 28, channels = 1, format = 'png', seed = 1 } = spec;
-  const random = rng(seed);
+  const random = createRng(seed);
   const ext = format === 'jpeg' ? 'jpg' : format;
   const written: string[][] = [];
   for (const [k, pattern] of spec.classes.entries()) {

@@ -3,16 +3,7 @@
  * a seed reproduces data splits, shuffles and anything else drawn from it, on any backend.
  */
 
-/** A uniform generator on [0, 1) seeded by a 32-bit integer (mulberry32; non-integers are truncated). */
-export function createRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createRng } from '../../shared/seeded-random';
 
 /**
  * Mixes a seed with further integers (an epoch, a purpose tag) into a new 32-bit seed, so
