@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { plotField, type PlotRun } from '../../../src/renderer/src/lib/plot-fields';
 import { axisFor } from '../../../src/renderer/src/lib/plot-scale';
 import {
+  dropOffGridEnds,
   pointColors,
   scatterData,
   scatterOptions,
@@ -65,6 +66,22 @@ describe('scatter axes', () => {
     expect(r.type).toBe('linear');
     expect(r.min).toBeCloseTo(0.61 - 0.0168, 12);
     expect(r.max).toBeCloseTo(0.89 + 0.0168, 12);
+  });
+
+  it('keeps an accuracy axis within 0% and 100%', () => {
+    const high = axisFor(plotField('best_valid_accuracy')!, [0.8, 0.99]);
+    const r = scatterRange(high);
+    expect(r.min).toBeCloseTo(0.8 - 0.0114, 12);
+    expect(r.max).toBe(1);
+  });
+
+  it('drops an end tick that is off the step, keeps the round ones', () => {
+    const scale = { ticks: [0.593, 0.6, 0.7, 0.8, 0.9, 0.932].map((value) => ({ value })) };
+    dropOffGridEnds(scale);
+    expect(scale.ticks.map((t) => t.value)).toEqual([0.6, 0.7, 0.8, 0.9]);
+    const round = { ticks: [0, 1, 2, 3].map((value) => ({ value })) };
+    dropOffGridEnds(round);
+    expect(round.ticks.map((t) => t.value)).toEqual([0, 1, 2, 3]);
   });
 
   it('labels categories at whole indices and powers of ten on a log axis', () => {

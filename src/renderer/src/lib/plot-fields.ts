@@ -90,6 +90,12 @@ export function plotValuesOf(run: Pick<RunRecord, 'config' | 'summary' | 'progre
   return values;
 }
 
+/**
+ * Hyperparameters left off the default axes though they differ: a sweep's seeds differ in
+ * every run and say nothing about which settings work (the Axes chooser still offers them).
+ */
+export const NOT_DEFAULT_AXES: readonly string[] = ['seed'];
+
 /** The hyperparameters whose values are not all the same among the runs, in form order. */
 export function differingHyperFields(runs: readonly Pick<PlotRun, 'values'>[]): PlotField[] {
   return HYPER_FIELDS.filter((f) => new Set(runs.map((r) => r.values[f.key] ?? null)).size > 1);

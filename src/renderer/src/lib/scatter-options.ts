@@ -62,7 +62,22 @@ export function scatterRange(axis: PlotAxis): { type: 'linear' | 'logarithmic'; 
     return { type: 'logarithmic', min: axis.min / pad, max: axis.max * pad };
   }
   const pad = (axis.max - axis.min) * 0.06;
-  return { type: 'linear', min: axis.min - pad, max: axis.max + pad };
+  // An accuracy axis stops at 0% and 100%: no room for values that cannot be.
+  const [lo, hi] = axis.format === 'percent' ? [0, 1] : [-Infinity, Infinity];
+  return { type: 'linear', min: Math.max(lo, axis.min - pad), max: Math.min(hi, axis.max + pad) };
+}
+
+/**
+ * Chart.js adds a tick at each end of an axis with a set min and max (59.3% below 60%):
+ * drop an end whose gap is not the step, so the labels are round.
+ */
+export function dropOffGridEnds(scale: { ticks: { value: number }[] }): void {
+  const t = scale.ticks;
+  if (t.length < 4) return;
+  const step = t[2]!.value - t[1]!.value;
+  const off = (a: number, b: number) => Math.abs(b - a - step) > step * 1e-6;
+  if (off(t[t.length - 2]!.value, t[t.length - 1]!.value)) t.pop();
+  if (off(t[0]!.value, t[1]!.value)) t.shift();
 }
 
 /** A tick label: the category at a whole index, a power of ten on a log axis, else the value. */
@@ -94,6 +109,7 @@ export function scatterOptions(xAxis: PlotAxis, yAxis: PlotAxis, colors: { text:
     scales: {
       x: {
         ...x,
+        ...(x.type === 'linear' ? { afterBuildTicks: dropOffGridEnds } : {}),
         title: title(xAxis.kind === 'numeric' && xAxis.scale === 'log' ? `${xAxis.label} (log)` : xAxis.label),
         grid: { color: colors.grid },
         ticks: {
@@ -106,6 +122,7 @@ export function scatterOptions(xAxis: PlotAxis, yAxis: PlotAxis, colors: { text:
       },
       y: {
         ...y,
+        ...(y.type === 'linear' ? { afterBuildTicks: dropOffGridEnds } : {}),
         title: title(yAxis.kind === 'numeric' && yAxis.scale === 'log' ? `${yAxis.label} (log)` : yAxis.label),
         grid: { color: colors.grid },
         ticks: { color: colors.text, maxTicksLimit: 7, callback: (v) => scatterTick(yAxis, Number(v)) },
