@@ -261,7 +261,9 @@ test('History with 1,000 runs: the plots draw and a brush filters without freezi
   await expect(panel.getByTestId('parallel-coordinates')).toHaveAttribute('data-inside', '400');
 
   console.log(`Plots of 1,000 runs: drawn in ${drawMs.toFixed(0)} ms; a brush filtered the table in ${brushMs} ms (drag included)`);
-  test.info().annotations.push({ type: 'plots-draw-ms', description: drawMs.toFixed(0) }, { type: 'brush-ms', description: String(brushMs) });
+  test
+    .info()
+    .annotations.push({ type: 'plots-draw-ms', description: drawMs.toFixed(0) }, { type: 'brush-ms', description: String(brushMs) });
   expect(drawMs).toBeLessThan(1500);
   await shotsOfPanel(page, panel, 'history-plots-1000');
 });
