@@ -78,6 +78,8 @@ describe('brushes from drags', () => {
 describe('describing and editing', () => {
   it('reads as the field and its range or categories', () => {
     expect(describeBrush('Learning rate', 'lr', { kind: 'range', min: 0.003, max: 0.1 })).toBe('Learning rate 3e-3–0.1');
+    expect(describeBrush('Learning rate', 'lr', { kind: 'range', min: 0.0019834, max: 0.019951 })).toBe('Learning rate 1.98e-3–0.02');
+    expect(describeBrush('Best val acc', 'percent', { kind: 'range', min: 0.82712, max: 0.93149 })).toBe('Best val acc 82.7%–93.1%');
     expect(describeBrush('Optimizer', 'text', { kind: 'categories', values: ['sgd', 'adam'] })).toBe('Optimizer: sgd, adam');
   });
 

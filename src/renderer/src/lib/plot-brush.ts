@@ -71,10 +71,12 @@ export function brushSpan(axis: PlotAxis, brush: AxisBrush): { from: number; to:
   return { from: clamp(from), to: clamp(to) };
 }
 
-/** "Learning rate 0.01–0.5", "Optimizer: adam, sgd". */
+/** "Learning rate 0.01–0.5", "Optimizer: adam, sgd", edges to three significant digits. */
 export function describeBrush(label: string, format: Parameters<typeof formatPlotValue>[0], brush: AxisBrush): string {
   if (brush.kind === 'categories') return `${label}: ${brush.values.join(', ')}`;
-  return `${label} ${formatPlotValue(format, brush.min)}–${formatPlotValue(format, brush.max)}`;
+  // Three significant digits: a dragged edge is no more exact than that.
+  const round = (v: number) => Number(v.toPrecision(3));
+  return `${label} ${formatPlotValue(format, round(brush.min))}–${formatPlotValue(format, round(brush.max))}`;
 }
 
 /** The brush with one axis set (or removed, with null). */
