@@ -1,5 +1,5 @@
 /**
- * Registers only the Chart.js pieces the app draws with (line charts on linear and log
+ * Registers only the Chart.js pieces the app draws with (line and scatter charts on linear and log
  * axes — log y in Compare, log x for the LR finder —, filled bands, legend, tooltip, LTTB decimation), so the bundle carries nothing else.
  */
 import {
@@ -12,10 +12,22 @@ import {
   LineElement,
   LogarithmicScale,
   PointElement,
+  ScatterController,
   Tooltip,
 } from 'chart.js';
 
-// Filler draws the bands of seed groups; LogarithmicScale the log y axis.
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, Decimation, Filler);
+// Filler draws the bands of seed groups; LogarithmicScale the log y axis; ScatterController the Plots panel's scatter.
+Chart.register(
+  LineController,
+  ScatterController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  LogarithmicScale,
+  Legend,
+  Tooltip,
+  Decimation,
+  Filler,
+);
 
 export { Chart };
