@@ -46,6 +46,7 @@ test('2 lrs × repeat 2 seeds from the form: one group of 4 completed runs, draw
   await expect(start).toHaveText('Queue 4 runs');
   await expect(start).toBeEnabled();
 
+  await expect(page.getByTestId('data-preview')).toHaveAttribute('data-status', 'ready');
   await lr.scrollIntoViewIfNeeded();
   await saveShots(
     page,
@@ -93,9 +94,30 @@ test('2 lrs × repeat 2 seeds from the form: one group of 4 completed runs, draw
     ['sweep lr=0.5 seed=42', group, 'completed', 0.5, 42, 20],
     ['sweep lr=0.5 seed=43', group, 'completed', 0.5, 43, 20],
   ]);
-  // Each row's group chip names the group.
+  // Unfiltered, each row's group chip names the group and filters to it again.
+  await expect(page.getByTestId('group-chip')).toHaveCount(0);
+  await page.getByTestId('clear-group-filter').click();
+  await expect(page).toHaveURL(/#\/history$/);
+  await expect(page.getByTestId('history-group-filter')).toHaveCount(0);
   await expect(page.getByTestId('group-chip')).toHaveCount(4);
   await expect(page.getByTestId('group-chip').first()).toHaveAttribute('title', `Group ${group}: show only its runs`);
+  await expect(page.getByTestId('group-chip').first()).toHaveText(`sweep ${group.slice(-4)}`);
+  await page.getByTestId('group-chip').first().click();
+  await expect(page).toHaveURL(new RegExp(`#/history\\?group=${group}$`));
+  await expect(rows).toHaveCount(4);
+
+  await saveShots(
+    page,
+    'history-sweep-group',
+    [
+      { width: 1024, height: 700 },
+      { width: 1280, height: 800 },
+      { width: 1920, height: 1080 },
+    ],
+    ['light', 'dark'],
+  );
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // Select the group's runs → Compare: runs differing only by seed draw as one band per lr.
   await page.getByRole('checkbox', { name: 'Select all shown runs' }).check();
@@ -153,11 +175,31 @@ test('a bad sweep value, too many runs and a data path the lab refuses are shown
   await page.getByTestId('sweep-random-count').fill('8');
   await expect(start).toHaveText('Queue 8 runs');
   await expect(start).toBeEnabled();
+  await page.getByTestId('sweep-random-count').fill('200');
+  await expect(page.getByTestId('sweep-error')).toHaveText('Runs must be a whole number from 1 to 100');
+  await lr.fill('0.1, x');
+  // Once the data preview above has drawn, so the page no longer moves: the fields in sight below the bar.
+  await expect(page.getByTestId('data-preview')).toHaveAttribute('data-status', 'ready');
+  await page.getByTestId('field-error-lr').scrollIntoViewIfNeeded();
+  await saveShots(
+    page,
+    'new-run-sweep-errors',
+    [
+      { width: 1024, height: 700 },
+      { width: 1280, height: 800 },
+      { width: 1920, height: 1080 },
+    ],
+    ['light', 'dark'],
+  );
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByTestId('sweep-random-count').fill('8');
   await page.getByTestId('sweep-toggle-seed').click();
   await page.getByTestId('sweep-mode').getByRole('radio', { name: 'Grid' }).click();
 
   // The lab checks the data path: its refusal lands on the field, naming the run.
   await lr.fill('0.1, 0.5');
+  await expect(page.getByTestId('sweep-count')).toHaveText('2 runs');
   await page.getByTestId('field-dataset').selectOption('csv');
   await page.getByTestId('field-dataPath').fill('/no/such/folder/data.csv');
   await expect(start).toHaveText('Queue 2 runs');
