@@ -10,7 +10,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/lab-host';
-import { runFolders, saveShots } from './ui-helpers';
+import { axe, runFolders, saveShots } from './ui-helpers';
+
+// axe is injected as a script: let it past the page's strict CSP.
+test.use({ bypassCSP: true });
 
 async function freshForm(page: Page, url: string): Promise<void> {
   await page.goto(`${url}#/new`);
@@ -48,6 +51,10 @@ test('2 lrs × repeat 2 seeds from the form: one group of 4 completed runs, draw
 
   await expect(page.getByTestId('data-preview')).toHaveAttribute('data-status', 'ready');
   await lr.scrollIntoViewIfNeeded();
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    expect(await axe(page)).toEqual([]);
+  }
   await saveShots(
     page,
     'new-run-sweep',
@@ -106,6 +113,10 @@ test('2 lrs × repeat 2 seeds from the form: one group of 4 completed runs, draw
   await expect(page).toHaveURL(new RegExp(`#/history\\?group=${group}$`));
   await expect(rows).toHaveCount(4);
 
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    expect(await axe(page)).toEqual([]);
+  }
   await saveShots(
     page,
     'history-sweep-group',
@@ -181,6 +192,10 @@ test('a bad sweep value, too many runs and a data path the lab refuses are shown
   // Once the data preview above has drawn, so the page no longer moves: the fields in sight below the bar.
   await expect(page.getByTestId('data-preview')).toHaveAttribute('data-status', 'ready');
   await page.getByTestId('field-error-lr').scrollIntoViewIfNeeded();
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    expect(await axe(page)).toEqual([]);
+  }
   await saveShots(
     page,
     'new-run-sweep-errors',
