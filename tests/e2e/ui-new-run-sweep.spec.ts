@@ -3,12 +3,14 @@
  * × repeat 2 seeds is counted live ("Queue 4 runs"), queued as one group, trained to 4
  * completed runs named as `runlab sweep` names them, listed in History filtered to the group,
  * and drawn in Compare as 2 bands. A bad sweep value, too many runs, and a data path the lab
- * refuses are shown on the field they are about, and nothing is queued.
+ * refuses are shown on the field they are about, and nothing is queued. The same sweep from
+ * `runlab sweep` makes runs named the same way, drawn the same in Compare.
  * Screenshots of the form with a sweep at three sizes, light and dark.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { startRunlab } from '../helpers/runlab-cli';
 import { expect, test } from './fixtures/lab-host';
 import { axe, runFolders, saveShots } from './ui-helpers';
 
@@ -229,4 +231,36 @@ test('a bad sweep value, too many runs and a data path the lab refuses are shown
   await expect(page.getByTestId('sweep-bar')).toHaveCount(0);
   await expect(lr).toHaveValue('0.1');
   await expect(start).toHaveText('Start run');
+});
+
+test('the same sweep from `runlab sweep`: one group of 4 runs named as the form names them, 2 bands in Compare', async ({
+  page,
+  labHost,
+}) => {
+  test.setTimeout(180_000);
+  const { code, stdout, stderr } = await startRunlab(
+    ['sweep', '--lr', '0.1,0.5', '--repeat', '2', '--stop-after', '20', '--json'],
+    labHost.home,
+  ).done;
+  expect(stderr).not.toMatch(/\n\s+at /);
+  expect(code).toBe(0);
+  const result = JSON.parse(stdout) as { group: string; runs: { id: string; name: string; status: string }[] };
+  expect(result.runs.map((r) => [r.name, r.status])).toEqual([
+    ['sweep lr=0.1 seed=42', 'completed'],
+    ['sweep lr=0.1 seed=43', 'completed'],
+    ['sweep lr=0.5 seed=42', 'completed'],
+    ['sweep lr=0.5 seed=43', 'completed'],
+  ]);
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${labHost.url}#/history?group=${result.group}`);
+  await expect(page.getByTestId('history-row')).toHaveCount(4);
+  await expect(page.getByTestId('history-group-filter')).toContainText('4 runs');
+  await page.getByRole('checkbox', { name: 'Select all shown runs' }).check();
+  await page.getByTestId('compare-selected').click();
+  const legend = page.getByTestId('legend-item');
+  await expect(legend).toHaveCount(2);
+  expect((await legend.locator('.legend-name').allTextContents()).sort()).toEqual(['sweep lr=0.1', 'sweep lr=0.5']);
+  await expect(legend.nth(0)).toHaveAttribute('data-runs', '2');
+  await expect(legend.nth(1)).toHaveAttribute('data-runs', '2');
 });
