@@ -71,7 +71,7 @@ export class LabService implements LabPort {
       getMetricsView: ({ ids, x, from, to, buckets }) => this.getMetricsView(ids, { x: x ?? 'iter', from, to, buckets }),
       getMetricsPage: ({ id, ...page }) => this.store.metricsPage(id, page),
       startRun: ({ config, ...meta }) => this.supervisor.start(config, meta),
-      startSweep: ({ runs, tags }) => this.supervisor.startSweep(runs, tags),
+      startSweep: (request) => this.supervisor.startSweep(request),
       cancelRun: ({ id }) => this.supervisor.cancel(id),
       updateRun: ({ id, patch }) => this.supervisor.patch(id, patch),
       deleteRun: ({ id }) => this.deleteRun(id),

@@ -106,13 +106,19 @@ export const RequestSchemas = {
           z
             .object({
               config: z.record(z.string(), z.unknown()),
+              /** This run's own name; without one it is named "<name> <swept>", e.g. "sweep lr=0.1 seed=1". */
               name: z.string().trim().min(1).max(200).optional(),
+              /** What sets this run apart (its swept fields' values, in the form's field order): its name's tail. */
+              swept: z.record(z.string(), z.union([z.number(), z.string(), z.array(z.number())])).optional(),
             })
             .strict(),
         )
         .min(1, { error: 'A sweep needs at least one run' })
         .max(MAX_SWEEP_RUNS, { error: `A sweep makes at most ${MAX_SWEEP_RUNS} runs` }),
+      /** The head of every unnamed run's name (default "sweep"); names are made unique among the stored runs. */
+      name: z.string().trim().min(1).max(200).optional(),
       tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+      notes: z.string().max(20_000).optional(),
     })
     .strict(),
   cancelRun: z.object({ id: RunIdSchema }).strict(),

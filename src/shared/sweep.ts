@@ -144,3 +144,47 @@ export function sweepLabel(point: Partial<Record<FieldKey, SweepValue>>): string
     .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('-') : String(v)}`)
     .join(' ');
 }
+
+/** How a set of axes becomes runs: the whole grid or a random draw, each repeated with new seeds. */
+export interface SweepShape {
+  mode: SweepMode;
+  /** Random: how many distinct combinations to draw (at most the grid's size). */
+  random?: number;
+  /** Random: the draw's seed (default 1): the same seed draws the same runs. */
+  sweepSeed?: number;
+  /** Each combination this many times, with seeds seed, seed+1, … (default 1). */
+  repeat?: number;
+}
+
+/** How many runs the axes make in this shape. */
+export function sweepRunCount(axes: readonly SweepAxis[], shape: SweepShape): number {
+  const grid = gridSize(axes);
+  const combinations = shape.mode === 'random' && shape.random !== undefined ? Math.min(shape.random, grid) : grid;
+  return combinations * Math.max(1, shape.repeat ?? 1);
+}
+
+/**
+ * Each run's swept values, in order; a repeat adds `seed` last (firstSeed, firstSeed+1, …),
+ * and to the axes returned, so labels read "lr=0.1 seed=42".
+ */
+export function sweepPoints(
+  axes: readonly SweepAxis[],
+  shape: SweepShape,
+  firstSeed: number,
+): { points: Partial<Record<FieldKey, SweepValue>>[]; axes: SweepAxis[] } {
+  const points = expandSweep(axes, shape.mode, shape.random, shape.sweepSeed ?? 1);
+  const repeat = Math.max(1, shape.repeat ?? 1);
+  if (repeat === 1) return { points, axes: [...axes] };
+  const seeds = Array.from({ length: repeat }, (_, i) => firstSeed + i);
+  return {
+    points: points.flatMap((point) => seeds.map((seed) => ({ ...point, seed }))),
+    axes: [...axes, { field: 'seed', values: seeds }],
+  };
+}
+
+/** A sweep run's name: "<base> lr=0.1 seed=1", the base "sweep" unless one is given; at most 190 characters (room for " #2"). */
+export function sweepRunName(base: string | undefined, point: Partial<Record<FieldKey, SweepValue>>): string {
+  const head = base?.trim() || 'sweep';
+  const label = sweepLabel(point);
+  return (label ? `${head} ${label}` : head).slice(0, 190);
+}

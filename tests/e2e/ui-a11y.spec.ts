@@ -5,35 +5,18 @@
  * each view's title after a route change, arrow keys move focus in segmented controls, ?
  * opens the shortcut list). Screenshots of each view in both themes at three sizes.
  */
-import { createRequire } from 'node:module';
-import type { Page } from '@playwright/test';
 import { seedSyntheticRuns } from '../../bench/synthetic-runs';
 import { expect, test } from './fixtures/lab-host';
-import { saveShots } from './ui-helpers';
+import { axe, saveShots } from './ui-helpers';
 
 // axe is injected as a script: let it past the page's strict CSP (the app's own code still runs under it).
 test.use({ bypassCSP: true });
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SIZES = [
   { width: 1024, height: 700 },
   { width: 1280, height: 800 },
   { width: 1920, height: 1080 },
 ];
-
-interface AxeResult {
-  violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary: string }[] }[];
-}
-
-async function axe(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ path: AXE });
-  const result = (await page.evaluate(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })`,
-  )) as AxeResult;
-  return result.violations.flatMap((v) =>
-    v.nodes.slice(0, 5).map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 220)}`),
-  );
-}
 
 test('every view passes axe (WCAG 2 AA) in light and dark; dark follows the system; keyboard focus', async ({ page, labHost }) => {
   test.setTimeout(180_000);

@@ -1,8 +1,9 @@
 /**
- * Helpers for the UI specs: drive the New-run form, find a run's panel, and count the
- * pixels a chart has drawn in a colour (Chart.js draws on a canvas: the DOM says nothing).
+ * Helpers for the UI specs: drive the New-run form, find a run's panel, count the pixels a
+ * chart has drawn in a colour (Chart.js draws on a canvas: the DOM says nothing), run axe.
  */
 import { readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { RunStatus } from '../../src/shared/records';
@@ -117,4 +118,21 @@ export async function saveShots(
       await page.screenshot({ path: join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
     }
   }
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface AxeResult {
+  violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary: string }[] }[];
+}
+
+/** axe-core's WCAG 2 A/AA violations on the page, a line each (the spec needs `test.use({ bypassCSP: true })`). */
+export async function axe(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ path: AXE });
+  const result = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })`,
+  )) as AxeResult;
+  return result.violations.flatMap((v) =>
+    v.nodes.slice(0, 5).map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 220)}`),
+  );
 }

@@ -220,6 +220,28 @@ describe('LabService', () => {
     expect(listed.map((r) => r.group)).toEqual([sweep.group, sweep.group]);
   });
 
+  it('names unnamed sweep runs "<name> <swept values>", unique among the stored runs, with the notes on each', async () => {
+    const s = await open();
+    const first = await s.call('startSweep', { runs: [{ config: { lr: 0.1 }, swept: { lr: 0.1 } }] });
+    expect(first.runs.map((r) => r.name)).toEqual(['sweep lr=0.1']);
+    const sweep = await s.call('startSweep', {
+      runs: [
+        { config: { lr: 0.1, seed: 1 }, swept: { lr: 0.1, seed: 1 } },
+        { config: { lr: 0.1, seed: 2 }, swept: { lr: 0.1, seed: 2 } },
+        { config: { lr: 0.5, seed: 1 }, name: 'mine' },
+      ],
+      notes: 'lr × seed',
+    });
+    expect(sweep.runs.map((r) => [r.name, r.notes])).toEqual([
+      ['sweep lr=0.1 seed=1', 'lr × seed'],
+      ['sweep lr=0.1 seed=2', 'lr × seed'],
+      ['mine', 'lr × seed'],
+    ]);
+    const again = await s.call('startSweep', { runs: [{ config: { lr: 0.1 }, swept: { lr: 0.1 } }, { config: {} }], name: 'sweep' });
+    expect(again.runs.map((r) => r.name)).toEqual(['sweep lr=0.1 #2', 'sweep']);
+    for (const run of [...first.runs, ...sweep.runs, ...again.runs]) await s.supervisor.whenSettled(run.id);
+  });
+
   it('deletes a run waiting in the queue without it ever showing as cancelled', async () => {
     const s = await open(fake({ iters: 100_000, epochs: 1, rowsPerMessage: 5, delayMs: 5 }));
     const seen = collect(s);

@@ -11,7 +11,6 @@ import { PRESETS } from '../../shared/hyperparams';
 import { FINISHED_STATUSES, type RunRecord } from '../../shared/records';
 import { MAX_SWEEP_RUNS } from '../../shared/sweep';
 import { LabService } from '../lab';
-import { uniqueName } from '../runs/store/run-name';
 import { ChildProcessLauncher } from '../runs/trainer/trainer-launcher';
 import { dataPathProblem } from '../training/data/check-data-path';
 import { CliError } from './cli-error';
@@ -150,15 +149,9 @@ async function followSweep(
   flags: SweepFlags,
   tags: string[] | undefined,
 ): Promise<number> {
-  // Names read "base lr=0.1 seed=1", made unique among stored runs like automatic names.
-  const taken = await service.store.names();
-  const base = flags.name?.trim() || 'sweep';
-  const runs = planned.map((run) => {
-    // A name is at most 200 characters: room is left for uniqueName's " #2".
-    const name = uniqueName((run.label ? `${base} ${run.label}` : base).slice(0, 190), taken);
-    taken.add(name);
-    return { config: run.config, name };
-  });
+  // The service names each run "<--name or sweep> lr=0.1 seed=1", as it does the form's.
+  const runs = planned.map((run) => ({ config: run.config, swept: run.swept }));
+  const name = flags.name?.trim() || undefined;
 
   // Events from before startSweep returns (the first run may start at once) are kept for the reporter.
   const latest = new Map<string, RunRecord>();
@@ -178,7 +171,11 @@ async function followSweep(
   const note = (text: string) => (reporter ? reporter.note(text) : void process.stderr.write(`${text}\n`));
   const interrupt = onInterrupt({ note, loading: () => {}, start: () => {}, rows: () => {}, progress: () => {}, end: () => {} }, cancelAll);
   try {
-    const { group, runs: records } = await service.call('startSweep', { runs, ...(tags && tags.length > 0 ? { tags } : {}) });
+    const { group, runs: records } = await service.call('startSweep', {
+      runs,
+      ...(name ? { name } : {}),
+      ...(tags && tags.length > 0 ? { tags } : {}),
+    });
     ids = records.map((r) => r.id);
     reporter = new SweepReporter(
       process.stderr,

@@ -6,12 +6,12 @@
 import type { Command } from 'commander';
 import { DEFAULT_HYPERPARAMS, validateHyperparams, type FieldKey, type Hyperparams } from '../../shared/hyperparams';
 import {
-  expandSweep,
-  gridSize,
   MAX_SWEEP_RUNS,
   parseSweepValues,
   sweepable,
   sweepLabel,
+  sweepPoints,
+  sweepRunCount,
   type SweepAxis,
   type SweepValue,
 } from '../../shared/sweep';
@@ -92,9 +92,9 @@ export function planSweep(command: Command, options: SweepOptions): SweepPlan {
   if (problems.length > 0) throw new CliError(problems.join('\n'), 2);
 
   const mode = options.random !== undefined ? 'random' : 'grid';
-  const combinations = mode === 'random' ? Math.min(options.random!, gridSize(axes)) : gridSize(axes);
+  const shape = { mode, random: options.random, sweepSeed: options.sweepSeed ?? 1, repeat: options.repeat } as const;
   const repeat = options.repeat ?? 1;
-  const total = combinations * repeat;
+  const total = sweepRunCount(axes, shape);
   if (total > MAX_SWEEP_RUNS) {
     const parts = axes.map((a) => `${a.values.length} ${flagForField(a.field)}`);
     if (repeat > 1) parts.push(`--repeat ${repeat}`);
@@ -104,11 +104,8 @@ export function planSweep(command: Command, options: SweepOptions): SweepPlan {
     );
   }
 
-  const points = expandSweep(axes, mode, options.random, options.sweepSeed ?? 1);
   const firstSeed = typeof base.seed === 'number' ? base.seed : DEFAULT_HYPERPARAMS.seed;
-  const seeds = Array.from({ length: repeat }, (_, i) => firstSeed + i);
-  const repeated = repeat > 1 ? points.flatMap((point) => seeds.map((seed) => ({ ...point, seed }))) : points;
-  const allAxes: SweepAxis[] = repeat > 1 ? [...axes, { field: 'seed', values: seeds }] : axes;
+  const { points: repeated, axes: allAxes } = sweepPoints(axes, shape, firstSeed);
 
   const runs: PlannedRun[] = [];
   for (const [i, swept] of repeated.entries()) {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { LabError, type LabEventName, type LabEvents } from '../../shared/api';
 import { boundText } from '../../shared/excerpt';
 import type { CheckpointInfo } from '../../shared/checkpoint';
-import { validateHyperparams, type Hyperparams } from '../../shared/hyperparams';
+import { validateHyperparams, type FieldKey, type Hyperparams } from '../../shared/hyperparams';
+import { sweepRunName, type SweepValue } from '../../shared/sweep';
 import {
   FINISHED_STATUSES,
   MAX_RUN_EVENTS,
@@ -33,6 +34,7 @@ import { processStartTime } from './store/pid-alive';
 import { readTimeline, writeTimeline } from './store/timeline-file';
 import type { Timeline } from '../../shared/timeline';
 import { newGroupId } from './store/run-id';
+import { uniqueName } from './store/run-name';
 import { isDiskFullError, NO_OWNER, type RunStore } from './store/store';
 import type { TrainerHandle, TrainerLauncher } from './trainer/trainer-launcher';
 import { trainerOutcome, type CancelState } from './trainer/trainer-outcome';
@@ -63,6 +65,15 @@ export interface RunMeta {
   notes?: string;
   /** 'lr-find': an LR finder's search on this config instead of a training run. */
   kind?: RunKind;
+}
+
+/** A sweep's runs (each a config, and its own name or the values that name it) and what they all share. */
+export interface SweepRequest {
+  runs: readonly { config: unknown; name?: string; swept?: Partial<Record<FieldKey, SweepValue>> }[];
+  /** The head of each unnamed run's name (default "sweep"). */
+  name?: string;
+  tags?: string[];
+  notes?: string;
 }
 
 export type LabListener = <E extends LabEventName>(event: E, payload: LabEvents[E]) => void;
@@ -204,7 +215,8 @@ export class RunSupervisor {
    * A sweep: every config is checked first (a wrong one names its run and field, and no run
    * is made), then the runs are stored and queued in order under one new group id.
    */
-  async startSweep(runs: readonly { config: unknown; name?: string }[], tags?: string[]): Promise<{ group: string; runs: RunRecord[] }> {
+  async startSweep(request: SweepRequest): Promise<{ group: string; runs: RunRecord[] }> {
+    const { runs, tags, notes } = request;
     if (this.closed) throw new LabError({ code: 'unavailable', message: 'Runlab is shutting down; no new runs start' });
     const configs: Hyperparams[] = [];
     for (const [i, run] of runs.entries()) {
@@ -224,12 +236,19 @@ export class RunSupervisor {
       configs.push(valid.value);
     }
     const group = newGroupId();
+    // Named here, for the form and `runlab sweep` alike: "sweep lr=0.1 seed=1", " #2" where taken.
+    const created = await this.store.withNames(async (taken) => {
+      const made: RunRecord[] = [];
+      for (const [i, config] of configs.entries()) {
+        const run = runs[i]!;
+        const name = run.name ?? uniqueName(sweepRunName(request.name, run.swept ?? {}), taken);
+        taken.add(name);
+        made.push(await this.store.create({ config, name, tags, notes, group, status: 'queued', ownerPid: process.pid }));
+      }
+      return made;
+    });
     const records: RunRecord[] = [];
-    for (const [i, config] of configs.entries()) {
-      const name = runs[i]!.name;
-      const record = await this.store.create({ config, ...(name ? { name } : {}), tags, group, status: 'queued', ownerPid: process.pid });
-      records.push(await this.enqueue(record));
-    }
+    for (const record of created) records.push(await this.enqueue(record));
     return { group, runs: records };
   }
 

@@ -93,6 +93,17 @@ describe('History table', () => {
     expect(view.damaged).toEqual([]);
   });
 
+  it("keeps only a group's runs when filtered by group, damaged runs left out", () => {
+    const group = 'sweep-20261202-231205-afa8';
+    const swept = [makeRun('s1', { group }), makeRun('s2', { group }), makeRun('s3', { group: 'sweep-20261202-231205-0000' })];
+    const all = [...entries, ...swept];
+    expect(filterHistory(all, { text: '', status: 'all', now, group }).rows.map((r) => r.id)).toEqual(['s1', 's2']);
+    expect(filterHistory(all, { text: '', status: 'all', now, group }).damaged).toEqual([]);
+    const unfiltered = filterHistory(all, { text: '', status: 'all', now, group: null });
+    expect(unfiltered.rows.map((r) => r.id)).toEqual(['r1', 'r2', 'r3', 's1', 's2', 's3']);
+    expect(unfiltered.damaged.map((d) => d.id)).toEqual(['bad-run']);
+  });
+
   it('reads a changed run afresh and keeps a running run on the clock', () => {
     const opts = { text: 'renamed', status: 'all' as const, now };
     expect(filterHistory(entries, opts).rows).toEqual([]);

@@ -15,6 +15,18 @@ describe('hash routes', () => {
   });
 
   it('formats back to the same hash', () => {
-    for (const hash of ['#/new', '#/live?runs=a', '#/compare?runs=a,b']) expect(formatRoute(parseRoute(hash))).toBe(hash);
+    for (const hash of ['#/new', '#/live?runs=a', '#/compare?runs=a,b', '#/history?group=sweep-20261202-231205-afa8']) {
+      expect(formatRoute(parseRoute(hash))).toBe(hash);
+    }
+  });
+
+  it("reads History's group filter, ignoring one that is not a group id", () => {
+    expect(parseRoute('#/history?group=sweep-20261202-231205-afa8')).toEqual({
+      view: 'history',
+      runs: [],
+      group: 'sweep-20261202-231205-afa8',
+    });
+    expect(parseRoute('#/history?group=a%20b')).toEqual({ view: 'history', runs: [] });
+    expect(parseRoute('#/history?group=')).toEqual({ view: 'history', runs: [] });
   });
 });

@@ -119,6 +119,14 @@ export class RunStore {
     });
   }
 
+  /**
+   * Runs `make` with the stored runs' names under the lock automatic names are picked under:
+   * the names it gives (adding each to the set) cannot be taken by a run created meanwhile.
+   */
+  async withNames<T>(make: (taken: Set<string>) => Promise<T>): Promise<T> {
+    return runLocks.run(`${this.runsDir}#names`, async () => make(await this.names()));
+  }
+
   /** The names of the stored runs (damaged ones have none): what an automatic name must avoid. */
   async names(): Promise<Set<string>> {
     const entries = await this.list();

@@ -128,7 +128,7 @@ export interface HistoryView {
 
 export function buildHistory(
   entries: readonly RunListEntry[],
-  opts: { text: string; status: StatusFilter; sort: SortState; now: number },
+  opts: { text: string; status: StatusFilter; sort: SortState; now: number; group?: string | null },
 ): HistoryView {
   const view = filterHistory(entries, opts);
   return { ...view, rows: sortHistoryRows(view.rows, opts.sort) };
@@ -138,16 +138,21 @@ export function buildHistory(
  * The rows the filters keep, unsorted: History derives it apart from the sort, so a click on a
  * column header sorts the rows it has instead of rebuilding 1,000 of them.
  */
-export function filterHistory(entries: readonly RunListEntry[], opts: { text: string; status: StatusFilter; now: number }): HistoryView {
+export function filterHistory(
+  entries: readonly RunListEntry[],
+  opts: { text: string; status: StatusFilter; now: number; group?: string | null },
+): HistoryView {
+  const group = opts.group ?? null;
   const runs: RunRecord[] = [];
   const damaged: DamagedRun[] = [];
   for (const e of entries) {
     if (isDamaged(e)) damaged.push(e);
     else runs.push(e);
   }
-  const filtered = runs.filter((r) => matchesStatus(r, opts.status) && matchesText(r, opts.text));
+  const filtered = runs.filter((r) => (group === null || r.group === group) && matchesStatus(r, opts.status) && matchesText(r, opts.text));
+  // A damaged run has no group to match.
   const shownDamaged =
-    opts.status === 'all'
+    opts.status === 'all' && group === null
       ? damaged.filter((d) => opts.text.trim() === '' || `${d.id} ${d.reason}`.toLowerCase().includes(opts.text.trim().toLowerCase()))
       : [];
   return { rows: filtered.map((r) => historyRowOf(r, opts.now)), damaged: shownDamaged, total: entries.length };

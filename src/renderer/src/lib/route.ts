@@ -1,6 +1,7 @@
 /**
  * Hash routes, so a view and its runs survive a reload and tests can open them directly:
- * #/new, #/live?runs=a,b, #/history, #/compare?runs=a,b, #/run?runs=a (one run's model), #/settings.
+ * #/new, #/live?runs=a,b, #/history, #/history?group=g (one sweep's runs), #/compare?runs=a,b,
+ * #/run?runs=a (one run's model), #/settings.
  */
 export const VIEWS = ['new', 'live', 'history', 'compare', 'run', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
@@ -8,9 +9,13 @@ export type ViewName = (typeof VIEWS)[number];
 export interface Route {
   view: ViewName;
   runs: string[];
+  /** History: only the runs of this group (a sweep). */
+  group?: string;
 }
 
 export const DEFAULT_ROUTE: Route = { view: 'new', runs: [] };
+
+const GROUP_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 
 export function parseRoute(hash: string): Route {
   const m = /^#?\/?([a-z]+)?(?:\?(.*))?$/.exec(hash.trim());
@@ -21,10 +26,13 @@ export function parseRoute(hash: string): Route {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  return { view, runs: [...new Set(runs)] };
+  const group = params.get('group')?.trim() ?? '';
+  return { view, runs: [...new Set(runs)], ...(GROUP_PATTERN.test(group) ? { group } : {}) };
 }
 
 export function formatRoute(route: Route): string {
-  const runs = route.runs.length > 0 ? `?runs=${route.runs.map(encodeURIComponent).join(',')}` : '';
-  return `#/${route.view}${runs}`;
+  const params: string[] = [];
+  if (route.runs.length > 0) params.push(`runs=${route.runs.map(encodeURIComponent).join(',')}`);
+  if (route.group !== undefined) params.push(`group=${encodeURIComponent(route.group)}`);
+  return `#/${route.view}${params.length > 0 ? `?${params.join('&')}` : ''}`;
 }

@@ -15,8 +15,9 @@ export class Router {
     return () => window.removeEventListener('hashchange', onHash);
   }
 
-  go(view: ViewName, runs: readonly string[] = []): void {
-    const next = formatRoute({ view, runs: [...runs] });
+  /** `group`: History shows only that group's runs. */
+  go(view: ViewName, runs: readonly string[] = [], group?: string): void {
+    const next = formatRoute({ view, runs: [...runs], ...(group !== undefined ? { group } : {}) });
     if (location.hash !== next) location.hash = next;
     this.#set(parseRoute(next));
   }
