@@ -8,13 +8,12 @@
  * rows. With 1,000 runs, History draws the plots and filters by a brush in well under a
  * second; the times are printed. Screenshots at three sizes, light and dark.
  */
-import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { seedManyRuns, seedSyntheticRuns, type SyntheticRunSpec } from '../../bench/synthetic-runs';
 import { HyperparamsSchema } from '../../src/shared/hyperparams';
 import { RunStore } from '../../src/main/runs/store/store';
 import { expect, test } from './fixtures/lab-host';
-import { nextFrames, screenshotsDir } from './ui-helpers';
+import { nextFrames, saveShots, SHOT_SIZES } from './ui-helpers';
 
 const LRS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.5] as const;
 const FLOORS = [0.9, 0.5, 0.3, 0.2, 0.25, 0.6];
@@ -93,23 +92,9 @@ async function idsOf(items: Locator): Promise<string[]> {
 
 /** Screenshots with the plots panel scrolled to the top of the view, at each size and scheme. */
 async function shotsOfPanel(page: Page, panel: Locator, name: string): Promise<void> {
-  const dir = await screenshotsDir();
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    for (const size of [
-      { width: 1024, height: 700 },
-      { width: 1280, height: 800 },
-      { width: 1920, height: 1080 },
-    ]) {
-      await page.setViewportSize(size);
-      await nextFrames(page);
-      await panel.evaluate((el) => (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }));
-      await nextFrames(page);
-      await page.screenshot({ path: join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
+  const scrollToPanel = () =>
+    panel.evaluate((el) => (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }));
+  await saveShots(page, name, SHOT_SIZES, ['light', 'dark'], { beforeEach: scrollToPanel, restore: true });
 }
 
 test('Compare: an lr brush and a scatter rectangle leave exactly the runs inside; History filters its rows', async ({ page, labHost }) => {

@@ -10,7 +10,7 @@ import type { Locator, Page } from '@playwright/test';
 import { seedSyntheticRuns, syntheticRows, type SyntheticRunSpec } from '../../bench/synthetic-runs';
 import type { EpochRow } from '../../src/shared/records';
 import { expect, test } from './fixtures/lab-host';
-import { inkedPixels, nextFrames, saveShots } from './ui-helpers';
+import { inkedPixels, nextFrames, saveShots, SHOT_SIZES } from './ui-helpers';
 
 const GROUP = 'sweep-20261202-230000-ab12';
 const spec = (lr: number, seed: number, floor: number): SyntheticRunSpec => ({
@@ -141,14 +141,5 @@ test('a 2 lrs × 2 seeds sweep draws as 2 bands; toggle, hide and solo act per g
   await expect(page.getByTestId('legend-item')).toHaveCount(2);
 
   await page.getByTestId('compare-metric').getByRole('radio', { name: 'Train loss' }).click();
-  await saveShots(
-    page,
-    'compare-seed-bands',
-    [
-      { width: 1024, height: 700 },
-      { width: 1280, height: 800 },
-      { width: 1920, height: 1080 },
-    ],
-    ['light', 'dark'],
-  );
+  await saveShots(page, 'compare-seed-bands', SHOT_SIZES, ['light', 'dark']);
 });

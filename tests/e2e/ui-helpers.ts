@@ -99,15 +99,25 @@ export async function screenshotsDir(): Promise<string> {
   return shotsDir;
 }
 
+/** The three sizes every view is looked at in. */
+export const SHOT_SIZES: readonly { width: number; height: number }[] = [
+  { width: 1024, height: 700 },
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+];
+
 /**
  * Screenshots of the page as it is, at each size and in each colour scheme, named
- * `<name>-<w>x<h>-<scheme>.png`, for a person to look at. Leaves the last size and scheme set.
+ * `<name>-<w>x<h>-<scheme>.png`, for a person to look at. `beforeEach` runs once a size is
+ * set (e.g. to scroll a panel into view). Leaves the last size and scheme set, or light at
+ * 1280×800 with `restore`.
  */
 export async function saveShots(
   page: Page,
   name: string,
-  sizes: readonly { width: number; height: number }[],
+  sizes: readonly { width: number; height: number }[] = SHOT_SIZES,
   schemes: readonly ('light' | 'dark')[] = ['light'],
+  options: { beforeEach?: () => Promise<void>; restore?: boolean } = {},
 ): Promise<void> {
   const dir = await screenshotsDir();
   for (const scheme of schemes) {
@@ -115,8 +125,16 @@ export async function saveShots(
     for (const size of sizes) {
       await page.setViewportSize(size);
       await nextFrames(page);
+      if (options.beforeEach) {
+        await options.beforeEach();
+        await nextFrames(page);
+      }
       await page.screenshot({ path: join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
     }
+  }
+  if (options.restore) {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 800 });
   }
 }
 
@@ -135,4 +153,15 @@ export async function axe(page: Page): Promise<string[]> {
   return result.violations.flatMap((v) =>
     v.nodes.slice(0, 5).map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 220)}`),
   );
+}
+
+/** axe's violations in the light and then the dark scheme, each line prefixed by its scheme; leaves light set. */
+export async function axeInBothSchemes(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    found.push(...(await axe(page)).map((line) => `${scheme}: ${line}`));
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
 }

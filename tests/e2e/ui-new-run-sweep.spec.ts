@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startRunlab } from '../helpers/runlab-cli';
 import { expect, test } from './fixtures/lab-host';
-import { axe, runFolders, saveShots } from './ui-helpers';
+import { axeInBothSchemes, runFolders, saveShots, SHOT_SIZES } from './ui-helpers';
 
 // axe is injected as a script: let it past the page's strict CSP.
 test.use({ bypassCSP: true });
@@ -53,22 +53,8 @@ test('2 lrs × repeat 2 seeds from the form: one group of 4 completed runs, draw
 
   await expect(page.getByTestId('data-preview')).toHaveAttribute('data-status', 'ready');
   await lr.scrollIntoViewIfNeeded();
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    expect(await axe(page)).toEqual([]);
-  }
-  await saveShots(
-    page,
-    'new-run-sweep',
-    [
-      { width: 1024, height: 700 },
-      { width: 1280, height: 800 },
-      { width: 1920, height: 1080 },
-    ],
-    ['light', 'dark'],
-  );
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
+  expect(await axeInBothSchemes(page)).toEqual([]);
+  await saveShots(page, 'new-run-sweep', SHOT_SIZES, ['light', 'dark'], { restore: true });
 
   await start.click();
   // History, filtered to the new group: every run of it and its status at a glance.
@@ -115,22 +101,8 @@ test('2 lrs × repeat 2 seeds from the form: one group of 4 completed runs, draw
   await expect(page).toHaveURL(new RegExp(`#/history\\?group=${group}$`));
   await expect(rows).toHaveCount(4);
 
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    expect(await axe(page)).toEqual([]);
-  }
-  await saveShots(
-    page,
-    'history-sweep-group',
-    [
-      { width: 1024, height: 700 },
-      { width: 1280, height: 800 },
-      { width: 1920, height: 1080 },
-    ],
-    ['light', 'dark'],
-  );
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
+  expect(await axeInBothSchemes(page)).toEqual([]);
+  await saveShots(page, 'history-sweep-group', SHOT_SIZES, ['light', 'dark'], { restore: true });
 
   // Select the group's runs → Compare: runs differing only by seed draw as one band per lr.
   await page.getByRole('checkbox', { name: 'Select all shown runs' }).check();
@@ -194,22 +166,8 @@ test('a bad sweep value, too many runs and a data path the lab refuses are shown
   // Once the data preview above has drawn, so the page no longer moves: the fields in sight below the bar.
   await expect(page.getByTestId('data-preview')).toHaveAttribute('data-status', 'ready');
   await page.getByTestId('field-error-lr').scrollIntoViewIfNeeded();
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    expect(await axe(page)).toEqual([]);
-  }
-  await saveShots(
-    page,
-    'new-run-sweep-errors',
-    [
-      { width: 1024, height: 700 },
-      { width: 1280, height: 800 },
-      { width: 1920, height: 1080 },
-    ],
-    ['light', 'dark'],
-  );
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
+  expect(await axeInBothSchemes(page)).toEqual([]);
+  await saveShots(page, 'new-run-sweep-errors', SHOT_SIZES, ['light', 'dark'], { restore: true });
   await page.getByTestId('sweep-random-count').fill('8');
   await page.getByTestId('sweep-toggle-seed').click();
   await page.getByTestId('sweep-mode').getByRole('radio', { name: 'Grid' }).click();
