@@ -40,8 +40,12 @@ function worst(got: Float32Array, want: ArrayLike<number>, scale: number): numbe
   return w;
 }
 
-/** A 'same' convolution through the raw kernels: pad, window table, forward, filter and input gradients. */
-function convThroughKernels(k: ReturnType<typeof instance>, c: ConvCase, chunks: number) {
+/**
+ * A 'same' convolution through the raw kernels: pad, window table, forward, filter and input
+ * gradients; the filter gradient in blocks of `dwBlock` pixels when it is not 0 (its
+ * scratch filled with NaN first, so a sum that read it before writing would show).
+ */
+function convThroughKernels(k: ReturnType<typeof instance>, c: ConvCase, chunks: number, dwBlock = 0) {
   const { images: n, size: h, channels: ch, kernel: kk, filters: o, stride: s } = c;
   const out = outputSize(c);
   const total = Math.max((out - 1) * s + kk - h, 0);
@@ -66,7 +70,10 @@ function convThroughKernels(k: ReturnType<typeof instance>, c: ConvCase, chunks:
   parts('pad_nhwc', [px, xp!, n, h, h, ch, hp, hp, before, before]);
   k.e.conv_rows!(table!, n, out, out, hp, hp, ch, s);
   parts('conv_fwd', [xp!, table!, pf!, pb!, y!, m, kk, l, rowBytes, o, 0]);
-  parts('conv_dw', [xp!, table!, pdy!, dw!, m, kk, l, rowBytes, o]);
+  const scratchFloats = Math.ceil(K / 4) * Math.ceil(o / 8) * 32;
+  const scratch = dwBlock ? k.alloc(scratchFloats) : 0;
+  if (scratch) k.spoil(scratch, scratchFloats);
+  parts('conv_dw', [xp!, table!, pdy!, dw!, m, kk, l, rowBytes, o, scratch, dwBlock]);
   k.e.transpose!(pf!, wt!, K, o);
   if (l % 8 === 0) parts('conv_dx', [pdy!, wt!, dxp!, table!, n, out * out, hp * hp * ch * 4, kk, l, rowBytes, o]);
   else {
@@ -162,7 +169,7 @@ describe.each(Object.keys(SIMD_BUILDS) as (keyof typeof SIMD_BUILDS)[])('the %s 
   });
 
   it.each(CONV_CASES.map((c) => [`${c.images}×${c.size}²×${c.channels} k${c.kernel} → ${c.filters} s${c.stride}`, c] as const))(
-    'convolution %s: forward, filter and input gradients equal the float64 reference; 1, 2 or 7 chunks give the same bits',
+    'convolution %s: forward, filter and input gradients equal the float64 reference; 1, 2 or 7 chunks, and the filter gradient in blocks of pixels, give the same bits',
     (_, c) => {
       const k = instance(name);
       const one = convThroughKernels(k, c, 1);
@@ -178,6 +185,14 @@ describe.each(Object.keys(SIMD_BUILDS) as (keyof typeof SIMD_BUILDS)[])('the %s 
         expect(split.y).toEqual(one.y);
         expect(split.dw).toEqual(one.dw);
         expect(split.dx).toEqual(one.dx);
+      }
+      // Blocks of 5 pixels (ragged, never a whole tile's rows) and of 64, on 1, 2 or 7 chunks.
+      for (const [chunks, block] of [
+        [1, 5],
+        [2, 64],
+        [7, 5],
+      ] as const) {
+        expect(convThroughKernels(k, c, chunks, block).dw).toEqual(one.dw);
       }
     },
   );

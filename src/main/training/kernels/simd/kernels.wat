@@ -828,12 +828,21 @@
 
   ;; dw[kk, o] = Σ_p xp[table[p] + tap(kk)] · g[p, o] over m pixels: a convolution's filter
   ;; gradient, [kh·l, n]. Part `part` of `parts` computes a share of its rows.
+  ;;
+  ;; In blocks of `block` pixels when `scratch` is given: every tile streams the pixels'
+  ;; dL/dy and window taps, and over all m pixels of a wide layer (6 MB of dL/dy at batch
+  ;; 512) they stream from far memory again for every tile. Block by block they stay in
+  ;; L1/L2 while all the tiles read them; a tile's 8 accumulators wait in `scratch` (128
+  ;; bytes per tile: ceil(kh·l / 4) × ceil(n / 8) tiles) between blocks. Each output is
+  ;; still one sum over the pixels in order, so the result is the unblocked one to the bit.
   (func $conv_dw (export "conv_dw")
     (param $xp i32) (param $table i32) (param $g i32) (param $dw i32)
-    (param $m i32) (param $kh i32) (param $l i32) (param $rowBytes i32) (param $n i32) (param $part i32) (param $parts i32)
+    (param $m i32) (param $kh i32) (param $l i32) (param $rowBytes i32) (param $n i32)
+    (param $scratch i32) (param $block i32) (param $part i32) (param $parts i32)
     (local $k i32) (local $k0 i32) (local $k1 i32) (local $i i32) (local $j i32) (local $row i32) (local $col i32)
     (local $steps i32) (local $bRow i32) (local $pt i32) (local $pg i32) (local $base i32)
     (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $adjacent i32)
+    (local $p0 i32) (local $p1 i32) (local $colTiles i32) (local $sp i32)
     (local $b0 v128) (local $b1 v128) (local $s v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -849,6 +858,12 @@
           (local.get $m) (local.get $k0) (local.get $k1) (local.get $l) (local.get $rowBytes) (local.get $n))
         (return)))
     (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (if (i32.or (i32.eqz (local.get $scratch)) (i32.lt_s (local.get $block) (i32.const 1)))
+      (then (local.set $block (local.get $m))))
+    (local.set $colTiles (i32.shr_u (i32.add (local.get $n) (i32.const 7)) (i32.const 3)))
+    (local.set $p0 (i32.const 0))
+    (loop $blocks
+    (local.set $p1 (call $min (local.get $m) (i32.add (local.get $p0) (local.get $block))))
     (local.set $i (local.get $k0))
     (loop $rowsLoop
       (local.set $row (call $min (local.get $i) (i32.sub (local.get $k1) (i32.const 4))))
@@ -861,13 +876,26 @@
       (local.set $j (i32.const 0))
       (loop $cols
         (local.set $col (call $min (local.get $j) (i32.sub (local.get $n) (i32.const 8))))
-        (local.set $c00 (v128.const f32x4 0 0 0 0)) (local.set $c01 (v128.const f32x4 0 0 0 0))
-        (local.set $c10 (v128.const f32x4 0 0 0 0)) (local.set $c11 (v128.const f32x4 0 0 0 0))
-        (local.set $c20 (v128.const f32x4 0 0 0 0)) (local.set $c21 (v128.const f32x4 0 0 0 0))
-        (local.set $c30 (v128.const f32x4 0 0 0 0)) (local.set $c31 (v128.const f32x4 0 0 0 0))
-        (local.set $pt (local.get $table))
-        (local.set $pg (i32.add (local.get $g) (i32.shl (local.get $col) (i32.const 2))))
-        (local.set $steps (local.get $m))
+        ;; this tile's place in scratch: by i and j, not row and col, so an edge tile moved
+        ;; back over its neighbour keeps its own sums (and parts never share a place)
+        (local.set $sp (i32.add (local.get $scratch)
+          (i32.shl (i32.add (i32.mul (i32.shr_u (local.get $i) (i32.const 2)) (local.get $colTiles))
+            (i32.shr_u (local.get $j) (i32.const 3))) (i32.const 7))))
+        (if (i32.eqz (local.get $p0))
+          (then
+            (local.set $c00 (v128.const f32x4 0 0 0 0)) (local.set $c01 (v128.const f32x4 0 0 0 0))
+            (local.set $c10 (v128.const f32x4 0 0 0 0)) (local.set $c11 (v128.const f32x4 0 0 0 0))
+            (local.set $c20 (v128.const f32x4 0 0 0 0)) (local.set $c21 (v128.const f32x4 0 0 0 0))
+            (local.set $c30 (v128.const f32x4 0 0 0 0)) (local.set $c31 (v128.const f32x4 0 0 0 0)))
+          (else
+            (local.set $c00 (v128.load (local.get $sp))) (local.set $c01 (v128.load offset=16 (local.get $sp)))
+            (local.set $c10 (v128.load offset=32 (local.get $sp))) (local.set $c11 (v128.load offset=48 (local.get $sp)))
+            (local.set $c20 (v128.load offset=64 (local.get $sp))) (local.set $c21 (v128.load offset=80 (local.get $sp)))
+            (local.set $c30 (v128.load offset=96 (local.get $sp))) (local.set $c31 (v128.load offset=112 (local.get $sp)))))
+        (local.set $pt (i32.add (local.get $table) (i32.shl (local.get $p0) (i32.const 2))))
+        (local.set $pg (i32.add (local.get $g)
+          (i32.shl (i32.add (i32.mul (local.get $p0) (local.get $n)) (local.get $col)) (i32.const 2))))
+        (local.set $steps (i32.sub (local.get $p1) (local.get $p0)))
         (if (local.get $adjacent)
           (then
             (local.set $o0 (i32.add (local.get $xp) (local.get $o0)))
@@ -911,13 +939,22 @@
               (local.set $pt (i32.add (local.get $pt) (i32.const 4)))
               (local.set $pg (i32.add (local.get $pg) (local.get $bRow)))
               (br_if $shared (local.tee $steps (i32.sub (local.get $steps) (i32.const 1)))))))
-        (call $store_tile
-          (i32.add (local.get $dw) (i32.shl (i32.add (i32.mul (local.get $row) (local.get $n)) (local.get $col)) (i32.const 2)))
-          (local.get $bRow) (i32.const 0)
-          (local.get $c00) (local.get $c01) (local.get $c10) (local.get $c11)
-          (local.get $c20) (local.get $c21) (local.get $c30) (local.get $c31))
+        (if (i32.eq (local.get $p1) (local.get $m))
+          (then
+            (call $store_tile
+              (i32.add (local.get $dw) (i32.shl (i32.add (i32.mul (local.get $row) (local.get $n)) (local.get $col)) (i32.const 2)))
+              (local.get $bRow) (i32.const 0)
+              (local.get $c00) (local.get $c01) (local.get $c10) (local.get $c11)
+              (local.get $c20) (local.get $c21) (local.get $c30) (local.get $c31)))
+          (else
+            (v128.store (local.get $sp) (local.get $c00)) (v128.store offset=16 (local.get $sp) (local.get $c01))
+            (v128.store offset=32 (local.get $sp) (local.get $c10)) (v128.store offset=48 (local.get $sp) (local.get $c11))
+            (v128.store offset=64 (local.get $sp) (local.get $c20)) (v128.store offset=80 (local.get $sp) (local.get $c21))
+            (v128.store offset=96 (local.get $sp) (local.get $c30)) (v128.store offset=112 (local.get $sp) (local.get $c31))))
         (br_if $cols (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $n))))
-      (br_if $rowsLoop (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $k1)))))
+      (br_if $rowsLoop (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $k1))))
+    (local.set $p0 (local.get $p1))
+    (br_if $blocks (i32.lt_s (local.get $p0) (local.get $m)))))
 
   ;; conv_dw one output at a time for filter rows [k0, k1), for shapes narrower than a tile.
   (func $conv_dw_single
