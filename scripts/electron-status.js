@@ -23,12 +23,15 @@ function installedElectron() {
 export function electronStatus(env = process.env, platform = process.platform, packageDir = installedElectron()) {
   if (!packageDir) return { ok: false, reason: 'the electron package is not installed (npm install)', downloadable: false };
   const noDisplay = platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY;
+  const NO_DISPLAY = 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset; try xvfb-run)';
   const pathFile = join(packageDir, 'path.txt');
   const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
   let binary;
   if (env.ELECTRON_OVERRIDE_DIST_PATH) binary = join(env.ELECTRON_OVERRIDE_DIST_PATH, relative || 'electron');
   else if (relative) binary = join(packageDir, 'dist', relative);
-  else return { ok: false, reason: 'its binary was not downloaded yet', downloadable: !noDisplay, packageDir };
+  // With no display the missing display is what stops it: downloading the binary would not help.
+  else if (noDisplay) return { ok: false, reason: `${NO_DISPLAY}, and its binary was not downloaded`, downloadable: false, packageDir };
+  else return { ok: false, reason: 'its binary was not downloaded yet', downloadable: true, packageDir };
   if (!existsSync(binary)) {
     return {
       ok: false,
@@ -38,7 +41,7 @@ export function electronStatus(env = process.env, platform = process.platform, p
     };
   }
   if (noDisplay) {
-    return { ok: false, reason: 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset; try xvfb-run)', downloadable: false };
+    return { ok: false, reason: NO_DISPLAY, downloadable: false };
   }
   return { ok: true, binary };
 }

@@ -50,7 +50,11 @@ describe('electronStatus', () => {
       reason: 'its binary was not downloaded yet',
       downloadable: true,
     });
-    expect(electronStatus({}, 'linux', pkg)).toMatchObject({ ok: false, downloadable: false });
+    expect(electronStatus({}, 'linux', pkg)).toMatchObject({
+      ok: false,
+      reason: 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset; try xvfb-run), and its binary was not downloaded',
+      downloadable: false,
+    });
     expect(electronStatus({}, 'darwin', pkg)).toMatchObject({ ok: false, downloadable: true });
   });
 
@@ -74,7 +78,10 @@ describe('ensureElectron', () => {
 
   it('downloads nothing where there is no display to show the app on', async () => {
     await installer(SUCCEEDS);
-    expect(await ensureElectron({}, 'linux', pkg)).toMatchObject({ ok: false, reason: 'its binary was not downloaded yet' });
+    expect(await ensureElectron({}, 'linux', pkg)).toMatchObject({
+      ok: false,
+      reason: 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset; try xvfb-run), and its binary was not downloaded',
+    });
     await expect(readFile(join(pkg, 'runs.txt'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
