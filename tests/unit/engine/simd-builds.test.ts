@@ -139,6 +139,33 @@ describe.each(Object.keys(SIMD_BUILDS) as (keyof typeof SIMD_BUILDS)[])('the %s 
     }
   });
 
+  it('relu_grad_sums is relu_grad then col_sums to the bit: 8, 4 and single columns, -0 and NaN kept', () => {
+    const k = instance(name);
+    for (const [m, n] of [
+      [64, 8],
+      [37, 16],
+      [5, 13],
+      [9, 4],
+      [3, 1],
+      [64, 50],
+    ] as const) {
+      k.reset();
+      const y = seeded(m * n, 7);
+      y[1] = NaN;
+      y[2] = 0;
+      const [pdy, py] = [seeded(m * n, 6), y].map(k.alloc) as [number, number];
+      const [masked, sums, fused, fusedSums] = [m * n, n, m * n, n].map((size) => k.alloc(size)) as number[];
+      k.e.relu_grad!(pdy, py, masked!, m * n);
+      k.e.col_sums!(masked!, sums!, m, n);
+      k.spoil(fused!, m * n);
+      k.spoil(fusedSums!, n);
+      k.e.relu_grad_sums!(pdy, py, fused!, fusedSums!, m, n);
+      const bits = (at: number, len: number): number[] => Array.from(new Int32Array(k.read(at, len).buffer));
+      expect(bits(fused!, m * n)).toEqual(bits(masked!, m * n));
+      expect(bits(fusedSums!, n)).toEqual(bits(sums!, n));
+    }
+  });
+
   it('gemm_nn_packed and gemm_tn_packed on pack_panels compute the plain products to the bit, in 1, 3 or 16 chunks (tails of 1–2 rows)', () => {
     const k = instance(name);
     // Ragged panels (n not a multiple of 8), rows not a multiple of 4, and two blocks of rows each

@@ -32,11 +32,12 @@ registerSimdKernel(KERNEL, (simd, memory, at, { x, y, dy, filter, padded }, { st
   const dxp = dx && g.padded ? borrow(g.images * g.hp * g.wp * g.c) : dx;
   const cols = dx && g.l % 8 !== 0 ? borrow(g.m * g.k) : null;
   const grad = masked ? at(masked) : at(dy!);
-  if (masked) simd.reluGrad(at(dy!), at(y!), grad, g.m * g.oc);
+  // relu's mask and the bias gradient (its column sums) in one pass.
+  if (masked) simd.reluGradSums(at(dy!), at(y!), grad, at(db), g.m, g.oc);
+  else simd.colSums(grad, at(db), g.m, g.oc);
   if (xp && !padded) simd.padNhwc(at(x!), at(xp), g.images, g.h, g.w, g.c, g.hp, g.wp, g.top, g.left);
   const table = rowTable(simd, g);
   simd.convDw(xp ? at(xp) : at(x!), table, grad, at(dw), g.m, g.kh, g.l, g.rowBytes, g.oc);
-  simd.colSums(grad, at(db), g.m, g.oc);
   if (dx && wt && dxp) {
     simd.transpose(at(filter!), at(wt), g.k, g.oc);
     const imageRows = g.oh * g.ow;

@@ -21,9 +21,10 @@ registerSimdKernel(KERNEL, (simd, memory, at, { x, y, dy, kernel }, { relu, inpu
   const masked = relu ? memory.alloc([m, n], 'float32') : null;
   const kernelT = dx ? memory.alloc([n, k], 'float32') : null;
   const g = masked ? at(masked) : at(dy!);
-  if (masked) simd.reluGrad(at(dy!), at(y!), g, m * n);
+  // relu's mask and the bias gradient (its column sums) in one pass.
+  if (masked) simd.reluGradSums(at(dy!), at(y!), g, at(db), m, n);
+  else simd.colSums(g, at(db), m, n);
   simd.gemmTN(at(x!), g, at(dw), m, k, n);
-  simd.colSums(g, at(db), m, n);
   if (dx && kernelT) {
     simd.transpose(at(kernel!), at(kernelT), k, n);
     simd.gemmNN(g, at(kernelT), 0, at(dx), m, n, k, 0);

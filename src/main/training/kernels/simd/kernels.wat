@@ -1189,6 +1189,93 @@
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $rest))))
 
+  ;; relu_grad and col_sums in one pass: out[m, n] = dy where y > 0, else 0 (as relu_grad),
+  ;; and sums[n] = out's column sums, rows added in order (as col_sums) — the same bits as the
+  ;; two kernels, with out read once less. Columns go 8 at a time (two accumulators held
+  ;; while the rows stream by), then 4, then one.
+  (func $relu_grad_sums (export "relu_grad_sums")
+    (param $dy i32) (param $y i32) (param $out i32) (param $sums i32) (param $m i32) (param $n i32)
+    (local $j i32) (local $i i32) (local $off i32) (local $rowBytes i32)
+    (local $y0 v128) (local $y1 v128) (local $g0 v128) (local $g1 v128) (local $acc0 v128) (local $acc1 v128)
+    (local $yf f32) (local $gf f32) (local $sum f32)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $j (i32.const 0))
+    (block $eightsDone
+      (loop $eights
+        (br_if $eightsDone (i32.gt_s (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
+        (local.set $acc0 (v128.const f32x4 0 0 0 0))
+        (local.set $acc1 (v128.const f32x4 0 0 0 0))
+        (local.set $off (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $i (i32.const 0))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $m)))
+            (local.set $y0 (v128.load (i32.add (local.get $y) (local.get $off))))
+            (local.set $y1 (v128.load offset=16 (i32.add (local.get $y) (local.get $off))))
+            (local.set $g0 (v128.bitselect
+              (v128.load (i32.add (local.get $dy) (local.get $off)))
+              (f32x4.mul (local.get $y0) (v128.const f32x4 0 0 0 0))
+              (f32x4.gt (local.get $y0) (v128.const f32x4 0 0 0 0))))
+            (local.set $g1 (v128.bitselect
+              (v128.load offset=16 (i32.add (local.get $dy) (local.get $off)))
+              (f32x4.mul (local.get $y1) (v128.const f32x4 0 0 0 0))
+              (f32x4.gt (local.get $y1) (v128.const f32x4 0 0 0 0))))
+            (v128.store (i32.add (local.get $out) (local.get $off)) (local.get $g0))
+            (v128.store offset=16 (i32.add (local.get $out) (local.get $off)) (local.get $g1))
+            (local.set $acc0 (f32x4.add (local.get $acc0) (local.get $g0)))
+            (local.set $acc1 (f32x4.add (local.get $acc1) (local.get $g1)))
+            (local.set $off (i32.add (local.get $off) (local.get $rowBytes)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rows)))
+        (v128.store (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 2))) (local.get $acc0))
+        (v128.store offset=16 (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 2))) (local.get $acc1))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $eights)))
+    (block $foursDone
+      (loop $fours
+        (br_if $foursDone (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+        (local.set $acc0 (v128.const f32x4 0 0 0 0))
+        (local.set $off (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $i (i32.const 0))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $m)))
+            (local.set $y0 (v128.load (i32.add (local.get $y) (local.get $off))))
+            (local.set $g0 (v128.bitselect
+              (v128.load (i32.add (local.get $dy) (local.get $off)))
+              (f32x4.mul (local.get $y0) (v128.const f32x4 0 0 0 0))
+              (f32x4.gt (local.get $y0) (v128.const f32x4 0 0 0 0))))
+            (v128.store (i32.add (local.get $out) (local.get $off)) (local.get $g0))
+            (local.set $acc0 (f32x4.add (local.get $acc0) (local.get $g0)))
+            (local.set $off (i32.add (local.get $off) (local.get $rowBytes)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rows)))
+        (v128.store (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 2))) (local.get $acc0))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $fours)))
+    (block $done
+      (loop $rest
+        (br_if $done (i32.ge_s (local.get $j) (local.get $n)))
+        (local.set $sum (f32.const 0))
+        (local.set $off (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $i (i32.const 0))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $m)))
+            (local.set $yf (f32.load (i32.add (local.get $y) (local.get $off))))
+            (local.set $gf (select
+              (f32.load (i32.add (local.get $dy) (local.get $off)))
+              (f32.mul (local.get $yf) (f32.const 0))
+              (f32.gt (local.get $yf) (f32.const 0))))
+            (f32.store (i32.add (local.get $out) (local.get $off)) (local.get $gf))
+            (local.set $sum (f32.add (local.get $sum) (local.get $gf)))
+            (local.set $off (i32.add (local.get $off) (local.get $rowBytes)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rows)))
+        (f32.store (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 2))) (local.get $sum))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rest))))
+
   ;; out[n] = Σ over rows of a[m, n] — a dense layer's bias gradient, rows summed in order.
   (func $col_sums (export "col_sums") (param $a i32) (param $out i32) (param $m i32) (param $n i32)
     (local $j i32) (local $i i32) (local $p i32) (local $rowBytes i32) (local $acc v128) (local $sum f32)

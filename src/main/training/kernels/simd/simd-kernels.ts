@@ -23,6 +23,8 @@ export interface SimdKernels {
   reluGrad(dy: number, y: number, out: number, len: number): void;
   /** out[n] = the column sums of a[m, n]. */
   colSums(a: number, out: number, m: number, n: number): void;
+  /** reluGrad then colSums in one pass: out[m, n] = relu's masked dy, sums[n] = its column sums (the same bits). */
+  reluGradSums(dy: number, y: number, out: number, sums: number, m: number, n: number): void;
   /** out[cols, rows] = a[rows, cols]ᵀ. */
   transpose(a: number, out: number, rows: number, cols: number): void;
   /** out = p − lr · (g + wd · p) over `len` floats (p − lr · g when wd = 0). */
@@ -192,6 +194,7 @@ function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm
       onPanels(b, m, n, p, m * p * n, ['gemm_tn', [a, b, c, m, p, n]], (bp) => ['gemm_tn_packed', [a, bp, c, m, p, n]]),
     reluGrad: e.relu_grad!,
     colSums: e.col_sums!,
+    reluGradSums: e.relu_grad_sums!,
     transpose: e.transpose!,
     sgdStep: e.sgd_step!,
     // Copies, split by images: a few floats of work per float moved, so a part needs PAD_WORK floats' worth.
