@@ -349,6 +349,14 @@ test('Compare of long-named runs: every summary column shows, unused settings sa
 
   // 3. The scatter's x over 3, 10 and 30 epochs is labelled 10, 20, 30, as the parallel axis is.
   const panel = page.getByTestId('compare-plots');
+  // Unused settings make no axis: no Conv filters (all MLPs), no Momentum (one run uses it).
+  expect(await panel.getByTestId('pc-axis').evaluateAll((els) => els.map((el) => el.getAttribute('data-axis-key')))).toEqual([
+    'epochs',
+    'optimizer',
+    'lr',
+    'best_valid_accuracy',
+    'final_valid_loss',
+  ]);
   await panel.getByTestId('scatter-x').selectOption('epochs');
   const scatter = panel.getByTestId('scatter-plot');
   await expect(scatter).toHaveAttribute('data-x-ticks', '10|20|30');
