@@ -252,3 +252,124 @@ test('History with 1,000 runs: the plots draw and a brush filters without freezi
   expect(drawMs).toBeLessThan(1500);
   await shotsOfPanel(page, panel, 'history-plots-1000');
 });
+
+test('Compare of long-named runs: every summary column shows, unused settings say so, scatter ticks are round', async ({
+  page,
+  labHost,
+}) => {
+  test.setTimeout(120_000);
+  // Runs of 30, 3 and 10 epochs; two on plain sgd (whose momentum is stored but unused), all MLPs
+  // (their conv filters unused, and stored differently on two of them).
+  const seeded = await seedSyntheticRuns(labHost.home, [
+    { name: 'sweep lr=0.1 seed=42', iterations: 3000, itersPerEpoch: 100, floor: 0.2, seed: 1, config: { lr: 0.1, epochs: 30 } },
+    {
+      name: 'sweep lr=0.5 seed=42',
+      iterations: 300,
+      itersPerEpoch: 100,
+      floor: 0.4,
+      seed: 2,
+      config: { lr: 0.5, epochs: 3, filters: [32, 64], momentum: 0.5 },
+    },
+    {
+      name: 'sweep lr=0.1 seed=7 momentum',
+      iterations: 1000,
+      itersPerEpoch: 100,
+      floor: 0.3,
+      seed: 3,
+      config: { lr: 0.1, epochs: 10, optimizer: 'momentum' },
+    },
+  ]);
+  const [a, b, c] = seeded.map((r) => r.id) as [string, string, string];
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${labHost.url}#/compare?runs=${a},${b},${c}`);
+  await expect(page.getByTestId('summary-row')).toHaveCount(3);
+
+  // 1. At 1280×800 (and 1920×1080) every summary header lies inside the table's visible box, no scroll needed.
+  const scroll = page.getByTestId('summary-scroll');
+  const headers = page.getByTestId('summary-table').locator('thead th');
+  await expect(headers).toHaveCount(10);
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 1920, height: 1080 },
+  ]) {
+    await page.setViewportSize(size);
+    await nextFrames(page);
+    const box = (await scroll.boundingBox())!;
+    for (const th of await headers.all()) {
+      const cell = (await th.boundingBox())!;
+      expect(cell.x, `${await th.textContent()} at ${size.width}`).toBeGreaterThanOrEqual(box.x - 0.5);
+      expect(cell.x + cell.width, `${await th.textContent()} at ${size.width}`).toBeLessThanOrEqual(box.x + box.width + 0.5);
+    }
+    await expect(scroll).toHaveAttribute('data-more', '');
+  }
+  expect((await headers.allTextContents()).map((t) => t.trim())).toEqual([
+    'Run',
+    'Status',
+    'Best val acc',
+    'Final val acc',
+    'Valid loss',
+    'Train loss',
+    'Epochs',
+    'Iterations',
+    'Samples/s',
+    'Duration',
+  ]);
+  await expect(page.locator(`[data-testid="summary-row"][data-run-id="${a}"] td[data-metric="iterations"]`)).toHaveText('3,000');
+  // At 1024×700 the table either fits or its right edge fades to say more columns lie beyond.
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await nextFrames(page);
+  const overflows = await scroll.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+  await expect(scroll).toHaveAttribute('data-more', overflows ? 'right' : '');
+  if (overflows) {
+    await scroll.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await expect(scroll).toHaveAttribute('data-more', 'left');
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // 2. Momentum on sgd and conv filters on an MLP read "not used", the stored value in the tooltip.
+  const table = page.getByTestId('compare-table');
+  const cells = (field: string) => table.locator(`tr[data-field="${field}"] td`);
+  await expect(cells('momentum')).toHaveText(['— (not used by sgd)', '— (not used by sgd)', '0.9']);
+  await expect(cells('momentum').nth(1)).toHaveAttribute('title', 'Stored: 0.5; this run does not use momentum');
+  await expect(cells('momentum').nth(0)).toHaveClass(/\bunused\b/);
+  await expect(cells('momentum').nth(2)).not.toHaveClass(/\bunused\b/);
+  await expect(cells('filters')).toHaveText(['— (not used by mlp)', '— (not used by mlp)', '— (not used by mlp)']);
+  await expect(cells('filters').nth(1)).toHaveAttribute('title', 'Stored: 32, 64; this run does not use conv filters');
+  await expect(cells('hidden')).toHaveText(['50', '50', '50']);
+  await expect(table.locator('tr[data-field="filters"]')).not.toHaveClass(/\bdiff\b/);
+  await expect(table.locator('tr[data-field="momentum"]')).toHaveClass(/\bdiff\b/);
+  await page.getByTestId('diff-only-toggle').check();
+  expect(await table.getByTestId('config-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')))).toEqual([
+    'epochs',
+    'optimizer',
+    'lr',
+    'momentum',
+  ]);
+  await page.getByTestId('diff-only-toggle').uncheck();
+
+  // 3. The scatter's x over 3, 10 and 30 epochs is labelled 10, 20, 30, as the parallel axis is.
+  const panel = page.getByTestId('compare-plots');
+  // Unused settings make no axis: no Conv filters (all MLPs), no Momentum (one run uses it).
+  expect(await panel.getByTestId('pc-axis').evaluateAll((els) => els.map((el) => el.getAttribute('data-axis-key')))).toEqual([
+    'epochs',
+    'optimizer',
+    'lr',
+    'best_valid_accuracy',
+    'final_valid_loss',
+  ]);
+  await panel.getByTestId('scatter-x').selectOption('epochs');
+  const scatter = panel.getByTestId('scatter-plot');
+  await expect(scatter).toHaveAttribute('data-x-ticks', '10|20|30');
+  // Each parallel tick label holds its full text in a <title> too: read that.
+  const pcTicks = (key: string) => panel.locator(`[data-testid="pc-axis"][data-axis-key="${key}"] text.tick-label title`).allTextContents();
+  expect(await pcTicks('epochs')).toEqual(['10', '20', '30']);
+  await expect(scatter).toHaveAttribute('data-y-ticks', (await pcTicks('best_valid_accuracy')).join('|'));
+
+  const summaryPanel = page.getByTestId('summary-table');
+  await saveShots(page, 'compare-fit-summary', SHOT_SIZES, ['light', 'dark'], {
+    beforeEach: () =>
+      summaryPanel.evaluate((el) => (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'center' })),
+    restore: true,
+  });
+  await shotsOfPanel(page, panel, 'compare-fit-plots');
+});

@@ -134,6 +134,11 @@ test('a 2 lrs × 2 seeds sweep draws as 2 bands; toggle, hide and solo act per g
       ),
     );
   expect(rowIds).toEqual([lowKey, runs[0]!.id, runs[1]!.id, highKey, runs[2]!.id, runs[3]!.id]);
+  const summary = page.getByTestId('summary-table');
+  await saveShots(page, 'compare-seed-summary', SHOT_SIZES, ['light', 'dark'], {
+    beforeEach: () => summary.evaluate((el) => (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'center' })),
+    restore: true,
+  });
 
   // A bookmark naming the runs opens the same groups.
   await page.goto(`${labHost.url}#/compare?runs=${runs.map((r) => r.id).join(',')}`);

@@ -27,9 +27,30 @@ describe('diffConfigs', () => {
     expect(diffConfigs([a, c]).find((r) => r.key === 'hidden')?.differs).toBe(true);
   });
 
-  it('one run differs from nothing; an unset data path shows as a dash', () => {
+  it('one run differs from nothing; a csv run shows its data path', () => {
     const rows = diffConfigs([a]);
     expect(rows.every((r) => !r.differs)).toBe(true);
-    expect(rows.find((r) => r.key === 'dataPath')?.values).toEqual(['—']);
+    const csv = makeRun('csv', { config: { dataset: 'csv', dataPath: '/data/iris.csv' } });
+    expect(diffConfigs([csv]).find((r) => r.key === 'dataPath')).toMatchObject({ values: ['/data/iris.csv'], unused: [null] });
+  });
+
+  it('a field the run does not use reads "not used", keeps its stored value and differs from no other unused value', () => {
+    const sgd = makeRun('s', { config: { optimizer: 'sgd', momentum: 0.9 } });
+    const sgd2 = makeRun('s2', { config: { optimizer: 'sgd', momentum: 0.5 } });
+    const momentum = diffConfigs([sgd, sgd2]).find((r) => r.key === 'momentum')!;
+    expect(momentum).toMatchObject({ values: ['— (not used by sgd)', '— (not used by sgd)'], unused: ['0.9', '0.5'], differs: false });
+    const adam = makeRun('ad', { config: { optimizer: 'adam', momentum: 0.9 } });
+    expect(diffConfigs([sgd, adam]).find((r) => r.key === 'momentum')).toMatchObject({
+      values: ['— (not used by sgd)', '0.9'],
+      unused: ['0.9', null],
+      differs: true,
+    });
+    const cnn = makeRun('c', { config: { model: 'cnn', filters: [32, 64], hidden: [100] } });
+    const rows = diffConfigs([a, cnn]);
+    expect(rows.find((r) => r.key === 'filters')).toMatchObject({ values: ['— (not used by mlp)', '32, 64'], unused: ['8, 16', null] });
+    expect(rows.find((r) => r.key === 'hidden')).toMatchObject({ values: ['100, 50', '— (not used by cnn)'], unused: [null, '100'] });
+    expect(rows.find((r) => r.key === 'dataPath')).toMatchObject({
+      values: ['— (not used by mnist-sample)', '— (not used by mnist-sample)'],
+    });
   });
 });

@@ -28,6 +28,17 @@ describe('plotValues', () => {
     expect('dataPath' in v).toBe(false);
   });
 
+  it('gives null for a field the run does not use: momentum on sgd, conv filters on an MLP', () => {
+    const sgd = plotValues(makeRun('s', { config: { optimizer: 'sgd', momentum: 0.9, filters: [32, 64] } }));
+    expect(sgd['momentum']).toBeNull();
+    expect(sgd['filters']).toBeNull();
+    expect(sgd['hidden']).toBe('50');
+    const cnn = plotValues(makeRun('c', { config: { model: 'cnn', optimizer: 'adam', momentum: 0.8 } }));
+    expect(cnn['momentum']).toBe(0.8);
+    expect(cnn['filters']).toBe('8, 16');
+    expect(cnn['hidden']).toBeNull();
+  });
+
   it('gives null, not NaN or undefined, for a run without results', () => {
     const v = plotValues(makeRun('b', { status: 'running', summary: null, progress: null }));
     expect(v['best_valid_accuracy']).toBeNull();
@@ -65,6 +76,17 @@ describe('differingHyperFields', () => {
       makeRun('c', { config: { lr: 0.01, optimizer: 'adam', seed: 1, hidden: [100] } }),
     ].map((r) => ({ values: plotValues(r) }));
     expect(differingHyperFields(runs).map((f) => f.key)).toEqual(['hidden', 'optimizer', 'lr']);
+  });
+
+  it('ignores the values a run does not use: momentum stored on sgd, filters on MLPs', () => {
+    const runs = [
+      makeRun('a', { config: { optimizer: 'sgd', momentum: 0.5, filters: [32, 64] } }),
+      makeRun('b', { config: { optimizer: 'momentum', momentum: 0.9 } }),
+      makeRun('c', { config: { optimizer: 'adam', momentum: 0.9 } }),
+    ].map((r) => ({ values: plotValues(r) }));
+    expect(differingHyperFields(runs).map((f) => f.key)).toEqual(['optimizer']);
+    const used = [...runs, { values: plotValues(makeRun('d', { config: { optimizer: 'adam', momentum: 0.8 } })) }];
+    expect(differingHyperFields(used).map((f) => f.key)).toEqual(['optimizer', 'momentum']);
   });
 
   it('marks choices and lists categorical, numbers numeric', () => {

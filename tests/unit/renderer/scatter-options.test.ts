@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { plotField, type PlotRun } from '../../../src/renderer/src/lib/plot-fields';
-import { axisFor } from '../../../src/renderer/src/lib/plot-scale';
+import { axisFor, axisTicks } from '../../../src/renderer/src/lib/plot-scale';
 import {
-  dropOffGridEnds,
   pointColors,
   scatterData,
   scatterOptions,
   scatterRange,
   scatterTick,
+  scatterTickValues,
   scatterTooltip,
 } from '../../../src/renderer/src/lib/scatter-options';
 
@@ -75,13 +75,21 @@ describe('scatter axes', () => {
     expect(r.max).toBe(1);
   });
 
-  it('drops an end tick that is off the step, keeps the round ones', () => {
-    const scale = { ticks: [0.593, 0.6, 0.7, 0.8, 0.9, 0.932].map((value) => ({ value })) };
-    dropOffGridEnds(scale);
-    expect(scale.ticks.map((t) => t.value)).toEqual([0.6, 0.7, 0.8, 0.9]);
-    const round = { ticks: [0, 1, 2, 3].map((value) => ({ value })) };
-    dropOffGridEnds(round);
-    expect(round.ticks.map((t) => t.value)).toEqual([0, 1, 2, 3]);
+  it('ticks the round values the parallel axis labels, never the padded ends', () => {
+    // 3 and 30 epochs: Chart.js alone labelled 1.38, 20 and 31.6.
+    const epochs = axisFor(plotField('epochs')!, [3, 30]);
+    expect(scatterTickValues(epochs)).toEqual([10, 20, 30]);
+    expect(scatterTickValues(epochs).map((v) => scatterTick(epochs, v))).toEqual(axisTicks(epochs).map((t) => t.label));
+    expect(scatterTickValues(epochs).map((v) => scatterTick(epochs, v))).toEqual(['10', '20', '30']);
+    expect(scatterTickValues(acc).map((v) => scatterTick(acc, v))).toEqual(axisTicks(acc).map((t) => t.label));
+    expect(scatterTickValues(acc).map((v) => scatterTick(acc, v))).toEqual(['70.0%', '80.0%']);
+    expect(scatterTickValues(lr)).toEqual([0.001, 0.01, 0.1]);
+    expect(scatterTickValues(opt)).toEqual([0, 1]);
+    // The options hand Chart.js exactly these ticks.
+    const o = scatterOptions(epochs, acc, { text: '#111111', grid: '#eeeeee' });
+    const scale = { ticks: [1.38, 10, 20, 31.62].map((value) => ({ value })) };
+    (o.scales!['x'] as unknown as { afterBuildTicks: (s: typeof scale) => void }).afterBuildTicks(scale);
+    expect(scale.ticks.map((t) => t.value)).toEqual([10, 20, 30]);
   });
 
   it('labels categories at whole indices and powers of ten on a log axis', () => {

@@ -2,8 +2,11 @@
  * The Compare view's hyperparameter table: one row per config field (form order) plus
  * the backend and device that actually trained the run, one value per run, and whether
  * the values differ. A value a live edit changed reads "0.1 → 0.05 (changed during the
- * run)", and its row differs: the runs did not train with one value throughout.
+ * run)", and its row differs: the runs did not train with one value throughout. A field the
+ * run does not use (momentum on plain SGD, conv filters on an MLP: shared/field-use.ts) reads
+ * "— (not used by sgd)", its stored value kept for the tooltip; two such values never differ.
  */
+import { fieldUnusedBy } from '../../../shared/field-use';
 import { FIELDS, type FieldSpec } from '../../../shared/hyperparams';
 import type { RunRecord } from '../../../shared/records';
 import { formatLr, formatNumber } from './format';
@@ -16,6 +19,10 @@ export interface ConfigRow {
   differs: boolean;
   /** Per run, whether a live edit changed this field during it. */
   changed: boolean[];
+  /** Per run, the stored value where the run does not use this field (its cell reads "not used"), else null. */
+  unused: (string | null)[];
+  /** Per run, the config value that leaves this field unused ("sgd", "mlp"), else null. */
+  unusedBy: (string | null)[];
 }
 
 /** A config value as the table shows it: lists comma-separated, learning rates compact. */
@@ -33,16 +40,22 @@ export function diffConfigs(runs: readonly RunRecord[]): ConfigRow[] {
   const rows: ConfigRow[] = FIELDS.map((spec) => {
     const raw = runs.map((r) => (r.config as Record<string, unknown>)[spec.key]);
     const changes = edits.map((e) => e[spec.key]);
-    const changed = changes.map((c) => c !== undefined);
+    const unusedBy = runs.map((r) => fieldUnusedBy(spec.key, r.config));
+    const changed = changes.map((c, i) => c !== undefined && unusedBy[i] === null);
+    const stored = raw.map((v, i) => {
+      const c = changes[i];
+      return c ? `${c.map((x) => formatConfigValue(spec, x)).join(' → ')} (changed during the run)` : formatConfigValue(spec, v);
+    });
+    // What the run trained with: a field it does not use compares as "unused", whatever is stored.
+    const effective = raw.map((v, i) => (unusedBy[i] === null ? JSON.stringify(v ?? null) : '(unused)'));
     return {
       key: spec.key,
       label: spec.label,
-      values: raw.map((v, i) => {
-        const c = changes[i];
-        return c ? `${c.map((x) => formatConfigValue(spec, x)).join(' → ')} (changed during the run)` : formatConfigValue(spec, v);
-      }),
-      differs: changed.some(Boolean) || new Set(raw.map((v) => JSON.stringify(v ?? null))).size > 1,
+      values: stored.map((text, i) => (unusedBy[i] === null ? text : `— (not used by ${unusedBy[i]})`)),
+      differs: changed.some(Boolean) || new Set(effective).size > 1,
       changed,
+      unused: stored.map((text, i) => (unusedBy[i] === null ? null : text)),
+      unusedBy,
     };
   });
   for (const [key, label, pick] of [
@@ -50,7 +63,15 @@ export function diffConfigs(runs: readonly RunRecord[]): ConfigRow[] {
     ['device', 'Device', (r: RunRecord) => r.device],
   ] as const) {
     const values = runs.map((r) => pick(r) ?? '—');
-    rows.push({ key, label, values, differs: new Set(values).size > 1, changed: runs.map(() => false) });
+    rows.push({
+      key,
+      label,
+      values,
+      differs: new Set(values).size > 1,
+      changed: runs.map(() => false),
+      unused: runs.map(() => null),
+      unusedBy: runs.map(() => null),
+    });
   }
   return rows;
 }

@@ -4,6 +4,7 @@
  * them. A value a run does not have (a metric before its first epoch ends) is null, never
  * NaN or undefined.
  */
+import { fieldUnusedBy } from '../../../shared/field-use';
 import { FIELDS } from '../../../shared/hyperparams';
 import type { RunRecord } from '../../../shared/records';
 import { runResults } from './run-results';
@@ -60,12 +61,15 @@ export function plotField(key: string): PlotField | undefined {
 
 const finite = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** A run's value of every plot field: lists read "100, 50"; a missing or non-finite number is null. */
+/**
+ * A run's value of every plot field: lists read "100, 50"; a missing or non-finite number is
+ * null, and so is a field the run does not use (momentum on sgd, conv filters on an MLP).
+ */
 export function plotValues(run: Pick<RunRecord, 'config' | 'summary' | 'progress'>): Record<string, PlotValue> {
   const config = run.config as unknown as Record<string, unknown>;
   const out: Record<string, PlotValue> = {};
   for (const f of HYPER_FIELDS) {
-    const v = config[f.key];
+    const v = fieldUnusedBy(f.key, config) === null ? config[f.key] : null;
     if (Array.isArray(v)) out[f.key] = v.join(', ');
     else if (typeof v === 'number') out[f.key] = finite(v);
     else if (typeof v === 'string') out[f.key] = v;
@@ -96,7 +100,10 @@ export function plotValuesOf(run: Pick<RunRecord, 'config' | 'summary' | 'progre
  */
 export const NOT_DEFAULT_AXES: readonly string[] = ['seed'];
 
-/** The hyperparameters whose values are not all the same among the runs, in form order. */
+/**
+ * The hyperparameters whose values are not all the same among the runs that have one, in form
+ * order: momentum stored on sgd runs does not make an axis beside the momentum runs' 0.9.
+ */
 export function differingHyperFields(runs: readonly Pick<PlotRun, 'values'>[]): PlotField[] {
-  return HYPER_FIELDS.filter((f) => new Set(runs.map((r) => r.values[f.key] ?? null)).size > 1);
+  return HYPER_FIELDS.filter((f) => new Set(runs.map((r) => r.values[f.key] ?? null).filter((v) => v !== null)).size > 1);
 }

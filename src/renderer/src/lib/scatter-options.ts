@@ -8,7 +8,7 @@
 import type { ChartOptions, TooltipItem } from 'chart.js';
 import { withAlpha } from './palette';
 import type { PlotRun } from './plot-fields';
-import { axisPosition, formatPlotValue, type PlotAxis } from './plot-scale';
+import { axisPosition, formatPlotValue, niceTicks, type PlotAxis } from './plot-scale';
 
 export interface ScatterPoint {
   x: number;
@@ -68,16 +68,27 @@ export function scatterRange(axis: PlotAxis): { type: 'linear' | 'logarithmic'; 
 }
 
 /**
- * Chart.js adds a tick at each end of an axis with a set min and max (59.3% below 60%):
- * drop an end whose gap is not the step, so the labels are round.
+ * The values to put ticks at: the same round ones the parallel coordinates label
+ * (plot-scale's niceTicks, powers of ten on a log axis), each category's index. Chart.js's
+ * own ticks with a set min and max include both ends (1.38 and 31.6 around 3 and 30 epochs).
  */
-export function dropOffGridEnds(scale: { ticks: { value: number }[] }): void {
-  const t = scale.ticks;
-  if (t.length < 4) return;
-  const step = t[2]!.value - t[1]!.value;
-  const off = (a: number, b: number) => Math.abs(b - a - step) > step * 1e-6;
-  if (off(t[t.length - 2]!.value, t[t.length - 1]!.value)) t.pop();
-  if (off(t[0]!.value, t[1]!.value)) t.shift();
+export function scatterTickValues(axis: PlotAxis): number[] {
+  if (axis.kind === 'category') return axis.categories.map((_, i) => i);
+  if (axis.scale === 'log') {
+    const out: number[] = [];
+    for (let e = Math.ceil(Math.log10(axis.min) - 1e-9); e <= Math.floor(Math.log10(axis.max) + 1e-9); e++)
+      out.push(Number((10 ** e).toPrecision(12)));
+    return out;
+  }
+  return niceTicks(axis.min, axis.max);
+}
+
+/** An `afterBuildTicks` that puts the axis' ticks at scatterTickValues. */
+function roundTicks(axis: PlotAxis): (scale: { ticks: { value: number }[] }) => void {
+  const values = scatterTickValues(axis);
+  return (scale) => {
+    scale.ticks = values.map((value) => ({ value }));
+  };
 }
 
 /** A tick label: the category at a whole index, a power of ten on a log axis, else the value. */
@@ -109,23 +120,22 @@ export function scatterOptions(xAxis: PlotAxis, yAxis: PlotAxis, colors: { text:
     scales: {
       x: {
         ...x,
-        ...(x.type === 'linear' ? { afterBuildTicks: dropOffGridEnds } : {}),
+        afterBuildTicks: roundTicks(xAxis),
         title: title(xAxis.kind === 'numeric' && xAxis.scale === 'log' ? `${xAxis.label} (log)` : xAxis.label),
         grid: { color: colors.grid },
         ticks: {
           color: colors.text,
           maxRotation: 0,
           autoSkip: xAxis.kind === 'numeric' && xAxis.scale === 'linear',
-          ...(xAxis.kind === 'category' ? { stepSize: 1 } : {}),
           callback: (v) => scatterTick(xAxis, Number(v)),
         },
       },
       y: {
         ...y,
-        ...(y.type === 'linear' ? { afterBuildTicks: dropOffGridEnds } : {}),
+        afterBuildTicks: roundTicks(yAxis),
         title: title(yAxis.kind === 'numeric' && yAxis.scale === 'log' ? `${yAxis.label} (log)` : yAxis.label),
         grid: { color: colors.grid },
-        ticks: { color: colors.text, maxTicksLimit: 7, callback: (v) => scatterTick(yAxis, Number(v)) },
+        ticks: { color: colors.text, callback: (v) => scatterTick(yAxis, Number(v)) },
       },
     },
     plugins: {
