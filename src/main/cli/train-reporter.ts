@@ -181,15 +181,18 @@ export class HumanReporter implements TrainReporter {
   }
 }
 
+/** Class names the data line lists before "…": MNIST's ten digits fit whole. */
+const LISTED_CLASSES = 12;
+
 /** "data: 3 classes (cat, dog, fish) · 32×32 RGB · 240 train / 60 valid · skipped 1 file that could not be decoded: a.png (…)". */
 export function describeData(data: DataInfo): string {
-  const names = data.classes.length > 8 ? `${data.classes.slice(0, 8).join(', ')}, …` : data.classes.join(', ');
+  const names = data.classes.length > LISTED_CLASSES ? `${data.classes.slice(0, LISTED_CLASSES).join(', ')}, …` : data.classes.join(', ');
   const parts = [
     `data: ${data.classes.length} classes (${names})`,
     data.image
       ? `${data.image.width}×${data.image.height} ${data.image.channels === 1 ? 'grey' : 'RGB'}`
       : `${data.input_shape.join('×')} features`,
-    `${data.train_size} train / ${data.valid_size} valid`,
+    `${data.train_size.toLocaleString('en-US')} train / ${data.valid_size.toLocaleString('en-US')} valid`,
   ];
   if (data.skipped_count > 0) {
     const first = data.skipped[0];

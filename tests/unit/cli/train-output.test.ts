@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricRow, RunSummary } from '../../../src/shared/records';
 import { addFieldOptions, configFromFlags, flagForField } from '../../../src/main/cli/flags-from-schema';
 import { formatDuration, formatMetric, formatTable } from '../../../src/main/cli/table';
-import { HumanReporter, JsonReporter } from '../../../src/main/cli/train-reporter';
+import { describeData, HumanReporter, JsonReporter } from '../../../src/main/cli/train-reporter';
 
 function parse(...args: string[]): Record<string, unknown> {
   const command = addFieldOptions(new Command('train')).option('--preset <id>').exitOverride();
@@ -166,5 +166,28 @@ describe('reporters', () => {
     const out = new Capture();
     new JsonReporter(out as unknown as NodeJS.WriteStream, new Capture() as unknown as NodeJS.WriteStream).end(end);
     expect(JSON.parse(out.text)).toMatchObject({ status: 'completed', warning });
+  });
+});
+
+describe('the data line', () => {
+  const digits = {
+    classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    input_shape: [784],
+    image: { width: 28, height: 28, channels: 1 as const, mean: [0.13], std: [0.31] },
+    train_size: 8000,
+    valid_size: 2000,
+    skipped_count: 0,
+    skipped: [],
+  };
+
+  it("lists MNIST's ten classes whole and groups the sizes' thousands", () => {
+    expect(describeData(digits)).toBe('data: 10 classes (0, 1, 2, 3, 4, 5, 6, 7, 8, 9) · 28×28 grey · 8,000 train / 2,000 valid');
+  });
+
+  it('cuts a long class list after 12 names', () => {
+    const classes = Array.from({ length: 13 }, (_, i) => `c${i}`);
+    expect(describeData({ ...digits, classes })).toBe(
+      'data: 13 classes (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, …) · 28×28 grey · 8,000 train / 2,000 valid',
+    );
   });
 });
