@@ -32,11 +32,14 @@ export function electronStatus(env = process.env, platform = process.platform, p
   // With no display the missing display is what stops it: downloading the binary would not help.
   else if (noDisplay) return { ok: false, reason: `${NO_DISPLAY}, and its binary was not downloaded`, downloadable: false, packageDir };
   else return { ok: false, reason: 'its binary was not downloaded yet', downloadable: true, packageDir };
+  if (!existsSync(binary) && noDisplay) {
+    return { ok: false, reason: `${NO_DISPLAY}, and its binary is missing (${binary})`, downloadable: false, packageDir };
+  }
   if (!existsSync(binary)) {
     return {
       ok: false,
       reason: `its binary is missing (${binary})`,
-      downloadable: !noDisplay && !env.ELECTRON_OVERRIDE_DIST_PATH,
+      downloadable: !env.ELECTRON_OVERRIDE_DIST_PATH,
       packageDir,
     };
   }

@@ -99,6 +99,12 @@ describe('ensureElectron', () => {
     await writeFile(join(pkg, 'path.txt'), 'electron');
     await mkdir(join(pkg, 'dist'));
     expect(electronStatus(display, 'linux', pkg)).toMatchObject({ ok: false, downloadable: true });
+    // With no display as well, the display is named first and nothing is downloaded.
+    expect(electronStatus({}, 'linux', pkg)).toMatchObject({
+      ok: false,
+      reason: `there is no display (DISPLAY and WAYLAND_DISPLAY are unset; try xvfb-run), and its binary is missing (${join(pkg, 'dist/electron')})`,
+      downloadable: false,
+    });
     expect(await ensureElectron(display, 'linux', pkg)).toEqual({ ok: true, binary: join(pkg, 'dist/electron') });
   });
 });

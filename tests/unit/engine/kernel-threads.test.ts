@@ -102,8 +102,27 @@ describe('kernel threads', () => {
     pool.run('gemm_nn', [a, b, 0, c2, m, k, n, 0], 5);
     exports.gemm_nn!(a, b, 0, c1, m, k, n, 0, 0, 1);
     expect(read(c2)).toEqual(read(c1));
+    // The filter gradient in blocks of 20 pixels, its 18 row tiles' sums parked in one scratch
+    // shared by 7 parts on 4 threads: the same bits as one unblocked call.
+    const [images, hp, c, o, out] = [8, 15, 8, 16, 7];
+    const [kh, l, px] = [3, 3 * c, images * out * out];
+    const floats = (size: number, seed: number): number => {
+      const at = simd.malloc(size * 4);
+      new Float32Array(memory.buffer, at, size).set(seeded(size, seed));
+      return at;
+    };
+    const xp = floats(images * hp * hp * c, 3);
+    const g = floats(px * o, 4);
+    const table = simd.malloc(px * 4);
+    exports.conv_rows!(table, images, out, out, hp, hp, c, 2);
+    const scratch = simd.malloc(Math.ceil((kh * l) / 4) * Math.ceil(o / 8) * 128);
+    const [dw1, dw2] = [simd.malloc(kh * l * o * 4), simd.malloc(kh * l * o * 4)];
+    exports.conv_dw!(xp, table, g, dw1, px, kh, l, hp * c * 4, o, 0, 0, 0, 1);
+    pool.run('conv_dw', [xp, table, g, dw2, px, kh, l, hp * c * 4, o, scratch, 20], 7);
+    const readDw = (at: number): number[] => Array.from(new Float32Array(memory.buffer, at, kh * l * o));
+    expect(readDw(dw2)).toEqual(readDw(dw1));
     pool.close();
-    for (const p of [a, b, c1, c2]) simd.free(p);
+    for (const p of [a, b, c1, c2, xp, g, table, scratch, dw1, dw2]) simd.free(p);
   });
 
   it('refuses a thread count that is not a whole number ≥ 1', () => {

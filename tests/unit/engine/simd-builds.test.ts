@@ -139,6 +139,25 @@ describe.each(Object.keys(SIMD_BUILDS) as (keyof typeof SIMD_BUILDS)[])('the %s 
     }
   });
 
+  it("dw_split shares a filter gradient's rows in whole tiles: every part with rows has at least 4 (k ≥ 4), none overlap", () => {
+    const split = instance(name).e.dw_split as unknown as (k: number, part: number, parts: number) => number;
+    for (let k = 1; k <= 80; k++) {
+      for (let parts = 1; parts <= 16; parts++) {
+        const bounds = Array.from({ length: parts + 1 }, (_, p) => split(k, p, parts));
+        expect(bounds[0]).toBe(0);
+        expect(bounds[parts]).toBe(k);
+        for (let p = 0; p < parts; p++) {
+          const rows = bounds[p + 1]! - bounds[p]!;
+          expect(rows).toBeGreaterThanOrEqual(0);
+          if (rows > 0 && k >= 4) expect(rows).toBeGreaterThanOrEqual(4);
+          if (p > 0 && bounds[p]! < k) expect(bounds[p]! % 4).toBe(0);
+        }
+      }
+    }
+    // 3×3 filters over RGB (27 rows) in 6 parts: the last part used to get 3 rows, now 7 (20–27).
+    expect(Array.from({ length: 7 }, (_, p) => split(27, p, 6))).toEqual([0, 4, 8, 12, 20, 20, 27]);
+  });
+
   it('relu_grad_sums is relu_grad then col_sums to the bit: 8, 4 and single columns, -0 and NaN kept', () => {
     const k = instance(name);
     for (const [m, n] of [

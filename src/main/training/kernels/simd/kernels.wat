@@ -847,9 +847,8 @@
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $k (i32.mul (local.get $kh) (local.get $l)))
-    (local.set $k0 (call $split (local.get $k) (local.get $part) (local.get $parts)))
-    (local.set $k1 (call $min (local.get $k)
-      (call $split (local.get $k) (i32.add (local.get $part) (i32.const 1)) (local.get $parts))))
+    (local.set $k0 (call $dw_split (local.get $k) (local.get $part) (local.get $parts)))
+    (local.set $k1 (call $dw_split (local.get $k) (i32.add (local.get $part) (i32.const 1)) (local.get $parts)))
     (if (i32.le_s (local.get $k1) (local.get $k0)) (then (return)))
     (if (i32.or (i32.or (i32.lt_s (i32.sub (local.get $k1) (local.get $k0)) (i32.const 4)) (i32.lt_s (local.get $n) (i32.const 8)))
           (i32.lt_s (local.get $m) (i32.const 1)))
@@ -955,6 +954,18 @@
       (br_if $rowsLoop (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $k1))))
     (local.set $p0 (local.get $p1))
     (br_if $blocks (i32.lt_s (local.get $p0) (local.get $m)))))
+
+  ;; The first filter-gradient row of part `part` of `parts` over k rows: $split's multiples
+  ;; of 4, but none within 4 rows of the end, so the last part that has rows has at least a
+  ;; tile's (k ≥ 4): a part of 1–3 rows would take the one-output-at-a-time loop and hold up
+  ;; the call (27 rows in 6 parts left 3). Exported for the tests.
+  (func $dw_split (export "dw_split") (param $k i32) (param $part i32) (param $parts i32) (result i32)
+    (local $b i32) (local $last i32)
+    (local.set $b (call $min (local.get $k) (call $split (local.get $k) (local.get $part) (local.get $parts))))
+    (if (i32.ge_s (local.get $b) (local.get $k)) (then (return (local.get $k))))
+    (local.set $last (i32.and (i32.sub (local.get $k) (i32.const 4)) (i32.const -4)))
+    (if (i32.lt_s (local.get $last) (i32.const 0)) (then (local.set $last (i32.const 0))))
+    (call $min (local.get $b) (local.get $last)))
 
   ;; conv_dw one output at a time for filter rows [k0, k1), for shapes narrower than a tile.
   (func $conv_dw_single

@@ -155,8 +155,7 @@ let enabled = true;
 function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm: Required<WasmBackendShape>['wasm']): SimdKernels {
   /**
    * Runs export `name` whole, or split over the threads when `work` is worth it, in at most
-   * `maxChunks` parts (a kernel that splits its output in tiles of rows has no more parts
-   * than tiles: a part with fewer rows than a tile takes the one-output-at-a-time loop).
+   * `maxChunks` parts (no more parts than a kernel has tiles or images to share out).
    */
   const run = (name: string, work: number, args: number[], maxChunks = MAX_CHUNKS): void => {
     const chunks = Math.min(maxChunks, MAX_CHUNKS, Math.max(2, Math.round(work / CHUNK_WORK)));
@@ -205,8 +204,8 @@ function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm
     convRows: e.conv_rows!,
     convFwd: (xp, table, f, bias, y, m, kh, l, rowBytes, n, relu) =>
       run('conv_fwd', m * kh * l * n, [xp, table, f, bias, y, m, kh, l, rowBytes, n, relu]),
-    // conv_dw splits the filter gradient's kh·l rows: a 3×3 filter over one channel has 9,
-    // two tiles' worth (16 parts left 1-row parts to the slow loop: 3× slower on 2 threads).
+    // conv_dw splits the filter gradient's kh·l rows in whole tiles (kernels.wat's dw_split):
+    // a 3×3 filter over one channel has 9, two tiles' worth, so at most 2 parts.
     convDw: (xp, table, g, dw, m, kh, l, rowBytes, n, block = Math.max(TILE_ROWS, Math.floor(DW_BLOCK_BYTES / (n * 4)))) => {
       const blocked = block > 0 && block < m;
       const scratch = blocked ? wasm._malloc!(Math.ceil((kh * l) / TILE_ROWS) * Math.ceil(n / 8) * 128) >>> 0 : 0;
