@@ -1,6 +1,6 @@
 /** `npm run bench` flags: parsed into settings, with errors that name the flag and what it takes. */
 
-export const SECTIONS = ['jobs', 'grid', 'first-row', 'backends', 'telemetry', 'profile', 'store', 'history'] as const;
+export const SECTIONS = ['jobs', 'grid', 'threads', 'first-row', 'backends', 'telemetry', 'profile', 'store', 'history'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchSettings {

@@ -1,4 +1,5 @@
 /** The human-readable table `npm run bench` prints (the JSON report carries the same numbers). */
+import { formatThreads } from './threads-result';
 import { FIRST_ROW_LABELS, FIRST_ROW_VARIANTS, type FirstRowSummary } from './first-row-result';
 import type { GridSummary } from './grid';
 import type { BenchReport } from './report';
@@ -173,6 +174,8 @@ export function formatReport(r: BenchReport): string {
   }
 
   if (r.grid) out.push('', ...formatGrid(r.grid));
+  if (r.threads) out.push('', ...formatThreads(r.threads));
+  else if (r.threads_error) out.push('', `Kernel threads: failed — ${r.threads_error}`);
   if (r.first_row) out.push('', ...formatFirstRow(r.first_row));
   else if (r.first_row_error) out.push('', `Start → first stored row: failed — ${r.first_row_error}`);
 

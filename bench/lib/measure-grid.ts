@@ -24,7 +24,7 @@ export interface GridRunOptions {
 const THREAD_VARS = ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS', 'RUNLAB_THREADS'];
 
 /** The environment without any thread-count override: every library picks its default, every core. */
-function allCoresEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function allCoresEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out = { ...env };
   for (const k of THREAD_VARS) delete out[k];
   return out;

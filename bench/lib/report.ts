@@ -1,4 +1,5 @@
 /** The benchmark report: what `npm run bench -- --json` prints as its last line. */
+import type { ThreadsSummary } from './threads-result';
 import type { MachineInfo } from './machine';
 import type { HookProfile } from './hook-profile-result';
 import type { FirstRowSummary } from './first-row-result';
@@ -89,6 +90,9 @@ export interface BenchReport {
   vs_pytorch_reason?: string;
   /** The scaling grid against PyTorch, 1 thread and every core (null: section not run). */
   grid: GridSummary | null;
+  /** Runlab's kernels on 1 thread against every core, in one process per cell (null: section not run). */
+  threads?: ThreadsSummary | null;
+  threads_error?: string;
   /** Start → first stored row: cold from TypeScript, cold bundled, warm (null: section not run). */
   first_row: FirstRowSummary | null;
   first_row_error?: string;

@@ -31,8 +31,9 @@ import type { HookProfile } from './hook-profile-result';
 import { measureCoreGhz } from './core-clock';
 import { GRID_CELLS, summarizeGrid, type GridSummary } from './grid';
 import { machineInfo } from './machine';
-import { measureGrid } from './measure-grid';
+import { allCoresEnv, measureGrid } from './measure-grid';
 import { summarizeFirstRow, type FirstRowResult, type FirstRowSummary } from './first-row-result';
+import { summarizeThreads, type ThreadsResult, type ThreadsSummary } from './threads-result';
 import { blasLibrary, findTorchPython, singleThreadEnv, writeTrainSet, type TorchPython } from './python';
 import type { BackendEntry, BenchReport, TelemetryReport } from './report';
 import { median } from './stats';
@@ -309,6 +310,21 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       });
     }
 
+    let threads: ThreadsSummary | null = null;
+    let threadsError: string | undefined;
+    if (on('threads')) {
+      const rounds = settings.quick ? 10 : 24;
+      // Every core for the process (its turns on 1 thread set that themselves).
+      const o = await runMeasurementProcess<ThreadsResult>(
+        entry('threads-interleaved.ts'),
+        { rounds, warmupRounds: 4 },
+        { env: allCoresEnv(ctx.env) },
+      );
+      if (o.ok) threads = summarizeThreads(o.value);
+      else threadsError = o.error;
+      log(`threads: ${threads ? threads.cells.map((c) => `${c.label} ${c.ratio?.toFixed(2)}×`).join(', ') : `FAILED: ${threadsError}`}`);
+    }
+
     let firstRow: FirstRowSummary | null = null;
     let firstRowError: string | undefined;
     if (on('first-row')) {
@@ -389,6 +405,8 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       vs_pytorch: vp,
       ...(vp === null ? { vs_pytorch_reason: on('jobs') ? pythonReason : 'jobs section not run' } : {}),
       grid,
+      ...(on('threads') ? { threads } : {}),
+      ...(threadsError ? { threads_error: threadsError } : {}),
       first_row: firstRow,
       ...(firstRowError ? { first_row_error: firstRowError } : {}),
       backends,

@@ -1,0 +1,64 @@
+/**
+ * Measurement: Runlab's kernels on one thread against every core, taking turns epoch by
+ * epoch in this one process, for a few of the grid's cells — the bare loop (the engine's
+ * model, lossAndGrads and SGD kernel), plain SGD at the grid's lr. Each turn is timed over
+ * its training pass, from the end of its first step to the end of its last; the first
+ * `warmupRounds` turns are not timed. See lib/threads-result.ts for why one process.
+ * Usage: node --import tsx bench/threads-interleaved.ts '{"rounds":24,"warmupRounds":4}'
+ */
+import { availableParallelism } from 'node:os';
+import { initBackend } from '../src/main/training/backend';
+import { loadDataBunch } from '../src/main/training/data/load';
+import { setKernelThreads } from '../src/main/training/kernels/simd/kernel-threads';
+import { runMeasurement } from './lib/emit';
+import { bareLr, createModel, trainStep } from './lib/bare-step';
+import { cellLabel, GRID_CELLS, GRID_LR } from './lib/grid';
+import { jobConfig, parseJobOptions } from './lib/job-options';
+import type { ThreadsCellResult, ThreadsResult } from './lib/threads-result';
+
+/** The cells: the CNN preset and the default MLP's shape at both batch sizes, and the wide CNN. */
+const CELL_IDS = ['cnn-8-16-bs64', 'cnn-8-16-bs512', 'mlp-50-bs64', 'mlp-50-bs512', 'cnn-32-64-bs64'];
+
+runMeasurement(async (): Promise<ThreadsResult> => {
+  const args = JSON.parse(process.argv[2] ?? '{}') as { rounds?: number; warmupRounds?: number };
+  const rounds = args.rounds ?? 24;
+  const warmupRounds = args.warmupRounds ?? 4;
+  if (rounds % 2 !== 0 || warmupRounds % 2 !== 0 || warmupRounds >= rounds) {
+    throw new Error(`threads: rounds and warmupRounds must be even, warmupRounds < rounds; got ${rounds}, ${warmupRounds}`);
+  }
+  const cells: ThreadsCellResult[] = [];
+  for (const id of CELL_IDS) {
+    const cell = GRID_CELLS.find((c) => c.id === id)!;
+    const config = jobConfig(
+      parseJobOptions(
+        JSON.stringify({ model: cell.model, hidden: cell.hidden, filters: cell.filters, batchSize: cell.batchSize, lr: GRID_LR }),
+      ),
+    );
+    await initBackend(config.backend);
+    const data = await loadDataBunch(config);
+    const model = createModel(config, data.trainDs.shape, data.c);
+    const lr = bareLr(config.lr);
+    const result: ThreadsCellResult = { label: cellLabel(cell), one_thread_sps: [], all_cores_sps: [] };
+    for (let round = 0; round < rounds; round++) {
+      const one = round % 2 === 0;
+      setKernelThreads(one ? 1 : null);
+      let firstEnd = 0;
+      let steps = 0;
+      let samples = 0;
+      for (const { xb, yb } of data.trainDl) {
+        trainStep(model, xb, yb, lr).dispose();
+        if (steps > 0) samples += xb.shape[0]!;
+        xb.dispose();
+        yb.dispose();
+        if (steps++ === 0) firstEnd = performance.now();
+      }
+      const sps = samples / ((performance.now() - firstEnd) / 1000);
+      if (round >= warmupRounds) (one ? result.one_thread_sps : result.all_cores_sps).push(sps);
+    }
+    setKernelThreads(null);
+    lr.scalar.dispose();
+    model.dispose();
+    cells.push(result);
+  }
+  return { cores: availableParallelism(), rounds, warmup_rounds: warmupRounds, cells };
+});
