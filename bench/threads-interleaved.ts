@@ -14,6 +14,7 @@ import { runMeasurement } from './lib/emit';
 import { bareLr, createModel, trainStep } from './lib/bare-step';
 import { cellLabel, GRID_CELLS, GRID_LR } from './lib/grid';
 import { jobConfig, parseJobOptions } from './lib/job-options';
+import { batchSamples, throughput, type Tick } from './lib/stats';
 import type { ThreadsCellResult, ThreadsResult } from './lib/threads-result';
 
 /** The cells: the CNN preset and the default MLP's shape at both batch sizes, and the wide CNN. */
@@ -42,17 +43,15 @@ runMeasurement(async (): Promise<ThreadsResult> => {
     for (let round = 0; round < rounds; round++) {
       const one = round % 2 === 0;
       setKernelThreads(one ? 1 : null);
-      let firstEnd = 0;
-      let steps = 0;
-      let samples = 0;
+      const ticks: Tick[] = [];
+      let index = 0;
       for (const { xb, yb } of data.trainDl) {
         trainStep(model, xb, yb, lr).dispose();
-        if (steps > 0) samples += xb.shape[0]!;
         xb.dispose();
         yb.dispose();
-        if (steps++ === 0) firstEnd = performance.now();
+        ticks.push({ t: performance.now(), samples: batchSamples(index++, data.trainDs.length, config.batchSize) });
       }
-      const sps = samples / ((performance.now() - firstEnd) / 1000);
+      const sps = throughput(ticks) ?? Number.NaN;
       if (round >= warmupRounds) (one ? result.one_thread_sps : result.all_cores_sps).push(sps);
     }
     setKernelThreads(null);

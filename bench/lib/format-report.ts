@@ -1,7 +1,7 @@
 /** The human-readable table `npm run bench` prints (the JSON report carries the same numbers). */
-import { formatThreads } from './threads-result';
 import { FIRST_ROW_LABELS, FIRST_ROW_VARIANTS, type FirstRowSummary } from './first-row-result';
 import type { GridSummary } from './grid';
+import type { ThreadsSummary } from './threads-result';
 import type { BenchReport } from './report';
 import { formatHistoryBench } from './history-report';
 import { formatStoreBench } from './store-report';
@@ -377,6 +377,17 @@ export function formatGrid(g: GridSummary): string[] {
   );
   for (const c of g.cells) for (const [who, s] of Object.entries(c.contenders)) if (s.error) out.push(`  ! ${c.label}, ${who}: ${s.error}`);
   return out;
+}
+
+/** 1 thread against every core, paired turn by turn in one process, cell by cell. */
+export function formatThreads(s: ThreadsSummary): string[] {
+  return [
+    `Kernel threads, 1 thread against every core in one process (the bare loop; turns epoch by epoch, ${s.rounds - s.warmup_rounds} timed of ${s.rounds} per cell; ratio: median of pairs)`,
+    ...table([
+      ['cell', 'Runlab 1 thread', `Runlab ${s.cores} cores`, `${s.cores} cores / 1 thread`, 'best turns'],
+      ...s.cells.map((c) => [c.label, fmtRate(c.one_thread_sps), fmtRate(c.all_cores_sps), fmtRatio(c.ratio), fmtRatio(c.best_ratio)]),
+    ]),
+  ];
 }
 
 const secs = (x: number | null | undefined): string => (x == null ? '—' : `${x.toFixed(2)} s`);

@@ -59,18 +59,3 @@ export function summarizeThreads(r: ThreadsResult): ThreadsSummary {
     }),
   };
 }
-
-const rate = (v: number | null): string => (v === null ? '—' : `${Math.round(v).toLocaleString('en-US')}/s`);
-const times = (v: number | null): string => (v === null ? '—' : `${v.toFixed(2)}×`);
-
-export function formatThreads(s: ThreadsSummary): string[] {
-  const rows = s.cells.map((c) => [c.label, rate(c.one_thread_sps), rate(c.all_cores_sps), times(c.ratio), times(c.best_ratio)]);
-  const head = ['cell', 'Runlab 1 thread', `Runlab ${s.cores} cores`, `${s.cores} cores / 1 thread`, 'best turns'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => `  ${cells.map((v, i) => v.padEnd(widths[i]!)).join('  ')}`.trimEnd();
-  return [
-    `Kernel threads, 1 thread against every core in one process (the bare loop; turns epoch by epoch, ${s.rounds - s.warmup_rounds} timed of ${s.rounds} per cell; ratio: median of pairs)`,
-    line(head),
-    ...rows.map(line),
-  ];
-}

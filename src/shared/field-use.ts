@@ -5,7 +5,8 @@
  * CNN; the data path to every dataset but the shipped sample; the validation fraction to the
  * CSV and image-folder splits; image size, channels and skipping undecodable files to image
  * folders. The trainer's data loaders (training/data/load.ts), model builder and optimizer
- * builder (training/job.ts) read exactly these.
+ * builder (training/job.ts) read exactly these; the New run form shows exactly these
+ * (renderer lib/draft-config.ts), and Compare marks the rest "not used".
  */
 import type { FieldKey, Hyperparams } from './hyperparams';
 

@@ -3,7 +3,8 @@
  * each pair's, the best turns' ratio, and the table it prints.
  */
 import { describe, expect, it } from 'vitest';
-import { formatThreads, summarizeThreads } from '../../../bench/lib/threads-result';
+import { formatThreads } from '../../../bench/lib/format-report';
+import { summarizeThreads } from '../../../bench/lib/threads-result';
 
 describe('the threads section', () => {
   const result = {

@@ -158,7 +158,7 @@ describe.each(Object.keys(SIMD_BUILDS) as (keyof typeof SIMD_BUILDS)[])('the %s 
     expect(Array.from({ length: 7 }, (_, p) => split(27, p, 6))).toEqual([0, 4, 8, 12, 20, 20, 27]);
   });
 
-  it('relu_grad_sums is relu_grad then col_sums to the bit: 8, 4 and single columns, -0 and NaN kept', () => {
+  it("relu_grad_sums masks dy by relu's output and sums its columns in row order, in float32: 8, 4 and single columns, -0 and NaN kept", () => {
     const k = instance(name);
     for (const [m, n] of [
       [64, 8],
@@ -169,19 +169,25 @@ describe.each(Object.keys(SIMD_BUILDS) as (keyof typeof SIMD_BUILDS)[])('the %s 
       [64, 50],
     ] as const) {
       k.reset();
+      const dy = seeded(m * n, 6);
       const y = seeded(m * n, 7);
       y[1] = NaN;
       y[2] = 0;
-      const [pdy, py] = [seeded(m * n, 6), y].map(k.alloc) as [number, number];
-      const [masked, sums, fused, fusedSums] = [m * n, n, m * n, n].map((size) => k.alloc(size)) as number[];
-      k.e.relu_grad!(pdy, py, masked!, m * n);
-      k.e.col_sums!(masked!, sums!, m, n);
-      k.spoil(fused!, m * n);
-      k.spoil(fusedSums!, n);
-      k.e.relu_grad_sums!(pdy, py, fused!, fusedSums!, m, n);
-      const bits = (at: number, len: number): number[] => Array.from(new Int32Array(k.read(at, len).buffer));
-      expect(bits(fused!, m * n)).toEqual(bits(masked!, m * n));
-      expect(bits(fusedSums!, n)).toEqual(bits(sums!, n));
+      // As dy · step(y): dy where y > 0, y · 0 otherwise (-0 below zero, NaN for NaN).
+      const want = new Float32Array(m * n).map((_, i) => (y[i]! > 0 ? dy[i]! : y[i]! * 0));
+      const wantSums = new Float32Array(n);
+      for (let r = 0; r < m; r++) for (let c = 0; c < n; c++) wantSums[c] = Math.fround(wantSums[c]! + want[r * n + c]!);
+      const [pdy, py] = [dy, y].map(k.alloc) as [number, number];
+      const [out, sums] = [m * n, n].map((size) => k.alloc(size)) as [number, number];
+      k.spoil(out, m * n);
+      k.spoil(sums, n);
+      k.e.relu_grad_sums!(pdy, py, out, sums, m, n);
+      // Object.is: NaN equals NaN, and -0 is not 0.
+      const same = (got: Float32Array, expected: Float32Array): boolean => got.every((v, i) => Object.is(v, expected[i]));
+      expect(same(k.read(out, m * n), want)).toBe(true);
+      expect(same(k.read(sums, n), wantSums)).toBe(true);
+      expect(k.read(out, m * n)[2]).toBe(0);
+      expect(Number.isNaN(k.read(sums, n)[1 % n])).toBe(true); // the column y[1] (NaN) falls in
     }
   });
 

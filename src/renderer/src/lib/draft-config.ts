@@ -4,6 +4,7 @@
  * shown as its placeholder. Validation is the shared zod schema, the same one the main
  * side runs again.
  */
+import { fieldUnusedBy } from '../../../shared/field-use';
 import {
   DEFAULT_HYPERPARAMS,
   FIELDS,
@@ -72,26 +73,12 @@ export function parseFieldText(spec: FieldSpec, text: string): unknown {
   }
 }
 
-/** Which fields apply to the config being drawn (the rest are hidden and sent as defaults). */
+/**
+ * Which fields apply to the config being drawn (the rest are hidden and sent as defaults):
+ * the fields a run of it would use (shared/field-use.ts, the rule Compare marks "not used" by).
+ */
 export function isFieldApplicable(key: FieldKey, choices: Pick<DraftValues, 'dataset' | 'model' | 'optimizer'>): boolean {
-  switch (key) {
-    case 'dataPath':
-      return choices.dataset !== 'mnist-sample';
-    case 'validFraction':
-      return choices.dataset === 'csv' || choices.dataset === 'images';
-    case 'imageSize':
-    case 'channels':
-    case 'skipBadFiles':
-      return choices.dataset === 'images';
-    case 'hidden':
-      return choices.model !== 'cnn';
-    case 'filters':
-      return choices.model === 'cnn';
-    case 'momentum':
-      return choices.optimizer !== 'sgd';
-    default:
-      return true;
-  }
+  return fieldUnusedBy(key, choices) === null;
 }
 
 export interface DraftCheck {

@@ -1170,39 +1170,9 @@
 
   ;; ─────────────────────────────── elementwise ───────────────────────────────
 
-  ;; out[i] = dy[i] where relu's output y[i] > 0, else 0 — relu's backward pass (0 at 0, as
-  ;; PyTorch). A NaN in y gives NaN (y · 0), as dy · step(y) does.
-  (func $relu_grad (export "relu_grad") (param $dy i32) (param $y i32) (param $out i32) (param $len i32)
-    (local $i i32) (local $end i32) (local $yv v128) (local $yf f32)
-    (local.set $end (i32.shl (i32.and (local.get $len) (i32.const -4)) (i32.const 2)))
-    (local.set $i (i32.const 0))
-    (block $vectorsDone
-      (loop $vectors
-        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $end)))
-        (local.set $yv (v128.load (i32.add (local.get $y) (local.get $i))))
-        (v128.store (i32.add (local.get $out) (local.get $i))
-          (v128.bitselect
-            (v128.load (i32.add (local.get $dy) (local.get $i)))
-            (f32x4.mul (local.get $yv) (v128.const f32x4 0 0 0 0))
-            (f32x4.gt (local.get $yv) (v128.const f32x4 0 0 0 0))))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br $vectors)))
-    (local.set $end (i32.shl (local.get $len) (i32.const 2)))
-    (block $done
-      (loop $rest
-        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (local.set $yf (f32.load (i32.add (local.get $y) (local.get $i))))
-        (f32.store (i32.add (local.get $out) (local.get $i))
-          (select
-            (f32.load (i32.add (local.get $dy) (local.get $i)))
-            (f32.mul (local.get $yf) (f32.const 0))
-            (f32.gt (local.get $yf) (f32.const 0))))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $rest))))
-
-  ;; relu_grad and col_sums in one pass: out[m, n] = dy where y > 0, else 0 (as relu_grad),
-  ;; and sums[n] = out's column sums, rows added in order (as col_sums) — the same bits as the
-  ;; two kernels, with out read once less. Columns go 8 at a time (two accumulators held
+  ;; relu's backward pass and the bias gradient in one pass: out[m, n] = dy where relu's
+  ;; output y > 0, else y · 0 (0 at 0, as PyTorch; NaN in y stays NaN, as dy · step(y)), and
+  ;; sums[n] = out's column sums, rows added in order (as col_sums) — out is not read again. Columns go 8 at a time (two accumulators held
   ;; while the rows stream by), then 4, then one.
   (func $relu_grad_sums (export "relu_grad_sums")
     (param $dy i32) (param $y i32) (param $out i32) (param $sums i32) (param $m i32) (param $n i32)

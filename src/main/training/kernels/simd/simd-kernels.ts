@@ -19,11 +19,9 @@ export interface SimdKernels {
   gemmNN(a: number, b: number, bias: number, c: number, m: number, k: number, n: number, relu: number): void;
   /** c[p, n] = a[m, p]ᵀ · b[m, n]. */
   gemmTN(a: number, b: number, c: number, m: number, p: number, n: number): void;
-  /** out = dy where y > 0, else 0 (NaN in y stays NaN), over `len` floats. */
-  reluGrad(dy: number, y: number, out: number, len: number): void;
   /** out[n] = the column sums of a[m, n]. */
   colSums(a: number, out: number, m: number, n: number): void;
-  /** reluGrad then colSums in one pass: out[m, n] = relu's masked dy, sums[n] = its column sums (the same bits). */
+  /** relu's backward pass and colSums in one pass: out[m, n] = dy where y > 0, else 0 (NaN in y stays NaN); sums[n] = out's column sums. */
   reluGradSums(dy: number, y: number, out: number, sums: number, m: number, n: number): void;
   /** out[cols, rows] = a[rows, cols]ᵀ. */
   transpose(a: number, out: number, rows: number, cols: number): void;
@@ -191,7 +189,6 @@ function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm
       ]),
     gemmTN: (a, b, c, m, p, n) =>
       onPanels(b, m, n, p, m * p * n, ['gemm_tn', [a, b, c, m, p, n]], (bp) => ['gemm_tn_packed', [a, bp, c, m, p, n]]),
-    reluGrad: e.relu_grad!,
     colSums: e.col_sums!,
     reluGradSums: e.relu_grad_sums!,
     transpose: e.transpose!,
