@@ -20,6 +20,8 @@ import { INDEX_FILE } from '../../src/main/runs/store/metrics-index-file';
 import { MetricsReader, SAVE_MIN_ROWS } from '../../src/main/runs/store/metrics-reader';
 import { RESERVE_FILE } from '../../src/main/runs/store/space-reserve';
 import { RunStore } from '../../src/main/runs/store/store';
+import { writeFileAtomic } from '../../src/main/fs/atomic-write';
+import { writeCheckpointFolder } from '../../src/main/training/checkpoint/write-checkpoint-folder';
 import { ChildProcessLauncher } from '../../src/main/runs/trainer/trainer-launcher';
 import { lines, startRunlab } from '../helpers/runlab-cli';
 import { mountSmallDisk, smallDiskUnavailable, type SmallDisk } from '../helpers/small-disk';
@@ -208,6 +210,20 @@ describe.skipIf(noDisk !== null)(`a real full disk (3 MB tmpfs)${noDisk ? `: ski
     expect(await new RunStore(disk.dir).get(run.id)).toMatchObject({ status: 'failed', error: final.error, owner_pid: null });
     await service.call('deleteRun', { id: run.id });
     expect(await service.call('listRuns', {})).toEqual([]);
+  });
+
+  it('the durable writers name the file a full disk stopped them at, and leave no temp file: a resume checkpoint, an atomic file', async () => {
+    const disk = await smallDisk();
+    await disk.fill(16 * 1024);
+    const big = new Uint8Array(256 * 1024).fill(7);
+    const checkpoint = join(disk.dir, 'runs', 'r1', 'model', 'checkpoints', 'epoch-0001');
+    await expect(writeCheckpointFolder(checkpoint, { 'state.json': '{}', 'weights.bin': big })).rejects.toThrow(
+      `disk full while writing ${join(checkpoint, 'weights.bin')}`,
+    );
+    expect(await readdir(join(checkpoint, '..'))).toEqual([]);
+    const record = join(disk.dir, 'runs', 'r1', 'big.json');
+    await expect(writeFileAtomic(record, big)).rejects.toThrow(`disk full while writing ${record}`);
+    expect(await readdir(join(disk.dir, 'runs', 'r1'))).toEqual(['model']);
   });
 
   it('a checkpoint that does not fit fails the run naming model/last/weights.bin, and the epoch row is kept', async () => {

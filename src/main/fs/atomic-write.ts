@@ -1,11 +1,13 @@
 /**
  * writeFileAtomic: replace a file so that a crash at any moment leaves either the old or
- * the new content, never a torn file (temp file in the same folder, fsync, rename, fsync dir).
+ * the new content, never a torn file (temp file in the same folder, fsync, rename, fsync dir);
+ * a full disk is a DiskFullError naming `file`.
  * Used for run records, settings, timelines, control files and the dataset caches.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { namingFullDisk } from './disk-full';
 import { syncDir, writeDurably } from './durable-files';
 
 /** Windows refuses a rename while another process (an indexer, an antivirus) holds the file. */
@@ -18,7 +20,7 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     // writeDurably opens with 'wx': a unique name we create ourselves, never someone else's file.
-    await writeDurably(tmp, content);
+    await namingFullDisk(file, () => writeDurably(tmp, content));
     await renameWithRetry(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true }).catch(() => undefined);

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { namingFullDisk } from '../../fs/disk-full';
 import { exists, syncDir, writeDurably } from '../../fs/durable-files';
 
 const TEMP_PREFIX = '.tmp-';
@@ -20,7 +21,8 @@ export async function writeCheckpointFolder(dir: string, files: Record<string, s
   const tmp = join(parent, `${TEMP_PREFIX}${basename(dir)}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await mkdir(tmp);
-    for (const [name, data] of Object.entries(files)) await writeDurably(join(tmp, name), data);
+    // A full disk names the checkpoint file it stopped at, as every durable write does.
+    for (const [name, data] of Object.entries(files)) await namingFullDisk(join(dir, name), () => writeDurably(join(tmp, name), data));
     await syncDir(tmp);
     await rename(tmp, dir);
   } catch (error) {
