@@ -2,9 +2,11 @@
  * Big and damaged runs in the UI (issue 12, cases 4 and 5): a run of more rows than getMetrics
  * sends opens in Compare and Live at chart resolution (its one-row spike still drawn), and a
  * run whose metrics.jsonl has a bad line in the middle opens beside it with the damage named
- * instead of failing the comparison. The runs are written into the lab's data folder directly.
+ * instead of failing the comparison; a run folder whose run.json is broken is listed with its
+ * reason and deleted from History. The runs are written into the lab's data folder directly.
  */
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_HYPERPARAMS } from '../../src/shared/hyperparams';
 import { METRICS_MAX_ROWS } from '../../src/shared/metrics-view';
@@ -13,7 +15,7 @@ import { toJsonl } from '../../src/main/runs/store/jsonl';
 import { RunStore } from '../../src/main/runs/store/store';
 import type { Locator } from '@playwright/test';
 import { expect, test } from './fixtures/lab-host';
-import { inkedPixels, SERIES_BLUE } from './ui-helpers';
+import { inkedPixels, saveShots, SERIES_BLUE } from './ui-helpers';
 
 const BIG = METRICS_MAX_ROWS + 30_000;
 
@@ -101,4 +103,30 @@ test('a run too big for getMetrics opens in Compare and Live, beside a run with 
   await expect(page.locator(`[data-testid="live-run"][data-run-id="${big}"]`)).toBeVisible();
   await expect(page.locator('.callout.error')).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath('live-big-1280x800.png') });
+});
+
+test('a damaged run folder is listed in History with its reason and can be deleted there, the other runs kept', async ({
+  page,
+  labHost,
+}) => {
+  const good = await storedRun(labHost.home, 'good run', '');
+  const badId = '20261203-120000-dead';
+  const badDir = join(labHost.home, 'runs', badId);
+  await mkdir(badDir, { recursive: true });
+  await writeFile(join(badDir, 'run.json'), '{"id": broken');
+  await page.goto(`${labHost.url}#/history`);
+  const bad = page.locator(`[data-testid="history-row"][data-run-id="${badId}"]`);
+  await expect(bad.getByTestId('damaged-reason')).toHaveText(`${join(badDir, 'run.json')} is not valid JSON (unexpected character)`);
+  await saveShots(page, 'history-damaged');
+  await bad.getByRole('button', { name: `Delete damaged run ${badId}` }).click();
+  await expect(page.getByTestId('delete-damaged-reason')).toHaveText(
+    `${join(badDir, 'run.json')} is not valid JSON (unexpected character)`,
+  );
+  await saveShots(page, 'history-damaged-delete', [{ width: 1024, height: 700 }], ['light', 'dark']);
+  await page.getByTestId('confirm-dialog-confirm').click();
+  await expect(bad).toHaveCount(0);
+  await expect(page.getByTestId('history-count')).toHaveText('1 of 1 runs');
+  await expect(page.locator(`[data-testid="history-row"][data-run-id="${good}"]`)).toHaveCount(1);
+  expect(existsSync(badDir)).toBe(false);
+  expect(existsSync(join(labHost.home, 'runs', good, 'run.json'))).toBe(true);
 });
