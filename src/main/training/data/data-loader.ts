@@ -8,11 +8,14 @@
  *   unshuffled batches are zero-copy subarray views of the dataset (tfjs kernels never write
  *   to their inputs); shuffled rows and labels are gathered — on wasm and cpu straight into
  *   the new tensors' own memory (kernels/host-memory.ts; on wasm one copy of the batch, not
- *   two: ~25% faster to build), elsewhere into fresh arrays that tf.tensor takes.
+ *   two: ~25% faster to build), elsewhere into fresh arrays that tf.tensor takes. Image
+ *   sets are gathered from their bytes where the SIMD kernels run (kernels/pixel-gather.ts:
+ *   the same floats from a quarter of the memory).
  * The caller owns and disposes xb and yb.
  */
 import * as tf from '@tensorflow/tfjs';
 import { filledTensor } from '../kernels/host-memory';
+import { simdGatherPixels } from '../kernels/pixel-gather';
 import { createRng, deriveSeed, permutation } from '../random';
 import type { Dataset } from './dataset';
 
@@ -108,7 +111,9 @@ export class DataLoader implements Iterable<Batch> {
 
   /** Rows order[start..start+size) as one new tensor, gathered straight into its memory where the backend allows. */
   private gatherX(order: Int32Array, start: number, size: number): tf.Tensor {
-    const { x, sampleSize, shape } = this.dataset;
+    const { x, sampleSize, shape, bytes } = this.dataset;
+    const fromBytes = bytes ? simdGatherPixels(bytes, order, start, size, sampleSize, shape) : null;
+    if (fromBytes) return fromBytes;
     return filledTensor([size, ...shape], 'float32', (target) => {
       for (let b = 0; b < size; b++) {
         const i = order[start + b]!;

@@ -8,9 +8,9 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { classNames } from './class-names';
 import { DataError } from './data-error';
-import { Dataset, type DataSplit } from './dataset';
+import type { DataSplit } from './dataset';
 import { EXPECTED_SHAPE, readIdx, type IdxArray } from './idx';
-import { normalizePixels, pixelStats } from './normalize';
+import { pixelDataset, pixelStats } from './normalize';
 import { assertFolder } from './read-data-file';
 
 /** Optional: one class name per line, in label order. */
@@ -93,8 +93,8 @@ export async function loadIdxFolder(dir: string): Promise<DataSplit> {
   const shape = [idx.rows, idx.cols, 1];
   const classes = await classNames(join(dir, CLASSES_FILE), idx.c);
   return {
-    train: new Dataset(normalizePixels(idx.trainImages, stats), Int32Array.from(idx.trainLabels), shape),
-    valid: new Dataset(normalizePixels(idx.testImages, stats), Int32Array.from(idx.testLabels), shape),
+    train: pixelDataset(idx.trainImages, Int32Array.from(idx.trainLabels), shape, [stats]),
+    valid: pixelDataset(idx.testImages, Int32Array.from(idx.testLabels), shape, [stats]),
     c: classes.length,
     classes,
     image: { height: idx.rows, width: idx.cols, channels: 1, mean: [stats.mean], std: [stats.std] },

@@ -11,11 +11,11 @@ import type { ImageChannelsChoice, ImageSizeChoice } from '../../../shared/hyper
 import type { SkippedFile } from '../../../shared/records';
 import { deriveSeed } from '../random';
 import { DataError } from './data-error';
-import { Dataset, type DataSplit } from './dataset';
+import type { DataSplit } from './dataset';
 import { decodeImage, looksGrey, readImageHeader, type DecodeTarget } from './decode-image';
 import { imageCacheFile, listingFingerprint, readImageCache, writeImageCache, type DecodedImages } from './image-folder-cache';
 import { scanImageFolder, type ImageFolderScan } from './image-folder-scan';
-import { channelStats, normalizeChannels } from './normalize';
+import { channelStats, pixelDataset } from './normalize';
 import { stratifiedSplit, takeRows } from './split';
 
 export interface ImageFolderOptions {
@@ -154,8 +154,8 @@ function splitImages(scan: ImageFolderScan, images: DecodedImages, options: Imag
   const stats = channelStats(trainPixels, channels);
   const shape = [size, size, channels];
   return {
-    train: new Dataset(normalizeChannels(trainPixels, stats), takeRows(images.labels, split.train, 1), shape),
-    valid: new Dataset(normalizeChannels(validPixels, stats), takeRows(images.labels, split.valid, 1), shape),
+    train: pixelDataset(trainPixels, takeRows(images.labels, split.train, 1), shape, stats),
+    valid: pixelDataset(validPixels, takeRows(images.labels, split.valid, 1), shape, stats),
     c: images.classes.length,
     classes: images.classes,
     image: { height: size, width: size, channels, mean: stats.map((s) => s.mean), std: stats.map((s) => s.std) },

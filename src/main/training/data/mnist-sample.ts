@@ -13,9 +13,9 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { indexNames } from './class-names';
 import { DataError } from './data-error';
-import { Dataset, type DataSplit } from './dataset';
+import type { DataSplit } from './dataset';
 import { readDigitsCache, writeDigitsCache, type RawDigits } from './mnist-sample-cache';
-import { normalizePixels, pixelStats } from './normalize';
+import { pixelDataset, pixelStats } from './normalize';
 import { stratifiedSplit, takeRows } from './split';
 
 export const MNIST_SAMPLE_SPLIT_SEED = 20_191_009;
@@ -64,15 +64,17 @@ export async function loadMnistSample(options: MnistSampleOptions = {}): Promise
   const stats = pixelStats(trainPixels);
   const shape = [SIDE, SIDE, 1];
   return {
-    train: new Dataset(
-      normalizePixels(trainPixels, stats),
+    train: pixelDataset(
+      trainPixels,
       Int32Array.from(split.train, (i) => labels[i]!),
       shape,
+      [stats],
     ),
-    valid: new Dataset(
-      normalizePixels(validPixels, stats),
+    valid: pixelDataset(
+      validPixels,
       Int32Array.from(split.valid, (i) => labels[i]!),
       shape,
+      [stats],
     ),
     c: 10,
     classes: indexNames(10),

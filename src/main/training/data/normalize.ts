@@ -5,6 +5,8 @@
  * train mean/std (a constant column, std 0, is only centred).
  */
 
+import { Dataset, type PixelBytes } from './dataset';
+
 export interface Stats {
   mean: number;
   std: number;
@@ -17,14 +19,42 @@ export function pixelStats(pixels: Uint8Array): Stats {
   return statsOfHistogram(hist);
 }
 
+/**
+ * A channel's bytes → floats as float32 arithmetic: x = fround(fround(v · scale) + offset)
+ * with scale = 1 / (255 · std) and offset = −mean / std, both float32 — (v / 255 − mean) / std
+ * to within an ulp, and what the SIMD batch gather (kernels/pixel-gather.ts) computes to the
+ * bit, so a batch is the same whichever builds it.
+ */
+export function pixelScale(stats: Stats): { scale: number; offset: number } {
+  const std = stats.std > 0 ? stats.std : 1;
+  return { scale: Math.fround(1 / (255 * std)), offset: Math.fround(-stats.mean / std) };
+}
+
+/** The 256 floats a channel's bytes become (pixelScale's formula). */
+function lookupTable(stats: Stats): Float32Array {
+  const { scale, offset } = pixelScale(stats);
+  return Float32Array.from({ length: 256 }, (_, v) => Math.fround(Math.fround(v * scale) + offset));
+}
+
 /** Bytes to normalized floats through a 256-entry lookup table. */
 export function normalizePixels(pixels: Uint8Array, stats: Stats): Float32Array {
-  const std = stats.std > 0 ? stats.std : 1;
-  const lut = new Float32Array(256);
-  for (let v = 0; v < 256; v++) lut[v] = (v / 255 - stats.mean) / std;
+  const lut = lookupTable(stats);
   const out = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) out[i] = lut[pixels[i]!]!;
   return out;
+}
+
+/**
+ * The bytes a normalized image set came from, kept beside its floats (dataset.ts): a batch
+ * gathered from bytes reads a quarter of the memory (on wasm, kernels/pixel-gather.ts).
+ */
+function pixelBytes(pixels: Uint8Array, stats: readonly Stats[]): PixelBytes {
+  const scales = stats.map(pixelScale);
+  return {
+    values: pixels,
+    scale: Float32Array.from(scales, (s) => s.scale),
+    offset: Float32Array.from(scales, (s) => s.offset),
+  };
 }
 
 /** Per-column mean/std of a row-major matrix with `cols` columns. */
@@ -67,10 +97,7 @@ export function channelStats(pixels: Uint8Array, channels: number): Stats[] {
 export function normalizeChannels(pixels: Uint8Array, stats: readonly Stats[]): Float32Array {
   if (stats.length === 1) return normalizePixels(pixels, stats[0]!);
   const channels = stats.length;
-  const luts = stats.map((s) => {
-    const std = s.std > 0 ? s.std : 1;
-    return Float32Array.from({ length: 256 }, (_, v) => (v / 255 - s.mean) / std);
-  });
+  const luts = stats.map(lookupTable);
   const out = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) out[i] = luts[i % channels]![pixels[i]!]!;
   return out;
@@ -88,4 +115,9 @@ function statsOfHistogram(hist: Float64Array): Stats {
   }
   const mean = sum / Math.max(1, n);
   return { mean, std: Math.sqrt(Math.max(0, sumSq / Math.max(1, n) - mean * mean)) };
+}
+
+/** An image set: interleaved bytes normalized per channel (`stats`, one per channel), the bytes kept beside the floats. */
+export function pixelDataset(pixels: Uint8Array, labels: Int32Array, shape: number[], stats: readonly Stats[]): Dataset {
+  return new Dataset(normalizeChannels(pixels, stats), labels, shape, pixelBytes(pixels, stats));
 }

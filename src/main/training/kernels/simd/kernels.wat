@@ -1353,4 +1353,67 @@
             (local.get $lr))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $rest))))
+
+  ;; A batch of byte pixels as normalized floats: dst[i] = src[i] · scale + offset, the
+  ;; multiply and the add each rounded to float32 (no fused multiply-add), so it is the same
+  ;; to the bit as normalize.ts's lookup table. The scales and offsets repeat with the pixels'
+  ;; channels: `pattern` holds `period` scales then `period` offsets, period = lcm(4, channels)
+  ;; floats, and element i takes entry i mod period; over `len` bytes.
+  (func $bytes_to_floats (export "bytes_to_floats")
+    (param $src i32) (param $dst i32) (param $len i32) (param $pattern i32) (param $period i32)
+    (local $i i32) (local $end i32) (local $end16 i32) (local $k i32) (local $kEnd i32) (local $at i32)
+    (local $scale v128) (local $offset v128) (local $bytes v128) (local $half v128)
+    (local.set $end (i32.and (local.get $len) (i32.const -4)))
+    (local.set $kEnd (i32.shl (local.get $period) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (local.set $k (i32.const 0))
+    ;; One scale for every lane (1, 2 or 4 channels): 16 bytes a turn.
+    (if (i32.eq (local.get $period) (i32.const 4))
+      (then
+        (local.set $scale (v128.load (local.get $pattern)))
+        (local.set $offset (v128.load (i32.add (local.get $pattern) (i32.const 16))))
+        (local.set $end16 (i32.and (local.get $len) (i32.const -16)))
+        (block $wideDone
+          (loop $wide
+            (br_if $wideDone (i32.ge_u (local.get $i) (local.get $end16)))
+            (local.set $bytes (v128.load (i32.add (local.get $src) (local.get $i))))
+            (local.set $half (i16x8.extend_low_i8x16_u (local.get $bytes)))
+            (local.set $at (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2))))
+            (v128.store offset=0 (local.get $at) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u
+              (i32x4.extend_low_i16x8_u (local.get $half))) (local.get $scale)) (local.get $offset)))
+            (v128.store offset=16 (local.get $at) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u
+              (i32x4.extend_high_i16x8_u (local.get $half))) (local.get $scale)) (local.get $offset)))
+            (local.set $half (i16x8.extend_high_i8x16_u (local.get $bytes)))
+            (v128.store offset=32 (local.get $at) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u
+              (i32x4.extend_low_i16x8_u (local.get $half))) (local.get $scale)) (local.get $offset)))
+            (v128.store offset=48 (local.get $at) (f32x4.add (f32x4.mul (f32x4.convert_i32x4_u
+              (i32x4.extend_high_i16x8_u (local.get $half))) (local.get $scale)) (local.get $offset)))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $wide)))))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
+          (f32x4.add
+            (f32x4.mul
+              (f32x4.convert_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u
+                (v128.load32_zero (i32.add (local.get $src) (local.get $i))))))
+              (v128.load (i32.add (local.get $pattern) (local.get $k))))
+            (v128.load (i32.add (local.get $pattern) (i32.add (local.get $kEnd) (local.get $k))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (if (i32.ge_u (local.get $k) (local.get $kEnd)) (then (local.set $k (i32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $vectors)))
+    (block $done
+      (loop $rest
+        (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+        (local.set $at (i32.add (local.get $pattern)
+          (i32.shl (i32.rem_u (local.get $i) (local.get $period)) (i32.const 2))))
+        (f32.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
+          (f32.add
+            (f32.mul (f32.convert_i32_u (i32.load8_u (i32.add (local.get $src) (local.get $i))))
+              (f32.load (local.get $at)))
+            (f32.load (i32.add (local.get $at) (local.get $kEnd)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rest))))
 )

@@ -25,6 +25,12 @@ export interface SimdKernels {
   reluGradSums(dy: number, y: number, out: number, sums: number, m: number, n: number): void;
   /** out[cols, rows] = a[rows, cols]ᵀ. */
   transpose(a: number, out: number, rows: number, cols: number): void;
+  /**
+   * dst[i] = src[i] · scale + offset over `len` bytes, each rounded to float32 (normalize.ts's
+   * lookup table to the bit); `pattern` holds `period` scales then `period` offsets, element i
+   * taking entry i mod period (period = lcm(4, channels)).
+   */
+  bytesToFloats(src: number, dst: number, len: number, pattern: number, period: number): void;
   /** out = p − lr · (g + wd · p) over `len` floats (p − lr · g when wd = 0). */
   sgdStep(p: number, g: number, out: number, len: number, lr: number, wd: number): void;
   /** xp[b, hp, wp, c] = x[b, h, w, c] moved by (top, left) into zeros. */
@@ -192,6 +198,7 @@ function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm
     colSums: e.col_sums!,
     reluGradSums: e.relu_grad_sums!,
     transpose: e.transpose!,
+    bytesToFloats: e.bytes_to_floats!,
     sgdStep: e.sgd_step!,
     // Copies, split by images: a few floats of work per float moved, so a part needs PAD_WORK floats' worth.
     padNhwc: (x, xp, images, h, w, c, hp, wp, top, left) =>
