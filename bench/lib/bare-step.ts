@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { lossAndGrads } from '../../src/main/training/loop/backprop';
-import { simdSgdStep } from '../../src/main/training/kernels/sgd-step';
+import { simdSgdStep, simdSgdStepInPlace } from '../../src/main/training/kernels/sgd-step';
 import { crossEntropy } from '../../src/main/training/loss';
 import { accuracy } from '../../src/main/training/metrics';
 import { createCnn } from '../../src/main/training/models/cnn';
@@ -33,7 +33,10 @@ export const bareLr = (value: number): BareLr => ({ value, scalar: tf.keep(tf.sc
 /** p ← p − lr·g for every parameter: the engine's SGD kernel where it runs (as the Runner's optimizer), else the ops. */
 export function sgdUpdate(model: Model, grads: readonly tf.Tensor[], lr: BareLr): void {
   tf.tidy(() => {
-    model.params.forEach((p, i) => p.assign(simdSgdStep(p, grads[i]!, lr.value, 0) ?? tf.sub(p, tf.mul(grads[i]!, lr.scalar))));
+    model.params.forEach((p, i) => {
+      if (simdSgdStepInPlace(p, grads[i]!, lr.value, 0)) return;
+      p.assign(simdSgdStep(p, grads[i]!, lr.value, 0) ?? tf.sub(p, tf.mul(grads[i]!, lr.scalar)));
+    });
   });
 }
 

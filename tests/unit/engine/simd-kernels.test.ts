@@ -14,6 +14,7 @@ import { initBackend } from '../../../src/main/training/backend';
 import { lossAndGrads } from '../../../src/main/training/loop/backprop';
 import { simdDenseBackward } from '../../../src/main/training/kernels/dense-backward';
 import { simdDenseForward } from '../../../src/main/training/kernels/dense-forward';
+import { retain } from '../../../src/main/training/kernels/retain';
 import { simdSgdStep } from '../../../src/main/training/kernels/sgd-step';
 import { simdKernelsStatus, setSimdKernels } from '../../../src/main/training/kernels/simd/simd-kernels';
 import { crossEntropy } from '../../../src/main/training/loss';
@@ -268,16 +269,28 @@ describe('the SIMD kernels', () => {
     },
   );
 
-  it('SGD on wasm updates each parameter with one kernel, the ops path with two', async () => {
+  it('SGD on wasm updates each parameter in place, with one kernel when another handle shares it, the ops path with two', async () => {
     await initBackend('wasm');
     const model = createMlp({ inputs: 784, hidden: [50], classes: 10, seed: 1 });
     const grads = model.params.map((p) => tf.onesLike(p));
     const opt = new SGD(model.params, { lr: 0.5 });
     const kernels = async (): Promise<string[]> => (await tf.profile(() => opt.step(grads))).kernels.map((k) => k.name);
     const bias = Array.from(model.params[1]!.dataSync());
-    expect(await kernels()).toEqual(Array(4).fill('RunlabSgdStep'));
+    const dataIds = model.params.map((p) => p.dataId);
+    // Each variable is the only handle on its data: the kernel writes over it, no tfjs kernel runs.
+    expect(await kernels()).toEqual([]);
+    expect(model.params.map((p) => p.dataId)).toEqual(dataIds);
     // b − 0.5 · 1, rounded to float32 as a float32 subtraction is.
-    expect(Array.from(model.params[1]!.dataSync())).toEqual(bias.map((b) => Math.fround(b - 0.5)));
+    const once = bias.map((b) => Math.fround(b - 0.5));
+    expect(Array.from(model.params[1]!.dataSync())).toEqual(once);
+    // A retained handle (as a callback keeps) must keep the values it saw: the kernel then
+    // writes a new tensor, which the variable takes.
+    const held = retain(model.params[1]!);
+    expect(await kernels()).toEqual(['RunlabSgdStep']); // the held bias only
+    expect(Array.from(held.dataSync())).toEqual(once);
+    expect(Array.from(model.params[1]!.dataSync())).toEqual(once.map((b) => Math.fround(b - 0.5)));
+    held.dispose();
+    expect(await kernels()).toEqual([]);
     setSimdKernels(false);
     const ops = await kernels();
     expect(ops.filter((k) => k === 'RunlabSgdStep')).toEqual([]);

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { HyperScalars } from './hyper-scalars';
-import { simdSgdStep } from '../kernels/sgd-step';
+import { simdSgdStep, simdSgdStepInPlace } from '../kernels/sgd-step';
 
 export type Hypers = Record<string, number>;
 
@@ -91,7 +91,7 @@ function swapState(state: tf.Tensor[], next: tf.Tensor[]): void {
   }
 }
 
-/** p ← p − lr · (g + wd · p); on wasm one SIMD kernel per parameter (kernels/sgd-step.ts). */
+/** p ← p − lr · (g + wd · p); on wasm one SIMD kernel per parameter, in place where it can be (kernels/sgd-step.ts). */
 export class SGD implements Optimizer {
   readonly kind = 'sgd';
   readonly hypers: Hypers;
@@ -113,6 +113,7 @@ export class SGD implements Optimizer {
     tf.tidy(() => {
       this.params.forEach((p, i) => {
         const g = grads[i]!;
+        if (simdSgdStepInPlace(p, g, lr, weightDecay)) return;
         p.assign(simdSgdStep(p, g, lr, weightDecay) ?? tf.sub(p, tf.mul(withDecay(g, p, weightDecay, s), s.get('lr', lr))));
       });
     });
