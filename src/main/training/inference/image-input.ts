@@ -5,6 +5,7 @@
  */
 import type { DataInfo } from '../../../shared/records';
 import { decodeImage, type ImageSource } from '../data/decode-image';
+import { normalizeChannels } from '../data/normalize';
 
 export async function imageInput(source: ImageSource, data: DataInfo): Promise<Float32Array> {
   const image = data.image;
@@ -12,13 +13,11 @@ export async function imageInput(source: ImageSource, data: DataInfo): Promise<F
   if (image.width !== image.height)
     throw new Error(`this run's images are ${image.width}×${image.height}; only square sizes are supported`);
   const pixels = await decodeImage(source, { size: image.width, channels: image.channels });
-  const out = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) {
-    const c = i % image.channels;
-    const std = image.std[c]! > 0 ? image.std[c]! : 1;
-    out[i] = (pixels[i]! / 255 - image.mean[c]!) / std;
-  }
-  return out;
+  // The training images' own formula (normalize.ts), so a training image becomes the very floats it trained as.
+  return normalizeChannels(
+    pixels,
+    image.mean.map((mean, c) => ({ mean, std: image.std[c]! })),
+  );
 }
 
 /** The inverse, for showing a sample: normalized HWC values back to bytes. */
