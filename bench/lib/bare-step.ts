@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { lossAndGrads } from '../../src/main/training/loop/backprop';
-import { simdSgdStep, simdSgdStepInPlace } from '../../src/main/training/kernels/sgd-step';
+import { simdSgdUpdate } from '../../src/main/training/kernels/sgd-step';
 import { crossEntropy } from '../../src/main/training/loss';
 import { accuracy } from '../../src/main/training/metrics';
 import { createCnn } from '../../src/main/training/models/cnn';
@@ -34,8 +34,7 @@ export const bareLr = (value: number): BareLr => ({ value, scalar: tf.keep(tf.sc
 export function sgdUpdate(model: Model, grads: readonly tf.Tensor[], lr: BareLr): void {
   tf.tidy(() => {
     model.params.forEach((p, i) => {
-      if (simdSgdStepInPlace(p, grads[i]!, lr.value, 0)) return;
-      p.assign(simdSgdStep(p, grads[i]!, lr.value, 0) ?? tf.sub(p, tf.mul(grads[i]!, lr.scalar)));
+      if (!simdSgdUpdate(p, grads[i]!, lr.value, 0)) p.assign(tf.sub(p, tf.mul(grads[i]!, lr.scalar)));
     });
   });
 }

@@ -15,7 +15,7 @@ import { lossAndGrads } from '../../../src/main/training/loop/backprop';
 import { simdDenseBackward } from '../../../src/main/training/kernels/dense-backward';
 import { simdDenseForward } from '../../../src/main/training/kernels/dense-forward';
 import { retain } from '../../../src/main/training/kernels/retain';
-import { simdSgdStep } from '../../../src/main/training/kernels/sgd-step';
+import { simdSgdUpdate } from '../../../src/main/training/kernels/sgd-step';
 import { simdKernelsStatus, setSimdKernels } from '../../../src/main/training/kernels/simd/simd-kernels';
 import { crossEntropy } from '../../../src/main/training/loss';
 import { denseBackward, denseForward } from '../../../src/main/training/models/dense';
@@ -259,7 +259,12 @@ describe('the SIMD kernels', () => {
         [0.5, 0],
         [0.03, 1e-4],
       ] as const) {
-        const fused = simdSgdStep(p, g, lr, wd)!;
+        const start = tf.tensor1d(seeded(size, 15));
+        const fused = tf.variable(start);
+        start.dispose(); // the variable is now the only handle: updated in place
+        const dataId = fused.dataId;
+        expect(simdSgdUpdate(fused, g, lr, wd)).toBe(true);
+        expect(fused.dataId).toBe(dataId);
         const decayed = wd === 0 ? g : tf.add(g, tf.mul(p, tf.scalar(wd)));
         const ops = tf.sub(p, tf.mul(decayed, tf.scalar(lr)));
         expect(Array.from(fused.dataSync())).toEqual(Array.from(ops.dataSync()));

@@ -36,14 +36,6 @@ function lookupTable(stats: Stats): Float32Array {
   return Float32Array.from({ length: 256 }, (_, v) => Math.fround(Math.fround(v * scale) + offset));
 }
 
-/** Bytes to normalized floats through a 256-entry lookup table. */
-export function normalizePixels(pixels: Uint8Array, stats: Stats): Float32Array {
-  const lut = lookupTable(stats);
-  const out = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) out[i] = lut[pixels[i]!]!;
-  return out;
-}
-
 /**
  * The bytes a normalized image set came from, kept beside its floats (dataset.ts): a batch
  * gathered from bytes reads a quarter of the memory (on wasm, kernels/pixel-gather.ts).
@@ -95,11 +87,15 @@ export function channelStats(pixels: Uint8Array, channels: number): Stats[] {
 
 /** Interleaved bytes to floats normalized per channel, through one lookup table per channel. */
 export function normalizeChannels(pixels: Uint8Array, stats: readonly Stats[]): Float32Array {
-  if (stats.length === 1) return normalizePixels(pixels, stats[0]!);
   const channels = stats.length;
   const luts = stats.map(lookupTable);
   const out = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) out[i] = luts[i % channels]![pixels[i]!]!;
+  if (channels === 1) {
+    const lut = luts[0]!;
+    for (let i = 0; i < pixels.length; i++) out[i] = lut[pixels[i]!]!;
+  } else {
+    for (let i = 0; i < pixels.length; i++) out[i] = luts[i % channels]![pixels[i]!]!;
+  }
   return out;
 }
 

@@ -18,27 +18,28 @@ registerSimdKernel(KERNEL, (simd, memory, at, { p, g }, { lr, weightDecay }) => 
   return out;
 });
 
-/** The updated parameter from the SIMD kernel (the caller assigns it); null where it does not run (use the ops). */
-export function simdSgdStep(p: tf.Tensor, g: tf.Tensor, lr: number, weightDecay: number): tf.Tensor | null {
-  if (!activeSimdKernels([p, g])) return null;
-  return runHostKernel(KERNEL, { p, g }, { lr, weightDecay })[0]!;
-}
-
 /** The part of the wasm backend read here: its count of handles on a tensor's data (tfjs-wasm 4.22). */
 interface RefCounting {
   refCount(dataId: object): number;
 }
 
 /**
- * Updates `p` in place and returns true where the SIMD kernels run and `p` is the only
- * handle on its data — a clone or a retained handle (kernels/retain.ts) would see the new
- * values too, so then it returns false and the caller assigns simdSgdStep's result.
+ * Updates variable `p` with the SIMD kernel and returns true; false where the kernel does
+ * not run (the caller uses the ops). In place where `p` is the only handle on its data; a
+ * clone or a retained handle (kernels/retain.ts) would see the new values too, so then the
+ * kernel writes a new tensor, which `p` takes.
  */
-export function simdSgdStepInPlace(p: tf.Variable, g: tf.Tensor, lr: number, weightDecay: number): boolean {
+export function simdSgdUpdate(p: tf.Variable, g: tf.Tensor, lr: number, weightDecay: number): boolean {
   const simd = activeSimdKernels([p, g]);
-  if (!simd || (tf.backend() as unknown as RefCounting).refCount(p.dataId) !== 1) return false;
-  const memory = activeHostMemory()!;
-  const at = memory.view(p).byteOffset;
-  simd.sgdStep(at, memory.view(g).byteOffset, at, p.size, lr, weightDecay);
+  if (!simd) return false;
+  if ((tf.backend() as unknown as RefCounting).refCount(p.dataId) === 1) {
+    const memory = activeHostMemory()!;
+    const at = memory.view(p).byteOffset;
+    simd.sgdStep(at, memory.view(g).byteOffset, at, p.size, lr, weightDecay);
+  } else {
+    const next = runHostKernel(KERNEL, { p, g }, { lr, weightDecay })[0]!;
+    p.assign(next);
+    next.dispose();
+  }
   return true;
 }

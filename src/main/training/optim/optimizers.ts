@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { HyperScalars } from './hyper-scalars';
-import { simdSgdStep, simdSgdStepInPlace } from '../kernels/sgd-step';
+import { simdSgdUpdate } from '../kernels/sgd-step';
 
 export type Hypers = Record<string, number>;
 
@@ -113,8 +113,7 @@ export class SGD implements Optimizer {
     tf.tidy(() => {
       this.params.forEach((p, i) => {
         const g = grads[i]!;
-        if (simdSgdStepInPlace(p, g, lr, weightDecay)) return;
-        p.assign(simdSgdStep(p, g, lr, weightDecay) ?? tf.sub(p, tf.mul(withDecay(g, p, weightDecay, s), s.get('lr', lr))));
+        if (!simdSgdUpdate(p, g, lr, weightDecay)) p.assign(tf.sub(p, tf.mul(withDecay(g, p, weightDecay, s), s.get('lr', lr))));
       });
     });
   }
