@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DataLoader } from '../../../src/main/training/data/data-loader';
 import { Dataset } from '../../../src/main/training/data/dataset';
 import { channelStats, pixelDataset } from '../../../src/main/training/data/normalize';
+import { setResidentPixelLimit } from '../../../src/main/training/kernels/pixel-gather';
 import { setSimdKernels } from '../../../src/main/training/kernels/simd/simd-kernels';
 
 beforeAll(async () => {
@@ -68,6 +69,25 @@ describe('DataLoader on wasm', () => {
       expect(tf.memory().numTensors).toBe(before);
       expect(fromBytes.map((b) => b.map((v) => (Object.is(v, -0) ? 0 : v)))).toEqual(expected);
       expect(fromBytes.flat().every((v, i) => Object.is(v, expected.flat()[i]))).toBe(true);
+      // The set now lives in the heap: changing its bytes in JS no longer reaches the batches…
+      const kept = Uint8Array.from(ds.bytes!.values);
+      ds.bytes!.values.fill(0);
+      expect(
+        batches(ds)
+          .flat()
+          .every((v, i) => Object.is(v, expected.flat()[i])),
+      ).toBe(true);
+      // …while a set over the heap's limit copies each batch's rows from them, to the same bits.
+      const limit = setResidentPixelLimit(0);
+      try {
+        const zeroed = new Dataset(ds.x, labels, ds.shape, { ...ds.bytes!, values: ds.bytes!.values });
+        expect(new Set(batches(zeroed).flat())).toEqual(new Set(Array.from(ds.bytes!.offset)));
+        ds.bytes!.values.set(kept);
+        const copied = batches(new Dataset(ds.x, labels, ds.shape, ds.bytes));
+        expect(copied.flat().every((v, i) => Object.is(v, expected.flat()[i]))).toBe(true);
+      } finally {
+        setResidentPixelLimit(limit);
+      }
       // Without the SIMD kernels the loader reads the floats (zeroed here).
       const previous = setSimdKernels(false);
       try {

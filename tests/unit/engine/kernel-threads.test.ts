@@ -121,8 +121,26 @@ describe('kernel threads', () => {
     pool.run('conv_dw', [xp, table, g, dw2, px, kh, l, hp * c * 4, o, scratch, 20], 7);
     const readDw = (at: number): number[] => Array.from(new Float32Array(memory.buffer, at, kh * l * o));
     expect(readDw(dw2)).toEqual(readDw(dw1));
+    // A batch of 37 rows gathered from bytes (3 channels, 27 bytes a row) in 5 parts: the
+    // same floats as converting each row alone; every row written, none outside the batch.
+    const [rows, sample, period] = [37, 27, 12];
+    const set = simd.malloc(100 * sample);
+    new Uint8Array(memory.buffer, set, 100 * sample).set(Uint8Array.from({ length: 100 * sample }, (_, i) => (i * 53) % 256));
+    const pattern = floats(2 * period, 5);
+    const picks = simd.malloc(rows * 4);
+    new Int32Array(memory.buffer, picks, rows).set(Int32Array.from({ length: rows }, (_, i) => (i * 61) % 100));
+    const [x1, x2] = [simd.malloc((rows * sample + 1) * 4), simd.malloc((rows * sample + 1) * 4)];
+    new Float32Array(memory.buffer, x2, rows * sample + 1).fill(Number.NaN);
+    for (let r = 0; r < rows; r++) {
+      const from = set + new Int32Array(memory.buffer, picks, rows)[r]! * sample;
+      exports.bytes_to_floats!(from, x1 + r * sample * 4, sample, pattern, period);
+    }
+    pool.run('gather_bytes_to_floats', [set, picks, rows, sample, x2, pattern, period], 5);
+    const gathered = Array.from(new Float32Array(memory.buffer, x2, rows * sample + 1));
+    expect(gathered.slice(0, -1)).toEqual(Array.from(new Float32Array(memory.buffer, x1, rows * sample)));
+    expect(gathered.at(-1)).toBeNaN();
     pool.close();
-    for (const p of [a, b, c1, c2, xp, g, table, scratch, dw1, dw2]) simd.free(p);
+    for (const p of [a, b, c1, c2, xp, g, table, scratch, dw1, dw2, set, pattern, picks, x1, x2]) simd.free(p);
   });
 
   it('refuses a thread count that is not a whole number ≥ 1', () => {

@@ -53,6 +53,7 @@ export const PARALLEL_KERNELS = [
   'col2im',
   'pad_nhwc',
   'unpad_nhwc',
+  'gather_bytes_to_floats',
 ] as const;
 
 /**

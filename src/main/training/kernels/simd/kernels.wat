@@ -1416,4 +1416,59 @@
             (f32.load (i32.add (local.get $at) (local.get $kEnd)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rest))))
+
+  ;; One byte of every 64 (a cache line) of `bytes` at `p`, xor-ed: a row's lines asked for
+  ;; ahead of its use. The loads do not hold up the work between them (nothing waits for
+  ;; their value but the xor), so they stand in for the prefetch that wasm lacks.
+  (func $touch (param $p i32) (param $bytes i32) (result i32)
+    (local $end i32) (local $acc i32)
+    (local.set $end (i32.add (local.get $p) (local.get $bytes)))
+    (block $done
+      (loop $lines
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $acc (i32.xor (local.get $acc) (i32.load8_u (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (br $lines)))
+    (local.get $acc))
+
+  ;; Where touch's results go, so that their loads are kept.
+  (global $touchedSum (mut i32) (i32.const 0))
+
+  ;; A shuffled batch gathered from an image set's bytes that live in this heap: for each
+  ;; row b of this part's share of `count`, the sample rows[b] (int32 indices at `rows`) of
+  ;; `base` (`sampleSize` bytes each) through bytes_to_floats into dst + b · sampleSize · 4.
+  ;; The pattern starts again at every row, which gives each byte its channel's entry as
+  ;; one pass over the rows laid end to end would: a row holds whole pixels.
+  ;; Every row is touched first: random rows of a set larger than the caches come from far
+  ;; memory, and a row converts in ~0.2 µs, less than one such read; asked for together,
+  ;; the reads overlap. Measured, 64 rows of 784 bytes after a training step: 32 µs read in
+  ;; turn, 23–24 µs with 3–15 rows asked for ahead, 17 µs with all of them (13 µs in order).
+  (func $gather_bytes_to_floats (export "gather_bytes_to_floats")
+    (param $base i32) (param $rows i32) (param $count i32) (param $sampleSize i32) (param $dst i32)
+    (param $pattern i32) (param $period i32) (param $part i32) (param $parts i32)
+    (local $first i32) (local $b i32) (local $end i32) (local $acc i32)
+    (local.set $first (call $split_items (local.get $count) (local.get $part) (local.get $parts)))
+    (local.set $end (call $split_items (local.get $count) (i32.add (local.get $part) (i32.const 1)) (local.get $parts)))
+    (local.set $b (local.get $first))
+    (block $touched
+      (loop $touch
+        (br_if $touched (i32.ge_u (local.get $b) (local.get $end)))
+        (local.set $acc (i32.xor (local.get $acc) (call $touch
+          (i32.add (local.get $base)
+            (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $b) (i32.const 2)))) (local.get $sampleSize)))
+          (local.get $sampleSize))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $touch)))
+    (global.set $touchedSum (i32.xor (global.get $touchedSum) (local.get $acc)))
+    (local.set $b (local.get $first))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $b) (local.get $end)))
+        (call $bytes_to_floats
+          (i32.add (local.get $base)
+            (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $b) (i32.const 2)))) (local.get $sampleSize)))
+          (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $b) (local.get $sampleSize)) (i32.const 2)))
+          (local.get $sampleSize) (local.get $pattern) (local.get $period))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $each))))
 )

@@ -31,6 +31,12 @@ export interface SimdKernels {
    * taking entry i mod period (period = lcm(4, channels)).
    */
   bytesToFloats(src: number, dst: number, len: number, pattern: number, period: number): void;
+  /**
+   * bytesToFloats on each of `count` rows of `sampleSize` bytes: row b from base + rows[b] ·
+   * sampleSize (rows: int32 indices) to dst + b · sampleSize · 4 — a shuffled batch gathered
+   * from bytes that live in the heap.
+   */
+  gatherBytesToFloats(base: number, rows: number, count: number, sampleSize: number, dst: number, pattern: number, period: number): void;
   /** out = p − lr · (g + wd · p) over `len` floats (p − lr · g when wd = 0). */
   sgdStep(p: number, g: number, out: number, len: number, lr: number, wd: number): void;
   /** xp[b, hp, wp, c] = x[b, h, w, c] moved by (top, left) into zeros. */
@@ -199,6 +205,9 @@ function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm
     reluGradSums: e.relu_grad_sums!,
     transpose: e.transpose!,
     bytesToFloats: e.bytes_to_floats!,
+    // Split by rows; a byte in, a float out, counted as a copy.
+    gatherBytesToFloats: (base, rows, count, sampleSize, dst, pattern, period) =>
+      run('gather_bytes_to_floats', count * sampleSize * PAD_WORK, [base, rows, count, sampleSize, dst, pattern, period], count),
     sgdStep: e.sgd_step!,
     // Copies, split by images: a few floats of work per float moved, so a part needs PAD_WORK floats' worth.
     padNhwc: (x, xp, images, h, w, c, hp, wp, top, left) =>
