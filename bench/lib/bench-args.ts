@@ -9,9 +9,10 @@ export interface BenchSettings {
   /** Interleaved repeats of the job contenders (bare, runner, supervised, pytorch). */
   repeats: number;
   /**
-   * Epochs per job run, the first `warmupEpochs` untimed: a trainer process sharing 2 busy
-   * cores with its supervisor can take 3 epochs to reach full speed (wasm tier-up). numTensors
-   * and RSS are read after each; the report lists the first 5.
+   * Epochs per job run, the first `warmupEpochs` untimed: V8 takes ~1,000 steps (7–9 of the
+   * default job's 40 ms epochs, measured in fresh processes) to compile the hot JavaScript
+   * around the kernels, and PyTorch gets the same warm-up. numTensors and RSS are read
+   * after each; the report lists the first 5.
    */
   epochs: number;
   warmupEpochs: number;
@@ -26,9 +27,8 @@ export interface BenchSettings {
   interleavedRounds: number;
   telemetryRows: number;
   telemetryRepeats: number;
-  /** The scaling grid (grid.ts): interleaved repeats, and each run's untimed and timed epochs. */
+  /** The scaling grid (grid.ts): interleaved repeats, and each run's timed epochs (each cell has its own warm-up). */
   gridRepeats: number;
-  gridWarmupEpochs: number;
   gridTimedEpochs: number;
   /** Repeats of Start → first stored row, each way (cold from TypeScript, cold bundled, warm). */
   firstRowRepeats: number;
@@ -106,8 +106,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     json,
     quick,
     repeats: r,
-    epochs: 6,
-    warmupEpochs: 3,
+    epochs: quick ? 10 : 16,
+    warmupEpochs: quick ? 7 : 12,
     sweepRepeats: quick ? 1 : Math.min(r, 3),
     sweepWarmupMs: quick ? 1000 : 1500,
     sweepBudgetMs: quick ? 1000 : 2000,
@@ -116,7 +116,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     telemetryRows: quick ? 50_000 : 100_000,
     telemetryRepeats: quick ? 1 : Math.min(r, 3),
     gridRepeats: quick ? 1 : 2,
-    gridWarmupEpochs: quick ? 1 : 2,
     gridTimedEpochs: quick ? 2 : 3,
     firstRowRepeats: quick ? 2 : 5,
     sections,

@@ -46,7 +46,14 @@ export function formatReport(r: BenchReport): string {
   );
   const on = m.device ?? m.backend;
   out.push(`Default job: MLP 784-50-10, SGD lr 0.5, batch 64, mnist-sample (8,000 train / 2,000 valid)${on ? ` on ${on}` : ''}`);
-  out.push(`Training samples/s in steady state (warm-up excluded); medians of interleaved repeats; ratios are medians of paired repeats.`);
+  const { epochs, warmupEpochs } = r.settings as { epochs?: number; warmupEpochs?: number };
+  const warm =
+    typeof epochs === 'number' && typeof warmupEpochs === 'number'
+      ? `the first ${warmupEpochs} of ${epochs} epochs untimed`
+      : 'warm-up excluded';
+  out.push(
+    `Training samples/s in steady state (${warm}, for PyTorch too); medians of interleaved repeats; ratios are medians of paired repeats.`,
+  );
 
   const rb = r.runner_vs_bare;
   if (rb) {
@@ -324,16 +331,17 @@ export function formatGrid(g: GridSummary): string[] {
   const out: string[] = [];
   const peak = g.peak_gflops_per_core;
   out.push(
-    `Scaling grid: runJob on wasm against PyTorch (bench/reference/pytorch_train.py), plain SGD lr ${g.lr}; ${g.warmup_epochs} warm-up + ${g.timed_epochs} timed epochs per run, ${g.repeats} interleaved repeat(s)`,
+    `Scaling grid: runJob on wasm against PyTorch (bench/reference/pytorch_train.py), plain SGD lr ${g.lr}; each cell's warm-up epochs (at least ~1 s of training; the same for PyTorch) + ${g.timed_epochs} timed epochs per run, ${g.repeats} interleaved repeat(s)`,
   );
   out.push(
     `  samples/s: median of the steady epochs; ratios: Runlab / PyTorch, medians of paired repeats (best epoch against best epoch in brackets); 1 thread each, then ${n} cores each`,
   );
   out.push(
     ...table([
-      ['cell', 'Runlab 1 thread', 'PyTorch 1 thread', 'ratio (best)', `Runlab ${n} cores`, `PyTorch ${n} cores`, 'ratio (best)'],
+      ['cell', 'warm-up', 'Runlab 1 thread', 'PyTorch 1 thread', 'ratio (best)', `Runlab ${n} cores`, `PyTorch ${n} cores`, 'ratio (best)'],
       ...g.cells.map((c) => [
         c.label,
+        `${c.warmup_epochs} epochs`,
         fmtRate(c.contenders.runlab_1.median_sps),
         fmtRate(c.contenders.pytorch_1.median_sps),
         `${fmtRatio(c.ratio_1_thread)} (${fmtRatio(c.best_ratio_1_thread)})`,

@@ -1,9 +1,9 @@
 /**
  * The scaling grid: Runlab (runJob on wasm) against PyTorch on MLPs of 50, 512 and 2048
  * hidden units and on the small and the wider CNN, at batch 64 and 512 — each on one thread
- * and on every core, measured the same way on both sides (warm-up epochs excluded, each
- * epoch's training pass from its first step's end to its last's), interleaved cell by cell
- * and repeat by repeat. Beside each rate: the GFLOP/s of its products and the share of the
+ * and on every core, measured the same way on both sides (the cell's warm-up epochs
+ * excluded, each epoch's training pass from its first step's end to its last's), interleaved
+ * cell by cell and repeat by repeat. Beside each rate: the GFLOP/s of its products and the share of the
  * cores' peak that is.
  */
 import type { Outcome } from './child';
@@ -15,35 +15,52 @@ import { best, median, pairedRatio, pairedRatios, range, ratioOf } from './stats
 export interface GridCell extends ModelShape {
   id: string;
   batchSize: number;
+  /**
+   * Untimed epochs before the timed ones, for every contender: at least ~1 s of Runlab's
+   * training. V8 takes about that long (~1,000 steps of the small models) to compile the
+   * hot JavaScript around the kernels; measured in fresh processes, the CNN preset at batch
+   * 64 on 2 cores ran its epochs 2–9 at 83–119k samples/s and its epochs 11–24 at
+   * 130–144k, and the default MLP's shape reached its speed after 7–9 epochs. Counted in
+   * epochs, not time, so that both sides train the same epochs.
+   */
+  warmupEpochs: number;
 }
 
-const mlp = (hidden: number, batchSize: number): GridCell => ({
+const mlp = (hidden: number, batchSize: number, warmupEpochs: number): GridCell => ({
   id: `mlp-${hidden}-bs${batchSize}`,
   model: 'mlp',
   hidden: [hidden],
   filters: [8, 16],
   batchSize,
+  warmupEpochs,
 });
-const cnn = (filters: [number, number], batchSize: number): GridCell => ({
+const cnn = (filters: [number, number], batchSize: number, warmupEpochs: number): GridCell => ({
   id: `cnn-${filters.join('-')}-bs${batchSize}`,
   model: 'cnn',
   hidden: [50],
   filters,
   batchSize,
+  warmupEpochs,
 });
 
+/** Epochs of 8,000 samples: ~40 ms for MLP 50, ~0.3 s for MLP 512, ~0.1 s for the preset, ~1 s for the rest. */
 export const GRID_CELLS: readonly GridCell[] = [
-  mlp(50, 64),
-  mlp(50, 512),
-  mlp(512, 64),
-  mlp(512, 512),
-  mlp(2048, 64),
-  mlp(2048, 512),
-  cnn([8, 16], 64),
-  cnn([8, 16], 512),
-  cnn([32, 64], 64),
-  cnn([32, 64], 512),
+  mlp(50, 64, 24),
+  mlp(50, 512, 24),
+  mlp(512, 64, 4),
+  mlp(512, 512, 4),
+  mlp(2048, 64, 2),
+  mlp(2048, 512, 2),
+  cnn([8, 16], 64, 12),
+  cnn([8, 16], 512, 12),
+  cnn([32, 64], 64, 2),
+  cnn([32, 64], 512, 2),
 ];
+
+/** A cell's warm-up epochs in a full run, or (quick) a quarter of them, at least 1. */
+export function gridWarmupEpochs(cell: GridCell, quick: boolean): number {
+  return quick ? Math.max(1, Math.ceil(cell.warmupEpochs / 4)) : cell.warmupEpochs;
+}
 
 /** A plain-SGD learning rate every cell trains at without diverging (lr 0.5 sends the wide MLPs to NaN). */
 export const GRID_LR = 0.05;
@@ -96,6 +113,8 @@ export interface GridCellSummary {
   label: string;
   model: string;
   batch_size: number;
+  /** Untimed epochs before the timed ones (GridCell.warmupEpochs). */
+  warmup_epochs: number;
   flops_per_sample: number;
   contenders: Record<GridContender, ContenderSummary>;
   /** Runlab / PyTorch, 1 thread each and every core each: medians of paired repeats, and of best epochs. */
@@ -112,7 +131,6 @@ export interface GridCellSummary {
 export interface GridSummary {
   cells: GridCellSummary[];
   repeats: number;
-  warmup_epochs: number;
   timed_epochs: number;
   lr: number;
   cores: number;
@@ -134,14 +152,15 @@ function threadsOf(o: Outcome<LoopResult> | Outcome<PytorchRun> | null): number 
 export function summarizeGrid(
   cells: readonly GridCell[],
   repeats: readonly GridRepeat[][],
-  opts: { warmupEpochs: number; timedEpochs: number; cores: number; coreGhz: number | null },
+  opts: { warmupEpochs: (cell: GridCell) => number; timedEpochs: number; cores: number; coreGhz: number | null },
 ): GridSummary {
   const peakWasm = opts.coreGhz === null ? null : opts.coreGhz * FLOPS_PER_CYCLE.wasmSimd128;
   const peakAvx2 = opts.coreGhz === null ? null : opts.coreGhz * FLOPS_PER_CYCLE.avx2;
   const summaries = cells.map((cell, i): GridCellSummary => {
     const runs = repeats.map((r) => r[i]!);
     const flops = trainingFlopsPerSample(cell);
-    const perRepeat = (who: GridContender) => runs.map((r) => median(steadyEpochs(r[who], opts.warmupEpochs)));
+    const warmup = opts.warmupEpochs(cell);
+    const perRepeat = (who: GridContender) => runs.map((r) => median(steadyEpochs(r[who], warmup)));
     const summary = (who: GridContender): ContenderSummary => {
       const medians = perRepeat(who).filter((x): x is number => x != null);
       const sps = median(medians);
@@ -151,7 +170,7 @@ export function summarizeGrid(
       const failed = runs.map((r) => r[who]).find((o) => o !== null && !o.ok);
       return {
         median_sps: sps,
-        best_sps: best(runs.map((r) => steadyEpochs(r[who], opts.warmupEpochs))),
+        best_sps: best(runs.map((r) => steadyEpochs(r[who], warmup))),
         gflops,
         peak_share: gflops !== null && perCore !== null && threads ? gflops / (perCore * threads) : null,
         threads,
@@ -165,6 +184,7 @@ export function summarizeGrid(
       label: cellLabel(cell),
       model: cell.model,
       batch_size: cell.batchSize,
+      warmup_epochs: warmup,
       flops_per_sample: flops,
       contenders,
       ratio_1_thread: pairedRatio(perRepeat('runlab_1'), perRepeat('pytorch_1')),
@@ -180,7 +200,6 @@ export function summarizeGrid(
   return {
     cells: summaries,
     repeats: repeats.length,
-    warmup_epochs: opts.warmupEpochs,
     timed_epochs: opts.timedEpochs,
     lr: GRID_LR,
     cores: opts.cores,

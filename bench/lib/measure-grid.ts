@@ -16,7 +16,8 @@ export interface GridRunOptions {
   python: TorchPython | null;
   trainFiles: { x: string; y: string } | null;
   repeats: number;
-  warmupEpochs: number;
+  /** Each cell's untimed epochs (gridWarmupEpochs), the same for every contender. */
+  warmupEpochs: (cell: GridCell) => number;
   timedEpochs: number;
   log: (line: string) => void;
 }
@@ -46,8 +47,8 @@ export async function measureGrid(cells: readonly GridCell[], o: GridRunOptions)
       hidden: [...cell.hidden],
       filters: [cell.filters[0], cell.filters[1]],
       lr: GRID_LR,
-      epochs: o.warmupEpochs + o.timedEpochs,
-      warmupEpochs: o.warmupEpochs,
+      epochs: o.warmupEpochs(cell) + o.timedEpochs,
+      warmupEpochs: o.warmupEpochs(cell),
       budgetMs: null,
     };
     const env = oneThread ? { ...allCoresEnv(o.env), RUNLAB_THREADS: '1' } : allCoresEnv(o.env);
@@ -60,7 +61,7 @@ export async function measureGrid(cells: readonly GridCell[], o: GridRunOptions)
       join(o.benchDir, 'reference', 'pytorch_train.py'),
       ...['--x', trainFiles.x, '--y', trainFiles.y, '--model', cell.model, '--batch-size', String(cell.batchSize)],
       ...['--hidden', cell.hidden.join(','), '--filters', cell.filters.join(','), '--lr', String(GRID_LR)],
-      ...['--warmup-epochs', String(o.warmupEpochs), '--epochs', String(o.timedEpochs), '--threads', oneThread ? '1' : '0'],
+      ...['--warmup-epochs', String(o.warmupEpochs(cell)), '--epochs', String(o.timedEpochs), '--threads', oneThread ? '1' : '0'],
     ];
     return runProcess<PytorchRun>(python.path, args, { env: oneThread ? singleThreadEnv(o.env) : allCoresEnv(o.env) });
   };

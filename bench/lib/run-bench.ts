@@ -29,7 +29,7 @@ import type { JobBenchOptions } from './job-options';
 import type { LoopResult } from './loop-result';
 import type { HookProfile } from './hook-profile-result';
 import { measureCoreGhz } from './core-clock';
-import { GRID_CELLS, summarizeGrid, type GridSummary } from './grid';
+import { GRID_CELLS, gridWarmupEpochs, summarizeGrid, type GridSummary } from './grid';
 import { machineInfo } from './machine';
 import { allCoresEnv, measureGrid } from './measure-grid';
 import { summarizeFirstRow, type FirstRowResult, type FirstRowSummary } from './first-row-result';
@@ -297,13 +297,13 @@ export async function runBench(argv: readonly string[]): Promise<number> {
         python: gridPython,
         trainFiles: files,
         repeats: settings.gridRepeats,
-        warmupEpochs: settings.gridWarmupEpochs,
+        warmupEpochs: (cell) => gridWarmupEpochs(cell, settings.quick),
         timedEpochs: settings.gridTimedEpochs,
         log,
       });
       ghz.push(await measureCoreGhz());
       grid = summarizeGrid(GRID_CELLS, runs, {
-        warmupEpochs: settings.gridWarmupEpochs,
+        warmupEpochs: (cell) => gridWarmupEpochs(cell, settings.quick),
         timedEpochs: settings.gridTimedEpochs,
         cores: machine.cores,
         coreGhz: Math.max(...ghz),
@@ -313,11 +313,12 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     let threads: ThreadsSummary | null = null;
     let threadsError: string | undefined;
     if (on('threads')) {
-      const rounds = settings.quick ? 10 : 24;
+      // 12 untimed turns: V8 compiles the hot JavaScript over the first ~1,000 steps (grid.ts).
+      const [rounds, warmupRounds] = settings.quick ? [10, 4] : [32, 12];
       // Every core for the process (its turns on 1 thread set that themselves).
       const o = await runMeasurementProcess<ThreadsResult>(
         entry('threads-interleaved.ts'),
-        { rounds, warmupRounds: 4 },
+        { rounds, warmupRounds },
         { env: allCoresEnv(ctx.env) },
       );
       if (o.ok) threads = summarizeThreads(o.value);

@@ -5,7 +5,7 @@ import { parseBenchArgs, SECTIONS } from '../../../bench/lib/bench-args';
 describe('parseBenchArgs', () => {
   it('defaults to every section, 5 interleaved repeats and a human table', () => {
     const s = parseBenchArgs([]);
-    expect(s).toMatchObject({ json: false, quick: false, repeats: 5, epochs: 6, warmupEpochs: 3, sweepRepeats: 3 });
+    expect(s).toMatchObject({ json: false, quick: false, repeats: 5, epochs: 16, warmupEpochs: 12, sweepRepeats: 3 });
     expect(s.sections).toEqual([...SECTIONS]);
   });
 

@@ -8,7 +8,7 @@ import type { Outcome } from '../../../bench/lib/child';
 import { summarizeFirstRow } from '../../../bench/lib/first-row-result';
 import { trainingFlopsPerSample } from '../../../bench/lib/flops';
 import { formatFirstRow, formatGrid } from '../../../bench/lib/format-report';
-import { GRID_CELLS, summarizeGrid, type GridRepeat, type PytorchRun } from '../../../bench/lib/grid';
+import { GRID_CELLS, gridWarmupEpochs, summarizeGrid, type GridRepeat, type PytorchRun } from '../../../bench/lib/grid';
 import { parseJobOptions } from '../../../bench/lib/job-options';
 import type { LoopResult } from '../../../bench/lib/loop-result';
 
@@ -72,9 +72,10 @@ describe('summarizeGrid', () => {
       pytorch_1: pytorch([45 * scale, 50 * scale, 40 * scale], 1),
       pytorch_all: { ok: false, error: 'exit code 1: boom\nstack', seconds: 1 },
     });
-    const g = summarizeGrid([cell], [[repeat(1000)], [repeat(1100)]], { warmupEpochs: 1, timedEpochs: 3, cores: 2, coreGhz: 3 });
+    const g = summarizeGrid([cell], [[repeat(1000)], [repeat(1100)]], { warmupEpochs: () => 1, timedEpochs: 3, cores: 2, coreGhz: 3 });
     const c = g.cells[0]!;
     expect(c.label).toBe('CNN 8-16, batch 64');
+    expect(c.warmup_epochs).toBe(1);
     expect(c.contenders.runlab_1.median_sps).toBeCloseTo((50_000 + 55_000) / 2);
     expect(c.contenders.runlab_1.best_sps).toBeCloseTo(52 * 1100);
     expect(c.ratio_1_thread).toBeCloseTo(50 / 45);
@@ -90,8 +91,25 @@ describe('summarizeGrid', () => {
     expect(g.worst_ratio).toBeCloseTo(50 / 45);
     const text = formatGrid(g).join('\n');
     expect(text).toContain('CNN 8-16, batch 64');
+    expect(text).toMatch(/CNN 8-16, batch 64 +1 epochs /);
     expect(text).toContain('1.11× (1.04×)');
     expect(text).toContain('! CNN 8-16, batch 64, pytorch_all: exit code 1: boom');
+  });
+
+  it("warms each cell up for its own epochs (a quarter, at least 1, in a quick run): what V8's compiler needs, the same for both sides", () => {
+    const warmup = Object.fromEntries(GRID_CELLS.map((c) => [c.id, [gridWarmupEpochs(c, false), gridWarmupEpochs(c, true)]]));
+    expect(warmup).toEqual({
+      'mlp-50-bs64': [24, 6],
+      'mlp-50-bs512': [24, 6],
+      'mlp-512-bs64': [4, 1],
+      'mlp-512-bs512': [4, 1],
+      'mlp-2048-bs64': [2, 1],
+      'mlp-2048-bs512': [2, 1],
+      'cnn-8-16-bs64': [12, 3],
+      'cnn-8-16-bs512': [12, 3],
+      'cnn-32-64-bs64': [2, 1],
+      'cnn-32-64-bs512': [2, 1],
+    });
   });
 
   it('covers MLPs of 50, 512 and 2048 hidden units and both CNNs, each at batch 64 and 512', () => {
