@@ -29,7 +29,7 @@ import type { JobBenchOptions } from './job-options';
 import type { LoopResult } from './loop-result';
 import type { HookProfile } from './hook-profile-result';
 import { measureCoreGhz } from './core-clock';
-import { GRID_CELLS, gridWarmupEpochs, summarizeGrid, type GridSummary } from './grid';
+import { GRID_CELLS, gridWarmupEpochs, summarizeGrid, type GridCell, type GridSummary } from './grid';
 import { machineInfo } from './machine';
 import { allCoresEnv, measureGrid } from './measure-grid';
 import { summarizeFirstRow, type FirstRowResult, type FirstRowSummary } from './first-row-result';
@@ -291,19 +291,20 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       const files = gridPython ? await writeTrainSet(tmp, split.train) : null;
       const ghz = [await measureCoreGhz()];
       log(`grid: core clock ${ghz[0]!.toFixed(2)} GHz (dependent-add chain)`);
+      const warmupEpochs = (cell: GridCell) => gridWarmupEpochs(cell, settings.quick);
       const runs = await measureGrid(GRID_CELLS, {
         benchDir: BENCH_DIR,
         env: ctx.env,
         python: gridPython,
         trainFiles: files,
         repeats: settings.gridRepeats,
-        warmupEpochs: (cell) => gridWarmupEpochs(cell, settings.quick),
+        warmupEpochs,
         timedEpochs: settings.gridTimedEpochs,
         log,
       });
       ghz.push(await measureCoreGhz());
       grid = summarizeGrid(GRID_CELLS, runs, {
-        warmupEpochs: (cell) => gridWarmupEpochs(cell, settings.quick),
+        warmupEpochs,
         timedEpochs: settings.gridTimedEpochs,
         cores: machine.cores,
         coreGhz: Math.max(...ghz),

@@ -63,13 +63,8 @@ export function setResidentPixelLimit(bytes: number): number {
 function residentIn(simd: SimdKernels, memory: HostMemory, probe: tf.TensorInfo, bytes: PixelBytes, period: number): Resident | null {
   if (bytes.values.length > residentMax) return null;
   const known = residents.get(bytes);
+  // A copy in another backend's heap (a new wasm backend) is left to that heap's fate.
   if (known?.simd === simd) return known;
-  if (known) {
-    // Kept in another backend's heap (the backend changed): free it there.
-    freeOnCollect.unregister(known);
-    known.simd.free(known.ptr);
-    residents.delete(bytes);
-  }
   const ptr = simd.malloc(period * 8 + bytes.values.length);
   if (!ptr) return null;
   // Views after the allocation: it can grow the heap and detach older ones.

@@ -1434,6 +1434,11 @@
   ;; Where touch's results go, so that their loads are kept.
   (global $touchedSum (mut i32) (i32.const 0))
 
+  ;; Where row b of a gathered batch comes from: sample rows[b] of the set at `base`.
+  (func $sample_at (param $base i32) (param $rows i32) (param $b i32) (param $sampleSize i32) (result i32)
+    (i32.add (local.get $base)
+      (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $b) (i32.const 2)))) (local.get $sampleSize))))
+
   ;; A shuffled batch gathered from an image set's bytes that live in this heap: for each
   ;; row b of this part's share of `count`, the sample rows[b] (int32 indices at `rows`) of
   ;; `base` (`sampleSize` bytes each) through bytes_to_floats into dst + b · sampleSize · 4.
@@ -1454,8 +1459,7 @@
       (loop $touch
         (br_if $touched (i32.ge_u (local.get $b) (local.get $end)))
         (local.set $acc (i32.xor (local.get $acc) (call $touch
-          (i32.add (local.get $base)
-            (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $b) (i32.const 2)))) (local.get $sampleSize)))
+          (call $sample_at (local.get $base) (local.get $rows) (local.get $b) (local.get $sampleSize))
           (local.get $sampleSize))))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $touch)))
@@ -1465,8 +1469,7 @@
       (loop $each
         (br_if $done (i32.ge_u (local.get $b) (local.get $end)))
         (call $bytes_to_floats
-          (i32.add (local.get $base)
-            (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $b) (i32.const 2)))) (local.get $sampleSize)))
+          (call $sample_at (local.get $base) (local.get $rows) (local.get $b) (local.get $sampleSize))
           (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $b) (local.get $sampleSize)) (i32.const 2)))
           (local.get $sampleSize) (local.get $pattern) (local.get $period))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
