@@ -55,6 +55,8 @@ describe('formatters', () => {
     expect(formatInt(12345)).toBe('12,345');
     expect(formatRate(950)).toBe('950/s');
     expect(formatRate(31_234)).toBe('31.2k/s');
+    expect(formatRate(31_234, 'samples')).toBe('31.2k samples/s');
+    expect(formatRate(950, 'samples')).toBe('950 samples/s');
   });
 
   it('ETA is the rate so far times what is left', () => {

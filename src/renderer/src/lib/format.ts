@@ -70,11 +70,12 @@ export function formatInt(v: number | null | undefined): string {
   return intFormat.format(v);
 }
 
-/** Throughput: 950 → "950/s", 31_234 → "31.2k/s". */
-export function formatRate(v: number | null | undefined): string {
+/** Throughput: 950 → "950/s", 31_234 → "31.2k/s"; with a unit, 31_234 → "31.2k samples/s". */
+export function formatRate(v: number | null | undefined, unit = ''): string {
   if (!isNum(v)) return DASH;
-  if (v >= 1000) return `${(v / 1000).toFixed(1)}k/s`;
-  return `${Math.round(v)}/s`;
+  const per = unit ? ` ${unit}/s` : '/s';
+  if (v >= 1000) return `${(v / 1000).toFixed(1)}k${per}`;
+  return `${Math.round(v)}${per}`;
 }
 
 /** 312_000_000 → "298 MB", 1_500_000_000 → "1.4 GB" (powers of 1024, as system monitors show). */
