@@ -8,6 +8,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Activation, LayerGrads } from '../models/layer';
 import { runHostKernel } from './host-kernel';
 import { activeSimdKernels, registerSimdKernel } from './simd/simd-kernels';
+import { sparseColumns } from './sparse-input';
 
 const KERNEL = 'RunlabDenseBackward';
 
@@ -24,7 +25,10 @@ registerSimdKernel(KERNEL, (simd, memory, at, { x, y, dy, kernel }, { relu, inpu
   // relu's mask and the bias gradient (its column sums) in one pass.
   if (masked) simd.reluGradSums(at(dy!), at(y!), g, at(db), m, n);
   else simd.colSums(g, at(db), m, n);
-  simd.gemmTN(at(x!), g, at(dw), m, k, n);
+  const entries = n >= 4 ? sparseColumns(x!, at(x!), simd) : null;
+  // xᵀ · g = bg ⊗ Σ g + (x − bg)ᵀ · g on an image batch's background (sparse-input.ts)
+  if (entries) simd.sparseMM(entries.ptr, entries.idx, entries.val, g, at(db), entries.bg, at(dw), k, n, 0, entries.entries);
+  else simd.gemmTN(at(x!), g, at(dw), m, k, n);
   if (dx && kernelT) {
     simd.transpose(at(kernel!), at(kernelT), k, n);
     simd.gemmNN(g, at(kernelT), 0, at(dx), m, n, k, 0);

@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { PixelBytes } from '../data/dataset';
 import { activeHostMemory, type HostMemory } from './host-memory';
 import { activeSimdKernels, type SimdKernels } from './simd/simd-kernels';
+import { markBackground } from './sparse-input';
 
 /** The largest image set (in bytes) kept in the wasm heap: 60,000 MNIST digits are 47 MB. */
 const RESIDENT_MAX_BYTES = 128 * 2 ** 20;
@@ -126,5 +127,6 @@ export function simdGatherPixels(
   } finally {
     if (scratch) simd.free(scratch);
   }
+  markBackground(info, bytes, simd, memory, sampleSize);
   return tensor;
 }

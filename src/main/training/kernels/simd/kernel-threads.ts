@@ -54,6 +54,7 @@ export const PARALLEL_KERNELS = [
   'pad_nhwc',
   'unpad_nhwc',
   'gather_bytes_to_floats',
+  'sparse_mm',
 ] as const;
 
 /**

@@ -1474,4 +1474,498 @@
           (local.get $sampleSize) (local.get $pattern) (local.get $period))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $each))))
+
+  ;; ─────────────────────── inputs on a background (sparse rows) ───────────────────────
+  ;; An image batch is mostly its background: a digit's black pixels are ~80 % of it, and
+  ;; normalized they are all one value per channel. Where x[m, k] differs from bg[k] is a
+  ;; sparse set of entries, and a product with x is a product with those entries plus one
+  ;; with the background row: x · W = 1 · (bg · W) + (x − bg) · W.
+
+  ;; The entries of x[m, k] that differ from bg[k] (NaN does), row by row: row i's are
+  ;; ptr[i] .. ptr[i + 1] of idx (their columns, ascending) and val (x − bg). idx and val
+  ;; have room for m · k + 1 entries (each lane is written, then kept or overwritten).
+  ;; Returns how many there are.
+  (func $sparse_scan (export "sparse_scan")
+    (param $x i32) (param $bg i32) (param $m i32) (param $k i32)
+    (param $ptr i32) (param $idx i32) (param $val i32) (result i32)
+    (local $i i32) (local $j i32) (local $e i32) (local $px i32) (local $k4 i32)
+    (local $v v128) (local $d v128) (local $bits i32) (local $xs f32)
+    (local.set $k4 (i32.and (local.get $k) (i32.const -4)))
+    (local.set $px (local.get $x))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $i) (local.get $m)))
+        (i32.store (i32.add (local.get $ptr) (i32.shl (local.get $i) (i32.const 2))) (local.get $e))
+        (local.set $j (i32.const 0))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.ge_s (local.get $j) (local.get $k4)))
+            (local.set $v (v128.load (i32.add (local.get $px) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $d (v128.load (i32.add (local.get $bg) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $bits (i32x4.bitmask (f32x4.ne (local.get $v) (local.get $d))))
+            (if (local.get $bits)
+              (then
+                (local.set $d (f32x4.sub (local.get $v) (local.get $d)))
+                (i32.store (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2))) (local.get $j))
+                (f32.store (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2))) (f32x4.extract_lane 0 (local.get $d)))
+                (local.set $e (i32.add (local.get $e) (i32.and (local.get $bits) (i32.const 1))))
+                (i32.store (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2))) (i32.add (local.get $j) (i32.const 1)))
+                (f32.store (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2))) (f32x4.extract_lane 1 (local.get $d)))
+                (local.set $e (i32.add (local.get $e) (i32.and (i32.shr_u (local.get $bits) (i32.const 1)) (i32.const 1))))
+                (i32.store (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2))) (i32.add (local.get $j) (i32.const 2)))
+                (f32.store (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2))) (f32x4.extract_lane 2 (local.get $d)))
+                (local.set $e (i32.add (local.get $e) (i32.and (i32.shr_u (local.get $bits) (i32.const 2)) (i32.const 1))))
+                (i32.store (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2))) (i32.add (local.get $j) (i32.const 3)))
+                (f32.store (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2))) (f32x4.extract_lane 3 (local.get $d)))
+                (local.set $e (i32.add (local.get $e) (i32.shr_u (local.get $bits) (i32.const 3))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $vectors)))
+        (block $restDone
+          (loop $rest
+            (br_if $restDone (i32.ge_s (local.get $j) (local.get $k)))
+            (local.set $xs (f32.load (i32.add (local.get $px) (i32.shl (local.get $j) (i32.const 2)))))
+            (if (f32.ne (local.get $xs) (f32.load (i32.add (local.get $bg) (i32.shl (local.get $j) (i32.const 2)))))
+              (then
+                (i32.store (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2))) (local.get $j))
+                (f32.store (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2)))
+                  (f32.sub (local.get $xs) (f32.load (i32.add (local.get $bg) (i32.shl (local.get $j) (i32.const 2))))))
+                (local.set $e (i32.add (local.get $e) (i32.const 1)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $rest)))
+        (local.set $px (i32.add (local.get $px) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+    (i32.store (i32.add (local.get $ptr) (i32.shl (local.get $m) (i32.const 2))) (local.get $e))
+    (local.get $e))
+
+  ;; sparse_scan's rows turned into columns: column c's entries are cptr[c] .. cptr[c + 1]
+  ;; of ridx (their rows, ascending) and cval. cptr has room for k + 1.
+  (func $sparse_transpose (export "sparse_transpose")
+    (param $ptr i32) (param $idx i32) (param $val i32) (param $m i32) (param $k i32)
+    (param $cptr i32) (param $ridx i32) (param $cval i32)
+    (local $e i32) (local $end i32) (local $i i32) (local $c i32) (local $at i32) (local $run i32) (local $count i32)
+    (call $zero (local.get $cptr) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 2)))
+    (local.set $end (i32.load (i32.add (local.get $ptr) (i32.shl (local.get $m) (i32.const 2)))))
+    ;; counts, then where each column starts
+    (block $countDone
+      (loop $counts
+        (br_if $countDone (i32.ge_s (local.get $e) (local.get $end)))
+        (local.set $at (i32.add (local.get $cptr)
+          (i32.shl (i32.load (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2)))) (i32.const 2))))
+        (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
+        (br $counts)))
+    (block $startsDone
+      (loop $starts
+        (br_if $startsDone (i32.ge_s (local.get $c) (local.get $k)))
+        (local.set $at (i32.add (local.get $cptr) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $count (i32.load (local.get $at)))
+        (i32.store (local.get $at) (local.get $run))
+        (local.set $run (i32.add (local.get $run) (local.get $count)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $starts)))
+    ;; each entry to its column's next place (cptr[c] then ends as column c + 1's start)
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $m)))
+        (local.set $e (i32.load (i32.add (local.get $ptr) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $end (i32.load (i32.add (local.get $ptr) (i32.shl (i32.add (local.get $i) (i32.const 1)) (i32.const 2)))))
+        (block $rowDone
+          (loop $entries
+            (br_if $rowDone (i32.ge_s (local.get $e) (local.get $end)))
+            (local.set $at (i32.add (local.get $cptr)
+              (i32.shl (i32.load (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2)))) (i32.const 2))))
+            (local.set $c (i32.load (local.get $at)))
+            (i32.store (i32.add (local.get $ridx) (i32.shl (local.get $c) (i32.const 2))) (local.get $i))
+            (f32.store (i32.add (local.get $cval) (i32.shl (local.get $c) (i32.const 2)))
+              (f32.load (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2)))))
+            (i32.store (local.get $at) (i32.add (local.get $c) (i32.const 1)))
+            (local.set $e (i32.add (local.get $e) (i32.const 1)))
+            (br $entries)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+    ;; cptr[c] holds column c's end: shift every start up by one
+    (local.set $c (local.get $k))
+    (block $shiftDone
+      (loop $shift
+        (br_if $shiftDone (i32.le_s (local.get $c) (i32.const 0)))
+        (i32.store (i32.add (local.get $cptr) (i32.shl (local.get $c) (i32.const 2)))
+          (i32.load (i32.add (local.get $cptr) (i32.shl (i32.sub (local.get $c) (i32.const 1)) (i32.const 2)))))
+        (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+        (br $shift)))
+    (i32.store (local.get $cptr) (i32.const 0)))
+
+  ;; c[r, n] = act(s_r · init[n] + Σ_e val[e] · b[idx[e], :]) over row r's entries
+  ;; ptr[r] .. ptr[r + 1] (sparse_scan's or sparse_transpose's), in order; s_r = scale[r]
+  ;; (scale 0: 1), init 0: zeros; n ≥ 4. A row's columns go in the fewest passes of at
+  ;; most 8 vectors (32 floats; more would not stay in registers), each pass q vectors, the
+  ;; last moved back to end at the edge (it recomputes a few outputs with the same result):
+  ;; 50 columns are 2 passes of 7 vectors. Each pass streams the row's entries once; q
+  ;; independent sums hide the multiply-add's latency. Part `part` of `parts` computes a
+  ;; share of the rows.
+  (func $sparse_mm (export "sparse_mm")
+    (param $ptr i32) (param $idx i32) (param $val i32) (param $b i32) (param $init i32) (param $scale i32)
+    (param $c i32) (param $rows i32) (param $n i32) (param $relu i32) (param $part i32) (param $parts i32)
+    (local $r i32) (local $r1 i32) (local $e0 i32) (local $e1 i32) (local $s f32) (local $pc i32)
+    (local $vectors i32) (local $qmax i32) (local $passes i32) (local $q i32) (local $p i32)
+    (local.set $r (call $split_items (local.get $rows) (local.get $part) (local.get $parts)))
+    (local.set $r1 (call $split_items (local.get $rows) (i32.add (local.get $part) (i32.const 1)) (local.get $parts)))
+    (local.set $vectors (i32.shr_u (i32.add (local.get $n) (i32.const 3)) (i32.const 2)))
+    (local.set $qmax (call $min (i32.const 8) (i32.shr_u (local.get $n) (i32.const 2))))
+    (local.set $passes (i32.div_u (i32.add (local.get $vectors) (i32.sub (local.get $qmax) (i32.const 1))) (local.get $qmax)))
+    (local.set $q (call $min (local.get $qmax)
+      (i32.div_u (i32.add (local.get $vectors) (i32.sub (local.get $passes) (i32.const 1))) (local.get $passes))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_s (local.get $r) (local.get $r1)))
+        (local.set $e0 (i32.load (i32.add (local.get $ptr) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $e1 (i32.load (i32.add (local.get $ptr) (i32.shl (i32.add (local.get $r) (i32.const 1)) (i32.const 2)))))
+        (local.set $s (if (result f32) (local.get $scale)
+          (then (f32.load (i32.add (local.get $scale) (i32.shl (local.get $r) (i32.const 2)))))
+          (else (f32.const 1))))
+        (local.set $pc (i32.add (local.get $c) (i32.shl (i32.mul (local.get $r) (local.get $n)) (i32.const 2))))
+        (local.set $p (i32.const 0))
+        (loop $pass
+          (call $sparse_cols (local.get $q) (local.get $e0) (local.get $e1) (local.get $idx) (local.get $val) (local.get $b)
+            (local.get $init) (local.get $s) (local.get $pc)
+            (call $min (i32.mul (local.get $p) (i32.shl (local.get $q) (i32.const 2)))
+              (i32.sub (local.get $n) (i32.shl (local.get $q) (i32.const 2))))
+            (local.get $n) (local.get $relu))
+          (br_if $pass (i32.lt_s (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $passes))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $each))))
+
+  ;; sparse_mm's pass of q (1 .. 8) vectors over columns col .. col + 4q of one row.
+  (func $sparse_cols (param $q i32)
+    (param $e i32) (param $e1 i32) (param $idx i32) (param $val i32) (param $b i32)
+    (param $init i32) (param $s f32) (param $pc i32) (param $col i32) (param $n i32) (param $relu i32)
+    (block $q8 (block $q7 (block $q6 (block $q5 (block $q4 (block $q3 (block $q2 (block $q1 (br_table $q1 $q2 $q3 $q4 $q5 $q6 $q7 $q8 $q8 (i32.sub (local.get $q) (i32.const 1))))
+    (call $sparse_cols1 (local.get $e) (local.get $e1) (local.get $idx) (local.get $val) (local.get $b) (local.get $init) (local.get $s) (local.get $pc) (local.get $col) (local.get $n) (local.get $relu))
+    (return))
+    (call $sparse_cols2 (local.get $e) (local.get $e1) (local.get $idx) (local.get $val) (local.get $b) (local.get $init) (local.get $s) (local.get $pc) (local.get $col) (local.get $n) (local.get $relu))
+    (return))
+    (call $sparse_cols3 (local.get $e) (local.get $e1) (local.get $idx) (local.get $val) (local.get $b) (local.get $init) (local.get $s) (local.get $pc) (local.get $col) (local.get $n) (local.get $relu))
+    (return))
+    (call $sparse_cols4 (local.get $e) (local.get $e1) (local.get $idx) (local.get $val) (local.get $b) (local.get $init) (local.get $s) (local.get $pc) (local.get $col) (local.get $n) (local.get $relu))
+    (return))
+    (call $sparse_cols5 (local.get $e) (local.get $e1) (local.get $idx) (local.get $val) (local.get $b) (local.get $init) (local.get $s) (local.get $pc) (local.get $col) (local.get $n) (local.get $relu))
+    (return))
+    (call $sparse_cols6 (local.get $e) (local.get $e1) (local.get $idx) (local.get $val) (local.get $b) (local.get $init) (local.get $s) (local.get $pc) (local.get $col) (local.get $n) (local.get $relu))
+    (return))
+    (call $sparse_cols7 (local.get $e) (local.get $e1) (local.get $idx) (local.get $val) (local.get $b) (local.get $init) (local.get $s) (local.get $pc) (local.get $col) (local.get $n) (local.get $relu))
+    (return))
+    (call $sparse_cols8 (local.get $e) (local.get $e1) (local.get $idx) (local.get $val) (local.get $b) (local.get $init) (local.get $s) (local.get $pc) (local.get $col) (local.get $n) (local.get $relu))
+    (return))
+
+  ;; One pass of 1 vector: columns col .. col + 4 of one row, out at pc.
+  (func $sparse_cols1
+    (param $e i32) (param $e1 i32) (param $idx i32) (param $val i32) (param $b i32)
+    (param $init i32) (param $s f32) (param $pc i32) (param $col i32) (param $n i32) (param $relu i32)
+    (local $bRow i32) (local $pb i32) (local $pi i32) (local $v v128) (local $sv v128) (local $a0 v128)
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $b (i32.add (local.get $b) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $pi (i32.add (local.get $init) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $a0 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_s (local.get $e) (local.get $e1)))
+        (local.set $pb (i32.add (local.get $b) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2)))) (local.get $bRow))))
+        (local.set $v (v128.load32_splat (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2)))))
+        (local.set $a0 (f32x4.relaxed_madd (local.get $v) (v128.load (local.get $pb)) (local.get $a0)))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
+        (br $entries)))
+    (local.set $pc (i32.add (local.get $pc) (i32.shl (local.get $col) (i32.const 2))))
+    (if (local.get $relu)
+      (then
+        (v128.store (local.get $pc) (f32x4.max (local.get $a0) (v128.const f32x4 0 0 0 0))))
+      (else
+        (v128.store (local.get $pc) (local.get $a0)))))
+
+  ;; One pass of 2 vectors: columns col .. col + 8 of one row, out at pc.
+  (func $sparse_cols2
+    (param $e i32) (param $e1 i32) (param $idx i32) (param $val i32) (param $b i32)
+    (param $init i32) (param $s f32) (param $pc i32) (param $col i32) (param $n i32) (param $relu i32)
+    (local $bRow i32) (local $pb i32) (local $pi i32) (local $v v128) (local $sv v128) (local $a0 v128) (local $a1 v128)
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $b (i32.add (local.get $b) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $pi (i32.add (local.get $init) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $a0 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a1 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=16 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_s (local.get $e) (local.get $e1)))
+        (local.set $pb (i32.add (local.get $b) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2)))) (local.get $bRow))))
+        (local.set $v (v128.load32_splat (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2)))))
+        (local.set $a0 (f32x4.relaxed_madd (local.get $v) (v128.load (local.get $pb)) (local.get $a0)))
+        (local.set $a1 (f32x4.relaxed_madd (local.get $v) (v128.load offset=16 (local.get $pb)) (local.get $a1)))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
+        (br $entries)))
+    (local.set $pc (i32.add (local.get $pc) (i32.shl (local.get $col) (i32.const 2))))
+    (if (local.get $relu)
+      (then
+        (v128.store (local.get $pc) (f32x4.max (local.get $a0) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=16 (local.get $pc) (f32x4.max (local.get $a1) (v128.const f32x4 0 0 0 0))))
+      (else
+        (v128.store (local.get $pc) (local.get $a0))
+        (v128.store offset=16 (local.get $pc) (local.get $a1)))))
+
+  ;; One pass of 3 vectors: columns col .. col + 12 of one row, out at pc.
+  (func $sparse_cols3
+    (param $e i32) (param $e1 i32) (param $idx i32) (param $val i32) (param $b i32)
+    (param $init i32) (param $s f32) (param $pc i32) (param $col i32) (param $n i32) (param $relu i32)
+    (local $bRow i32) (local $pb i32) (local $pi i32) (local $v v128) (local $sv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128)
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $b (i32.add (local.get $b) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $pi (i32.add (local.get $init) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $a0 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a1 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=16 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a2 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=32 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_s (local.get $e) (local.get $e1)))
+        (local.set $pb (i32.add (local.get $b) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2)))) (local.get $bRow))))
+        (local.set $v (v128.load32_splat (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2)))))
+        (local.set $a0 (f32x4.relaxed_madd (local.get $v) (v128.load (local.get $pb)) (local.get $a0)))
+        (local.set $a1 (f32x4.relaxed_madd (local.get $v) (v128.load offset=16 (local.get $pb)) (local.get $a1)))
+        (local.set $a2 (f32x4.relaxed_madd (local.get $v) (v128.load offset=32 (local.get $pb)) (local.get $a2)))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
+        (br $entries)))
+    (local.set $pc (i32.add (local.get $pc) (i32.shl (local.get $col) (i32.const 2))))
+    (if (local.get $relu)
+      (then
+        (v128.store (local.get $pc) (f32x4.max (local.get $a0) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=16 (local.get $pc) (f32x4.max (local.get $a1) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=32 (local.get $pc) (f32x4.max (local.get $a2) (v128.const f32x4 0 0 0 0))))
+      (else
+        (v128.store (local.get $pc) (local.get $a0))
+        (v128.store offset=16 (local.get $pc) (local.get $a1))
+        (v128.store offset=32 (local.get $pc) (local.get $a2)))))
+
+  ;; One pass of 4 vectors: columns col .. col + 16 of one row, out at pc.
+  (func $sparse_cols4
+    (param $e i32) (param $e1 i32) (param $idx i32) (param $val i32) (param $b i32)
+    (param $init i32) (param $s f32) (param $pc i32) (param $col i32) (param $n i32) (param $relu i32)
+    (local $bRow i32) (local $pb i32) (local $pi i32) (local $v v128) (local $sv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $b (i32.add (local.get $b) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $pi (i32.add (local.get $init) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $a0 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a1 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=16 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a2 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=32 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a3 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=48 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_s (local.get $e) (local.get $e1)))
+        (local.set $pb (i32.add (local.get $b) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2)))) (local.get $bRow))))
+        (local.set $v (v128.load32_splat (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2)))))
+        (local.set $a0 (f32x4.relaxed_madd (local.get $v) (v128.load (local.get $pb)) (local.get $a0)))
+        (local.set $a1 (f32x4.relaxed_madd (local.get $v) (v128.load offset=16 (local.get $pb)) (local.get $a1)))
+        (local.set $a2 (f32x4.relaxed_madd (local.get $v) (v128.load offset=32 (local.get $pb)) (local.get $a2)))
+        (local.set $a3 (f32x4.relaxed_madd (local.get $v) (v128.load offset=48 (local.get $pb)) (local.get $a3)))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
+        (br $entries)))
+    (local.set $pc (i32.add (local.get $pc) (i32.shl (local.get $col) (i32.const 2))))
+    (if (local.get $relu)
+      (then
+        (v128.store (local.get $pc) (f32x4.max (local.get $a0) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=16 (local.get $pc) (f32x4.max (local.get $a1) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=32 (local.get $pc) (f32x4.max (local.get $a2) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=48 (local.get $pc) (f32x4.max (local.get $a3) (v128.const f32x4 0 0 0 0))))
+      (else
+        (v128.store (local.get $pc) (local.get $a0))
+        (v128.store offset=16 (local.get $pc) (local.get $a1))
+        (v128.store offset=32 (local.get $pc) (local.get $a2))
+        (v128.store offset=48 (local.get $pc) (local.get $a3)))))
+
+  ;; One pass of 5 vectors: columns col .. col + 20 of one row, out at pc.
+  (func $sparse_cols5
+    (param $e i32) (param $e1 i32) (param $idx i32) (param $val i32) (param $b i32)
+    (param $init i32) (param $s f32) (param $pc i32) (param $col i32) (param $n i32) (param $relu i32)
+    (local $bRow i32) (local $pb i32) (local $pi i32) (local $v v128) (local $sv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128)
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $b (i32.add (local.get $b) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $pi (i32.add (local.get $init) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $a0 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a1 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=16 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a2 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=32 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a3 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=48 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a4 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=64 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_s (local.get $e) (local.get $e1)))
+        (local.set $pb (i32.add (local.get $b) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2)))) (local.get $bRow))))
+        (local.set $v (v128.load32_splat (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2)))))
+        (local.set $a0 (f32x4.relaxed_madd (local.get $v) (v128.load (local.get $pb)) (local.get $a0)))
+        (local.set $a1 (f32x4.relaxed_madd (local.get $v) (v128.load offset=16 (local.get $pb)) (local.get $a1)))
+        (local.set $a2 (f32x4.relaxed_madd (local.get $v) (v128.load offset=32 (local.get $pb)) (local.get $a2)))
+        (local.set $a3 (f32x4.relaxed_madd (local.get $v) (v128.load offset=48 (local.get $pb)) (local.get $a3)))
+        (local.set $a4 (f32x4.relaxed_madd (local.get $v) (v128.load offset=64 (local.get $pb)) (local.get $a4)))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
+        (br $entries)))
+    (local.set $pc (i32.add (local.get $pc) (i32.shl (local.get $col) (i32.const 2))))
+    (if (local.get $relu)
+      (then
+        (v128.store (local.get $pc) (f32x4.max (local.get $a0) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=16 (local.get $pc) (f32x4.max (local.get $a1) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=32 (local.get $pc) (f32x4.max (local.get $a2) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=48 (local.get $pc) (f32x4.max (local.get $a3) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=64 (local.get $pc) (f32x4.max (local.get $a4) (v128.const f32x4 0 0 0 0))))
+      (else
+        (v128.store (local.get $pc) (local.get $a0))
+        (v128.store offset=16 (local.get $pc) (local.get $a1))
+        (v128.store offset=32 (local.get $pc) (local.get $a2))
+        (v128.store offset=48 (local.get $pc) (local.get $a3))
+        (v128.store offset=64 (local.get $pc) (local.get $a4)))))
+
+  ;; One pass of 6 vectors: columns col .. col + 24 of one row, out at pc.
+  (func $sparse_cols6
+    (param $e i32) (param $e1 i32) (param $idx i32) (param $val i32) (param $b i32)
+    (param $init i32) (param $s f32) (param $pc i32) (param $col i32) (param $n i32) (param $relu i32)
+    (local $bRow i32) (local $pb i32) (local $pi i32) (local $v v128) (local $sv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $b (i32.add (local.get $b) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $pi (i32.add (local.get $init) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $a0 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a1 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=16 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a2 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=32 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a3 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=48 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a4 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=64 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a5 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=80 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_s (local.get $e) (local.get $e1)))
+        (local.set $pb (i32.add (local.get $b) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2)))) (local.get $bRow))))
+        (local.set $v (v128.load32_splat (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2)))))
+        (local.set $a0 (f32x4.relaxed_madd (local.get $v) (v128.load (local.get $pb)) (local.get $a0)))
+        (local.set $a1 (f32x4.relaxed_madd (local.get $v) (v128.load offset=16 (local.get $pb)) (local.get $a1)))
+        (local.set $a2 (f32x4.relaxed_madd (local.get $v) (v128.load offset=32 (local.get $pb)) (local.get $a2)))
+        (local.set $a3 (f32x4.relaxed_madd (local.get $v) (v128.load offset=48 (local.get $pb)) (local.get $a3)))
+        (local.set $a4 (f32x4.relaxed_madd (local.get $v) (v128.load offset=64 (local.get $pb)) (local.get $a4)))
+        (local.set $a5 (f32x4.relaxed_madd (local.get $v) (v128.load offset=80 (local.get $pb)) (local.get $a5)))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
+        (br $entries)))
+    (local.set $pc (i32.add (local.get $pc) (i32.shl (local.get $col) (i32.const 2))))
+    (if (local.get $relu)
+      (then
+        (v128.store (local.get $pc) (f32x4.max (local.get $a0) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=16 (local.get $pc) (f32x4.max (local.get $a1) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=32 (local.get $pc) (f32x4.max (local.get $a2) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=48 (local.get $pc) (f32x4.max (local.get $a3) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=64 (local.get $pc) (f32x4.max (local.get $a4) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=80 (local.get $pc) (f32x4.max (local.get $a5) (v128.const f32x4 0 0 0 0))))
+      (else
+        (v128.store (local.get $pc) (local.get $a0))
+        (v128.store offset=16 (local.get $pc) (local.get $a1))
+        (v128.store offset=32 (local.get $pc) (local.get $a2))
+        (v128.store offset=48 (local.get $pc) (local.get $a3))
+        (v128.store offset=64 (local.get $pc) (local.get $a4))
+        (v128.store offset=80 (local.get $pc) (local.get $a5)))))
+
+  ;; One pass of 7 vectors: columns col .. col + 28 of one row, out at pc.
+  (func $sparse_cols7
+    (param $e i32) (param $e1 i32) (param $idx i32) (param $val i32) (param $b i32)
+    (param $init i32) (param $s f32) (param $pc i32) (param $col i32) (param $n i32) (param $relu i32)
+    (local $bRow i32) (local $pb i32) (local $pi i32) (local $v v128) (local $sv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128)
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $b (i32.add (local.get $b) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $pi (i32.add (local.get $init) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $a0 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a1 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=16 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a2 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=32 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a3 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=48 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a4 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=64 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a5 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=80 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a6 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=96 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_s (local.get $e) (local.get $e1)))
+        (local.set $pb (i32.add (local.get $b) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2)))) (local.get $bRow))))
+        (local.set $v (v128.load32_splat (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2)))))
+        (local.set $a0 (f32x4.relaxed_madd (local.get $v) (v128.load (local.get $pb)) (local.get $a0)))
+        (local.set $a1 (f32x4.relaxed_madd (local.get $v) (v128.load offset=16 (local.get $pb)) (local.get $a1)))
+        (local.set $a2 (f32x4.relaxed_madd (local.get $v) (v128.load offset=32 (local.get $pb)) (local.get $a2)))
+        (local.set $a3 (f32x4.relaxed_madd (local.get $v) (v128.load offset=48 (local.get $pb)) (local.get $a3)))
+        (local.set $a4 (f32x4.relaxed_madd (local.get $v) (v128.load offset=64 (local.get $pb)) (local.get $a4)))
+        (local.set $a5 (f32x4.relaxed_madd (local.get $v) (v128.load offset=80 (local.get $pb)) (local.get $a5)))
+        (local.set $a6 (f32x4.relaxed_madd (local.get $v) (v128.load offset=96 (local.get $pb)) (local.get $a6)))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
+        (br $entries)))
+    (local.set $pc (i32.add (local.get $pc) (i32.shl (local.get $col) (i32.const 2))))
+    (if (local.get $relu)
+      (then
+        (v128.store (local.get $pc) (f32x4.max (local.get $a0) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=16 (local.get $pc) (f32x4.max (local.get $a1) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=32 (local.get $pc) (f32x4.max (local.get $a2) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=48 (local.get $pc) (f32x4.max (local.get $a3) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=64 (local.get $pc) (f32x4.max (local.get $a4) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=80 (local.get $pc) (f32x4.max (local.get $a5) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=96 (local.get $pc) (f32x4.max (local.get $a6) (v128.const f32x4 0 0 0 0))))
+      (else
+        (v128.store (local.get $pc) (local.get $a0))
+        (v128.store offset=16 (local.get $pc) (local.get $a1))
+        (v128.store offset=32 (local.get $pc) (local.get $a2))
+        (v128.store offset=48 (local.get $pc) (local.get $a3))
+        (v128.store offset=64 (local.get $pc) (local.get $a4))
+        (v128.store offset=80 (local.get $pc) (local.get $a5))
+        (v128.store offset=96 (local.get $pc) (local.get $a6)))))
+
+  ;; One pass of 8 vectors: columns col .. col + 32 of one row, out at pc.
+  (func $sparse_cols8
+    (param $e i32) (param $e1 i32) (param $idx i32) (param $val i32) (param $b i32)
+    (param $init i32) (param $s f32) (param $pc i32) (param $col i32) (param $n i32) (param $relu i32)
+    (local $bRow i32) (local $pb i32) (local $pi i32) (local $v v128) (local $sv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $b (i32.add (local.get $b) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $pi (i32.add (local.get $init) (i32.shl (local.get $col) (i32.const 2))))
+    (local.set $a0 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a1 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=16 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a2 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=32 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a3 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=48 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a4 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=64 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a5 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=80 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a6 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=96 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (local.set $a7 (if (result v128) (local.get $init) (then (f32x4.mul (local.get $sv) (v128.load offset=112 (local.get $pi)))) (else (v128.const f32x4 0 0 0 0))))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_s (local.get $e) (local.get $e1)))
+        (local.set $pb (i32.add (local.get $b) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $e) (i32.const 2)))) (local.get $bRow))))
+        (local.set $v (v128.load32_splat (i32.add (local.get $val) (i32.shl (local.get $e) (i32.const 2)))))
+        (local.set $a0 (f32x4.relaxed_madd (local.get $v) (v128.load (local.get $pb)) (local.get $a0)))
+        (local.set $a1 (f32x4.relaxed_madd (local.get $v) (v128.load offset=16 (local.get $pb)) (local.get $a1)))
+        (local.set $a2 (f32x4.relaxed_madd (local.get $v) (v128.load offset=32 (local.get $pb)) (local.get $a2)))
+        (local.set $a3 (f32x4.relaxed_madd (local.get $v) (v128.load offset=48 (local.get $pb)) (local.get $a3)))
+        (local.set $a4 (f32x4.relaxed_madd (local.get $v) (v128.load offset=64 (local.get $pb)) (local.get $a4)))
+        (local.set $a5 (f32x4.relaxed_madd (local.get $v) (v128.load offset=80 (local.get $pb)) (local.get $a5)))
+        (local.set $a6 (f32x4.relaxed_madd (local.get $v) (v128.load offset=96 (local.get $pb)) (local.get $a6)))
+        (local.set $a7 (f32x4.relaxed_madd (local.get $v) (v128.load offset=112 (local.get $pb)) (local.get $a7)))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
+        (br $entries)))
+    (local.set $pc (i32.add (local.get $pc) (i32.shl (local.get $col) (i32.const 2))))
+    (if (local.get $relu)
+      (then
+        (v128.store (local.get $pc) (f32x4.max (local.get $a0) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=16 (local.get $pc) (f32x4.max (local.get $a1) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=32 (local.get $pc) (f32x4.max (local.get $a2) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=48 (local.get $pc) (f32x4.max (local.get $a3) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=64 (local.get $pc) (f32x4.max (local.get $a4) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=80 (local.get $pc) (f32x4.max (local.get $a5) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=96 (local.get $pc) (f32x4.max (local.get $a6) (v128.const f32x4 0 0 0 0)))
+        (v128.store offset=112 (local.get $pc) (f32x4.max (local.get $a7) (v128.const f32x4 0 0 0 0))))
+      (else
+        (v128.store (local.get $pc) (local.get $a0))
+        (v128.store offset=16 (local.get $pc) (local.get $a1))
+        (v128.store offset=32 (local.get $pc) (local.get $a2))
+        (v128.store offset=48 (local.get $pc) (local.get $a3))
+        (v128.store offset=64 (local.get $pc) (local.get $a4))
+        (v128.store offset=80 (local.get $pc) (local.get $a5))
+        (v128.store offset=96 (local.get $pc) (local.get $a6))
+        (v128.store offset=112 (local.get $pc) (local.get $a7)))))
 )

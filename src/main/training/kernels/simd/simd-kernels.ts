@@ -37,6 +37,30 @@ export interface SimdKernels {
    * from bytes that live in the heap.
    */
   gatherBytesToFloats(base: number, rows: number, count: number, sampleSize: number, dst: number, pattern: number, period: number): void;
+  /**
+   * The entries of x[m, k] that differ from bg[k], row by row: row i's are ptr[i] .. ptr[i + 1]
+   * of idx (columns) and val (x − bg); idx and val hold m · k + 1. Returns how many.
+   */
+  sparseScan(x: number, bg: number, m: number, k: number, ptr: number, idx: number, val: number): number;
+  /** sparseScan's rows as columns: column c's entries are cptr[c] .. cptr[c + 1] of ridx (rows) and cval. */
+  sparseTranspose(ptr: number, idx: number, val: number, m: number, k: number, cptr: number, ridx: number, cval: number): void;
+  /**
+   * c[r, n] = act(s_r · init[n] + Σ val[e] · b[idx[e], :]) over row r's entries; s_r = scale[r]
+   * (scale 0: 1), init 0: zeros; n ≥ 4; `entries` (their count) sizes the threads' shares.
+   */
+  sparseMM(
+    ptr: number,
+    idx: number,
+    val: number,
+    b: number,
+    init: number,
+    scale: number,
+    c: number,
+    rows: number,
+    n: number,
+    relu: number,
+    entries: number,
+  ): void;
   /** out = p − lr · (g + wd · p) over `len` floats (p − lr · g when wd = 0). */
   sgdStep(p: number, g: number, out: number, len: number, lr: number, wd: number): void;
   /** xp[b, hp, wp, c] = x[b, h, w, c] moved by (top, left) into zeros. */
@@ -209,6 +233,11 @@ function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm
     gatherBytesToFloats: (base, rows, count, sampleSize, dst, pattern, period) =>
       run('gather_bytes_to_floats', count * sampleSize * PAD_WORK, [base, rows, count, sampleSize, dst, pattern, period], count),
     sgdStep: e.sgd_step!,
+    sparseScan: e.sparse_scan! as unknown as SimdKernels['sparseScan'],
+    sparseTranspose: e.sparse_transpose!,
+    // Split by rows: a row's entries times n multiply-adds.
+    sparseMM: (ptr, idx, val, b, init, scale, c, rows, n, relu, entries) =>
+      run('sparse_mm', entries * n, [ptr, idx, val, b, init, scale, c, rows, n, relu], rows),
     // Copies, split by images: a few floats of work per float moved, so a part needs PAD_WORK floats' worth.
     padNhwc: (x, xp, images, h, w, c, hp, wp, top, left) =>
       run('pad_nhwc', images * hp * wp * c * PAD_WORK, [x, xp, images, h, w, c, hp, wp, top, left], images),
