@@ -60,7 +60,7 @@ for (const id of args.cells ?? ['mlp-50-bs64', 'mlp-2048-bs512']) {
     }
     if (round >= warmupRounds) steps[path]!.push(((performance.now() - first) / (count - 1)) * 1000);
   }
-  setSparseInput(true);
+  setSparseInput(null);
   setKernelThreads(null);
   lr.scalar.dispose();
   for (const model of models) model.dispose();

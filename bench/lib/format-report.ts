@@ -352,6 +352,27 @@ export function formatGrid(g: GridSummary): string[] {
     ]),
   );
   out.push(`  lowest ratio in the grid: ${fmtRatio(g.worst_ratio)}`);
+  const mlps = g.cells.filter((c) => c.model === 'mlp');
+  if (mlps.length > 0) {
+    out.push(
+      '',
+      "Scaling grid, the first dense layer's products on the image background (as shipped) against the dense products (RUNLAB_SPARSE_INPUT=0), 1 thread each; ratios: medians of paired repeats (best epochs in brackets)",
+    );
+    out.push(
+      ...table([
+        ['cell', 'Runlab sparse', 'Runlab dense', 'PyTorch', 'sparse / dense', 'sparse / PyTorch', 'dense / PyTorch'],
+        ...mlps.map((c) => [
+          c.label,
+          fmtRate(c.contenders.runlab_1.median_sps),
+          fmtRate(c.contenders.runlab_dense_1.median_sps),
+          fmtRate(c.contenders.pytorch_1.median_sps),
+          fmtRatio(c.sparse_gain),
+          `${fmtRatio(c.ratio_1_thread)} (${fmtRatio(c.best_ratio_1_thread)})`,
+          `${fmtRatio(c.ratio_dense_1_thread)} (${fmtRatio(c.best_ratio_dense_1_thread)})`,
+        ]),
+      ]),
+    );
+  }
   out.push(
     '',
     `Scaling grid, the products' GFLOP/s and their share of the cores' peak (clock measured at ${g.core_ghz?.toFixed(2) ?? '—'} GHz: ${gf(peak.wasm_simd128)} GFLOP/s per core with 128-bit SIMD for Runlab, ${gf(peak.avx2)} with AVX2 for PyTorch), and ${n} cores against 1 thread`,

@@ -4,7 +4,9 @@
  * and on every core, measured the same way on both sides (the cell's warm-up epochs
  * excluded, each epoch's training pass from its first step's end to its last's), interleaved
  * cell by cell and repeat by repeat. Beside each rate: the GFLOP/s of its products and the share of the
- * cores' peak that is.
+ * cores' peak that is. The MLP cells also run Runlab on one thread with RUNLAB_SPARSE_INPUT=0
+ * (the first dense layer's dense products, kernels/sparse-input.ts), so the gain of the
+ * sparse products and both paths' ratios to PyTorch come from the same run.
  */
 import type { Outcome } from './child';
 import { FLOPS_PER_CYCLE } from './core-clock';
@@ -71,8 +73,11 @@ export function cellLabel(c: GridCell): string {
   return `${model}, batch ${c.batchSize}`;
 }
 
-export type GridContender = 'runlab_1' | 'runlab_all' | 'pytorch_1' | 'pytorch_all';
-export const GRID_CONTENDERS: readonly GridContender[] = ['runlab_1', 'pytorch_1', 'runlab_all', 'pytorch_all'];
+export type GridContender = 'runlab_1' | 'runlab_dense_1' | 'runlab_all' | 'pytorch_1' | 'pytorch_all';
+export const GRID_CONTENDERS: readonly GridContender[] = ['runlab_1', 'pytorch_1', 'runlab_dense_1', 'runlab_all', 'pytorch_all'];
+
+/** Whether a cell runs runlab_dense_1: only an MLP's first layer takes the image batch, so only it has sparse products. */
+export const hasDenseContender = (cell: GridCell): boolean => cell.model === 'mlp';
 
 /** What a PyTorch run reports (bench/reference/pytorch_train.py). */
 export interface PytorchRun {
@@ -126,6 +131,14 @@ export interface GridCellSummary {
   /** Every core against one thread, for each side (paired repeats). */
   runlab_scaling: number | null;
   pytorch_scaling: number | null;
+  /**
+   * MLP cells: Runlab's sparse first-layer products against its dense ones (runlab_1 /
+   * runlab_dense_1, paired repeats), and the dense path against PyTorch (median of paired
+   * repeats, best epochs); null for the CNNs.
+   */
+  sparse_gain: number | null;
+  ratio_dense_1_thread: number | null;
+  best_ratio_dense_1_thread: number | null;
 }
 
 export interface GridSummary {
@@ -137,7 +150,7 @@ export interface GridSummary {
   /** Measured clock (best of several runs of a dependent-add chain) and the peaks it gives per core. */
   core_ghz: number | null;
   peak_gflops_per_core: { wasm_simd128: number | null; avx2: number | null };
-  /** The smallest 1-thread and all-cores ratio over the cells. */
+  /** The smallest 1-thread and all-cores ratio over the cells (Runlab as it ships: sparse products on). */
   worst_ratio: number | null;
 }
 
@@ -194,6 +207,9 @@ export function summarizeGrid(
       best_ratio_all_cores: ratioOf(contenders.runlab_all.best_sps, contenders.pytorch_all.best_sps),
       runlab_scaling: pairedRatio(perRepeat('runlab_all'), perRepeat('runlab_1')),
       pytorch_scaling: pairedRatio(perRepeat('pytorch_all'), perRepeat('pytorch_1')),
+      sparse_gain: pairedRatio(perRepeat('runlab_1'), perRepeat('runlab_dense_1')),
+      ratio_dense_1_thread: pairedRatio(perRepeat('runlab_dense_1'), perRepeat('pytorch_1')),
+      best_ratio_dense_1_thread: ratioOf(contenders.runlab_dense_1.best_sps, contenders.pytorch_1.best_sps),
     };
   });
   const ratios = summaries.flatMap((s) => [s.ratio_1_thread, s.ratio_all_cores]).filter((x): x is number => x != null);

@@ -1,11 +1,21 @@
 /**
  * Runs the scaling grid (grid.ts): for each repeat, each cell, each contender in a rotating
- * order — Runlab's runJob in its own process with RUNLAB_THREADS=1 or every core, PyTorch's
- * reference with one thread or its default — and collects the outcomes.
+ * order — Runlab's runJob in its own process with RUNLAB_THREADS=1 or every core (and, for
+ * an MLP, on one thread with RUNLAB_SPARSE_INPUT=0), PyTorch's reference with one thread or
+ * its default — and collects the outcomes.
  */
 import { join } from 'node:path';
 import { runMeasurementProcess, runProcess, type Outcome } from './child';
-import { GRID_CONTENDERS, GRID_LR, cellLabel, type GridCell, type GridRepeat, type PytorchRun } from './grid';
+import {
+  GRID_CONTENDERS,
+  GRID_LR,
+  cellLabel,
+  hasDenseContender,
+  type GridCell,
+  type GridContender,
+  type GridRepeat,
+  type PytorchRun,
+} from './grid';
 import type { JobBenchOptions } from './job-options';
 import type { LoopResult } from './loop-result';
 import { singleThreadEnv, type TorchPython } from './python';
@@ -31,6 +41,15 @@ export function allCoresEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return out;
 }
 
+/** Runlab's environment for a contender: its threads, and the sparse products on unless it is runlab_dense_1. */
+export function runlabEnv(env: NodeJS.ProcessEnv, who: Extract<GridContender, `runlab${string}`>): NodeJS.ProcessEnv {
+  const out = allCoresEnv(env);
+  delete out.RUNLAB_SPARSE_INPUT;
+  if (who !== 'runlab_all') out.RUNLAB_THREADS = '1';
+  if (who === 'runlab_dense_1') out.RUNLAB_SPARSE_INPUT = '0';
+  return out;
+}
+
 function rate(o: Outcome<LoopResult> | Outcome<PytorchRun>): string {
   if (!o.ok) return `FAILED (${o.seconds.toFixed(1)} s): ${o.error.split('\n')[0]}`;
   const v = o.value;
@@ -39,7 +58,7 @@ function rate(o: Outcome<LoopResult> | Outcome<PytorchRun>): string {
 }
 
 export async function measureGrid(cells: readonly GridCell[], o: GridRunOptions): Promise<GridRepeat[][]> {
-  const runlab = (cell: GridCell, oneThread: boolean) => {
+  const runlab = (cell: GridCell, who: Extract<GridContender, `runlab${string}`>) => {
     const job: Partial<JobBenchOptions> = {
       backend: 'wasm',
       model: cell.model,
@@ -51,8 +70,7 @@ export async function measureGrid(cells: readonly GridCell[], o: GridRunOptions)
       warmupEpochs: o.warmupEpochs(cell),
       budgetMs: null,
     };
-    const env = oneThread ? { ...allCoresEnv(o.env), RUNLAB_THREADS: '1' } : allCoresEnv(o.env);
-    return runMeasurementProcess<LoopResult>(join(o.benchDir, 'runner-job.ts'), job, { env });
+    return runMeasurementProcess<LoopResult>(join(o.benchDir, 'runner-job.ts'), job, { env: runlabEnv(o.env, who) });
   };
   const pytorch = (cell: GridCell, oneThread: boolean) => {
     const { python, trainFiles } = o;
@@ -69,13 +87,13 @@ export async function measureGrid(cells: readonly GridCell[], o: GridRunOptions)
   for (let r = 0; r < o.repeats; r++) {
     const repeat: GridRepeat[] = [];
     for (const [i, cell] of cells.entries()) {
-      const result: GridRepeat = { runlab_1: null, runlab_all: null, pytorch_1: null, pytorch_all: null };
-      const k = (r + i) % GRID_CONTENDERS.length;
-      for (const who of [...GRID_CONTENDERS.slice(k), ...GRID_CONTENDERS.slice(0, k)]) {
-        const one = who.endsWith('_1');
-        const outcome = who.startsWith('runlab') ? await runlab(cell, one) : await pytorch(cell, one);
+      const result: GridRepeat = { runlab_1: null, runlab_dense_1: null, runlab_all: null, pytorch_1: null, pytorch_all: null };
+      const contenders = GRID_CONTENDERS.filter((who) => who !== 'runlab_dense_1' || hasDenseContender(cell));
+      const k = (r + i) % contenders.length;
+      for (const who of [...contenders.slice(k), ...contenders.slice(0, k)]) {
+        const outcome = who === 'pytorch_1' || who === 'pytorch_all' ? await pytorch(cell, who === 'pytorch_1') : await runlab(cell, who);
         result[who] = outcome;
-        if (outcome) o.log(`grid ${r + 1}/${o.repeats}: ${cellLabel(cell).padEnd(20)} ${who.padEnd(11)} ${rate(outcome)}`);
+        if (outcome) o.log(`grid ${r + 1}/${o.repeats}: ${cellLabel(cell).padEnd(20)} ${who.padEnd(14)} ${rate(outcome)}`);
       }
       repeat.push(result);
     }

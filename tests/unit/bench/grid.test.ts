@@ -10,6 +10,7 @@ import { trainingFlopsPerSample } from '../../../bench/lib/flops';
 import { formatFirstRow, formatGrid } from '../../../bench/lib/format-report';
 import { GRID_CELLS, gridWarmupEpochs, summarizeGrid, type GridRepeat, type PytorchRun } from '../../../bench/lib/grid';
 import { parseJobOptions } from '../../../bench/lib/job-options';
+import { runlabEnv } from '../../../bench/lib/measure-grid';
 import type { LoopResult } from '../../../bench/lib/loop-result';
 
 function runlab(perEpoch: number[], threads: number): Outcome<LoopResult> {
@@ -68,6 +69,7 @@ describe('summarizeGrid', () => {
     const repeat = (scale: number): GridRepeat => ({
       // Warm-up epoch first (slow), then three steady ones.
       runlab_1: runlab([10, 50 * scale, 52 * scale, 48 * scale], 1),
+      runlab_dense_1: null,
       runlab_all: runlab([10, 90 * scale, 80 * scale, 85 * scale], 2),
       pytorch_1: pytorch([45 * scale, 50 * scale, 40 * scale], 1),
       pytorch_all: { ok: false, error: 'exit code 1: boom\nstack', seconds: 1 },
@@ -94,6 +96,39 @@ describe('summarizeGrid', () => {
     expect(text).toMatch(/CNN 8-16, batch 64 +1 epochs /);
     expect(text).toContain('1.11× (1.04×)');
     expect(text).toContain('! CNN 8-16, batch 64, pytorch_all: exit code 1: boom');
+    // a CNN has no dense run and no sparse table
+    expect(c.sparse_gain).toBeNull();
+    expect(text).not.toContain('RUNLAB_SPARSE_INPUT=0');
+  });
+
+  it("pairs an MLP's sparse and dense runs (RUNLAB_SPARSE_INPUT=0) with each other and with PyTorch, and prints them", () => {
+    const cell = GRID_CELLS.find((c) => c.id === 'mlp-50-bs64')!;
+    const repeat = (sparse: number, dense: number, torch: number): GridRepeat => ({
+      runlab_1: runlab([1, sparse, sparse + 2, sparse - 2], 1),
+      runlab_dense_1: runlab([1, dense, dense + 1, dense - 1], 1),
+      runlab_all: null,
+      pytorch_1: pytorch([torch, torch + 10, torch - 10], 1),
+      pytorch_all: null,
+    });
+    const g = summarizeGrid([cell], [[repeat(300, 200, 250)], [repeat(330, 200, 300)], [repeat(280, 210, 240)]], {
+      warmupEpochs: () => 1,
+      timedEpochs: 3,
+      cores: 2,
+      coreGhz: null,
+    });
+    const c = g.cells[0]!;
+    // paired ratios 1.5, 1.65, 1.333…: the median
+    expect(c.sparse_gain).toBeCloseTo(1.5);
+    // dense / PyTorch: 0.8, 0.667, 0.875
+    expect(c.ratio_dense_1_thread).toBeCloseTo(0.8);
+    // sparse / PyTorch: 1.2, 1.1, 1.1667
+    expect(c.ratio_1_thread).toBeCloseTo(280 / 240);
+    expect(c.best_ratio_dense_1_thread).toBeCloseTo(211 / 310);
+    // the lowest ratio is Runlab's as shipped, not its dense path
+    expect(g.worst_ratio).toBeCloseTo(280 / 240);
+    const text = formatGrid(g).join('\n');
+    expect(text).toContain('against the dense products (RUNLAB_SPARSE_INPUT=0)');
+    expect(text).toMatch(/MLP 50, batch 64 +300\/s +200\/s +250\/s +1\.50× +1\.17× \(1\.07×\) +0\.80× \(0\.68×\)/);
   });
 
   it("warms each cell up for its own epochs (a quarter, at least 1, in a quick run): what V8's compiler needs, the same for both sides", () => {
@@ -125,6 +160,17 @@ describe('summarizeGrid', () => {
       'cnn-32-64-bs64',
       'cnn-32-64-bs512',
     ]);
+  });
+});
+
+describe('runlabEnv', () => {
+  it("gives each Runlab contender its threads and sparse setting, whatever the caller's environment holds", () => {
+    const user = { PATH: '/bin', RUNLAB_THREADS: '7', RUNLAB_SPARSE_INPUT: '0', OMP_NUM_THREADS: '3' };
+    const pick = (e: NodeJS.ProcessEnv) => [e.RUNLAB_THREADS, e.RUNLAB_SPARSE_INPUT, e.OMP_NUM_THREADS, e.PATH];
+    expect(pick(runlabEnv(user, 'runlab_1'))).toEqual(['1', undefined, undefined, '/bin']);
+    expect(pick(runlabEnv(user, 'runlab_dense_1'))).toEqual(['1', '0', undefined, '/bin']);
+    expect(pick(runlabEnv(user, 'runlab_all'))).toEqual([undefined, undefined, undefined, '/bin']);
+    expect(user.RUNLAB_SPARSE_INPUT).toBe('0');
   });
 });
 

@@ -3,7 +3,7 @@
  * as its background plus the entries that differ from it. The products equal a float64
  * reference for shapes with ragged edges, one and three channels, and widths from 4 units
  * up; a later batch of the same set takes the mark away from the earlier one; a batch too
- * dense, or the switch off, keeps the dense products; nothing leaks.
+ * dense, or the switch off (RUNLAB_SPARSE_INPUT=0 too), keeps the dense products; nothing leaks.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -11,10 +11,11 @@ import { initBackend } from '../../../src/main/training/backend';
 import type { PixelBytes } from '../../../src/main/training/data/dataset';
 import { denseBackward, denseForward } from '../../../src/main/training/models/dense';
 import { simdGatherPixels } from '../../../src/main/training/kernels/pixel-gather';
-import { setSparseInput } from '../../../src/main/training/kernels/sparse-input';
+import { setSparseInput, sparseInputOn } from '../../../src/main/training/kernels/sparse-input';
 
 afterEach(() => {
-  setSparseInput(true);
+  delete process.env.RUNLAB_SPARSE_INPUT;
+  setSparseInput(null);
 });
 
 afterAll(async () => {
@@ -173,6 +174,33 @@ describe('sparse input', () => {
     // too dense for entries: the very same products, to the bit
     expect(Array.from(busy.y)).toEqual(Array.from(dense.y));
     expect(Array.from(busy.dw)).toEqual(Array.from(dense.dw));
+    tf.dispose([x, w, b, dy]);
+  });
+
+  it('is on by default and off with RUNLAB_SPARSE_INPUT=0: then the products are the dense ones, to the bit', async () => {
+    await initBackend('wasm');
+    const [m, k, n] = [32, 784, 50];
+    const bytes = images(m, k, 1, 0.8, 21);
+    const x = gather(bytes, m, k);
+    const w = seededTensor([k, n], 22, 0.1) as tf.Tensor2D;
+    const b = seededTensor([n], 23, 0.1) as tf.Tensor1D;
+    const dy = seededTensor([m, n], 24, 1) as tf.Tensor2D;
+    expect(sparseInputOn()).toBe(true);
+    const sparse = pass(x, w, b, dy);
+    setSparseInput(false);
+    const dense = pass(x, w, b, dy);
+    process.env.RUNLAB_SPARSE_INPUT = '0';
+    setSparseInput(null);
+    expect(sparseInputOn()).toBe(false);
+    const fromEnv = pass(x, w, b, dy);
+    expect(Array.from(fromEnv.dw)).toEqual(Array.from(dense.dw));
+    expect(Array.from(fromEnv.y)).toEqual(Array.from(dense.y));
+    expect(Array.from(fromEnv.dw)).not.toEqual(Array.from(sparse.dw));
+    process.env.RUNLAB_SPARSE_INPUT = '1';
+    setSparseInput(null);
+    expect(sparseInputOn()).toBe(true);
+    // any other value keeps it on
+    expect(Array.from(pass(x, w, b, dy).dw)).toEqual(Array.from(sparse.dw));
     tf.dispose([x, w, b, dy]);
   });
 

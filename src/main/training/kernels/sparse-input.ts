@@ -72,12 +72,24 @@ const freeOnCollect = new FinalizationRegistry<{ simd: WeakRef<SimdKernels>; ptr
 });
 /** Each owner's pointers, as the registry frees them (the buffer moves when it grows). */
 const heldPtrs = new WeakMap<Owner, { bg: number; buf: number }>();
-let enabled = true;
+/** On unless $RUNLAB_SPARSE_INPUT is 0; read once here, not per batch (process.env is a slow lookup). */
+const fromEnv = (): boolean => process.env.RUNLAB_SPARSE_INPUT !== '0';
+let choice: boolean | null = null;
+let on = fromEnv();
 
-/** Switches the sparse products on (the default) or off, for comparing them in one process (tests, the benchmark). Returns the previous setting. */
-export function setSparseInput(on: boolean): boolean {
-  const previous = enabled;
-  enabled = on;
+/** Whether the sparse products run: setSparseInput's choice, else $RUNLAB_SPARSE_INPUT's (on by default). */
+export function sparseInputOn(): boolean {
+  return on;
+}
+
+/**
+ * Switches the sparse products on or off (null: $RUNLAB_SPARSE_INPUT's choice, read again),
+ * for comparing them in one process (tests, the benchmark). Returns the previous choice.
+ */
+export function setSparseInput(next: boolean | null): boolean | null {
+  const previous = choice;
+  choice = next;
+  on = next ?? fromEnv();
   return previous;
 }
 
@@ -109,7 +121,7 @@ function ownerOf(bytes: PixelBytes, simd: SimdKernels, memory: HostMemory, batch
  * as on its set's background; any earlier batch of the set loses its mark.
  */
 export function markBackground(batch: tf.TensorInfo, bytes: PixelBytes, simd: SimdKernels, memory: HostMemory, k: number): void {
-  if (!enabled) return;
+  if (!on) return;
   const owner = ownerOf(bytes, simd, memory, batch, k);
   if (!owner || owner.denseStreak >= DENSE_STREAK) return;
   owner.generation++;
@@ -130,7 +142,7 @@ function layout(rows: number, k: number) {
 
 /** The live mark of x ([m, k], the set's latest batch) on this backend's kernels, or null. */
 function liveMark(x: tf.TensorInfo, simd: SimdKernels): Mark | null {
-  if (!enabled || x.shape.length !== 2) return null;
+  if (!on || x.shape.length !== 2) return null;
   const mark = marks.get(x.dataId);
   if (!mark || mark.owner.simd !== simd || mark.generation !== mark.owner.generation || x.shape[1] !== mark.owner.k) return null;
   return mark;
