@@ -191,6 +191,43 @@ describe.each(Object.keys(SIMD_BUILDS) as (keyof typeof SIMD_BUILDS)[])('the %s 
     }
   });
 
+  it('relu_grad_blocks masks as relu_grad_sums, and sums block by block (each block in row order), the same bits in 1, 2 or 5 chunks', () => {
+    const k = instance(name);
+    // Blocks of 7 rows: 30 rows is 4 full blocks and a ragged one of 2; 7 rows is one block.
+    for (const [m, n, block] of [
+      [30, 13, 7],
+      [7, 8, 7],
+      [64, 16, 16],
+    ] as const) {
+      k.reset();
+      const dy = seeded(m * n, 8);
+      const y = seeded(m * n, 9);
+      const blocks = Math.ceil(m / block);
+      const [pdy, py] = [dy, y].map(k.alloc) as [number, number];
+      const [out, sums, whole, wholeSums] = [m * n, n, m * n, n].map((size) => k.alloc(size)) as number[];
+      const partials = k.alloc(blocks * n);
+      k.e.relu_grad_sums!(pdy, py, whole!, wholeSums!, m, n);
+      const masked = k.read(whole!, m * n);
+      // Each block's column sums in row order, then the blocks' sums in block order, in float32.
+      const want = new Float32Array(n);
+      for (let b = 0; b < blocks; b++) {
+        const part = new Float32Array(n);
+        for (let r = b * block; r < Math.min(m, (b + 1) * block); r++)
+          for (let c = 0; c < n; c++) part[c] = Math.fround(part[c]! + masked[r * n + c]!);
+        for (let c = 0; c < n; c++) want[c] = Math.fround(want[c]! + part[c]!);
+      }
+      for (const chunks of [1, 2, 5]) {
+        k.spoil(out!, m * n);
+        k.spoil(sums!, n);
+        k.spoil(partials, blocks * n);
+        for (let p = 0; p < chunks; p++) k.e.relu_grad_blocks!(pdy, py, out!, partials, m, n, block, p, chunks);
+        k.e.col_sums!(partials, sums!, blocks, n);
+        expect(k.read(out!, m * n)).toEqual(masked);
+        expect(k.read(sums!, n)).toEqual(want);
+      }
+    }
+  });
+
   it('gemm_nn_packed and gemm_tn_packed on pack_panels compute the plain products to the bit, in 1, 3 or 16 chunks (tails of 1–2 rows)', () => {
     const k = instance(name);
     // Ragged panels (n not a multiple of 8), rows not a multiple of 4, and two blocks of rows each

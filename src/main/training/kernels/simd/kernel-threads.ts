@@ -55,6 +55,7 @@ export const PARALLEL_KERNELS = [
   'unpad_nhwc',
   'gather_bytes_to_floats',
   'sparse_mm',
+  'relu_grad_blocks',
 ] as const;
 
 /**

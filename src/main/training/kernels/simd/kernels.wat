@@ -1257,6 +1257,31 @@
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $rest))))
 
+  ;; relu_grad_sums over blocks of `block` rows, block by block (by blocks, for threads):
+  ;; block b's column sums go to partials[b, n], which col_sums then adds in block order. The
+  ;; blocks depend on m alone, so the sums are the same on any number of threads.
+  (func $relu_grad_blocks (export "relu_grad_blocks")
+    (param $dy i32) (param $y i32) (param $out i32) (param $partials i32) (param $m i32) (param $n i32)
+    (param $block i32) (param $part i32) (param $parts i32)
+    (local $blocks i32) (local $b i32) (local $b1 i32) (local $r0 i32) (local $off i32)
+    (local.set $blocks (i32.div_u (i32.add (local.get $m) (i32.sub (local.get $block) (i32.const 1))) (local.get $block)))
+    (local.set $b (call $split_items (local.get $blocks) (local.get $part) (local.get $parts)))
+    (local.set $b1 (call $split_items (local.get $blocks) (i32.add (local.get $part) (i32.const 1)) (local.get $parts)))
+    (block $done
+      (loop $blocksLoop
+        (br_if $done (i32.ge_s (local.get $b) (local.get $b1)))
+        (local.set $r0 (i32.mul (local.get $b) (local.get $block)))
+        (local.set $off (i32.shl (i32.mul (local.get $r0) (local.get $n)) (i32.const 2)))
+        (call $relu_grad_sums
+          (i32.add (local.get $dy) (local.get $off))
+          (i32.add (local.get $y) (local.get $off))
+          (i32.add (local.get $out) (local.get $off))
+          (i32.add (local.get $partials) (i32.shl (i32.mul (local.get $b) (local.get $n)) (i32.const 2)))
+          (call $min (local.get $block) (i32.sub (local.get $m) (local.get $r0)))
+          (local.get $n))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocksLoop))))
+
   ;; out[n] = Σ over rows of a[m, n] — a dense layer's bias gradient, rows summed in order.
   (func $col_sums (export "col_sums") (param $a i32) (param $out i32) (param $m i32) (param $n i32)
     (local $j i32) (local $i i32) (local $p i32) (local $rowBytes i32) (local $acc v128) (local $sum f32)

@@ -21,7 +21,11 @@ export interface SimdKernels {
   gemmTN(a: number, b: number, c: number, m: number, p: number, n: number): void;
   /** out[n] = the column sums of a[m, n]. */
   colSums(a: number, out: number, m: number, n: number): void;
-  /** relu's backward pass and colSums in one pass: out[m, n] = dy where y > 0, else 0 (NaN in y stays NaN); sums[n] = out's column sums. */
+  /**
+   * relu's backward pass and colSums in one pass: out[m, n] = dy where y > 0, else 0 (NaN in y
+   * stays NaN); sums[n] = out's column sums, in row order up to RELU_BLOCK_ROWS rows, else
+   * block by block (each block's sums, then the blocks' in order: the same on any number of threads).
+   */
   reluGradSums(dy: number, y: number, out: number, sums: number, m: number, n: number): void;
   /** out[cols, rows] = a[rows, cols]ᵀ. */
   transpose(a: number, out: number, rows: number, cols: number): void;
@@ -182,6 +186,14 @@ const DW_BLOCK_BYTES = 32 * 1024;
  * measured, the CNN's first pad (54k floats at batch 64) takes 17 µs on one thread, 11 on two.
  */
 const PAD_WORK = 2;
+/**
+ * Rows per block of relu_grad_blocks: a conv layer's masked gradient (batch × pixels rows)
+ * splits over the threads in blocks this size; a dense layer's (batch rows, ≤ 512 in the
+ * grid) stays one pass in row order. Measured on the CNN preset at batch 64, 2 cores: the
+ * two masks took 49 µs a step on the training thread (more than on 1 thread, 32 µs: half
+ * their inputs sit in the other core's cache); split in blocks, 36 µs (BENCHMARKS.md, 4 December).
+ */
+const RELU_BLOCK_ROWS = 512;
 
 const statuses = new WeakMap<object, SimdKernelsStatus>();
 let enabled = true;
@@ -226,7 +238,19 @@ function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm
     gemmTN: (a, b, c, m, p, n) =>
       onPanels(b, m, n, p, m * p * n, ['gemm_tn', [a, b, c, m, p, n]], (bp) => ['gemm_tn_packed', [a, bp, c, m, p, n]]),
     colSums: e.col_sums!,
-    reluGradSums: e.relu_grad_sums!,
+    reluGradSums: (dy, y, out, sums, m, n) => {
+      const blocks = Math.ceil(m / RELU_BLOCK_ROWS);
+      const partials = blocks > 1 ? wasm._malloc!(blocks * n * 4) >>> 0 : 0;
+      // One block, or no memory left for the blocks' sums: one pass (sums rounded in row order).
+      if (!partials) return e.relu_grad_sums!(dy, y, out, sums, m, n);
+      try {
+        // Elementwise, a float in from each of dy and y and one out: counted as copies.
+        run('relu_grad_blocks', m * n * PAD_WORK, [dy, y, out, partials, m, n, RELU_BLOCK_ROWS], blocks);
+        e.col_sums!(partials, sums, blocks, n);
+      } finally {
+        wasm._free!(partials);
+      }
+    },
     transpose: e.transpose!,
     bytesToFloats: e.bytes_to_floats!,
     // Split by rows; a byte in, a float out, counted as a copy.
