@@ -1,6 +1,7 @@
 /** The human-readable table `npm run bench` prints (the JSON report carries the same numbers). */
 import { FIRST_ROW_LABELS, FIRST_ROW_VARIANTS, type FirstRowSummary } from './first-row-result';
 import type { GridSummary } from './grid';
+import type { KernelSplitRow, KernelSplitSummary } from './kernel-split-result';
 import type { ThreadsSummary } from './threads-result';
 import type { BenchReport } from './report';
 import { formatHistoryBench } from './history-report';
@@ -183,6 +184,8 @@ export function formatReport(r: BenchReport): string {
   if (r.grid) out.push('', ...formatGrid(r.grid));
   if (r.threads) out.push('', ...formatThreads(r.threads));
   else if (r.threads_error) out.push('', `Kernel threads: failed — ${r.threads_error}`);
+  if (r.kernel_split) out.push('', ...formatKernelSplit(r.kernel_split));
+  else if (r.kernel_split_error) out.push('', `Kernel split: failed — ${r.kernel_split_error}`);
   if (r.first_row) out.push('', ...formatFirstRow(r.first_row));
   else if (r.first_row_error) out.push('', `Start → first stored row: failed — ${r.first_row_error}`);
 
@@ -416,6 +419,17 @@ export function formatThreads(s: ThreadsSummary): string[] {
       ['cell', 'Runlab 1 thread', `Runlab ${s.cores} cores`, `${s.cores} cores / 1 thread`, 'best turns'],
       ...s.cells.map((c) => [c.label, fmtRate(c.one_thread_sps), fmtRate(c.all_cores_sps), fmtRatio(c.ratio), fmtRatio(c.best_ratio)]),
     ]),
+  ];
+}
+
+const us = (x: number | null): string => (x === null ? '—' : `${x.toFixed(1)} µs`);
+
+/** The CNN preset's step, kernel call by kernel call, on 1 thread and on every core. */
+export function formatKernelSplit(s: KernelSplitSummary): string[] {
+  const line = (r: KernelSplitRow) => [r.call, us(r.one_thread_us), us(r.all_cores_us), fmtRatio(r.speedup)];
+  return [
+    `Kernel split, ${s.label}: µs per step of each SIMD kernel call, 1 thread against ${s.cores} cores (timers on both; medians of ${s.timed_rounds / 2} turns each; speedup < 1: slower on the cores)`,
+    ...table([['call', '1 thread', `${s.cores} cores`, 'speedup'], ...s.calls.map(line), line(s.outside), line(s.step)]),
   ];
 }
 

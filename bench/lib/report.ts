@@ -1,4 +1,5 @@
 /** The benchmark report: what `npm run bench -- --json` prints as its last line. */
+import type { KernelSplitSummary } from './kernel-split-result';
 import type { ThreadsSummary } from './threads-result';
 import type { MachineInfo } from './machine';
 import type { HookProfile } from './hook-profile-result';
@@ -93,6 +94,9 @@ export interface BenchReport {
   /** Runlab's kernels on 1 thread against every core, in one process per cell (null: section not run). */
   threads?: ThreadsSummary | null;
   threads_error?: string;
+  /** The CNN preset's step kernel call by kernel call, 1 thread against every core (with the threads section). */
+  kernel_split?: KernelSplitSummary | null;
+  kernel_split_error?: string;
   /** Start → first stored row: cold from TypeScript, cold bundled, warm (null: section not run). */
   first_row: FirstRowSummary | null;
   first_row_error?: string;

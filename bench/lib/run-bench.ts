@@ -33,6 +33,7 @@ import { GRID_CELLS, gridWarmupEpochs, summarizeGrid, type GridCell, type GridSu
 import { machineInfo } from './machine';
 import { allCoresEnv, measureGrid } from './measure-grid';
 import { summarizeFirstRow, type FirstRowResult, type FirstRowSummary } from './first-row-result';
+import { summarizeKernelSplit, type KernelSplitResult, type KernelSplitSummary } from './kernel-split-result';
 import { summarizeThreads, type ThreadsResult, type ThreadsSummary } from './threads-result';
 import { blasLibrary, findTorchPython, singleThreadEnv, writeTrainSet, type TorchPython } from './python';
 import type { BackendEntry, BenchReport, TelemetryReport } from './report';
@@ -313,6 +314,8 @@ export async function runBench(argv: readonly string[]): Promise<number> {
 
     let threads: ThreadsSummary | null = null;
     let threadsError: string | undefined;
+    let kernelSplit: KernelSplitSummary | null = null;
+    let kernelSplitError: string | undefined;
     if (on('threads')) {
       // 12 untimed turns: V8 compiles the hot JavaScript over the first ~1,000 steps (grid.ts).
       const [rounds, warmupRounds] = settings.quick ? [10, 4] : [32, 12];
@@ -325,6 +328,16 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       if (o.ok) threads = summarizeThreads(o.value);
       else threadsError = o.error;
       log(`threads: ${threads ? threads.cells.map((c) => `${c.label} ${c.ratio?.toFixed(2)}×`).join(', ') : `FAILED: ${threadsError}`}`);
+      const split = await runMeasurementProcess<KernelSplitResult>(
+        entry('kernel-split.ts'),
+        settings.quick ? { rounds: 6, warmupRounds: 4 } : { rounds: 16, warmupRounds: 6 },
+        { env: allCoresEnv(ctx.env) },
+      );
+      if (split.ok) kernelSplit = summarizeKernelSplit(split.value);
+      else kernelSplitError = split.error;
+      log(
+        `kernel split: ${kernelSplit ? `step ${kernelSplit.step.speedup?.toFixed(2)}× on ${kernelSplit.cores} cores` : `FAILED: ${kernelSplitError}`}`,
+      );
     }
 
     let firstRow: FirstRowSummary | null = null;
@@ -409,6 +422,8 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       grid,
       ...(on('threads') ? { threads } : {}),
       ...(threadsError ? { threads_error: threadsError } : {}),
+      ...(on('threads') ? { kernel_split: kernelSplit } : {}),
+      ...(kernelSplitError ? { kernel_split_error: kernelSplitError } : {}),
       first_row: firstRow,
       ...(firstRowError ? { first_row_error: firstRowError } : {}),
       backends,
