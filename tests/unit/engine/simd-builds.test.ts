@@ -228,6 +228,48 @@ describe.each(Object.keys(SIMD_BUILDS) as (keyof typeof SIMD_BUILDS)[])('the %s 
     }
   });
 
+  it('conv_dw_pixels sums each block of pixels as conv_dw on that block alone, and col_sums the blocks in order: the same bits in 1, 2 or 5 chunks', () => {
+    const k = instance(name);
+    // Blocks of 52 pixels: 784 is 15 full blocks and a ragged one of 4; 147 in 40s, 3 and 27.
+    for (const [c, pixels] of [
+      [CONV_CASES[0]!, 52],
+      [CONV_CASES[1]!, 40],
+    ] as const) {
+      const { images: n, size: h, channels: ch, kernel: kk, filters: o, stride: s } = c;
+      const out = outputSize(c);
+      const hp = (out - 1) * s + kk;
+      const before = Math.floor(Math.max((out - 1) * s + kk - h, 0) / 2);
+      const [m, l] = [n * out * out, kk * ch];
+      const K = kk * l;
+      const rowBytes = hp * ch * 4;
+      const blocks = Math.ceil(m / pixels);
+      k.reset();
+      const [px, pg] = [seeded(n * h * h * ch, 1), seeded(m * o, 4)].map(k.alloc) as [number, number];
+      const [xp, table, dw, whole, one, partials] = [n * hp * hp * ch, m, K * o, K * o, K * o, blocks * K * o].map((size) =>
+        k.alloc(size),
+      ) as number[];
+      k.e.pad_nhwc!(px, xp!, n, h, h, ch, hp, hp, before, before, 0, 1);
+      k.e.conv_rows!(table!, n, out, out, hp, hp, ch, s);
+      k.e.conv_dw!(xp!, table!, pg, whole!, m, kk, l, rowBytes, o, 0, 0, 0, 1);
+      // Each block through conv_dw on its own pixels, then the blocks added in order, in float32.
+      const want = new Float32Array(K * o);
+      for (let b = 0; b < blocks; b++) {
+        const p0 = b * pixels;
+        k.e.conv_dw!(xp!, table! + 4 * p0, pg + 4 * p0 * o, one!, Math.min(pixels, m - p0), kk, l, rowBytes, o, 0, 0, 0, 1);
+        const part = k.read(one!, K * o);
+        for (let i = 0; i < K * o; i++) want[i] = Math.fround(want[i]! + part[i]!);
+      }
+      expect(worst(want, k.read(whole!, K * o), Math.sqrt(m))).toBeLessThan(5e-6);
+      for (const chunks of [1, 2, 5]) {
+        k.spoil(partials!, blocks * K * o);
+        k.spoil(dw!, K * o);
+        for (let p = 0; p < chunks; p++) k.e.conv_dw_pixels!(xp!, table!, pg, partials!, m, kk, l, rowBytes, o, pixels, p, chunks);
+        k.e.col_sums!(partials!, dw!, blocks, K * o);
+        expect(k.read(dw!, K * o)).toEqual(want);
+      }
+    }
+  });
+
   it('gemm_nn_packed and gemm_tn_packed on pack_panels compute the plain products to the bit, in 1, 3 or 16 chunks (tails of 1–2 rows)', () => {
     const k = instance(name);
     // Ragged panels (n not a multiple of 8), rows not a multiple of 4, and two blocks of rows each

@@ -49,6 +49,7 @@ export const PARALLEL_KERNELS = [
   'gemm_tn_packed',
   'conv_fwd',
   'conv_dw',
+  'conv_dw_pixels',
   'conv_dx',
   'col2im',
   'pad_nhwc',

@@ -967,6 +967,36 @@
     (if (i32.lt_s (local.get $last) (i32.const 0)) (then (local.set $last (i32.const 0))))
     (call $min (local.get $b) (local.get $last)))
 
+  ;; partials[b, kh·l, n] = conv_dw over the pixels of block b, [b·pixels, min(m, (b + 1)·pixels)),
+  ;; each block's sums in pixel order; col_sums over the blocks then gives dw. A filter
+  ;; gradient of few tiles splits over the threads by blocks of pixels instead of by tiles
+  ;; (a 3×3 filter over one channel has 3 tiles: 2 parts at best, 2:1), and each part reads
+  ;; only its blocks' dL/dy and windows. The blocks depend on the shape alone, so the bits are
+  ;; the same on any number of parts. By blocks.
+  (func $conv_dw_pixels (export "conv_dw_pixels")
+    (param $xp i32) (param $table i32) (param $g i32) (param $partials i32)
+    (param $m i32) (param $kh i32) (param $l i32) (param $rowBytes i32) (param $n i32) (param $pixels i32)
+    (param $part i32) (param $parts i32)
+    (local $b i32) (local $b1 i32) (local $p0 i32) (local $blockBytes i32)
+    (if (i32.lt_s (local.get $pixels) (i32.const 1)) (then (return)))
+    (local.set $blockBytes (i32.shl (i32.mul (i32.mul (local.get $kh) (local.get $l)) (local.get $n)) (i32.const 2)))
+    (local.set $b1 (i32.div_u (i32.sub (i32.add (local.get $m) (local.get $pixels)) (i32.const 1)) (local.get $pixels)))
+    (local.set $b (call $split_items (local.get $b1) (local.get $part) (local.get $parts)))
+    (local.set $b1 (call $split_items (local.get $b1) (i32.add (local.get $part) (i32.const 1)) (local.get $parts)))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_s (local.get $b) (local.get $b1)))
+        (local.set $p0 (i32.mul (local.get $b) (local.get $pixels)))
+        (call $conv_dw (local.get $xp)
+          (i32.add (local.get $table) (i32.shl (local.get $p0) (i32.const 2)))
+          (i32.add (local.get $g) (i32.shl (i32.mul (local.get $p0) (local.get $n)) (i32.const 2)))
+          (i32.add (local.get $partials) (i32.mul (local.get $b) (local.get $blockBytes)))
+          (call $min (local.get $pixels) (i32.sub (local.get $m) (local.get $p0)))
+          (local.get $kh) (local.get $l) (local.get $rowBytes) (local.get $n)
+          (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 1))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocks))))
+
   ;; conv_dw one output at a time for filter rows [k0, k1), for shapes narrower than a tile.
   (func $conv_dw_single
     (param $xp i32) (param $table i32) (param $g i32) (param $dw i32)

@@ -99,8 +99,10 @@ export interface SimdKernels {
     relu: number,
   ): void;
   /**
-   * dw[kk, o] = Σ_p window(p)[kk] · g[p, o], in blocks of `block` pixels (default: as many
-   * as keep a block of g within DW_BLOCK_BYTES; 0: unblocked) — the same bits either way.
+   * dw[kk, o] = Σ_p window(p)[kk] · g[p, o]. A small dw (≤ DW_PIXEL_MAX_FLOATS) is summed
+   * over DW_PIXEL_BLOCKS blocks of pixels, then the blocks in order (conv_dw_pixels); a
+   * bigger one in one sum over the pixels, read in blocks of `block` pixels (default: as
+   * many as keep a block of g within DW_BLOCK_BYTES; 0: unblocked) — the same bits either way.
    */
   convDw(
     xp: number,
@@ -187,6 +189,16 @@ const DW_BLOCK_BYTES = 32 * 1024;
  */
 const PAD_WORK = 2;
 /**
+ * Filter gradients of at most this many floats (kh·l·n: the CNN preset's 72 and 1,152) sum
+ * DW_PIXEL_BLOCKS blocks of pixels (each at least DW_PIXEL_MIN_ROWS) and then the blocks, so
+ * the threads split the pixels — the blocks fixed by the shape, the bits the same on any
+ * number of threads. Bigger ones (the wide CNN's 18,432) split their tiles: their partial
+ * sums would cost more to write and add than their tiles lose in balance.
+ */
+const DW_PIXEL_MAX_FLOATS = 4096;
+const DW_PIXEL_BLOCKS = 16;
+const DW_PIXEL_MIN_ROWS = 128;
+/**
  * Rows per block of relu_grad_blocks: a conv layer's masked gradient (batch × pixels rows)
  * splits over the threads in blocks this size; a dense layer's (batch rows, ≤ 512 in the
  * grid) stays one pass in row order. Measured on the CNN preset at batch 64, 2 cores: the
@@ -270,14 +282,28 @@ function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm
     convRows: e.conv_rows!,
     convFwd: (xp, table, f, bias, y, m, kh, l, rowBytes, n, relu) =>
       run('conv_fwd', m * kh * l * n, [xp, table, f, bias, y, m, kh, l, rowBytes, n, relu]),
-    // conv_dw splits the filter gradient's kh·l rows in whole tiles (kernels.wat's dw_split):
-    // a 3×3 filter over one channel has 9, two tiles' worth, so at most 2 parts.
+    // A filter gradient of few floats sums blocks of pixels (conv_dw_pixels) and then the
+    // blocks: the threads split the pixels. Otherwise conv_dw splits its kh·l rows in whole
+    // tiles (kernels.wat's dw_split) and reads dL/dy in blocks that stay in the caches.
     convDw: (xp, table, g, dw, m, kh, l, rowBytes, n, block = Math.max(TILE_ROWS, Math.floor(DW_BLOCK_BYTES / (n * 4)))) => {
+      const k = kh * l;
+      const blocks = k * n <= DW_PIXEL_MAX_FLOATS ? Math.min(DW_PIXEL_BLOCKS, Math.floor(m / DW_PIXEL_MIN_ROWS)) : 0;
+      const pixels = blocks >= 2 ? Math.ceil(m / blocks / TILE_ROWS) * TILE_ROWS : 0;
+      const partials = pixels ? wasm._malloc!(Math.ceil(m / pixels) * k * n * 4) >>> 0 : 0;
+      if (partials) {
+        try {
+          run('conv_dw_pixels', m * k * n, [xp, table, g, partials, m, kh, l, rowBytes, n, pixels], Math.ceil(m / pixels));
+          e.col_sums!(partials, dw, Math.ceil(m / pixels), k * n);
+        } finally {
+          wasm._free!(partials);
+        }
+        return;
+      }
       const blocked = block > 0 && block < m;
-      const scratch = blocked ? wasm._malloc!(Math.ceil((kh * l) / TILE_ROWS) * Math.ceil(n / 8) * 128) >>> 0 : 0;
+      const scratch = blocked ? wasm._malloc!(Math.ceil(k / TILE_ROWS) * Math.ceil(n / 8) * 128) >>> 0 : 0;
       try {
         const args = [xp, table, g, dw, m, kh, l, rowBytes, n, scratch, scratch ? block : 0];
-        run('conv_dw', m * kh * l * n, args, Math.floor((kh * l) / TILE_ROWS));
+        run('conv_dw', m * k * n, args, Math.floor(k / TILE_ROWS));
       } finally {
         if (scratch) wasm._free!(scratch);
       }
