@@ -8,14 +8,12 @@
  */
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/main/training/backend';
-import { loadDataBunch } from '../src/main/training/data/load';
 import { setKernelThreads } from '../src/main/training/kernels/simd/kernel-threads';
 import { simdKernelsFor } from '../src/main/training/kernels/simd/simd-kernels';
 import { runMeasurement } from './lib/emit';
 import { bareLr, createModel, trainStep } from './lib/bare-step';
-import { cellLabel, GRID_CELLS, GRID_LR } from './lib/grid';
-import { jobConfig, parseJobOptions } from './lib/job-options';
+import { openBareCell, parseTurns } from './lib/bare-cell';
+import { cellLabel } from './lib/grid';
 import type { KernelSplitResult } from './lib/kernel-split-result';
 
 const CELL_ID = 'cnn-8-16-bs64';
@@ -23,20 +21,10 @@ const CELL_ID = 'cnn-8-16-bs64';
 const UNTIMED = new Set(['malloc', 'free']);
 
 runMeasurement(async (): Promise<KernelSplitResult> => {
-  const args = JSON.parse(process.argv[2] ?? '{}') as { rounds?: number; warmupRounds?: number };
-  const rounds = args.rounds ?? 16;
-  const warmupRounds = args.warmupRounds ?? 6;
-  if (rounds % 2 !== 0 || warmupRounds % 2 !== 0 || warmupRounds >= rounds) {
-    throw new Error(`kernel split: rounds and warmupRounds must be even, warmupRounds < rounds; got ${rounds}, ${warmupRounds}`);
-  }
-  const cell = GRID_CELLS.find((c) => c.id === CELL_ID)!;
-  const config = jobConfig(
-    parseJobOptions(JSON.stringify({ model: cell.model, filters: cell.filters, batchSize: cell.batchSize, lr: GRID_LR })),
-  );
-  await initBackend(config.backend);
+  const { rounds, warmupRounds } = parseTurns('kernel split', JSON.parse(process.argv[2] ?? '{}'), { rounds: 16, warmupRounds: 6 });
+  const { cell, config, data } = await openBareCell('kernel split', CELL_ID);
   const simd = simdKernelsFor(tf.backend()) as unknown as Record<string, unknown> | null;
   if (!simd) throw new Error('kernel split: the SIMD kernels do not run on this backend');
-  const data = await loadDataBunch(config);
   const model = createModel(config, data.trainDs.shape, data.c);
   const lr = bareLr(config.lr);
 

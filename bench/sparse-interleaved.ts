@@ -7,13 +7,11 @@
  * each path's median and best step, and the median of the pairs' ratios.
  * Usage: node --import tsx bench/sparse-interleaved.ts '{"cells":["mlp-50-bs64"],"threads":1,"rounds":16,"warmupRounds":4}'
  */
-import { initBackend } from '../src/main/training/backend';
-import { loadDataBunch } from '../src/main/training/data/load';
 import { setKernelThreads } from '../src/main/training/kernels/simd/kernel-threads';
 import { setSparseInput } from '../src/main/training/kernels/sparse-input';
 import { bareLr, createModel, trainStep } from './lib/bare-step';
-import { cellLabel, GRID_CELLS, GRID_LR } from './lib/grid';
-import { jobConfig, parseJobOptions } from './lib/job-options';
+import { openBareCell, parseTurns } from './lib/bare-cell';
+import { cellLabel } from './lib/grid';
 
 interface Args {
   cells?: string[];
@@ -28,22 +26,10 @@ const median = (values: number[]): number => {
 };
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
-const rounds = args.rounds ?? 16;
-const warmupRounds = args.warmupRounds ?? 4;
-if (rounds % 2 !== 0 || warmupRounds % 2 !== 0 || warmupRounds >= rounds) {
-  throw new Error(`sparse: rounds and warmupRounds must be even, warmupRounds < rounds; got ${rounds}, ${warmupRounds}`);
-}
+const { rounds, warmupRounds } = parseTurns('sparse', args, { rounds: 16, warmupRounds: 4 });
 for (const id of args.cells ?? ['mlp-50-bs64', 'mlp-2048-bs512']) {
-  const cell = GRID_CELLS.find((c) => c.id === id);
-  if (!cell) throw new Error(`sparse: no grid cell "${id}"; cells: ${GRID_CELLS.map((c) => c.id).join(', ')}`);
-  const config = jobConfig(
-    parseJobOptions(
-      JSON.stringify({ model: cell.model, hidden: cell.hidden, filters: cell.filters, batchSize: cell.batchSize, lr: GRID_LR }),
-    ),
-  );
-  await initBackend(config.backend);
+  const { cell, config, data } = await openBareCell('sparse', id);
   setKernelThreads(args.threads === undefined ? 1 : args.threads);
-  const data = await loadDataBunch(config);
   const models = [createModel(config, data.trainDs.shape, data.c), createModel(config, data.trainDs.shape, data.c)];
   const lr = bareLr(config.lr);
   const steps: [number[], number[]] = [[], []];

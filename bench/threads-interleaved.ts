@@ -7,13 +7,11 @@
  * Usage: node --import tsx bench/threads-interleaved.ts '{"rounds":24,"warmupRounds":4}'
  */
 import { availableParallelism } from 'node:os';
-import { initBackend } from '../src/main/training/backend';
-import { loadDataBunch } from '../src/main/training/data/load';
 import { setKernelThreads } from '../src/main/training/kernels/simd/kernel-threads';
 import { runMeasurement } from './lib/emit';
 import { bareLr, createModel, trainStep } from './lib/bare-step';
-import { cellLabel, GRID_CELLS, GRID_LR } from './lib/grid';
-import { jobConfig, parseJobOptions } from './lib/job-options';
+import { openBareCell, parseTurns } from './lib/bare-cell';
+import { cellLabel } from './lib/grid';
 import { batchSamples, throughput, type Tick } from './lib/stats';
 import type { ThreadsCellResult, ThreadsResult } from './lib/threads-result';
 
@@ -21,22 +19,10 @@ import type { ThreadsCellResult, ThreadsResult } from './lib/threads-result';
 const CELL_IDS = ['cnn-8-16-bs64', 'cnn-8-16-bs512', 'mlp-50-bs64', 'mlp-50-bs512', 'cnn-32-64-bs64'];
 
 runMeasurement(async (): Promise<ThreadsResult> => {
-  const args = JSON.parse(process.argv[2] ?? '{}') as { rounds?: number; warmupRounds?: number };
-  const rounds = args.rounds ?? 24;
-  const warmupRounds = args.warmupRounds ?? 4;
-  if (rounds % 2 !== 0 || warmupRounds % 2 !== 0 || warmupRounds >= rounds) {
-    throw new Error(`threads: rounds and warmupRounds must be even, warmupRounds < rounds; got ${rounds}, ${warmupRounds}`);
-  }
+  const { rounds, warmupRounds } = parseTurns('threads', JSON.parse(process.argv[2] ?? '{}'), { rounds: 24, warmupRounds: 4 });
   const cells: ThreadsCellResult[] = [];
   for (const id of CELL_IDS) {
-    const cell = GRID_CELLS.find((c) => c.id === id)!;
-    const config = jobConfig(
-      parseJobOptions(
-        JSON.stringify({ model: cell.model, hidden: cell.hidden, filters: cell.filters, batchSize: cell.batchSize, lr: GRID_LR }),
-      ),
-    );
-    await initBackend(config.backend);
-    const data = await loadDataBunch(config);
+    const { cell, config, data } = await openBareCell('threads', id);
     const model = createModel(config, data.trainDs.shape, data.c);
     const lr = bareLr(config.lr);
     const result: ThreadsCellResult = { label: cellLabel(cell), one_thread_sps: [], all_cores_sps: [] };

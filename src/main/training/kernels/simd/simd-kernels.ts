@@ -101,21 +101,10 @@ export interface SimdKernels {
   /**
    * dw[kk, o] = Σ_p window(p)[kk] · g[p, o]. A small dw (≤ DW_PIXEL_MAX_FLOATS) is summed
    * over DW_PIXEL_BLOCKS blocks of pixels, then the blocks in order (conv_dw_pixels); a
-   * bigger one in one sum over the pixels, read in blocks of `block` pixels (default: as
-   * many as keep a block of g within DW_BLOCK_BYTES; 0: unblocked) — the same bits either way.
+   * bigger one in one sum over the pixels, read in blocks that keep g within DW_BLOCK_BYTES.
+   * The two paths round differently; each gives the same bits on any number of threads.
    */
-  convDw(
-    xp: number,
-    table: number,
-    g: number,
-    dw: number,
-    m: number,
-    kh: number,
-    l: number,
-    rowBytes: number,
-    n: number,
-    block?: number,
-  ): void;
+  convDw(xp: number, table: number, g: number, dw: number, m: number, kh: number, l: number, rowBytes: number, n: number): void;
   /** dxp (zeroed first) += g · wt scattered to the windows; l a multiple of 8. */
   convDx(
     g: number,
@@ -220,6 +209,23 @@ function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm
     if (threads && work >= MIN_PARALLEL_WORK && chunks >= 2) threads.run(name, args, chunks);
     else e[name]!(...args, 0, 1);
   };
+  /**
+   * Sums in fixed blocks: `fill` writes `blocks` rows of `width` partial sums to a scratch
+   * buffer (over the threads, each row the same bits on any thread count), then col_sums adds
+   * them in block order into `out`. False, with nothing run, when there is one block or no
+   * memory left for the rows — the caller then takes its one-pass path.
+   */
+  const inBlocks = (blocks: number, width: number, out: number, fill: (partials: number) => void): boolean => {
+    const partials = blocks > 1 ? wasm._malloc!(blocks * width * 4) >>> 0 : 0;
+    if (!partials) return false;
+    try {
+      fill(partials);
+      e.col_sums!(partials, out, blocks, width);
+    } finally {
+      wasm._free!(partials);
+    }
+    return true;
+  };
   /** Runs `packed` on b copied into panels of `rows` rows, or `plain` on b where packing does not pay or no memory is left. */
   const onPanels = (
     b: number,
@@ -252,16 +258,12 @@ function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm
     colSums: e.col_sums!,
     reluGradSums: (dy, y, out, sums, m, n) => {
       const blocks = Math.ceil(m / RELU_BLOCK_ROWS);
-      const partials = blocks > 1 ? wasm._malloc!(blocks * n * 4) >>> 0 : 0;
+      // Elementwise, a float in from each of dy and y and one out: counted as copies.
+      const summed = inBlocks(blocks, n, sums, (partials) =>
+        run('relu_grad_blocks', m * n * PAD_WORK, [dy, y, out, partials, m, n, RELU_BLOCK_ROWS], blocks),
+      );
       // One block, or no memory left for the blocks' sums: one pass (sums rounded in row order).
-      if (!partials) return e.relu_grad_sums!(dy, y, out, sums, m, n);
-      try {
-        // Elementwise, a float in from each of dy and y and one out: counted as copies.
-        run('relu_grad_blocks', m * n * PAD_WORK, [dy, y, out, partials, m, n, RELU_BLOCK_ROWS], blocks);
-        e.col_sums!(partials, sums, blocks, n);
-      } finally {
-        wasm._free!(partials);
-      }
+      if (!summed) e.relu_grad_sums!(dy, y, out, sums, m, n);
     },
     transpose: e.transpose!,
     bytesToFloats: e.bytes_to_floats!,
@@ -285,21 +287,22 @@ function kernelsOn(e: Exports, fma: boolean, threads: KernelThreads | null, wasm
     // A filter gradient of few floats sums blocks of pixels (conv_dw_pixels) and then the
     // blocks: the threads split the pixels. Otherwise conv_dw splits its kh·l rows in whole
     // tiles (kernels.wat's dw_split) and reads dL/dy in blocks that stay in the caches.
-    convDw: (xp, table, g, dw, m, kh, l, rowBytes, n, block = Math.max(TILE_ROWS, Math.floor(DW_BLOCK_BYTES / (n * 4)))) => {
+    convDw: (xp, table, g, dw, m, kh, l, rowBytes, n) => {
       const k = kh * l;
-      const blocks = k * n <= DW_PIXEL_MAX_FLOATS ? Math.min(DW_PIXEL_BLOCKS, Math.floor(m / DW_PIXEL_MIN_ROWS)) : 0;
-      const pixels = blocks >= 2 ? Math.ceil(m / blocks / TILE_ROWS) * TILE_ROWS : 0;
-      const partials = pixels ? wasm._malloc!(Math.ceil(m / pixels) * k * n * 4) >>> 0 : 0;
-      if (partials) {
-        try {
-          run('conv_dw_pixels', m * k * n, [xp, table, g, partials, m, kh, l, rowBytes, n, pixels], Math.ceil(m / pixels));
-          e.col_sums!(partials, dw, Math.ceil(m / pixels), k * n);
-        } finally {
-          wasm._free!(partials);
-        }
-        return;
+      const target = k * n <= DW_PIXEL_MAX_FLOATS ? Math.min(DW_PIXEL_BLOCKS, Math.floor(m / DW_PIXEL_MIN_ROWS)) : 0;
+      if (target >= 2) {
+        // Whole tiles of pixels per block; rounding up can leave fewer blocks than the target.
+        const pixels = Math.ceil(m / target / TILE_ROWS) * TILE_ROWS;
+        const blocks = Math.ceil(m / pixels);
+        const args = [xp, table, g, 0, m, kh, l, rowBytes, n, pixels];
+        const summed = inBlocks(blocks, k * n, dw, (partials) => {
+          args[3] = partials;
+          run('conv_dw_pixels', m * k * n, args, blocks);
+        });
+        if (summed) return;
       }
-      const blocked = block > 0 && block < m;
+      const block = Math.max(TILE_ROWS, Math.floor(DW_BLOCK_BYTES / (n * 4)));
+      const blocked = block < m;
       const scratch = blocked ? wasm._malloc!(Math.ceil(k / TILE_ROWS) * Math.ceil(n / 8) * 128) >>> 0 : 0;
       try {
         const args = [xp, table, g, dw, m, kh, l, rowBytes, n, scratch, scratch ? block : 0];
