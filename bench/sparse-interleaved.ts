@@ -12,6 +12,7 @@ import { setSparseInput } from '../src/main/training/kernels/sparse-input';
 import { bareLr, createModel, trainStep } from './lib/bare-step';
 import { openBareCell, parseTurns } from './lib/bare-cell';
 import { cellLabel } from './lib/grid';
+import { median } from './lib/stats';
 
 interface Args {
   cells?: string[];
@@ -19,11 +20,6 @@ interface Args {
   rounds?: number;
   warmupRounds?: number;
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-};
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
 const { rounds, warmupRounds } = parseTurns('sparse', args, { rounds: 16, warmupRounds: 4 });
@@ -51,8 +47,8 @@ for (const id of args.cells ?? ['mlp-50-bs64', 'mlp-2048-bs512']) {
   lr.scalar.dispose();
   for (const model of models) model.dispose();
   const ratios = steps[0].map((dense, i) => dense / steps[1][i]!);
-  const line = (name: string, us: number[]) => `${name} ${median(us).toFixed(0)} µs/step (best ${Math.min(...us).toFixed(0)})`;
+  const line = (name: string, us: number[]) => `${name} ${median(us)!.toFixed(0)} µs/step (best ${Math.min(...us).toFixed(0)})`;
   console.log(
-    `${cellLabel(cell)}, ${args.threads === null ? 'every core' : `${args.threads ?? 1} thread(s)`}: ${line('dense', steps[0])}, ${line('sparse', steps[1])}; sparse ${median(ratios).toFixed(2)}× dense (median of ${ratios.length} pairs)`,
+    `${cellLabel(cell)}, ${args.threads === null ? 'every core' : `${args.threads ?? 1} thread(s)`}: ${line('dense', steps[0])}, ${line('sparse', steps[1])}; sparse ${median(ratios)!.toFixed(2)}× dense (median of ${ratios.length} pairs)`,
   );
 }
